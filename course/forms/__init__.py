@@ -1,0 +1,12 @@
+"""Forms that feel like a shop back office; entries persist in the answer file.
+
+The framework (``Form`` and the fields) lives here; each module's concrete
+forms (title, promotion rules, segmentation, ...) live next to the tool they
+use, in ``course.forms.<name>``.
+"""
+from .base import Form
+from .fields import (Check, Choice, Date, DateTime, Field, Lines, MultiChoice, Number, Repeat, Text,
+                     TextArea, parse_date, parse_datetime, parse_number)
+
+__all__ = ["Form", "Field", "Text", "TextArea", "Lines", "Number", "Choice", "MultiChoice", "Check",
+           "Date", "DateTime", "Repeat", "parse_number", "parse_date", "parse_datetime"]

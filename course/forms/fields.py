@@ -1,0 +1,276 @@
+"""Form fields: each turns what a student typed into a value, or a Chinese message.
+
+Fields keep the *raw* text the student typed; parsing never changes it, so an
+invalid entry is shown back exactly as typed together with what to fix.
+
+>>> Number("price", "日常价", decimals=2).parse("499元")
+(None, '日常价：请只填数字，不要带“元”等单位，例如 499.00。')
+>>> Number("price", "日常价", decimals=2).parse("499.00")
+(499.0, None)
+>>> Date("day", "开始日期").parse("6月18日")[1]
+'开始日期：日期请写成“年-月-日”，例如 2026-06-18。'
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+_CN_NUMERALS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
+
+
+@dataclass
+class Field:
+    """Base field: ``name`` is the key in the answer file, ``label`` is shown."""
+
+    name: str
+    label: str
+    help: str = ""
+    required: bool = True
+    default: Any = None
+    placeholder: str = ""
+    widget_type: str = field(default="text", init=False)
+
+    def empty(self, raw: Any) -> bool:
+        return raw is None or (isinstance(raw, str) and raw.strip() == "") or raw == []
+
+    def parse(self, raw: Any) -> tuple[Any, str | None]:
+        """Return (value, None) or (None, message)."""
+        if self.empty(raw):
+            return None, (f"{self.label}：必填，请填写。" if self.required else None)
+        return self.convert(raw)
+
+    def convert(self, raw: Any) -> tuple[Any, str | None]:
+        return raw, None
+
+    def default_raw(self) -> Any:
+        return "" if self.default is None else str(self.default)
+
+
+@dataclass
+class Text(Field):
+    """One line of text.  ``max_len`` counts characters."""
+
+    max_len: int | None = None
+    continuous: bool = True
+
+    def convert(self, raw):
+        text = str(raw).strip()
+        if self.max_len and len(text) > self.max_len:
+            return None, f"{self.label}：最多 {self.max_len} 个字，现在有 {len(text)} 个。"
+        return text, None
+
+
+@dataclass
+class TextArea(Text):
+    """Several lines of free text."""
+
+    rows: int = 3
+
+    def __post_init__(self):
+        self.widget_type = "textarea"
+
+
+@dataclass
+class Lines(TextArea):
+    """One item per line -> a list of strings (blank lines ignored)."""
+
+    min_items: int = 0
+    max_items: int | None = None
+
+    def default_raw(self):
+        if isinstance(self.default, (list, tuple)):
+            return "\n".join(map(str, self.default))
+        return super().default_raw()
+
+    def convert(self, raw):
+        items = [s.strip() for s in str(raw).splitlines() if s.strip()]
+        if len(items) < self.min_items:
+            return None, f"{self.label}：至少填写 {self.min_items} 条（每行一条），现在有 {len(items)} 条。"
+        if self.max_items is not None and len(items) > self.max_items:
+            return None, f"{self.label}：最多 {self.max_items} 条（每行一条），现在有 {len(items)} 条。"
+        return items, None
+
+
+def parse_number(text: str, label: str, *, decimals: int | None = None, integer: bool = False):
+    """Parse a typed number; the message says exactly what to change."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "")
+    if s and all(ch in _CN_NUMERALS for ch in s):
+        return None, f"{label}：请用阿拉伯数字填写（例如 499），不要写成“{text}”。"
+    unit = re.search(r"[元块¥￥%件个天次]", s)
+    if unit:
+        return None, f"{label}：请只填数字，不要带“{unit.group(0)}”等单位，例如 {'10' if integer else '499.00'}。"
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
+        return None, f"{label}：“{text}”不是数字，请填写像 {'10' if integer else '499.00'} 这样的数字。"
+    value = float(s)
+    if integer:
+        if value != int(value):
+            return None, f"{label}：请填写整数，现在是 {text}。"
+        return int(value), None
+    if decimals is not None and "." in s and len(s.split(".")[1].rstrip("0")) > decimals:
+        return None, f"{label}：最多保留 {decimals} 位小数（精确到 {10 ** -decimals:.{decimals}f}），现在是 {text}。"
+    return value, None
+
+
+@dataclass
+class Number(Field):
+    """A number typed as text, so "499元" is kept and explained, not lost."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    decimals: int | None = None
+    integer: bool = False
+    unit: str = ""
+
+    def convert(self, raw):
+        value, msg = parse_number(raw, self.label, decimals=self.decimals, integer=self.integer)
+        if msg:
+            return None, msg
+        if self.minimum is not None and value < self.minimum:
+            return None, f"{self.label}：不能小于 {self.minimum:g}{self.unit}，现在是 {value:g}{self.unit}。"
+        if self.maximum is not None and value > self.maximum:
+            return None, f"{self.label}：不能大于 {self.maximum:g}{self.unit}，现在是 {value:g}{self.unit}。"
+        return value, None
+
+
+@dataclass
+class Choice(Field):
+    """Pick one of ``options`` (a dropdown)."""
+
+    options: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.widget_type = "dropdown"
+
+    def default_raw(self):
+        return self.default if self.default in self.options else ""
+
+    def convert(self, raw):
+        if raw not in self.options:
+            return None, f"{self.label}：请从下拉框中选择（可选：{'、'.join(map(str, self.options))}）。"
+        return raw, None
+
+
+@dataclass
+class MultiChoice(Field):
+    """Tick any number of ``options`` (check boxes) -> list in option order."""
+
+    options: list = field(default_factory=list)
+    min_items: int = 0
+    max_items: int | None = None
+
+    def __post_init__(self):
+        self.widget_type = "checkboxes"
+
+    def default_raw(self):
+        return [o for o in (self.default or []) if o in self.options]
+
+    def parse(self, raw):
+        chosen = [o for o in self.options if o in (raw or [])]
+        if self.required and not chosen and self.min_items == 0:
+            return None, f"{self.label}：请至少勾选一项。"
+        if len(chosen) < self.min_items:
+            return None, f"{self.label}：请至少勾选 {self.min_items} 项，现在勾选了 {len(chosen)} 项。"
+        if self.max_items is not None and len(chosen) > self.max_items:
+            return None, f"{self.label}：最多勾选 {self.max_items} 项，现在勾选了 {len(chosen)} 项。"
+        return chosen, None
+
+
+@dataclass
+class Check(Field):
+    """A yes/no check box."""
+
+    required: bool = False
+
+    def __post_init__(self):
+        self.widget_type = "checkbox"
+
+    def default_raw(self):
+        return bool(self.default)
+
+    def parse(self, raw):
+        return bool(raw), None
+
+
+def parse_date(text: str, label: str):
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace("/", "-").replace(".", "-")
+    try:
+        return _dt.date.fromisoformat(s), None
+    except ValueError:
+        return None, f"{label}：日期请写成“年-月-日”，例如 2026-06-18。"
+
+
+def parse_datetime(text: str, label: str):
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace("/", "-")
+    try:
+        return _dt.datetime.fromisoformat(s), None
+    except ValueError:
+        return None, f"{label}：时间请写成“年-月-日 时:分”，例如 2026-06-18 20:00。"
+
+
+@dataclass
+class Date(Field):
+    """A date typed as 2026-06-18 (typed, so "6月18日" gets a message, not lost)."""
+
+    placeholder: str = "2026-06-18"
+
+    def convert(self, raw):
+        value, msg = parse_date(raw, self.label)
+        return (None, msg) if msg else (value.isoformat(), None)
+
+
+@dataclass
+class DateTime(Field):
+    """A date and time typed as 2026-06-18 20:00."""
+
+    placeholder: str = "2026-06-18 20:00"
+
+    def convert(self, raw):
+        value, msg = parse_datetime(raw, self.label)
+        return (None, msg) if msg else (value.isoformat(sep=" ", timespec="minutes"), None)
+
+
+@dataclass
+class Repeat(Field):
+    """A table of rows, each row the same ``fields`` (add and delete rows).
+
+    The value is a list of dicts; the raw value a list of raw dicts.
+    """
+
+    fields: list = field(default_factory=list)
+    min_rows: int = 0
+    max_rows: int | None = None
+    add_label: str = "添加一行"
+
+    def __post_init__(self):
+        self.widget_type = "repeat"
+
+    def default_raw(self):
+        rows = self.default or [{} for _ in range(max(self.min_rows, 1))]
+        return [{f.name: (r.get(f.name) if f.name in r else f.default_raw()) for f in self.fields} for r in rows]
+
+    def empty(self, raw):
+        return not raw or all(all(f.empty(r.get(f.name)) for f in self.fields if not isinstance(f, Check)) for r in raw)
+
+    def parse(self, raw):
+        rows = [r for r in (raw or []) if not all(f.empty(r.get(f.name)) for f in self.fields if not isinstance(f, Check))]
+        if not rows:
+            if self.required or self.min_rows:
+                return None, f"{self.label}：至少填写 {max(self.min_rows, 1)} 行。"
+            return [], None
+        if len(rows) < self.min_rows:
+            return None, f"{self.label}：至少填写 {self.min_rows} 行，现在有 {len(rows)} 行。"
+        if self.max_rows is not None and len(rows) > self.max_rows:
+            return None, f"{self.label}：最多 {self.max_rows} 行，现在有 {len(rows)} 行。"
+        values, problems = [], []
+        for i, r in enumerate(rows, 1):
+            row = {}
+            for f in self.fields:
+                v, msg = f.parse(r.get(f.name))
+                row[f.name] = v
+                if msg:
+                    problems.append(f"{self.label} 第 {i} 行 · {msg}")
+            values.append(row)
+        return values, ("\n".join(problems) if problems else None)

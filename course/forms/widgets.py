@@ -1,0 +1,199 @@
+"""ipywidgets rendering of a Form (kept apart so the data side needs no widgets)."""
+from __future__ import annotations
+
+import datetime as _dt
+
+import ipywidgets as W
+
+from .. import messages
+from .fields import Check, Choice, Field, MultiChoice, Repeat
+
+_LABEL = W.Layout(width="150px", min_width="150px")
+
+
+class _FormBox(W.VBox):
+    """A VBox whose plain-text fallback is Chinese, not 'VBox(children=...)'."""
+
+    form_title = ""
+
+    def __repr__(self):
+        return f"[表单：{self.form_title}]（在 JupyterLab 中打开可填写）"
+
+
+def _css_name(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+
+
+def _field_widget(f: Field, raw, on_change):
+    """One widget for one field; returns (widget, getter, setter)."""
+    cls = f"course-field-{_css_name(f.name)}"
+    if isinstance(f, Choice):
+        w = W.Dropdown(options=[""] + list(f.options), value=raw if raw in f.options else "")
+        getter = lambda: w.value  # noqa: E731
+    elif isinstance(f, Check):
+        w = W.Checkbox(value=bool(raw), indent=False)
+        getter = lambda: bool(w.value)  # noqa: E731
+    elif isinstance(f, MultiChoice):
+        boxes = [W.Checkbox(value=o in (raw or []), description=str(o), indent=False,
+                            layout=W.Layout(width="auto")) for o in f.options]
+        for b, o in zip(boxes, f.options):
+            b.add_class(f"course-option-{_css_name(str(o))}")
+        w = W.HBox(boxes, layout=W.Layout(flex_flow="row wrap"))
+        getter = lambda: [o for b, o in zip(boxes, f.options) if b.value]  # noqa: E731
+        for b in boxes:
+            b.observe(lambda _c: on_change(), names="value")
+        w.add_class(cls)
+        return w, getter
+    elif f.widget_type in ("textarea",):
+        w = W.Textarea(value="" if raw is None else str(raw), placeholder=f.placeholder,
+                       layout=W.Layout(width="520px", height=f"{24 * getattr(f, 'rows', 3) + 12}px"))
+        getter = lambda: w.value  # noqa: E731
+    else:
+        w = W.Text(value="" if raw is None else str(raw), placeholder=f.placeholder,
+                   continuous_update=getattr(f, "continuous", True), layout=W.Layout(width="520px"))
+        getter = lambda: w.value  # noqa: E731
+    w.add_class(cls)
+    w.observe(lambda _c: on_change(), names="value")
+    return w, getter
+
+
+def _labelled(f: Field, widget):
+    star = ' <span style="color:#c00">*</span>' if f.required else ""
+    label = W.HTML(f"<b>{messages_escape(f.label)}</b>{star}", layout=_LABEL)
+    parts = [label, widget]
+    if f.help:
+        parts.append(W.HTML(f"<span style='color:#666;font-size:12px'>{messages_escape(f.help)}</span>"))
+    return W.HBox(parts, layout=W.Layout(align_items="flex-start", margin="2px 0"))
+
+
+def messages_escape(text: str) -> str:
+    import html
+
+    return html.escape(str(text))
+
+
+class _RepeatEditor:
+    """Rows of sub-fields with 添加一行 / 删除 buttons."""
+
+    def __init__(self, f: Repeat, raw_rows, on_change):
+        self.f = f
+        self.on_change = on_change
+        self.rows: list[tuple[W.Widget, dict]] = []
+        self.box = W.VBox()
+        self.box.add_class(f"course-field-{_css_name(f.name)}")
+        self.add_btn = W.Button(description=f.add_label, icon="plus", layout=W.Layout(width="auto"))
+        self.add_btn.add_class("course-add-row")
+        self.add_btn.on_click(lambda _b: self.add_row({}, notify=True))
+        header = W.HBox([W.HTML(f"<b>{messages_escape(s.label)}</b>", layout=W.Layout(width="170px")) for s in f.fields])
+        self.container = W.VBox([header, self.box, self.add_btn])
+        for r in raw_rows or []:
+            self.add_row(r, notify=False)
+        if not self.rows:
+            self.add_row({}, notify=False)
+
+    def add_row(self, raw_row: dict, notify: bool):
+        if self.f.max_rows is not None and len(self.rows) >= self.f.max_rows:
+            return
+        getters = {}
+        cells = []
+        for sub in self.f.fields:
+            value = raw_row.get(sub.name, sub.default_raw())
+            w, getter = _field_widget(sub, value, self.on_change)
+            if hasattr(w, "layout") and not isinstance(w, W.HBox):
+                w.layout.width = "165px"
+            getters[sub.name] = getter
+            cells.append(w)
+        delete = W.Button(description="删除", icon="trash", layout=W.Layout(width="70px"))
+        delete.add_class("course-delete-row")
+        row = W.HBox(cells + [delete])
+        row.add_class("course-row")
+        entry = (row, getters)
+        delete.on_click(lambda _b, e=entry: self.delete_row(e))
+        self.rows.append(entry)
+        self.box.children = [r for r, _ in self.rows]
+        if notify:
+            self.on_change()
+
+    def delete_row(self, entry):
+        self.rows = [e for e in self.rows if e is not entry]
+        self.box.children = [r for r, _ in self.rows]
+        self.on_change()
+
+    def get(self):
+        return [{name: g() for name, g in getters.items()} for _row, getters in self.rows]
+
+
+def build_form_widget(form):
+    """Build the widget tree for ``form`` with autosave, save button and preview."""
+    getters = {}
+    status = W.HTML()
+    status.add_class("course-status")
+    messages_box = W.HTML()
+    messages_box.add_class("course-messages")
+    preview = W.HTML()
+    preview.add_class("course-preview")
+    state = {"ready": False}
+
+    def current_raw():
+        return {name: g() for name, g in getters.items()}
+
+    def render(problems, saved_by_button):
+        now = _dt.datetime.now().strftime("%H:%M:%S")
+        if problems:
+            status.value = f"<span style='color:#b35900'>{messages.SAVED_WITH_PROBLEMS.format(n=len(problems))}（{now}）</span>"
+            if saved_by_button:
+                messages_box.value = "<ul style='color:#b30000;margin:4px 0'>" + "".join(
+                    f"<li>{messages_escape(p)}</li>" for p in problems) + "</ul>"
+        else:
+            status.value = f"<span style='color:#217a21'>{messages.SAVED}（{now}）</span>"
+            messages_box.value = "<div style='color:#217a21'>检查通过，可以继续下一步。</div>" if saved_by_button else ""
+
+    def update_preview():
+        raw = current_raw()
+        values, _ = form.parse(raw)
+        try:
+            preview.value = form.preview(values, raw) or ""
+        except Exception as exc:  # a preview must never break typing
+            preview.value = f"<span style='color:#999'>（预览暂不可用：{messages_escape(exc)}）</span>"
+
+    def on_change():
+        if not state["ready"]:
+            return
+        update_preview()
+        render(form.submit(current_raw()), saved_by_button=False)
+
+    rows = []
+    for f in form.fields:
+        raw = form._raw.get(f.name)
+        if isinstance(f, Repeat):
+            editor = _RepeatEditor(f, raw, on_change)
+            getters[f.name] = editor.get
+            rows.append(W.VBox([W.HTML(f"<b>{messages_escape(f.label)}</b>"
+                                       + (f" <span style='color:#666;font-size:12px'>{messages_escape(f.help)}</span>" if f.help else "")),
+                                editor.container]))
+        else:
+            w, getter = _field_widget(f, raw, on_change)
+            getters[f.name] = getter
+            rows.append(_labelled(f, w))
+
+    save = W.Button(description="保存", button_style="primary", icon="save")
+    save.add_class("course-save")
+
+    def on_save(_b):
+        render(form.submit(current_raw()), saved_by_button=True)
+
+    save.on_click(on_save)
+    header = W.HTML(f"<h4 style='margin:4px 0'>{messages_escape(form.title)}</h4>"
+                    + (f"<div style='color:#555'>{messages_escape(form.description)}</div>" if form.description else ""))
+    box = _FormBox([header, *rows, preview, W.HBox([save, status]), messages_box],
+                   layout=W.Layout(border="1px solid #ddd", padding="8px", width="auto"))
+    box.form_title = form.title
+    box.add_class("course-form")
+    box.add_class(f"course-form-{_css_name(form.key)}")
+    if form.saved:
+        render(form.problems, saved_by_button=True)
+    else:
+        status.value = f"<span style='color:#888'>{messages.NOTHING_SAVED_YET}</span>"
+    update_preview()
+    state["ready"] = True
+    return box

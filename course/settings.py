@@ -1,0 +1,345 @@
+"""Course settings: one YAML file a teacher edits, validated before anything runs.
+
+The file is ``course/settings.yaml`` unless the environment variable
+``COURSE_SETTINGS`` names another file.  Every threshold, weight and due date
+in the course is read from here, so a teacher changes a number in one place
+and the checks, the forms' defaults and the grading follow.
+
+Errors name the line of the file and say in Chinese what to fix.
+
+>>> from course import settings
+>>> settings.threshold("listing", "title_width_max")
+60
+>>> [d.weight for d in settings.rubric("module1_listing")]
+[30, 25, 20, 15, 10]
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .messages import CourseError
+
+DEFAULT_PATH = Path(__file__).with_name("settings.yaml")
+MODULES = ("module1_listing", "module2_campaign", "module3_analytics", "module4_crm")
+RUBRIC_KINDS = ("auto", "timeliness", "remark")
+
+# Expected type of every scalar setting outside ``modules``.  A new threshold
+# is added here and in settings.yaml; both are checked by tests/test_settings.py.
+_NUM = (int, float)
+SPEC: dict[str, Any] = {
+    "course.name": str,
+    "course.course_id": str,
+    "course.lecturer": str,
+    "course.teaching_assistants": list,
+    "schedule.day1": "date",
+    "schedule.day2": "date",
+    "schedule.day_start": "clock",
+    "schedule.day_end": "clock",
+    "schedule.group_size_min": int,
+    "schedule.group_size_max": int,
+    "late.grace_minutes": _NUM,
+    "late.penalty_per_day": _NUM,
+    "dataset.seed": int,
+    "dataset.scale": _NUM,
+    "thresholds.listing.title_width_min": int,
+    "thresholds.listing.title_width_max": int,
+    "thresholds.listing.main_image_count": int,
+    "thresholds.listing.main_image_size": int,
+    "thresholds.listing.white_background_share_min": "share",
+    "thresholds.listing.white_pixel_level": int,
+    "thresholds.listing.white_border_share_min": "share",
+    "thresholds.listing.selling_points_min": int,
+    "thresholds.listing.selling_points_max": int,
+    "thresholds.listing.selection_pick_min": int,
+    "thresholds.listing.selection_pick_max": int,
+    "thresholds.listing.traffic_discount_min": "share",
+    "thresholds.listing.traffic_discount_max": "share",
+    "thresholds.listing.profit_sku_share": "share",
+    "thresholds.listing.price_lookback_days": int,
+    "thresholds.campaign.gmv_target": _NUM,
+    "thresholds.campaign.new_customer_conversion_target": "share",
+    "thresholds.campaign.margin_target_min": "share",
+    "thresholds.campaign.margin_target_max": "share",
+    "thresholds.campaign.stock_alert_level": int,
+    "thresholds.campaign.presale_days": int,
+    "thresholds.campaign.burst_days": int,
+    "thresholds.campaign.encore_days": int,
+    "thresholds.campaign.commission_rate": "share",
+    "thresholds.campaign.risk_reserve_share": "share",
+    "thresholds.analytics.conversion_target": "share",
+    "thresholds.analytics.roi_floor": _NUM,
+    "thresholds.analytics.normal_cart_rate": "share",
+    "thresholds.analytics.low_cart_to_order_rate": "share",
+    "thresholds.analytics.ab_alpha": "share",
+    "thresholds.analytics.ab_power": "share",
+    "thresholds.crm.repurchase_target": "share",
+    "thresholds.crm.high_value_min_orders_30d": int,
+    "thresholds.crm.high_value_min_aov": _NUM,
+    "thresholds.crm.potential_orders_30d": int,
+    "thresholds.crm.potential_max_aov": _NUM,
+    "thresholds.crm.dormant_days_min": int,
+    "thresholds.crm.lost_days_min": int,
+    "thresholds.crm.frequency_cap_messages": int,
+    "thresholds.crm.frequency_cap_window_hours": _NUM,
+    "thresholds.crm.silver_min_spend": _NUM,
+    "thresholds.crm.gold_min_spend": _NUM,
+    "thresholds.crm.platinum_min_spend": _NUM,
+    "thresholds.crm.points_expiry_reminder_days": int,
+    "thresholds.crm.repurchase_coupon_days": int,
+}
+
+_TYPE_WORDS = {
+    str: "文字",
+    int: "整数",
+    list: "列表（如 [a, b]）",
+    _NUM: "数字",
+    "share": "0 到 1 之间的小数（如 60% 写 0.60）",
+    "date": '日期（如 "2026-12-07"）',
+    "clock": '时间（如 "09:00"）',
+}
+
+
+class SettingsError(CourseError):
+    """An invalid settings file; the message names the file, line and fix."""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One rubric dimension of a module (a column of table 6)."""
+
+    name: str
+    weight: int
+    kind: str  # auto | timeliness | remark
+
+
+def settings_path() -> Path:
+    """The settings file in force: ``$COURSE_SETTINGS`` or the shipped default."""
+    return Path(os.environ.get("COURSE_SETTINGS") or DEFAULT_PATH)
+
+
+# -- loading with line numbers ------------------------------------------------
+
+def _to_python(node: yaml.Node, lines: dict, path: str) -> Any:
+    """Convert a composed YAML node to Python, remembering each path's line."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            out[key] = _to_python(value_node, lines, f"{path}.{key}" if path else key)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(v, lines, f"{path}[{i}]") for i, v in enumerate(node.value)]
+    return yaml.SafeLoader("").construct_object(node, deep=True)
+
+
+def _parse(text: str, where: str) -> tuple[dict, dict]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"第 {mark.line + 1} 行" if mark else "某处"
+        raise SettingsError(
+            f"设置文件 {where} {line}格式有误：YAML 无法读取。"
+            "请检查缩进（两个空格）、冒号后的空格和引号是否成对。"
+        ) from None
+    if node is None or not isinstance(node, yaml.MappingNode):
+        raise SettingsError(f"设置文件 {where} 是空的或不是“键: 值”的格式，请从 course/settings.yaml 复制一份再修改。")
+    lines: dict[str, int] = {}
+    return _to_python(node, lines, ""), lines
+
+
+def _get(data: dict, dotted: str) -> tuple[bool, Any]:
+    cur: Any = data
+    for part in dotted.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return False, None
+        cur = cur[part]
+    return True, cur
+
+
+def _type_ok(value: Any, kind: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if kind == "share":
+        return isinstance(value, (int, float)) and 0 <= value <= 1
+    if kind == "date":
+        return isinstance(value, _dt.date) or (isinstance(value, str) and _parse_date(value) is not None)
+    if kind == "clock":
+        return isinstance(value, str) and _parse_clock(value) is not None
+    if kind is int:
+        return isinstance(value, int)
+    return isinstance(value, kind)
+
+
+def _parse_date(text: str):
+    try:
+        return _dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
+
+
+def _parse_clock(text: str):
+    try:
+        return _dt.time.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
+
+
+def parse_due(text: Any) -> _dt.datetime | None:
+    """Parse ``"2026-12-07 17:00"`` (Beijing time) into a naive datetime, or None."""
+    if isinstance(text, _dt.datetime):
+        return text.replace(tzinfo=None)
+    try:
+        return _dt.datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
+
+
+def validate(data: dict, lines: dict, where: str) -> None:
+    """Raise SettingsError naming the first problem's line; return None when valid."""
+    problems: list[str] = []
+
+    def at(path: str) -> str:
+        # the nearest ancestor that exists carries the line number
+        p = path
+        while p and p not in lines:
+            p = p.rsplit(".", 1)[0] if "." in p else ""
+        return f"第 {lines.get(p, 1)} 行"
+
+    for path, kind in SPEC.items():
+        found, value = _get(data, path)
+        if not found:
+            problems.append(f"{at(path)}：缺少设置项 {path}（请从原始 course/settings.yaml 补回）。")
+        elif not _type_ok(value, kind):
+            problems.append(f"{at(path)}：{path} 的值 {value!r} 不对，应为{_TYPE_WORDS[kind]}。")
+
+    modules = data.get("modules")
+    if not isinstance(modules, dict):
+        problems.append(f"{at('modules')}：缺少 modules（四个模块的截止时间与评分维度）。")
+        modules = {}
+    for mod in MODULES:
+        if mod not in modules:
+            problems.append(f"{at('modules')}：modules 下缺少模块 {mod}，四个模块都必须保留。")
+            continue
+        m = modules[mod] or {}
+        base = f"modules.{mod}"
+        if parse_due(m.get("due")) is None:
+            problems.append(f"{at(base + '.due')}：{mod} 的截止时间 {m.get('due')!r} 无法识别，请写成 \"2026-12-07 17:00\"。")
+        rubric = m.get("rubric")
+        if not isinstance(rubric, list) or len(rubric) != 5:
+            problems.append(f"{at(base + '.rubric')}：{mod} 的评分维度必须正好 5 项。")
+            continue
+        total = 0
+        kinds = []
+        for i, dim in enumerate(rubric):
+            dpath = f"{base}.rubric[{i}]"
+            if not isinstance(dim, dict) or not isinstance(dim.get("name"), str) or not dim.get("name"):
+                problems.append(f"{at(dpath)}：{mod} 第 {i + 1} 个维度缺少名称 name。")
+                continue
+            w = dim.get("weight")
+            if isinstance(w, bool) or not isinstance(w, int) or w < 0:
+                problems.append(f"{at(dpath)}：维度「{dim['name']}」的权重 {w!r} 应为非负整数。")
+                continue
+            if dim.get("kind") not in RUBRIC_KINDS:
+                problems.append(f"{at(dpath)}：维度「{dim['name']}」的 kind 应为 auto、timeliness 或 remark 之一。")
+            total += w
+            kinds.append(dim.get("kind"))
+        if total != 100 and len(kinds) == 5:
+            problems.append(f"{at(base + '.rubric')}：{mod} 的评分权重之和为 {total}，必须等于 100。")
+        if len(kinds) == 5 and (kinds.count("timeliness") != 1 or kinds.count("remark") != 1):
+            problems.append(f"{at(base + '.rubric')}：{mod} 必须有且只有一个 timeliness（提交时效性）和一个 remark（备注）维度。")
+
+    if not problems:
+        th = data["thresholds"]
+        pairs = [
+            ("listing", "title_width_min", "title_width_max"),
+            ("listing", "selling_points_min", "selling_points_max"),
+            ("listing", "selection_pick_min", "selection_pick_max"),
+            ("listing", "traffic_discount_min", "traffic_discount_max"),
+            ("campaign", "margin_target_min", "margin_target_max"),
+            ("crm", "dormant_days_min", "lost_days_min"),
+            ("crm", "silver_min_spend", "gold_min_spend"),
+            ("crm", "gold_min_spend", "platinum_min_spend"),
+        ]
+        for sect, lo, hi in pairs:
+            if th[sect][lo] > th[sect][hi]:
+                problems.append(f"{at(f'thresholds.{sect}.{lo}')}：{lo} ({th[sect][lo]}) 不能大于 {hi} ({th[sect][hi]})。")
+        if data["dataset"]["scale"] <= 0:
+            problems.append(f"{at('dataset.scale')}：dataset.scale 必须大于 0。")
+
+    if problems:
+        raise SettingsError(f"设置文件 {where} 有 {len(problems)} 处需要修改：\n  " + "\n  ".join(problems))
+
+
+_CACHE: dict[tuple[str, float], dict] = {}
+
+
+def load(path: str | os.PathLike | None = None) -> dict:
+    """Load and validate the settings file; cached until the file changes.
+
+    >>> load()["course"]["course_id"]
+    'ecom-ops'
+    """
+    p = Path(path) if path else settings_path()
+    try:
+        stat = p.stat()
+    except OSError:
+        raise SettingsError(f"找不到设置文件 {p}。请检查环境变量 COURSE_SETTINGS 或恢复 course/settings.yaml。") from None
+    key = (str(p.resolve()), stat.st_mtime)
+    if key not in _CACHE:
+        data, lines = _parse(p.read_text(encoding="utf-8"), str(p))
+        validate(data, lines, str(p))
+        _CACHE.clear()
+        _CACHE[key] = data
+    return _CACHE[key]
+
+
+def threshold(section: str, name: str) -> Any:
+    """One threshold, e.g. ``threshold("crm", "frequency_cap_messages")`` -> 2."""
+    th = load()["thresholds"]
+    if section not in th or name not in th[section]:
+        raise SettingsError(f"设置文件中没有阈值 thresholds.{section}.{name}。")
+    return th[section][name]
+
+
+def thresholds(section: str) -> dict:
+    """All thresholds of one section as a dict (a copy)."""
+    return dict(load()["thresholds"][section])
+
+
+def rubric(module: str) -> list[Dimension]:
+    """The five rubric dimensions of a module, in weight order as configured."""
+    mods = load()["modules"]
+    if module not in mods:
+        raise SettingsError(f"设置文件中没有模块 {module}，可选：{', '.join(MODULES)}。")
+    return [Dimension(d["name"], int(d["weight"]), d["kind"]) for d in mods[module]["rubric"]]
+
+
+def due(module: str) -> _dt.datetime:
+    """A module's due date (naive, Beijing time)."""
+    return parse_due(load()["modules"][module]["due"])
+
+
+def main() -> int:
+    """``python -m course.settings``: check the settings file and print a summary."""
+    try:
+        data = load()
+    except SettingsError as exc:
+        print(exc)
+        return 1
+    print(f"设置文件 {settings_path()} 检查通过。")
+    for mod in MODULES:
+        dims = "、".join(f"{d.name}{d.weight}" for d in rubric(mod))
+        print(f"  {mod}: 截止 {data['modules'][mod]['due']}；{dims}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Operator tools: the checkers and calculators a shop back office offers."""

@@ -1,0 +1,198 @@
+"""Authoring source notebooks: cell builders with nbgrader metadata, and the
+metadata check a teacher runs before release (``python -m grading check``).
+
+Conventions (see grading/AUTHORING.md):
+
+* ``grade_id`` starts with the rubric dimension it scores: ``d1_`` .. ``d5_``,
+  the index of the dimension in ``course/settings.yaml`` (1-based).  The
+  grading side adds each dimension's points per student from these prefixes.
+* Autograded answer cells (``solution=True``) define a variable and end their
+  solution region; the released stub never raises.
+* Test cells are locked grade cells; the hidden part starts with
+  ``_v = course.export("<name>", globals().get("<var>"))`` and checks only
+  ``_v``, ending with ``checks.score()`` (partial credit).
+* The remark dimension (备注, kind ``remark``) is one manually graded cell per
+  module; the timeliness dimension has no cells.
+
+>>> nb = Notebook("module1_listing", "demo")
+>>> nb.test("d1_title", 5, "checks.score()")["metadata"]["nbgrader"]["points"]
+5
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+import nbformat
+
+NBGRADER_SCHEMA = 3
+_ID_RE = re.compile(r"^d(\d)_[a-z0-9_]+$")
+
+
+def _meta(**kw) -> dict:
+    base = {"schema_version": NBGRADER_SCHEMA, "grade": False, "solution": False, "locked": False}
+    base.update(kw)
+    return {"nbgrader": base}
+
+
+class Notebook:
+    """Build one source notebook cell by cell, then ``save`` it (outputs empty)."""
+
+    def __init__(self, module: str, name: str):
+        self.module = module
+        self.name = name
+        self.nb = nbformat.v4.new_notebook()
+        self.nb.metadata = {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        }
+        self._n = 0
+
+    def _id(self, prefix: str) -> str:
+        self._n += 1
+        return f"{prefix}-{self._n:02d}"
+
+    def md(self, text: str, *, locked: bool = True):
+        cell = nbformat.v4.new_markdown_cell(text.strip("\n"))
+        cell.id = self._id("md")
+        if locked:
+            cell.metadata.update(_meta(locked=True, grade_id=f"ro_{cell.id.replace('-', '_')}"))
+        self.nb.cells.append(cell)
+        return cell
+
+    def code(self, source: str, *, locked: bool = False):
+        """An instructor code cell (setup, data loading, forms, self-checks)."""
+        cell = nbformat.v4.new_code_cell(source.strip("\n"))
+        cell.id = self._id("code")
+        if locked:
+            cell.metadata.update(_meta(locked=True, grade_id=f"ro_{cell.id.replace('-', '_')}"))
+        self.nb.cells.append(cell)
+        return cell
+
+    def answer(self, grade_id: str, source: str):
+        """An autograded answer cell: the student's code, with a solution region."""
+        if "### BEGIN SOLUTION" not in source:
+            raise ValueError(f"{grade_id}: answer cell needs a ### BEGIN SOLUTION region")
+        cell = nbformat.v4.new_code_cell(source.strip("\n"))
+        cell.id = self._id("answer")
+        cell.metadata.update(_meta(solution=True, grade_id=grade_id))
+        self.nb.cells.append(cell)
+        return cell
+
+    def test(self, grade_id: str, points: float, source: str):
+        """A locked, graded test cell worth ``points``."""
+        cell = nbformat.v4.new_code_cell(source.strip("\n"))
+        cell.id = self._id("test")
+        cell.metadata.update(_meta(grade=True, locked=True, points=points, grade_id=grade_id))
+        self.nb.cells.append(cell)
+        return cell
+
+    def manual(self, grade_id: str, points: float, prompt_answer: str):
+        """A manually graded markdown answer (written analysis, 备注)."""
+        cell = nbformat.v4.new_markdown_cell(prompt_answer.strip("\n"))
+        cell.id = self._id("manual")
+        cell.metadata.update(_meta(grade=True, solution=True, points=points, grade_id=grade_id))
+        self.nb.cells.append(cell)
+        return cell
+
+    def save(self, path: str | Path | None = None) -> Path:
+        path = Path(path) if path else Path(__file__).resolve().parent.parent / self.module / f"{self.name}.ipynb"
+        nbformat.validate(self.nb)
+        write_clean(self.nb, path)
+        return path
+
+
+def strip_outputs(nb) -> None:
+    """Remove outputs and execution counts: source notebooks diff well in git."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        for key in ("execution", "collapsed", "scrolled"):
+            cell.metadata.pop(key, None)
+    for key in ("papermill", "widgets", "celltoolbar"):
+        nb.metadata.pop(key, None)
+
+
+def write_clean(nb, path: Path) -> None:
+    strip_outputs(nb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # nbformat splits sources into lines: diffs show the changed line only
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+# -- checking source notebooks before release ---------------------------------
+
+def source_notebooks(module_dir: Path) -> list[Path]:
+    return sorted(p for p in Path(module_dir).glob("*.ipynb") if not p.name.startswith("."))
+
+
+def check_module(module: str, module_dir: Path | None = None) -> list[str]:
+    """Problems (Chinese) with a module's nbgrader metadata; empty when fine."""
+    from course import settings
+
+    module_dir = Path(module_dir or Path(__file__).resolve().parent.parent / module)
+    rubric = settings.rubric(module)
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    points_per_dim = {i: 0.0 for i in range(1, len(rubric) + 1)}
+    notebooks = source_notebooks(module_dir)
+    if not notebooks:
+        return [f"{module}：没有找到任何笔记本。"]
+    for path in notebooks:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is reported
+            problems.append(f"{path.name}：无法读取（{exc}）。")
+            continue
+        for i, cell in enumerate(nb.cells, 1):
+            meta = cell.metadata.get("nbgrader")
+            if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
+                problems.append(f"{path.name} 第 {i} 个单元格：源笔记本应清除输出（运行 python -m grading strip）。")
+            if not meta:
+                continue
+            gid = meta.get("grade_id")
+            if not gid:
+                problems.append(f"{path.name} 第 {i} 个单元格：nbgrader 单元格缺少 grade_id。")
+                continue
+            if gid in seen:
+                problems.append(f"{path.name} 第 {i} 个单元格：grade_id「{gid}」与 {seen[gid]} 重复。")
+            seen[gid] = f"{path.name} 第 {i} 个单元格"
+            src = cell.source
+            if meta.get("solution") and cell.cell_type == "code":
+                if src.count("### BEGIN SOLUTION") != src.count("### END SOLUTION"):
+                    problems.append(f"{path.name}「{gid}」：BEGIN SOLUTION 与 END SOLUTION 不成对。")
+            if meta.get("grade"):
+                m = _ID_RE.match(gid)
+                if not m:
+                    problems.append(f"{path.name}「{gid}」：评分单元格的 grade_id 应以 d1_ 到 d{len(rubric)}_ 开头并只用小写字母、数字、下划线。")
+                    continue
+                dim = int(m.group(1))
+                if not 1 <= dim <= len(rubric):
+                    problems.append(f"{path.name}「{gid}」：没有第 {dim} 个评分维度。")
+                    continue
+                kind = rubric[dim - 1].kind
+                if kind == "timeliness":
+                    problems.append(f"{path.name}「{gid}」：维度「{rubric[dim - 1].name}」按提交时间计算，不能有评分单元格。")
+                if kind == "remark" and not (cell.cell_type == "markdown" and meta.get("solution")):
+                    problems.append(f"{path.name}「{gid}」：备注维度应是手动评分的文字单元格。")
+                try:
+                    pts = float(meta.get("points", 0))
+                except (TypeError, ValueError):
+                    pts = 0
+                if pts <= 0:
+                    problems.append(f"{path.name}「{gid}」：评分单元格的分值必须大于 0。")
+                points_per_dim[dim] += pts
+                if cell.cell_type == "code" and not meta.get("locked"):
+                    problems.append(f"{path.name}「{gid}」：测试单元格应锁定（locked）。")
+    for i, dim in enumerate(rubric, 1):
+        if dim.kind in ("auto", "remark") and points_per_dim[i] <= 0:
+            problems.append(f"{module}：维度「{dim.name}」(d{i}_) 没有任何评分单元格。")
+    return problems
+
+
+def check_all(modules: Iterable[str] | None = None) -> dict[str, list[str]]:
+    from .workspace import MODULES
+
+    return {m: check_module(m) for m in (modules or MODULES)}

@@ -1,0 +1,82 @@
+"""nbgrader configuration for the course, in one function.
+
+Used by the repository's top-level ``nbgrader_config.py`` (so JupyterLab's
+formgrader, started from the repository, sees the course) and by each class
+workspace's ``nbgrader_config.py``.
+
+What it decides, and why:
+
+* source folders are the module folders, linked into the workspace's
+  ``source/``; so nbgrader lists exactly the four modules, never ``course``,
+  ``grading`` or ``datasets``;
+* answer files (``<notebook>.answers.json``) are excluded from autograde's
+  overwrite, so a student's saved form entries are what gets graded; an
+  instructor who runs a source notebook in the repository has its answers kept
+  outside the source folder (``course.session``), and ``grading release``
+  refuses a source folder that still holds one, so none is ever released;
+* solution stubs do not raise: a released notebook runs top to bottom for a
+  student who has not answered yet (a clear message instead of a crash);
+* a timeout per cell, interrupting runaway loops;
+* warnings on stderr (pandas/seaborn FutureWarning) are dropped from test cells
+  by nbgrader's IgnorePattern, because nbgrader gives 0 to any test cell with
+  stderr output;
+* deleted or edited grade cells are restored from the source on autograde.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .workspace import MODULES, REPO, default_workspace, ensure_workspace
+
+CELL_TIMEOUT = 120  # seconds per cell; the slowest reference cell takes a few seconds
+ANSWER_PATTERNS = ["*.answers.json", "*.answers.json.*", ".answers-*"]
+
+
+def answer_files(module: str) -> list[str]:
+    """Names of the answer files a module's notebooks write (never overwritten)."""
+    folder = REPO / module
+    return sorted(p.stem + ".answers.json" for p in folder.glob("*.ipynb"))
+
+
+def stray_answer_files(module_dir: Path) -> list[Path]:
+    """Answer files inside a source folder: they must never be released."""
+    return sorted(Path(module_dir).glob("*.answers.json*"))
+
+
+def apply(c, workspace: str | os.PathLike | None = None) -> None:
+    """Fill the traitlets config ``c`` for the class workspace."""
+    import sys
+
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from course import settings
+
+    cfg = settings.load()
+    if workspace is not None and Path(workspace).name == "nbgrader_config.py":
+        workspace = Path(workspace).parent
+    root = ensure_workspace(workspace or default_workspace())
+
+    c.CourseDirectory.course_id = cfg["course"]["course_id"]
+    c.CourseDirectory.root = str(root)
+    # NB: answer files must not be in ``ignore``: nbgrader applies it when copying
+    # submissions too, and the student's saved answers would never be graded.
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".git"]
+    c.Autograde.exclude_overwriting = {m: answer_files(m) for m in MODULES}
+    c.Exchange.root = str(root / "exchange")
+    c.Exchange.path_includes_course = True
+
+    c.ClearSolutions.code_stub = {"python": "# 在此处填写你的代码\n"}
+    c.ClearSolutions.text_stub = "在此处写下你的回答。"
+
+    c.Execute.timeout = CELL_TIMEOUT
+    c.Execute.interrupt_on_timeout = True
+    c.IgnorePattern.enabled = True
+    c.IgnorePattern.pattern = r"Warning|warn\("
+    c.OverwriteCells.add_missing_cells = True
+    c.LimitOutput.max_lines = 1000
+    c.LimitOutput.max_traceback = 100
+
+    # kernels started by nbgrader find the shop data and the course settings
+    os.environ.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
+    os.environ.setdefault("PYTHONPATH", str(REPO))
