@@ -26,10 +26,34 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 
+def _empty(answer: Any) -> bool:
+    if answer is None:
+        return True
+    try:
+        import pandas as pd
+
+        if isinstance(answer, (pd.DataFrame, pd.Series)):
+            return answer.empty
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(answer, (str, list, tuple, dict, set)):
+        return len(answer) == 0
+    return False
+
+
+_UNSET = object()
+
+
 @dataclass
 class Checks:
+    """A graded cell's checks.  With ``answer=`` given, an empty answer (None,
+    empty table, empty text) scores 0 whatever else passes: checks such as
+    "contains no forbidden word" must not reward a blank submission.
+    """
+
     points: float
     title: str = ""
+    answer: Any = _UNSET
     items: list[tuple[bool, str, float]] = field(default_factory=list)
 
     def check(self, ok: Any, message: str, weight: float = 1.0) -> bool:
@@ -43,10 +67,14 @@ class Checks:
 
     def score(self) -> float:
         """Print the report and return earned points (nbgrader partial credit)."""
+        head = f"【{self.title}】" if self.title else ""
+        if self.answer is not _UNSET and _empty(self.answer):
+            print(f"{head}得分 0 / {self.points:g}")
+            print("  ✗ 提升方向：还没有作答（结果为空）。请完成上面的步骤并保存，再重新运行。")
+            return 0.0
         total = sum(w for _, _, w in self.items) or 1.0
         earned = sum(w for ok, _, w in self.items if ok)
         pts = round(self.points * earned / total, 2)
-        head = f"【{self.title}】" if self.title else ""
         print(f"{head}得分 {pts:g} / {self.points:g}")
         for ok, msg, _w in self.items:
             if not ok:

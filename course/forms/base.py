@@ -117,12 +117,28 @@ class Form:
     def values(self) -> dict | None:
         """Parsed saved values (None where a field is invalid); None if never saved."""
         entry = self._store.form_entry(self.key)
-        return None if entry is None else entry.get("values")
+        if entry is None:
+            return None
+        if isinstance(entry.get("raw"), dict):
+            # re-parse what was typed: the stored parse may be stale or edited by hand
+            from ..answers import to_plain
+
+            return to_plain(self.parse(self._merged(entry["raw"]))[0])
+        return entry.get("values")
+
+    def _merged(self, raw: dict) -> dict:
+        full = {f.name: f.default_raw() for f in self.fields}
+        full.update({k: v for k, v in raw.items() if k in full})
+        return full
 
     @property
     def problems(self) -> list[str]:
         entry = self._store.form_entry(self.key)
-        return [] if entry is None else list(entry.get("problems") or [])
+        if entry is None:
+            return []
+        if isinstance(entry.get("raw"), dict):
+            return self.parse(self._merged(entry["raw"]))[1]
+        return list(entry.get("problems") or [])
 
     def answers(self) -> dict | None:
         """The saved values for a graded cell, or None with a clear message."""

@@ -1,0 +1,26 @@
+"""Shared test set-up: the venv's tools first on PATH, the committed shop data
+found by every kernel, a clean settings file, and no stray answer files."""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+os.environ.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
+os.environ.pop("COURSE_SETTINGS", None)
+os.environ.pop("COURSE_RECHECK", None)
+os.environ.setdefault("MPLBACKEND", "Agg")
+# tests must never write into the real class workspace
+os.environ.setdefault("GRADING_WORKSPACE", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"ecom-test-classroom-{os.getpid()}"))
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    """Run in an empty folder (answer files go there)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
