@@ -62,6 +62,7 @@ def start(module: str, notebook: str, *, seed: int | None = None, quiet: bool = 
     from . import settings
     from .plotting import use_chinese_font
 
+    install_friendly_errors()  # first: a bad settings file shows its message, not a traceback
     cfg = settings.load()
     seed = int(cfg["dataset"]["seed"] if seed is None else seed)
     random.seed(seed)
@@ -80,7 +81,6 @@ def start(module: str, notebook: str, *, seed: int | None = None, quiet: bool = 
     except ImportError:  # pragma: no cover
         pass
     _warnings_to_stdout()
-    install_friendly_errors()
     use_chinese_font()
     _CURRENT = Session(module, notebook, AnswerStore(answer_path(notebook, answers_folder())), seed)
     if not quiet:

@@ -62,6 +62,8 @@ SPEC: dict[str, Any] = {
     "thresholds.listing.traffic_discount_max": "share",
     "thresholds.listing.profit_sku_share": "share",
     "thresholds.listing.price_lookback_days": int,
+    "thresholds.listing.selection_margin_min": "share",
+    "thresholds.listing.core_attribute_relevance_min": "share",
     "thresholds.campaign.gmv_target": _NUM,
     "thresholds.campaign.new_customer_conversion_target": "share",
     "thresholds.campaign.margin_target_min": "share",
@@ -72,12 +74,18 @@ SPEC: dict[str, Any] = {
     "thresholds.campaign.encore_days": int,
     "thresholds.campaign.commission_rate": "share",
     "thresholds.campaign.risk_reserve_share": "share",
+    "thresholds.campaign.pause_conversion_floor": "share",
+    "thresholds.campaign.pause_roi_floor": _NUM,
+    "thresholds.campaign.pause_min_uv": int,
+    "thresholds.campaign.pause_consecutive_days": int,
     "thresholds.analytics.conversion_target": "share",
     "thresholds.analytics.roi_floor": _NUM,
     "thresholds.analytics.normal_cart_rate": "share",
     "thresholds.analytics.low_cart_to_order_rate": "share",
     "thresholds.analytics.ab_alpha": "share",
     "thresholds.analytics.ab_power": "share",
+    "thresholds.analytics.retention_days": int,
+    "thresholds.analytics.budget_max_increase": "share",
     "thresholds.crm.repurchase_target": "share",
     "thresholds.crm.high_value_min_orders_30d": int,
     "thresholds.crm.high_value_min_aov": _NUM,
@@ -92,6 +100,15 @@ SPEC: dict[str, Any] = {
     "thresholds.crm.platinum_min_spend": _NUM,
     "thresholds.crm.points_expiry_reminder_days": int,
     "thresholds.crm.repurchase_coupon_days": int,
+    "thresholds.crm.as_of_date": "date",
+    "thresholds.crm.compare_date": "date",
+    "thresholds.crm.activity_window_days": int,
+    "thresholds.crm.silver_min_orders": int,
+    "thresholds.crm.gold_min_orders": int,
+    "thresholds.crm.platinum_min_orders": int,
+    "thresholds.crm.points_per_yuan": _NUM,
+    "thresholds.crm.coupon_denominations": list,
+    "thresholds.crm.return_gift_cost": _NUM,
 }
 
 _TYPE_WORDS = {
@@ -125,6 +142,12 @@ def settings_path() -> Path:
 
 # -- loading with line numbers ------------------------------------------------
 
+class _DuplicateKey(Exception):
+    def __init__(self, path: str, first: int, second: int):
+        super().__init__(path)
+        self.path, self.first, self.second = path, first, second
+
+
 def _to_python(node: yaml.Node, lines: dict, path: str) -> Any:
     """Convert a composed YAML node to Python, remembering each path's line."""
     lines[path] = node.start_mark.line + 1
@@ -132,7 +155,13 @@ def _to_python(node: yaml.Node, lines: dict, path: str) -> Any:
         out = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            out[key] = _to_python(value_node, lines, f"{path}.{key}" if path else key)
+            sub = f"{path}.{key}" if path else key
+            if key in out:
+                # PyYAML would silently keep the last one: a copied line must not
+                # quietly override the value the teacher is looking at
+                raise _DuplicateKey(sub, lines[sub], key_node.start_mark.line + 1)
+            out[key] = _to_python(value_node, lines, sub)
+            lines[sub] = key_node.start_mark.line + 1  # the line a teacher sees the name on
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(v, lines, f"{path}[{i}]") for i, v in enumerate(node.value)]
@@ -147,12 +176,31 @@ def _parse(text: str, where: str) -> tuple[dict, dict]:
         line = f"第 {mark.line + 1} 行" if mark else "某处"
         raise SettingsError(
             f"设置文件 {where} {line}格式有误：YAML 无法读取。"
-            "请检查缩进（两个空格）、冒号后的空格和引号是否成对。"
+            + _syntax_hint(text, mark.line if mark else None)
         ) from None
     if node is None or not isinstance(node, yaml.MappingNode):
         raise SettingsError(f"设置文件 {where} 是空的或不是“键: 值”的格式，请从 course/settings.yaml 复制一份再修改。")
     lines: dict[str, int] = {}
-    return _to_python(node, lines, ""), lines
+    try:
+        return _to_python(node, lines, ""), lines
+    except _DuplicateKey as dup:
+        raise SettingsError(
+            f"设置文件 {where} 第 {dup.second} 行：设置项 {dup.path} 重复出现（第 {dup.first} 行已经有一次）。"
+            "请删掉其中一行，只保留你要的值。"
+        ) from None
+
+
+def _syntax_hint(text: str, line0: int | None) -> str:
+    """A concrete hint for the usual typing slips near the failing line."""
+    rows = text.splitlines()
+    near = [rows[i] for i in (line0 - 1 if line0 else None, line0) if i is not None and 0 <= i < len(rows)]
+    if line0 is None:
+        near = rows
+    if any("\t" in r for r in near):
+        return "这一行附近用了 Tab 键缩进，YAML 只认空格：请把 Tab 换成两个空格。"
+    if any("：" in r.split("#")[0] for r in near):
+        return "这一行附近用了中文全角冒号“：”，请改成英文冒号加一个空格“: ”。"
+    return "请检查缩进（两个空格）、冒号后的空格和引号是否成对。"
 
 
 def _get(data: dict, dotted: str) -> tuple[bool, Any]:
@@ -202,8 +250,85 @@ def parse_due(text: Any) -> _dt.datetime | None:
         return None
 
 
+def _as_date(value: Any):
+    if isinstance(value, _dt.date):
+        return value
+    return _parse_date(value)
+
+
+def _value_hint(value: Any, kind: Any) -> str:
+    """What the teacher probably meant, for the usual slips."""
+    if isinstance(value, str):
+        s = value.strip()
+        if s.endswith(("%", "％")) and kind == "share":
+            try:
+                return f"百分比请写成小数：{s} 写 {float(s.rstrip('%％')) / 100:.2f}。"
+            except ValueError:
+                return ""
+        if any(u in s for u in ("元", "天", "次", "件", "条", "个", "字", "分", "小时", "分钟", "px")) and kind in (int, _NUM, "share"):
+            return "只写数字，不要带单位。"
+        if kind in (int, _NUM, "share"):
+            try:
+                float(s)
+                return "数字不要加引号。"
+            except ValueError:
+                return ""
+    if kind == "share" and isinstance(value, (int, float)) and not isinstance(value, bool) and 1 < value <= 100:
+        return f"百分比请写成小数：{value}% 写 {value / 100:.2f}。"
+    if kind is int and isinstance(value, float):
+        return "这里只能填整数（不要带小数点）。"
+    return ""
+
+
+# Sections whose keys are all listed in SPEC: a key found there but not in SPEC
+# is a typo (or a threshold no notebook reads), reported with the nearest name.
+_STRICT_SECTIONS = ("course", "schedule", "late", "dataset", "thresholds")
+_TOP_LEVEL = (*_STRICT_SECTIONS, "modules")
+_MODULE_KEYS = ("title", "due", "rubric")
+
+
+def _unknown_keys(data: dict, at) -> list[str]:
+    import difflib
+
+    known = set(SPEC)
+    prefixes = {k.rsplit(".", 1)[0] for k in SPEC}
+    out: list[str] = []
+
+    def hint(name: str, candidates) -> str:
+        close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+        return f"你是不是想写 {close[0]}？" if close else "如果是新加的阈值，需要同时写进 course/settings.py 的 SPEC。"
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            sub = f"{path}.{key}"
+            if sub in known:
+                continue
+            if sub in prefixes:
+                walk(value, sub)
+                continue
+            siblings = [k.rsplit(".", 1)[1] for k in (*known, *prefixes) if k.rsplit(".", 1)[0] == path]
+            out.append(f"{at(sub)}：不认识的设置项 {sub}。{hint(key, siblings)}")
+
+    for key, value in data.items():
+        if key in _STRICT_SECTIONS:
+            walk(value, key)
+        elif key not in _TOP_LEVEL:
+            out.append(f"{at(key)}：不认识的设置分组 {key}。{hint(key, _TOP_LEVEL)}")
+    for mod, body in (data.get("modules") or {}).items():
+        if mod not in MODULES:
+            out.append(f"{at('modules.' + mod)}：不认识的模块 {mod}。{hint(mod, MODULES)}")
+            continue
+        for key in (body or {}) if isinstance(body, dict) else ():
+            if key not in _MODULE_KEYS:
+                out.append(f"{at(f'modules.{mod}.{key}')}：模块 {mod} 下不认识的设置项 {key}（可用：title、due、rubric）。")
+    return out
+
+
 def validate(data: dict, lines: dict, where: str) -> None:
-    """Raise SettingsError naming the first problem's line; return None when valid."""
+    """Raise one SettingsError listing every problem with its line (top of the file
+    first); return None when the settings are valid."""
     problems: list[str] = []
 
     def at(path: str) -> str:
@@ -218,7 +343,12 @@ def validate(data: dict, lines: dict, where: str) -> None:
         if not found:
             problems.append(f"{at(path)}：缺少设置项 {path}（请从原始 course/settings.yaml 补回）。")
         elif not _type_ok(value, kind):
-            problems.append(f"{at(path)}：{path} 的值 {value!r} 不对，应为{_TYPE_WORDS[kind]}。")
+            problems.append(f"{at(path)}：{path} 的值 {value!r} 不对，应为{_TYPE_WORDS[kind]}。{_value_hint(value, kind)}")
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0 \
+                and path.startswith(("thresholds.", "late.", "schedule.")):
+            problems.append(f"{at(path)}：{path} 的值 {value!r} 不能是负数。")
+
+    problems.extend(_unknown_keys(data, at))
 
     modules = data.get("modules")
     if not isinstance(modules, dict):
@@ -267,18 +397,43 @@ def validate(data: dict, lines: dict, where: str) -> None:
             ("crm", "dormant_days_min", "lost_days_min"),
             ("crm", "silver_min_spend", "gold_min_spend"),
             ("crm", "gold_min_spend", "platinum_min_spend"),
+            ("crm", "silver_min_orders", "gold_min_orders"),
+            ("crm", "gold_min_orders", "platinum_min_orders"),
         ]
         for sect, lo, hi in pairs:
-            if th[sect][lo] > th[sect][hi]:
+            if sect in th and lo in th[sect] and hi in th[sect] and th[sect][lo] > th[sect][hi]:
                 problems.append(f"{at(f'thresholds.{sect}.{lo}')}：{lo} ({th[sect][lo]}) 不能大于 {hi} ({th[sect][hi]})。")
         if data["dataset"]["scale"] <= 0:
             problems.append(f"{at('dataset.scale')}：dataset.scale 必须大于 0。")
+        sch = data["schedule"]
+        if sch["group_size_min"] > sch["group_size_max"]:
+            problems.append(f"{at('schedule.group_size_min')}：每组最少人数 ({sch['group_size_min']}) 不能大于最多人数 ({sch['group_size_max']})。")
+        d1, d2 = _as_date(sch["day1"]), _as_date(sch["day2"])
+        if d1 and d2 and d2 <= d1:
+            problems.append(f"{at('schedule.day2')}：第二天 ({d2}) 必须在第一天 ({d1}) 之后。")
+        if _parse_clock(sch["day_end"]) <= _parse_clock(sch["day_start"]):
+            problems.append(f"{at('schedule.day_end')}：每天结束时间必须晚于开始时间。")
+        crm = th.get("crm", {})
+        if "as_of_date" in crm and "compare_date" in crm:
+            as_of, cmp_ = _as_date(crm["as_of_date"]), _as_date(crm["compare_date"])
+            if as_of and cmp_ and cmp_ >= as_of:
+                problems.append(f"{at('thresholds.crm.compare_date')}：对比日期 compare_date ({cmp_}) 应早于分层截止日期 as_of_date ({as_of})。")
+        lst = th.get("listing", {})
+        if lst.get("white_pixel_level", 0) > 255:
+            problems.append(f"{at('thresholds.listing.white_pixel_level')}：white_pixel_level 是像素亮度，最大 255。")
 
     if problems:
+        import re
+
+        def line_no(msg: str) -> int:
+            m = re.match(r"第 (\d+) 行", msg)
+            return int(m.group(1)) if m else 0
+
+        problems = sorted(dict.fromkeys(problems), key=line_no)  # top of the file first
         raise SettingsError(f"设置文件 {where} 有 {len(problems)} 处需要修改：\n  " + "\n  ".join(problems))
 
 
-_CACHE: dict[tuple[str, float], dict] = {}
+_CACHE: dict[tuple, dict] = {}
 
 
 def load(path: str | os.PathLike | None = None) -> dict:
@@ -292,7 +447,7 @@ def load(path: str | os.PathLike | None = None) -> dict:
         stat = p.stat()
     except OSError:
         raise SettingsError(f"找不到设置文件 {p}。请检查环境变量 COURSE_SETTINGS 或恢复 course/settings.yaml。") from None
-    key = (str(p.resolve()), stat.st_mtime)
+    key = (str(p.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _CACHE:
         data, lines = _parse(p.read_text(encoding="utf-8"), str(p))
         validate(data, lines, str(p))
@@ -311,7 +466,10 @@ def threshold(section: str, name: str) -> Any:
 
 def thresholds(section: str) -> dict:
     """All thresholds of one section as a dict (a copy)."""
-    return dict(load()["thresholds"][section])
+    th = load()["thresholds"]
+    if section not in th:
+        raise SettingsError(f"设置文件中没有阈值分组 thresholds.{section}，可选：{', '.join(th)}。")
+    return dict(th[section])
 
 
 def rubric(module: str) -> list[Dimension]:
@@ -327,16 +485,26 @@ def due(module: str) -> _dt.datetime:
     return parse_due(load()["modules"][module]["due"])
 
 
-def main() -> int:
-    """``python -m course.settings``: check the settings file and print a summary."""
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course.settings [FILE]``: check a settings file and print a summary.
+
+    Without FILE the file in force is checked ($COURSE_SETTINGS or course/settings.yaml).
+    """
+    import sys
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args and args[0] in ("-h", "--help"):
+        print("用法：python -m course.settings [设置文件]   检查设置文件，出错时给出行号和修改方法。")
+        return 0
+    path = Path(args[0]) if args else settings_path()
     try:
-        data = load()
+        data = load(path)
     except SettingsError as exc:
         print(exc)
         return 1
-    print(f"设置文件 {settings_path()} 检查通过。")
+    print(f"设置文件 {path} 检查通过。")
     for mod in MODULES:
-        dims = "、".join(f"{d.name}{d.weight}" for d in rubric(mod))
+        dims = "、".join(f"{d['name']}{d['weight']}" for d in data["modules"][mod]["rubric"])
         print(f"  {mod}: 截止 {data['modules'][mod]['due']}；{dims}")
     return 0
 

@@ -128,8 +128,39 @@ def source_notebooks(module_dir: Path) -> list[Path]:
     return sorted(p for p in Path(module_dir).glob("*.ipynb") if not p.name.startswith("."))
 
 
+_START_RE = re.compile(r"""course\.start\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
+
+
+def _code_lines(src: str) -> list[str]:
+    """Non-empty, non-comment lines (region markers removed)."""
+    out = []
+    for line in src.splitlines():
+        line = re.sub(r"\s+#[^'\"]*$", "", line.strip())  # a trailing comment
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
 def check_module(module: str, module_dir: Path | None = None) -> list[str]:
-    """Problems (Chinese) with a module's nbgrader metadata; empty when fine."""
+    """Problems (Chinese) with a module's nbgrader metadata; empty when fine.
+
+    What a teacher who edited a source notebook is told before release:
+
+    * every notebook starts with ``course.start("<module>", "<notebook>")`` naming
+      its own folder and file (otherwise answers go to the wrong answer file);
+    * grade_ids are unique: graded and answer cells across the whole module,
+      read-only cells within their notebook (what nbgrader itself requires);
+    * every graded cell is tagged with a dimension (``d1_`` ...) of the module's
+      rubric, has points > 0, and is locked; the timeliness dimension has no
+      cells, the remark dimension exactly one manually graded markdown cell;
+    * every auto and remark dimension has points;
+    * solution and hidden-test regions are paired; a graded code cell ends with
+      ``….score()`` (otherwise nbgrader gives full points to any cell that does
+      not raise) and its hidden part records the answer with ``course.export``;
+    * an answer cell gives its variable a value before ``### BEGIN SOLUTION``
+      (the released stub must not leave it undefined);
+    * outputs are stripped and no answer file sits in the source folder.
+    """
     from course import settings
 
     module_dir = Path(module_dir or Path(__file__).resolve().parent.parent / module)
@@ -137,32 +168,59 @@ def check_module(module: str, module_dir: Path | None = None) -> list[str]:
     problems: list[str] = []
     seen: dict[str, str] = {}
     points_per_dim = {i: 0.0 for i in range(1, len(rubric) + 1)}
+    cells_per_dim = {i: 0 for i in range(1, len(rubric) + 1)}
     notebooks = source_notebooks(module_dir)
     if not notebooks:
         return [f"{module}：没有找到任何笔记本。"]
+    for stray in sorted(module_dir.glob("*.answers.json*")):
+        problems.append(f"{module}：源文件夹里有答案文件 {stray.name}，发布前请删除（它会被当作素材发给学生）。")
     for path in notebooks:
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is reported
             problems.append(f"{path.name}：无法读取（{exc}）。")
             continue
+        first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
+        m = _START_RE.search(first_code.source) if first_code is not None else None
+        if m is None:
+            problems.append(f"{path.name}：第一个代码单元格应调用 course.start(\"{module}\", \"{path.stem}\")。")
+        elif (m.group(1), m.group(2)) != (module, path.stem):
+            problems.append(f"{path.name}：course.start(\"{m.group(1)}\", \"{m.group(2)}\") 应为 "
+                            f"course.start(\"{module}\", \"{path.stem}\")（模块文件夹名与笔记本文件名，不含 .ipynb）。")
+        local: set[str] = set()
         for i, cell in enumerate(nb.cells, 1):
             meta = cell.metadata.get("nbgrader")
+            where = f"{path.name} 第 {i} 个单元格"
             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
-                problems.append(f"{path.name} 第 {i} 个单元格：源笔记本应清除输出（运行 python -m grading strip）。")
+                problems.append(f"{where}：源笔记本应清除输出（运行 python -m grading strip）。")
             if not meta:
                 continue
             gid = meta.get("grade_id")
             if not gid:
-                problems.append(f"{path.name} 第 {i} 个单元格：nbgrader 单元格缺少 grade_id。")
+                problems.append(f"{where}：nbgrader 单元格缺少 grade_id。")
                 continue
-            if gid in seen:
-                problems.append(f"{path.name} 第 {i} 个单元格：grade_id「{gid}」与 {seen[gid]} 重复。")
-            seen[gid] = f"{path.name} 第 {i} 个单元格"
+            if gid in local:
+                problems.append(f"{where}：grade_id「{gid}」在本笔记本中重复（复制单元格后请改名）。")
+            local.add(gid)
+            if not gid.startswith("ro_"):
+                if gid in seen and not seen[gid].startswith(path.name + " "):
+                    problems.append(f"{where}：grade_id「{gid}」与 {seen[gid]} 重复（同一模块内必须唯一）。")
+                seen.setdefault(gid, where)
+            if meta.get("schema_version", NBGRADER_SCHEMA) != NBGRADER_SCHEMA:
+                problems.append(f"{where}「{gid}」：nbgrader 元数据版本应为 {NBGRADER_SCHEMA}。")
             src = cell.source
-            if meta.get("solution") and cell.cell_type == "code":
+            if cell.cell_type == "code":
                 if src.count("### BEGIN SOLUTION") != src.count("### END SOLUTION"):
                     problems.append(f"{path.name}「{gid}」：BEGIN SOLUTION 与 END SOLUTION 不成对。")
+                if src.count("### BEGIN HIDDEN TESTS") != src.count("### END HIDDEN TESTS"):
+                    problems.append(f"{path.name}「{gid}」：BEGIN HIDDEN TESTS 与 END HIDDEN TESTS 不成对。")
+                if "### BEGIN SOLUTION" in src and not meta.get("solution"):
+                    problems.append(f"{path.name}「{gid}」：有解答区域但没有标记为答案单元格（solution），参考答案会发给学生。")
+                if meta.get("solution") and not meta.get("grade") and "### BEGIN SOLUTION" in src:
+                    before = _code_lines(src.split("### BEGIN SOLUTION", 1)[0])
+                    if not before:
+                        problems.append(f"{path.name}「{gid}」：答案单元格在 ### BEGIN SOLUTION 之前应先给变量赋初值"
+                                        "（如 x = None 或 x = form.answers()），否则学生版里这个变量不存在，后面的单元格会出错。")
             if meta.get("grade"):
                 m = _ID_RE.match(gid)
                 if not m:
@@ -177,6 +235,8 @@ def check_module(module: str, module_dir: Path | None = None) -> list[str]:
                     problems.append(f"{path.name}「{gid}」：维度「{rubric[dim - 1].name}」按提交时间计算，不能有评分单元格。")
                 if kind == "remark" and not (cell.cell_type == "markdown" and meta.get("solution")):
                     problems.append(f"{path.name}「{gid}」：备注维度应是手动评分的文字单元格。")
+                if cell.cell_type == "markdown" and not meta.get("solution"):
+                    problems.append(f"{path.name}「{gid}」：手动评分的文字单元格应同时是答案单元格（solution），学生才能填写。")
                 try:
                     pts = float(meta.get("points", 0))
                 except (TypeError, ValueError):
@@ -184,11 +244,24 @@ def check_module(module: str, module_dir: Path | None = None) -> list[str]:
                 if pts <= 0:
                     problems.append(f"{path.name}「{gid}」：评分单元格的分值必须大于 0。")
                 points_per_dim[dim] += pts
-                if cell.cell_type == "code" and not meta.get("locked"):
-                    problems.append(f"{path.name}「{gid}」：测试单元格应锁定（locked）。")
+                cells_per_dim[dim] += 1
+                if cell.cell_type == "code":
+                    if not meta.get("locked"):
+                        problems.append(f"{path.name}「{gid}」：测试单元格应锁定（locked）。")
+                    lines = _code_lines(src)
+                    if not lines or not lines[-1].endswith(".score()"):
+                        problems.append(f"{path.name}「{gid}」：测试单元格的最后一行应是 _c.score()（部分得分）；"
+                                        "否则只要不报错就得满分。")
+                    if "### BEGIN HIDDEN TESTS" in src:
+                        hidden = src.split("### BEGIN HIDDEN TESTS", 1)[1]
+                        if "course.export(" not in hidden:
+                            problems.append(f"{path.name}「{gid}」：隐藏测试的第一行应是 _v = course.export(\"名称\", "
+                                            "globals().get(\"变量\"))，评分端才能在学生内核之外复核。")
     for i, dim in enumerate(rubric, 1):
         if dim.kind in ("auto", "remark") and points_per_dim[i] <= 0:
             problems.append(f"{module}：维度「{dim.name}」(d{i}_) 没有任何评分单元格。")
+        if dim.kind == "remark" and cells_per_dim[i] > 1:
+            problems.append(f"{module}：维度「{dim.name}」(d{i}_) 应只有一个手动评分单元格，现在有 {cells_per_dim[i]} 个。")
     return problems
 
 

@@ -77,6 +77,24 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
     c.LimitOutput.max_lines = 1000
     c.LimitOutput.max_traceback = 100
 
+    # nbgrader's Execute replaced by the course's guarded version (export
+    # snapshots for the clean re-check, output cap, dead/stuck kernels, memory
+    # limit); everything else is nbgrader's default autograde pipeline.
+    # GRADING_PLAIN=1 keeps stock nbgrader (used only as the benchmark baseline).
+    if not os.environ.get("GRADING_PLAIN"):
+        from nbconvert.preprocessors import ClearMetadataPreprocessor
+        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                            SaveAutoGrades)
+
+        from .guard import GuardedExecute
+
+        c.Autograde.autograde_preprocessors = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                               SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        if not os.environ.get("GRADING_WORKER"):
+            # plain `nbgrader autograde` (e.g. the formgrader's button) also gets
+            # the clean re-check, one student at a time, after nbgrader's run
+            c.Autograde.post_convert_hook = "grading.hook.post_autograde"
+
     # kernels started by nbgrader find the shop data and the course settings
     os.environ.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
     os.environ.setdefault("PYTHONPATH", str(REPO))

@@ -112,10 +112,12 @@ def form_answers(forms: dict[str, dict], notebook: str) -> dict:
 
 def autograde(ws: Path, module: str, *students: str) -> dict[str, dict]:
     """Autograde (real CLI) and return per student: grade_id -> score, total, max."""
-    args = ["autograde", module, "--force", "--create"]
-    for s in students:
-        args += ["--student", s]
-    nbgrader(ws, *args)
+    # nbgrader's --student takes one id (a glob): one call per named student
+    if students:
+        for s in students:
+            nbgrader(ws, "autograde", module, "--force", "--create", "--student", s)
+    else:
+        nbgrader(ws, "autograde", module, "--force", "--create")
     return scores(ws, module)
 
 

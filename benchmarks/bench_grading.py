@@ -1,0 +1,236 @@
+"""Benchmark of ``grading autograde`` (prints figures; not a timed test).
+
+For a class of N submissions (default 30) of one module, in the same run:
+
+1. ``grading autograde MODULE --jobs 2`` (workers + clean re-check + merge)
+   -> wall time, seconds per submission, peak memory of the process tree;
+2. plain serial ``nbgrader autograde MODULE`` on a copy of the same
+   submissions, stock nbgrader (``GRADING_PLAIN=1``: no guard, no re-check)
+   -> wall time, peak memory; the speed-up 2./1. (target >= 1.7x);
+3. per-submission overhead on K submissions: ``grading autograde --jobs 1``
+   versus executing the same notebooks bare with nbclient, one fresh kernel per
+   notebook, serially (target <= 1.3x);
+4. optionally (``--sqlite-check``): two plain ``nbgrader autograde --student``
+   streams writing the same sqlite gradebook at once -> failures and time.
+
+Usage::
+
+    python benchmarks/bench_grading.py                     # first course module, 30 students
+    python benchmarks/bench_grading.py --module module2_campaign --students 30 --overhead 6
+    python benchmarks/bench_grading.py --fixture --students 12   # the small test assignment
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+import nbformat  # noqa: E402
+import psutil  # noqa: E402
+
+from grading import fixture, simulate  # noqa: E402
+from grading.workspace import MODULES, ensure_workspace  # noqa: E402
+
+
+def env(**extra) -> dict:
+    e = dict(os.environ)
+    e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e.get('PATH', '')}"
+    e.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
+    e["PYTHONPATH"] = str(REPO) + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
+    for k in ("COURSE_RECHECK", "NBGRADER_EXECUTION", "GRADING_PLAIN", "GRADING_WORKER"):
+        e.pop(k, None)
+    e.update(extra)
+    return e
+
+
+class PeakMemory:
+    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                p = psutil.Process(self.pid)
+                procs = [p] + p.children(recursive=True)
+                total = 0
+                for q in procs:
+                    try:
+                        total += q.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            self._stop.wait(0.2)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self.thread.join()
+        return self.peak / 1e6
+
+
+def timed(cmd: list[str], cwd: Path, e: dict) -> tuple[float, float, subprocess.CompletedProcess]:
+    t = time.time()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    mem = PeakMemory(proc.pid)
+    out, err = proc.communicate()
+    wall = time.time() - t
+    peak = mem.stop()
+    return wall, peak, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def make_class(base: Path, module: str, n: int, use_fixture: bool) -> Path:
+    import harness
+
+    ws = ensure_workspace(base / "classroom", modules=() if use_fixture else (module,))
+    if use_fixture:
+        fixture.build(ws / "source")
+    subprocess.run([sys.executable, "-m", "grading", "release", module, "--no-zip", "--no-exchange",
+                    "--workspace", str(ws)], env=env(), check=True, capture_output=True, cwd=REPO)
+    rel = harness.notebooks(ws / "release" / module)
+    src = harness.notebooks(ws / "source" / module)
+    sols = {}
+    for nb in src.values():
+        sols.update(simulate.solutions(nb))
+    profiles = ["complete", "partial", "complete", "empty", "complete"]
+    for i in range(n):
+        prof = profiles[i % len(profiles)]
+        if prof == "complete":
+            nbs = {k: simulate.fill(nb, sols) for k, nb in rel.items()}
+        elif prof == "partial":
+            nbs = {k: simulate.fill(nb, sols, lambda j, g: j % 2 == 0) for k, nb in rel.items()}
+        else:
+            nbs = rel
+        harness.submit(ws, module, f"s{i + 1:03d}", nbs, timestamp="2026-12-07 10:00:00+08:00")
+    return ws
+
+
+def bare_seconds(ws: Path, module: str, students: list[str]) -> list[float]:
+    """Execute each submission's notebooks bare (nbclient, fresh kernel per notebook)."""
+    from nbclient import NotebookClient
+
+    out = []
+    for s in students:
+        folder = Path(tempfile.mkdtemp(prefix="bare-"))
+        for p in (ws / "source" / module).iterdir():
+            if p.suffix != ".ipynb":
+                (shutil.copytree if p.is_dir() else shutil.copy2)(p, folder / p.name)
+        t = time.time()
+        for nbp in sorted((ws / "submitted" / s / module).glob("*.ipynb")):
+            nb = nbformat.read(nbp, as_version=4)
+            NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": str(folder)}}).execute()
+        out.append(time.time() - t)
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--module")
+    ap.add_argument("--students", type=int, default=30)
+    ap.add_argument("--overhead", type=int, default=6, help="submissions used for the overhead ratio")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--fixture", action="store_true", help="use the small test assignment")
+    ap.add_argument("--sqlite-check", action="store_true")
+    ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args(argv)
+    os.environ.update({k: v for k, v in env().items() if k in ("PATH", "COURSE_DATA_DIR", "PYTHONPATH")})
+    module = fixture.MODULE if args.fixture else (args.module or next(
+        (m for m in MODULES if any((REPO / m).glob("*.ipynb"))), None))
+    if module is None:
+        print("no module with notebooks yet")
+        return 1
+    base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    print(f"module {module}{' (fixture)' if args.fixture else ''}, {args.students} submissions, workspace {base}")
+    ws = make_class(base / "a", module, args.students, args.fixture)
+    plain_ws = base / "b" / "classroom"
+    shutil.copytree(ws, plain_ws, symlinks=True)
+    (plain_ws / "nbgrader_config.py").write_text(
+        (ws / "nbgrader_config.py").read_text().replace(repr(str(ws)), repr(str(plain_ws))))
+    figures: dict = {"module": module, "students": args.students, "cpus": os.cpu_count(),
+                     "loadavg_start": os.getloadavg()[0]}
+
+    wall, peak, proc = timed([sys.executable, "-m", "grading", "autograde", module, "--jobs", str(args.jobs), "--quiet",
+                              "--workspace", str(ws)], REPO, env())
+    if proc.returncode != 0:
+        print(proc.stdout[-2000:], proc.stderr[-3000:])
+        return 1
+    summary = json.loads((ws / "reports" / f"autograde-{module}.json").read_text(encoding="utf-8"))
+    bad = [r["student"] for r in summary["rows"] if r["status"] != "ok"]
+    figures.update(grading_wall=round(wall, 1), grading_per_submission=round(wall / args.students, 2),
+                   grading_peak_mb=round(peak), grading_not_ok=bad)
+    print(f"grading autograde --jobs {args.jobs}: {wall:.1f} s ({wall / args.students:.2f} s/submission), "
+          f"peak memory {peak:.0f} MB, not ok: {bad or 'none'}")
+
+    wall_p, peak_p, proc = timed([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force"],
+                                 plain_ws, env(GRADING_PLAIN="1"))
+    if proc.returncode != 0:
+        print("plain nbgrader failed:", proc.stderr[-2000:])
+    figures.update(plain_wall=round(wall_p, 1), plain_per_submission=round(wall_p / args.students, 2),
+                   plain_peak_mb=round(peak_p), speedup=round(wall_p / wall, 2))
+    print(f"plain serial nbgrader autograde: {wall_p:.1f} s ({wall_p / args.students:.2f} s/submission), "
+          f"peak memory {peak_p:.0f} MB")
+    print(f"speed-up: {wall_p / wall:.2f}x (target >= 1.7x)")
+
+    k = max(1, min(args.overhead, args.students))
+    sample = [f"s{i + 1:03d}" for i in range(k)]
+    wall_1, _, proc = timed([sys.executable, "-m", "grading", "autograde", module, "--jobs", "1", "--quiet",
+                             "--workspace", str(ws)] + sum((["--student", s] for s in sample), []), REPO, env())
+    bare = bare_seconds(ws, module, sample)
+    ratio = wall_1 / sum(bare)
+    figures.update(overhead_students=k, grading_jobs1_per_submission=round(wall_1 / k, 2),
+                   bare_per_submission=round(sum(bare) / k, 2), overhead_ratio=round(ratio, 2))
+    print(f"per submission, serial: grading autograde {wall_1 / k:.2f} s vs bare nbclient {sum(bare) / k:.2f} s "
+          f"-> {ratio:.2f}x (target <= 1.3x; includes worker start-up, re-check and gradebook merge)")
+
+    if args.sqlite_check:
+        chk = base / "c" / "classroom"
+        shutil.copytree(plain_ws, chk, symlinks=True)
+        (chk / "nbgrader_config.py").write_text((plain_ws / "nbgrader_config.py").read_text().replace(
+            repr(str(plain_ws)), repr(str(chk))))
+        errors: list = []
+        ids = [f"s{i + 1:03d}" for i in range(min(10, args.students))]
+
+        def stream(part):
+            for s in part:
+                p = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force",
+                                    "--student", s], cwd=chk, env=env(GRADING_PLAIN="1"), capture_output=True, text=True)
+                if p.returncode != 0:
+                    errors.append((s, "locked" in p.stderr, p.stderr[-300:]))
+
+        t = time.time()
+        th = [threading.Thread(target=stream, args=(ids[j::2],)) for j in range(2)]
+        [x.start() for x in th]
+        [x.join() for x in th]
+        figures.update(sqlite_concurrent_students=len(ids), sqlite_concurrent_failures=len(errors),
+                       sqlite_locked=sum(1 for e in errors if e[1]), sqlite_concurrent_wall=round(time.time() - t, 1))
+        print(f"two concurrent plain nbgrader streams on one sqlite gradebook: {len(ids)} students, "
+              f"{len(errors)} failures ({figures['sqlite_locked']} 'database is locked'), {time.time() - t:.1f} s")
+    figures["loadavg_end"] = os.getloadavg()[0]
+    print(json.dumps(figures, ensure_ascii=False))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,461 @@
+"""Build the editable Excel templates of tables 1, 2 and 3 (the workshop's 工具模板).
+
+    python course/resources/build_templates.py          # writes the three .xlsx next to this file
+    python course/resources/build_templates.py --out D  # somewhere else
+
+The templates are what students take to work: the tables of the workshop plan
+with their sample rows, plus formulas that do the arithmetic an operator does
+by hand (转化率 = 下单数 / UV in table 2, the title width and price checks of
+table 1, the segment of a customer in table 3).  Every limit the formulas use
+sits in a visible 参数 block filled from ``course/settings.yaml`` at build
+time, so a teacher who changed a threshold rebuilds the templates and the
+students can still change the number in Excel.
+
+The files are byte-for-byte reproducible (fixed zip timestamps and document
+dates), so rebuilding without a change leaves git clean.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.formatting.rule import FormulaRule  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
+from openpyxl.worksheet.datavalidation import DataValidation  # noqa: E402
+
+TABLE1 = "表1_商品上架信息核对表.xlsx"
+TABLE2 = "表2_营销活动效果跟踪表.xlsx"
+TABLE3 = "表3_用户分层运营策略表.xlsx"
+
+# -- the tables of the workshop plan (seed 000, 三、工具表格与操作指南) --------------
+
+T1_HEADER = ["字段", "填写规范", "示例", "审核要点", "本商品填写内容", "审核结果", "问题与修改意见"]
+T1_ROWS = [
+    ["商品名称", "{tmin}-{tmax}字符（按宽度计：汉字2、字母数字1），含核心关键词",
+     "北欧ins风简约床头柜卧室小户型储物柜", "是否包含品牌名、核心属性词"],
+    ["价格", "精确到0.01，建议设置“日常价+活动价”", "日常价：599.00，活动价：499.00", "活动价是否低于成本价"],
+    ["主图", "{imgs}张，首图白底，其余场景图", "白底图1张、卧室场景图2张、细节图2张",
+     "图片尺寸（{size}×{size}像素）、清晰度、是否无违规元素"],
+    ["详情页首屏卖点", "{spmin}-{spmax}个，解决用户核心痛点", "“免安装抽拉设计”“环保E1级板材”", "是否可快速抓住用户注意力"],
+    ["SKU属性组合", "避免无效选项（如“颜色:默认”）", "颜色：白色/原木色；尺寸：60cm/80cm", "是否覆盖主流需求，无冗余选项"],
+]
+T1_STEPS = [
+    "运营人员按表格字段填写商品基础信息；",
+    "设计师配合完成主图与详情页制作；",
+    "由主管逐项核对审核要点，标注问题并反馈修改；",
+    "修改无误后提交平台审核，同步更新库存数据。",
+]
+
+T2_HEADER = ["日期", "渠道", "UV", "加购数", "下单数", "GMV（元）", "转化率（%）", "加购率（%）", "客单价（元）", "问题记录"]
+T2_SAMPLE = [  # the three sample rows of table 2
+    [_dt.date(2024, 6, 1), "平台首页推荐", 1200, 300, 72, 28800, "流量大但转化偏低"],
+    [_dt.date(2024, 6, 1), "付费广告", 800, 240, 64, 25600, "转化率高于预期2倍"],
+    [_dt.date(2024, 6, 1), "社群引流", 500, 150, 30, 12000, "用户咨询价格频次高"],
+]
+T2_SAMPLE_RATES = [0.060, 0.080, 0.060]  # 转化率 printed in the plan: 6.0 / 8.0 / 6.0 %
+CHANNELS = ["自然搜索", "付费广告", "平台首页推荐", "社群引流", "直播"]
+T2_STEPS = [
+    "活动开始前，按渠道设置每日数据跟进维度（UV、转化率等）；",
+    "运营人员每日18:00前从前台导出数据，填写表格并标注问题；",
+    "每日晨会复盘前一日数据，针对“问题记录”列制定调整策略（如“社群用户咨询价格多，需在群公告突出优惠规则”）；",
+    "活动结束后汇总全部数据，形成活动效果报告。",
+]
+T2_FORMULA_ROWS = 60  # pre-filled formula rows for the student's own data
+
+T3_HEADER = ["用户类型", "判断标准", "运营目标", "触达方式", "权益/内容"]
+T3_STEPS = [
+    "通过后台导出用户订单数据，按“近30天消费频次”“客单价”“最后消费时间”划分用户类型；",
+    "根据用户类型匹配对应触达方式与权益，避免同一用户接收重复信息（任意24小时内营销消息不超过{cap}条）；",
+    "运营人员按周推送权益，每周统计各类型用户转化率（如沉睡用户7天内复购率）；",
+    "每月更新用户标签，动态调整运营策略（如潜力用户连续消费2次后，转入高价值用户池）。",
+]
+
+# -- styles --------------------------------------------------------------------
+
+THIN = Side(style="thin", color="B7B7B7")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+PARAM_FILL = PatternFill("solid", fgColor="FFF2CC")
+INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+FORMULA_FILL = PatternFill("solid", fgColor="F2F2F2")
+WARN_FILL = PatternFill("solid", fgColor="FCE4D6")
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+NOTE_FONT = Font(color="666666", size=9)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _settings() -> dict:
+    from course import settings
+
+    return settings.load()
+
+
+def _title(ws, text: str, width: int, note: str = "") -> None:
+    ws.cell(row=1, column=1, value=text).font = TITLE_FONT
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    if note:
+        ws.cell(row=2, column=1, value=note).font = NOTE_FONT
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+
+
+def _header(ws, row: int, names: list[str]) -> None:
+    for j, name in enumerate(names, 1):
+        c = ws.cell(row=row, column=j, value=name)
+        c.font = BOLD
+        c.fill = HEAD_FILL
+        c.border = BORDER
+        c.alignment = CENTER
+
+
+def _box(ws, row: int, col: int, value, *, fill=None, fmt: str | None = None, wrap: bool = False):
+    c = ws.cell(row=row, column=col, value=value)
+    c.border = BORDER
+    if fill is not None:
+        c.fill = fill
+    if fmt:
+        c.number_format = fmt
+    if wrap:
+        c.alignment = WRAP
+    return c
+
+
+def _widths(ws, widths: list[float]) -> None:
+    for j, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def _steps(ws, row: int, steps: list[str], width: int) -> int:
+    ws.cell(row=row, column=1, value="使用步骤").font = BOLD
+    for i, text in enumerate(steps, 1):
+        ws.cell(row=row + i, column=1, value=f"{i}. {text}").alignment = Alignment(wrap_text=False)
+    return row + len(steps) + 1
+
+
+def _params(ws, row: int, col: int, items: list[tuple[str, object, str]]) -> dict[str, str]:
+    """A 参数 block (label, value, note); returns {label: absolute cell address}."""
+    ws.cell(row=row, column=col, value="参数（来自 course/settings.yaml，可直接修改）").font = BOLD
+    addr = {}
+    for i, (label, value, note) in enumerate(items, 1):
+        _box(ws, row + i, col, label)
+        cell = _box(ws, row + i, col + 1, value, fill=PARAM_FILL)
+        if isinstance(value, float) and value < 1:
+            cell.number_format = "0%"
+        ws.cell(row=row + i, column=col + 2, value=note).font = NOTE_FONT
+        addr[label] = f"${get_column_letter(col + 1)}${row + i}"
+    return addr
+
+
+# -- table 1 -------------------------------------------------------------------
+
+def title_width(text: str) -> int:
+    """Width units of a title, the way the template's formula counts them (CJK 2, ASCII 1)."""
+    return sum(2 if ord(ch) > 255 else 1 for ch in text)
+
+
+def build_table1(cfg: dict) -> Workbook:
+    th = cfg["thresholds"]["listing"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "核对表"
+    fmt = {"tmin": th["title_width_min"], "tmax": th["title_width_max"], "imgs": th["main_image_count"],
+           "size": th["main_image_size"], "spmin": th["selling_points_min"], "spmax": th["selling_points_max"]}
+    _title(ws, "表1 商品上架信息核对表", len(T1_HEADER),
+           "运营填写“本商品填写内容”，主管逐项核对“审核要点”，在“审核结果”选择 通过/需修改 并写明修改意见。")
+    _header(ws, 3, T1_HEADER)
+    result = DataValidation(type="list", formula1='"通过,需修改"', allow_blank=True)
+    ws.add_data_validation(result)
+    for i, row in enumerate(T1_ROWS):
+        r = 4 + i
+        for j, value in enumerate(row, 1):
+            _box(ws, r, j, value.format(**fmt), wrap=True)
+        _box(ws, r, 5, None, fill=INPUT_FILL, wrap=True)
+        _box(ws, r, 6, None, fill=INPUT_FILL)
+        _box(ws, r, 7, None, fill=INPUT_FILL, wrap=True)
+        result.add(f"F{r}")
+    ws.conditional_formatting.add(f"F4:F{3 + len(T1_ROWS)}",
+                                  FormulaRule(formula=['F4="需修改"'], fill=WARN_FILL))
+    _steps(ws, 5 + len(T1_ROWS), T1_STEPS, len(T1_HEADER))
+    _widths(ws, [14, 34, 34, 30, 36, 12, 30])
+    ws.freeze_panes = "A4"
+
+    # the checks an operator runs with a formula
+    ck = wb.create_sheet("自动检查")
+    _title(ck, "表1 自动检查：把本商品的信息填进白色格子，灰色格子自动给出结果", 4,
+           "标题宽度：汉字（含中文标点）算 2，英文字母、数字、空格算 1（淘宝 60 字节的计法）。")
+    p = _params(ck, 3, 6, [
+        ("标题宽度下限", th["title_width_min"], "宽度单位"),
+        ("标题宽度上限", th["title_width_max"], "宽度单位"),
+        ("主图张数", th["main_image_count"], "张"),
+        ("白底图占比下限", th["white_background_share_min"], "详情页图片中白底图的最低比例"),
+        ("首屏卖点下限", th["selling_points_min"], "个"),
+        ("首屏卖点上限", th["selling_points_max"], "个"),
+        ("原价回看天数", th["price_lookback_days"], "“原价”须为近 N 天最低成交价"),
+    ])
+    _header(ck, 3, ["检查项", "填写", "结果", "依据"])
+    rows = [
+        ("商品标题", "北欧ins风简约床头柜卧室小户型储物柜现代简约白色", None, "表1 商品名称"),
+        ("标题宽度（自动）", None,
+         '=IF(B4="","",LEN(B4)+SUMPRODUCT(--(_xlfn.UNICODE(MID(B4,ROW(INDIRECT("1:"&LEN(B4))),1))>255)))',
+         "汉字算2，字母数字算1"),
+        ("标题宽度是否合规", None,
+         f'=IF(B4="","",IF(AND(C5>={p["标题宽度下限"]},C5<={p["标题宽度上限"]}),"通过","需修改：宽度应在"&{p["标题宽度下限"]}&"-"&{p["标题宽度上限"]}&"之间"))',
+         "表1：30-60字符"),
+        ("日常价（元）", 599.00, None, "精确到0.01"),
+        ("活动价（元）", 499.00, None, "精确到0.01"),
+        ("成本价（元）", 320.00, None, "采购+包装+物流"),
+        ("价格精度", None,
+         '=IF(OR(B7="",B8=""),"",IF(AND(ABS(B7*100-ROUND(B7*100,0))<0.000001,ABS(B8*100-ROUND(B8*100,0))<0.000001),"通过","需修改：价格精确到0.01元"))',
+         "表1 价格"),
+        ("活动价不低于成本价", None,
+         '=IF(OR(B8="",B9=""),"",IF(B8>=B9,"通过","需修改：活动价低于成本价"))', "表1 审核要点"),
+        ("活动价低于日常价", None,
+         '=IF(OR(B7="",B8=""),"",IF(B8<B7,"通过","需修改：活动价应低于日常价"))', "日常价+活动价"),
+        ("标示的“原价”（元）", 599.00, None, "页面上划线的原价"),
+        ("近30天最低成交价（元）", 599.00, None, "价格记录中近 N 天的最低成交价"),
+        ("原价是否真实", None,
+         '=IF(OR(B13="",B14=""),"",IF(B13<=B14+0.000001,"通过","需修改：原价高于近"&' + p["原价回看天数"] + '&"天最低成交价，属于虚构原价"))',
+         "平台规则红线：先涨价后降价"),
+        ("主图张数", 5, None, "首图白底"),
+        ("主图张数是否合规", None,
+         f'=IF(B16="","",IF(B16={p["主图张数"]},"通过","需修改：主图应为"&{p["主图张数"]}&"张"))', "表1 主图"),
+        ("详情页图片总数", 10, None, "张"),
+        ("其中白底图张数", 6, None, "张"),
+        ("白底图占比（自动）", None, '=IF(OR(B18="",B18=0),"",B19/B18)', "模块一关键控制点"),
+        ("白底图占比是否合规", None,
+         f'=IF(C20="","",IF(C20>={p["白底图占比下限"]},"通过","需修改：白底图占比不低于"&TEXT({p["白底图占比下限"]},"0%")))',
+         "不得出现拼接图"),
+        ("首屏卖点个数", 3, None, "个"),
+        ("首屏卖点是否合规", None,
+         f'=IF(B22="","",IF(AND(B22>={p["首屏卖点下限"]},B22<={p["首屏卖点上限"]}),"通过","需修改：首屏卖点"&{p["首屏卖点下限"]}&"-"&{p["首屏卖点上限"]}&"个"))',
+         "表1 详情页首屏卖点"),
+        ("SKU属性与取值", "颜色：白色/原木色；尺寸：60cm/80cm", None, "表1 SKU属性组合"),
+        ("SKU有无无效选项", None,
+         '=IF(B24="","",IF(ISNUMBER(SEARCH("默认",B24)),"需修改：去掉“默认”等无效选项","通过"))', "如“颜色:默认”"),
+    ]
+    for i, (label, value, formula, basis) in enumerate(rows):
+        r = 4 + i
+        _box(ck, r, 1, label)
+        _box(ck, r, 2, value, fill=INPUT_FILL if formula is None else FORMULA_FILL,
+             fmt="0.00" if isinstance(value, float) else None, wrap=True)
+        _box(ck, r, 3, formula, fill=FORMULA_FILL, fmt="0%" if "占比（自动）" in label else None)
+        ck.cell(row=r, column=4, value=basis).font = NOTE_FONT
+    ck.conditional_formatting.add("C4:C30", FormulaRule(formula=['LEFT(C4,3)="需修改"'], fill=WARN_FILL))
+    _widths(ck, [24, 44, 34, 22, 2, 16, 10, 30])
+    return wb
+
+
+# -- table 2 -------------------------------------------------------------------
+
+def t2_formulas(r: int) -> tuple[str, str, str]:
+    """转化率 = 下单数/UV, 加购率 = 加购数/UV, 客单价 = GMV/下单数 for row ``r``."""
+    return (f'=IF(N(C{r})>0,E{r}/C{r},"")', f'=IF(N(C{r})>0,D{r}/C{r},"")', f'=IF(N(E{r})>0,F{r}/E{r},"")')
+
+
+def build_table2(cfg: dict) -> Workbook:
+    target = cfg["thresholds"]["analytics"]["conversion_target"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "跟踪表"
+    _title(ws, "表2 营销活动效果跟踪表", len(T2_HEADER),
+           "白色格子填写；转化率 = 下单数 ÷ UV，加购率 = 加购数 ÷ UV，客单价 = GMV ÷ 下单数（灰色格子自动计算）。"
+           f"转化率低于目标 {target:.0%} 的行标为橙色。前三行是方案中的样例，可删除。")
+    _header(ws, 3, T2_HEADER)
+    channel = DataValidation(type="list", formula1='"' + ",".join(CHANNELS) + '"', allow_blank=True)
+    ws.add_data_validation(channel)
+    first, last = 4, 4 + T2_FORMULA_ROWS - 1
+    for i in range(T2_FORMULA_ROWS):
+        r = first + i
+        sample = T2_SAMPLE[i] if i < len(T2_SAMPLE) else None
+        _box(ws, r, 1, sample[0] if sample else None, fill=INPUT_FILL, fmt="yyyy-mm-dd")
+        _box(ws, r, 2, sample[1] if sample else None, fill=INPUT_FILL)
+        for j in range(3):
+            _box(ws, r, 3 + j, sample[2 + j] if sample else None, fill=INPUT_FILL, fmt="#,##0")
+        _box(ws, r, 6, sample[5] if sample else None, fill=INPUT_FILL, fmt="#,##0.00")
+        conv, cart, aov = t2_formulas(r)
+        _box(ws, r, 7, conv, fill=FORMULA_FILL, fmt="0.0%")
+        _box(ws, r, 8, cart, fill=FORMULA_FILL, fmt="0.0%")
+        _box(ws, r, 9, aov, fill=FORMULA_FILL, fmt="#,##0.00")
+        _box(ws, r, 10, sample[6] if sample else None, fill=INPUT_FILL, wrap=True)
+        channel.add(f"B{r}")
+    ws.conditional_formatting.add(f"G{first}:G{last}",
+                                  FormulaRule(formula=[f'AND(ISNUMBER(G{first}),G{first}<{target})'], fill=WARN_FILL))
+    total = last + 1
+    _box(ws, total, 1, "合计", fill=HEAD_FILL).font = BOLD
+    _box(ws, total, 2, None, fill=HEAD_FILL)
+    for col in "CDEF":
+        _box(ws, total, " ABCDEF".index(col), f"=SUM({col}{first}:{col}{last})", fill=HEAD_FILL,
+             fmt="#,##0.00" if col == "F" else "#,##0")
+    conv, cart, aov = t2_formulas(total)
+    _box(ws, total, 7, conv, fill=HEAD_FILL, fmt="0.0%")
+    _box(ws, total, 8, cart, fill=HEAD_FILL, fmt="0.0%")
+    _box(ws, total, 9, aov, fill=HEAD_FILL, fmt="#,##0.00")
+    _box(ws, total, 10, "整体转化率 = 总下单数 ÷ 总UV（不是各行转化率的平均）", fill=HEAD_FILL, wrap=True)
+    _steps(ws, total + 2, T2_STEPS, len(T2_HEADER))
+    _widths(ws, [12, 14, 9, 9, 9, 12, 11, 11, 12, 30])
+    ws.freeze_panes = "C4"
+
+    by = wb.create_sheet("按渠道汇总")
+    _title(by, "按渠道汇总（自动）", 6, "从“跟踪表”按渠道求和；转化率用合计数重新计算。")
+    _header(by, 3, ["渠道", "UV", "加购数", "下单数", "GMV（元）", "转化率（%）"])
+    for i, ch in enumerate([*CHANNELS], 0):
+        r = 4 + i
+        _box(by, r, 1, ch)
+        for j, col in enumerate("CDEF"):
+            _box(by, r, 2 + j, f"=SUMIF(跟踪表!$B${first}:$B${last},$A{r},跟踪表!{col}${first}:{col}${last})",
+                 fill=FORMULA_FILL, fmt="#,##0.00" if col == "F" else "#,##0")
+        _box(by, r, 6, f'=IF(B{r}>0,D{r}/B{r},"")', fill=FORMULA_FILL, fmt="0.0%")
+    _widths(by, [14, 10, 10, 10, 12, 12])
+    return wb
+
+
+# -- table 3 -------------------------------------------------------------------
+
+def table3_rows(cfg: dict) -> list[list[str]]:
+    c = cfg["thresholds"]["crm"]
+    return [
+        ["高价值用户", f"近30天消费≥{c['high_value_min_orders_30d']}次，客单价≥{c['high_value_min_aov']:g}",
+         "提升忠诚度，推新品", "专属客服+短信", "95折会员日、新品优先购买权"],
+        ["潜力用户", f"近30天消费{c['potential_orders_30d']}次，客单价<{c['potential_max_aov']:g}",
+         "促进二次消费", "App推送+社群消息", "“满减券”（满299减30）、“猜你喜欢”"],
+        ["沉睡用户", f"{c['dormant_days_min']}-{c['lost_days_min']}天未消费，历史有下单",
+         "唤醒复购", "短信+邮件", "50元无门槛券（7天有效期）"],
+        ["流失用户", f"{c['lost_days_min']}天以上未消费", "避免永久流失", "电话回访（可选）", "“回归大礼包”（100元券+赠品）"],
+    ]
+
+
+def build_table3(cfg: dict) -> Workbook:
+    c = cfg["thresholds"]["crm"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "策略表"
+    _title(ws, "表3 用户分层运营策略表", len(T3_HEADER),
+           "判断标准的数字来自课程设置；白色格子可按本店情况改写运营目标、触达方式和权益。")
+    _header(ws, 3, T3_HEADER)
+    for i, row in enumerate(table3_rows({"thresholds": {"crm": c}})):
+        for j, v in enumerate(row, 1):
+            _box(ws, 4 + i, j, v, fill=None if j <= 2 else INPUT_FILL, wrap=True)
+    steps = [s.format(cap=c["frequency_cap_messages"]) for s in T3_STEPS]
+    _steps(ws, 9, steps, len(T3_HEADER))
+    _widths(ws, [12, 34, 20, 20, 34])
+    ws.freeze_panes = "A4"
+
+    calc = wb.create_sheet("分层计算")
+    _title(calc, "分层计算：每行一位用户，灰色格子自动给出用户类型", 6,
+           "距上次消费天数 = 截止日期 − 最后一次已支付订单的日期（当天买过为 0）；“近30天有消费”即该天数小于 30。"
+           "近30天有消费、但既不是高价值也不是潜力的客户（如消费2次、客单价300-500元）表3没有覆盖，"
+           "按参数“表3未覆盖的客户”归类（与模块四分层表单的两个选项相同）。")
+    p = _params(calc, 3, 8, [
+        ("近N天的天数", c["activity_window_days"] if "activity_window_days" in c else 30, "天"),
+        ("高价值：近N天最少次数", c["high_value_min_orders_30d"], "次"),
+        ("高价值：最低客单价", c["high_value_min_aov"], "元"),
+        ("潜力：近N天次数", c["potential_orders_30d"], "次"),
+        ("潜力：客单价低于", c["potential_max_aov"], "元"),
+        ("沉睡：距上次消费≥", c["dormant_days_min"], "天"),
+        ("流失：距上次消费≥", c["lost_days_min"], "天"),
+        ("表3未覆盖的客户", GAP_OPTIONS[0], "并入潜力用户 / 单设成长用户"),
+    ])
+    gap = DataValidation(type="list", formula1='"' + ",".join(GAP_OPTIONS) + '"', allow_blank=False)
+    calc.add_data_validation(gap)
+    gap.add(p["表3未覆盖的客户"].replace("$", ""))
+    _header(calc, 3, ["用户ID", "近30天消费次数", "客单价（元）", "距上次消费天数", "有历史订单", "用户类型"])
+    samples = [("U0001", 3, 560, 5, "是"), ("U0002", 1, 199, 12, "是"), ("U0003", 0, 0, 45, "是"),
+               ("U0004", 0, 0, 75, "是"), ("U0005", 2, 420, 3, "是"), ("U0006", 0, 0, None, "否")]
+    yes = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    calc.add_data_validation(yes)
+    for i in range(40):
+        r = 4 + i
+        s = samples[i] if i < len(samples) else (None,) * 5
+        for j, v in enumerate(s, 1):
+            _box(calc, r, j, v, fill=INPUT_FILL, fmt="#,##0.00" if j == 3 and v is not None else None)
+        yes.add(f"E{r}")
+        _box(calc, r, 6, segment_formula(r, p), fill=FORMULA_FILL)
+    _widths(calc, [10, 14, 12, 14, 11, 16, 2, 24, 14, 24])
+    calc.freeze_panes = "A4"
+    return wb
+
+
+GAP_OPTIONS = ["并入潜力用户", "单设成长用户"]
+
+
+def segment_formula(r: int, p: dict[str, str]) -> str:
+    """The segment of row ``r`` (module 4's boundaries: 近N天 = days < N; 沉睡 = dormant ≤ days < lost;
+    流失 = days ≥ lost)."""
+    win = p["近N天的天数"]
+    hv_n, hv_aov = p["高价值：近N天最少次数"], p["高价值：最低客单价"]
+    po_n, po_aov = p["潜力：近N天次数"], p["潜力：客单价低于"]
+    dormant, lost, gap = p["沉睡：距上次消费≥"], p["流失：距上次消费≥"], p["表3未覆盖的客户"]
+    return (
+        f'=IF(A{r}="","",IF(E{r}="否","未购买客户",'
+        f'IF(D{r}<{win},'
+        f'IF(AND(B{r}>={hv_n},C{r}>={hv_aov}),"高价值用户",'
+        f'IF(AND(B{r}={po_n},C{r}<{po_aov}),"潜力用户",IF({gap}="单设成长用户","成长用户","潜力用户"))),'
+        f'IF(D{r}>={lost},"流失用户",IF(D{r}>={dormant},"沉睡用户","表3未覆盖")))))'
+    )
+
+
+# -- writing -------------------------------------------------------------------
+
+_FIXED = (2026, 1, 1, 0, 0, 0)
+_FIXED_ISO = "2026-01-01T00:00:00Z"
+
+
+def save_reproducible(wb: Workbook, path: Path) -> None:
+    """Save with fixed document dates and zip timestamps (no git noise on rebuild)."""
+    import datetime as dt
+
+    wb.properties.creator = "电商运营实战 course/resources/build_templates.py"
+    wb.properties.created = dt.datetime(*_FIXED)
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + _FIXED_ISO.encode() + rb"\g<2>", data)
+            zi = zipfile.ZipInfo(info.filename, date_time=_FIXED)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, data)
+    path.write_bytes(out.getvalue())
+
+
+def build(out_dir: Path = HERE) -> list[Path]:
+    cfg = _settings()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in ((TABLE1, build_table1), (TABLE2, build_table2), (TABLE3, build_table3)):
+        path = out_dir / name
+        save_reproducible(builder(cfg), path)
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="生成表1、表2、表3 的可编辑 Excel 模板")
+    ap.add_argument("--out", default=str(HERE), help="输出文件夹（默认 course/resources/）")
+    args = ap.parse_args(argv)
+    for p in build(Path(args.out)):
+        print(f"已生成 {p}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

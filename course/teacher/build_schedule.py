@@ -1,0 +1,263 @@
+"""Write ``course/teacher/schedule.md``: the 2-day workshop timetable with minutes per notebook.
+
+    python course/teacher/build_schedule.py          # rewrite schedule.md
+    python course/teacher/build_schedule.py --check  # exit 1 if schedule.md is out of date
+
+The notebooks are found by scanning ``module*/`` (a notebook added or renamed
+appears after the next run); each notebook's own estimate is read from its
+first markdown cell ("约 30 分钟", "预计用时 35 分钟"); the day frame
+(9:00-17:00, lunch and tea breaks, groups, lecturer and TAs) and the due
+dates come from ``course/settings.yaml``.  When a module's notebooks need more
+time than its block has, the minutes are scaled down (never below
+``MIN_MINUTES``) and the plan says so, instead of pretending it fits.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+OUT = HERE / "schedule.md"
+GUIDE = REPO / "course" / "00_guide.ipynb"
+DEFAULT_MINUTES = 30
+MIN_MINUTES = 20
+INTRO = 10        # lecturer: scenario and a live demonstration, per module
+WRAP_UP = 10      # submit + 5-minute anonymous survey, per module
+TEA = 10          # one tea break per module block
+LUNCH = ("12:30", 40)  # the plan: 9:00-17:00 including 1 hour of lunch and tea breaks
+
+# (day, kind, minutes or module, label, lecturer, TAs)
+DAY_PLAN = {
+    1: [("fixed", 10, "开场：课程目标、分组（{gmin}-{gmax} 人一组）与组内角色（运营组 / 设计组 / 客服组）",
+         "介绍课程与评分（表6）", "按名单分组，确认每台电脑能打开 JupyterLab"),
+        ("guide", 25, "导学 `course/00_guide.ipynb`：电商运营、B2B/B2C/C2C、活动类型、表单怎么用", "讲解 + 演示表单保存与重启",
+         "巡视：每人都保存过一次表单、重启后答案仍在"),
+        ("module", "module1_listing"),
+        ("lunch",),
+        ("module", "module2_campaign"),
+        ("fixed", 10, "当日复盘（晚复盘）：各组说一个问题、一个收获", "点评共性问题", "记录各组进度，收集未提交名单")],
+    2: [("fixed", 10, "晨会：回顾第一天，讲评模块一、二的常见扣分项（提升方向）", "讲评", "汇总自动评分结果中的常见错误"),
+        ("module", "module3_analytics"),
+        ("lunch",),
+        ("module", "module4_crm"),
+        ("fixed", 30, "小组成果展示：每组 3-5 分钟，展示复盘报告或分层策略", "点评、给创新性打分", "计时，记录组员互评"),
+        ("fixed", 15, "课程总结与答疑：进阶路径（流量运营 → 用户运营 → 全域运营）", "总结", "答疑"),
+        ("fixed", 10, "课程满意度调研（1-5 分：实用性、讲师专业度、工具易用性）", "说明匿名", "确认每人已保存问卷"),
+        ("fixed", 5, "结束", "", "")],
+}
+
+
+def _settings() -> dict:
+    from course import settings
+
+    return settings.load()
+
+
+def _clock(text: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date(2000, 1, 1), dt.time.fromisoformat(str(text)))
+
+
+def _hm(t: dt.datetime) -> str:
+    return f"{t.hour}:{t.minute:02d}"
+
+
+def notebook_info(path: Path) -> dict:
+    """Title and the notebook's own time estimate (minutes) from its first markdown cell."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    md = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+    title = md.strip().splitlines()[0].lstrip("# ").strip() if md.strip() else path.stem
+    m = re.search(r"(?:预计用时|约)\s*[:：]?\s*(\d+)(?:\s*[-~～至]\s*(\d+))?\s*分钟", md)
+    if m:
+        lo = int(m.group(1))
+        minutes = round((lo + int(m.group(2))) / 2) if m.group(2) else lo
+        source = "笔记本"
+    else:
+        minutes, source = DEFAULT_MINUTES, "默认"
+    return {"file": path.name, "title": title, "estimate": minutes, "source": source}
+
+
+def module_notebooks(module: str) -> list[dict]:
+    return [notebook_info(p) for p in sorted((REPO / module).glob("*.ipynb")) if not p.name.startswith(".")]
+
+
+def allocate(estimates: list[int], available: int) -> tuple[list[int], int]:
+    """Minutes per notebook within ``available``; returns (minutes, spare minutes)."""
+    total = sum(estimates)
+    if not estimates:
+        return [], available
+    if total <= available:
+        return list(estimates), available - total
+    # largest-remainder rounding to 5-minute steps, never below MIN_MINUTES
+    ideal = [e * available / total for e in estimates]
+    scaled = [max(MIN_MINUTES, math.floor(x / 5) * 5) for x in ideal]
+    order = sorted(range(len(ideal)), key=lambda k: (-(ideal[k] - scaled[k]), k))
+    for i in order:
+        if available - sum(scaled) < 5:
+            break
+        if scaled[i] + 5 <= estimates[i]:
+            scaled[i] += 5
+    return scaled, available - sum(scaled)
+
+
+def _block_end(cfg: dict, module: str, day_no: int, start: dt.datetime) -> dt.datetime:
+    """A module block ends at lunch (morning) or where the afternoon's fixed items begin."""
+    day_end = _clock(cfg["schedule"]["day_end"])
+    if start < _clock(LUNCH[0]):
+        return _clock(LUNCH[0])
+    tail = 0
+    after = False
+    for item in DAY_PLAN[day_no]:
+        if item[0] == "module" and item[1] == module:
+            after = True
+            continue
+        if after and item[0] == "fixed":
+            tail += item[1]
+    return day_end - dt.timedelta(minutes=tail)
+
+
+def render() -> str:
+    cfg = _settings()
+    sch = cfg["schedule"]
+    tas = cfg["course"].get("teaching_assistants") or ["助教A", "助教B"]
+    days = {1: sch["day1"], 2: sch["day2"]}
+    lines = [
+        "<!-- 本文件由 course/teacher/build_schedule.py 生成：笔记本从 module*/ 文件夹扫描，时间来自 course/settings.yaml。",
+        "     改了笔记本或设置后重新运行该脚本，不要手工修改。 -->",
+        "# 两天工作坊课表（电商运营实战）",
+        "",
+        f"- 时间：第一天 {days[1]}、第二天 {days[2]}，每天 {sch['day_start']}-{sch['day_end']}，含午餐 {LUNCH[1]} 分钟和每个模块一次"
+        f" {TEA} 分钟茶歇（工作坊方案：每天 9:00-17:00，含 1 小时午餐与茶歇）。",
+        f"- 分组：每组 {sch['group_size_min']}-{sch['group_size_max']} 人；一名主讲老师（{cfg['course']['lecturer']}）和两名助教"
+        f"（{'、'.join(tas)}），每名助教负责几个组（方案：每人 3-4 组；见文末“分组与助教”）。",
+        f"- 每个模块：讲师讲解场景并示范 {INTRO} 分钟 → 学员按笔记本练习 → 提交与 5 分钟匿名问卷 {WRAP_UP} 分钟。"
+        "笔记本的“建议用时”由笔记本自报的预计用时按模块时段折算；截止时间来自课程设置。",
+        "",
+        "*English summary: the 2-day timetable (9:00-17:00 with lunch and tea breaks), generated from the module folders "
+        "and course/settings.yaml by course/teacher/build_schedule.py; minutes per notebook, roles of the lecturer and "
+        "the two TAs, and what to cut when a module's notebooks need more time than its block.*",
+        "",
+    ]
+    per_notebook: list[list[str]] = []
+    warnings: list[str] = []
+    for day_no in (1, 2):
+        lines += [f"## 第{'一二'[day_no - 1]}天（{days[day_no]}）", "",
+                  "| 时间 | 内容 | 讲师 | 助教 |", "|---|---|---|---|"]
+        t = _clock(sch["day_start"])
+        gmin, gmax = sch["group_size_min"], sch["group_size_max"]
+        for item in DAY_PLAN[day_no]:
+            kind = item[0]
+            if kind in ("fixed", "guide"):
+                _, minutes, label, lect, ta = item
+                end = t + dt.timedelta(minutes=minutes)
+                lines.append(f"| {_hm(t)}-{_hm(end)} | {label.format(gmin=gmin, gmax=gmax)} | {lect} | {ta} |")
+                if kind == "guide":
+                    per_notebook.append(["导学", "`course/00_guide.ipynb`", "导学：电商运营实战", "25", f"{minutes}", "—"])
+                t = end
+            elif kind == "lunch":
+                end = t + dt.timedelta(minutes=LUNCH[1])
+                lines.append(f"| {_hm(t)}-{_hm(end)} | **午餐** |  |  |")
+                t = end
+            else:
+                module = item[1]
+                title = cfg["modules"][module]["title"]
+                due = cfg["modules"][module]["due"]
+                block_end = _block_end(cfg, module, day_no, t)
+                block = int((block_end - t).total_seconds() // 60)
+                nbs = module_notebooks(module)
+                available = block - INTRO - WRAP_UP - TEA
+                minutes, spare = allocate([n["estimate"] for n in nbs], available)
+                lines.append(f"| {_hm(t)}-{_hm(block_end)} | **{title}**（截止 {due}） |  |  |")
+                cur = t + dt.timedelta(minutes=INTRO)
+                lines.append(f"| {_hm(t)}-{_hm(cur)} | 　讲解场景与示范（`{module}/`） | 讲解、示范第一个表单 | 分发/确认作业已打开 |")
+                tea_done = False
+                midpoint = t + dt.timedelta(minutes=block / 2)
+                for nb, m in zip(nbs, minutes):
+                    if not tea_done and cur >= midpoint:
+                        end = cur + dt.timedelta(minutes=TEA)
+                        lines.append(f"| {_hm(cur)}-{_hm(end)} | 　茶歇 |  |  |")
+                        cur, tea_done = end, True
+                    end = cur + dt.timedelta(minutes=m)
+                    lines.append(f"| {_hm(cur)}-{_hm(end)} | 　`{nb['file']}` {nb['title']}（{m} 分钟） | 巡视、讲共性问题 | 各管自己的组：看表单是否保存、解读提示 |")
+                    per_notebook.append([title.split(" ")[0], f"`{module}/{nb['file']}`", nb["title"],
+                                         f"{nb['estimate']}{'' if nb['source'] == '笔记本' else '（默认）'}", str(m),
+                                         "压缩" if m < nb["estimate"] else "—"])
+                    cur = end
+                if not tea_done:
+                    end = cur + dt.timedelta(minutes=TEA)
+                    lines.append(f"| {_hm(cur)}-{_hm(end)} | 　茶歇 |  |  |")
+                    cur = end
+                if spare > 0:
+                    end = cur + dt.timedelta(minutes=spare)
+                    lines.append(f"| {_hm(cur)}-{_hm(end)} | 　缓冲：答疑、补做未完成的步骤 | 答疑 | 答疑 |")
+                    cur = end
+                end = cur + dt.timedelta(minutes=WRAP_UP)
+                lines.append(f"| {_hm(cur)}-{_hm(end)} | 　提交作业 + 模块反馈问卷（5 分钟，匿名） | 提醒截止时间 | 确认每人已提交 |")
+                t = end
+                need = sum(n["estimate"] for n in nbs)
+                if not nbs:
+                    warnings.append(f"{title}：`{module}/` 里还没有笔记本（重新运行本脚本更新课表）。")
+                elif need > available:
+                    warnings.append(f"{title}：笔记本自报用时合计 {need} 分钟，课上可用 {available} 分钟，已按比例压缩"
+                                    f"（每个不少于 {MIN_MINUTES} 分钟）。建议讲师示范其中一步、其余步骤由学员在截止时间前完成，"
+                                    "或把本模块的截止时间延后（settings.yaml 的 due）。")
+        lines.append("")
+
+    lines += ["## 每个笔记本的建议用时", "",
+              "| 模块 | 笔记本 | 标题 | 自报用时（分钟） | 课上安排（分钟） | 说明 |", "|---|---|---|---:|---:|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in per_notebook]
+    lines.append("")
+    if warnings:
+        lines += ["## 时间提醒", ""] + [f"- {w}" for w in warnings] + [""]
+
+    n_min, n_max = 20, 30
+    lines += [
+        "## 分组与助教", "",
+        f"每期 {n_min}-{n_max} 人，每组 {sch['group_size_min']}-{sch['group_size_max']} 人。两名助教按组分工，"
+        "助教也是该组作业的评分人（`grading recheck` 按助教分层抽取 20% 复评）。", "",
+        "| 班级人数 | 组数 | 助教分工 |", "|---|---|---|",
+    ]
+    for n in (20, 24, 30, 40, 56):
+        groups = math.ceil(n / sch["group_size_max"])
+        a = math.ceil(groups / 2)
+        def span(lo: int, hi: int) -> str:
+            return f"第 {lo} 组" if lo == hi else f"第 {lo}-{hi} 组"
+
+        lines.append(f"| {n} 人 | {groups} 组 | {tas[0]}：{span(1, a)}；{tas[-1]}：{span(a + 1, groups)} |")
+    lines += ["", "工作坊方案写“每名助教负责 3-4 组”，对应 6-8 组（约 40-60 人）的大班；20-30 人的班级每名助教 2 组左右，"
+              "多出的精力用于巡视表单保存和讲解“提升方向”。", "",
+              "## 怎样调整", "",
+              "- **改时间**：改 `course/settings.yaml` 的 `schedule`（日期、每天起止时间）和各模块的 `due`，再运行 "
+              "`python course/teacher/build_schedule.py`。",
+              "- **加减笔记本**：在模块文件夹里增删笔记本后重新运行本脚本；笔记本第一段写“预计用时 N 分钟”或“（约 N 分钟）”，"
+              f"课表按它折算，没写的按 {DEFAULT_MINUTES} 分钟算。",
+              "- **一学期的课**：每个模块一到两次课（约 3 小时），截止时间设在下次课前；本课表的分钟数可直接作为每次课的安排。",
+              ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="生成两天工作坊课表 course/teacher/schedule.md")
+    ap.add_argument("--check", action="store_true", help="只检查 schedule.md 是否为最新")
+    args = ap.parse_args(argv)
+    text = render()
+    if args.check:
+        ok = OUT.exists() and OUT.read_text(encoding="utf-8") == text
+        print(f"{OUT} {'是最新的' if ok else '不是最新的：请运行 python course/teacher/build_schedule.py'}。")
+        return 0 if ok else 1
+    OUT.write_text(text, encoding="utf-8")
+    print(f"已生成 {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,649 @@
+"""Analytics tools for module 3 (数据分析与优化决策): what a shop's back office
+offers next to its reports, never the answer of a graded exercise.
+
+* Safe rates: a rate whose denominator is 0 (no visitors in the chosen range,
+  an empty group) is not a ZeroDivisionError and not a silent ``NaN``; it is an
+  ``Unavailable`` value that prints as a Chinese reason ("转化率无法计算：UV 为 0").
+* Choosing data: channel / phase names checked with a suggestion for typos
+  ("付费广高" -> 你是不是想写「付费广告」？), date ranges checked against the data.
+* Display: rates as percentages, money in 元, ``Unavailable`` and ``NaN`` shown
+  as words, not as "nan%".
+* Charts: a funnel chart (访问 → 加购 → 下单 → 支付) and a step-rate chart
+  with the source documents' reference lines, all labels in Chinese.
+* A/B helpers wrapping statsmodels (two-proportion z-test, confidence interval
+  of the difference, sample size per group) with Chinese messages for empty or
+  impossible groups.
+
+How each metric is defined, and the code that computes the metrics of the
+course's exercises, is the student's work in the notebooks; this module only
+takes numbers the student computed.
+
+>>> safe_rate(31, 500, what="转化率")
+0.062
+>>> r = safe_rate(0, 0, what="转化率", den_name="UV")
+>>> print(r)
+转化率无法计算：UV 为 0（所选范围内没有数据）
+>>> format_rate(0.0625)
+'6.25%'
+>>> format_rate(r)
+'无法计算（UV 为 0）'
+>>> check_channel("付费广高")
+Traceback (most recent call last):
+...
+course.messages.CourseError: 没有名为「付费广高」的渠道，你是不是想写「付费广告」？可选：自然搜索、付费广告、平台首页推荐、社群引流、直播。
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import math
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..messages import CourseError
+
+CHANNELS = ("自然搜索", "付费广告", "平台首页推荐", "社群引流", "直播")
+PHASES = ("日常", "预热期", "爆发期", "返场期")
+CAMPAIGN_PHASES = ("预热期", "爆发期", "返场期")
+FUNNEL_STEPS = ("访问", "加购", "下单", "支付")
+
+
+# -- safe rates ---------------------------------------------------------------
+
+class Unavailable:
+    """A value that cannot be computed, with the reason in Chinese.
+
+    It prints, formats (``f"{x:.2%}"``) and displays as its message; it is falsy;
+    using it as a number raises a ``CourseError`` with the same message, so a
+    missing rate is never silently taken for 0 or shown as ``nan``.
+
+    >>> u = Unavailable("加购率", "UV 为 0")
+    >>> f"加购率 {u:.1%}"
+    '加购率 无法计算（UV 为 0）'
+    >>> bool(u)
+    False
+    """
+
+    __slots__ = ("what", "reason")
+
+    def __init__(self, what: str, reason: str):
+        self.what = what
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        return f"{self.what}无法计算：{self.reason}"
+
+    @property
+    def short(self) -> str:
+        return f"无法计算（{self.reason.split('（')[0]}）"
+
+    def __str__(self) -> str:
+        return self.message
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return self.short
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
+        import html
+
+        return f"<span style='color:#b35900'>⚠ {html.escape(self.message)}</span>"
+
+    def __bool__(self) -> bool:
+        return False
+
+    # a 0-d "missing" scalar: saved in the answer file as null, like NaN
+    shape = ()
+
+    def item(self) -> None:
+        return None
+
+    def _refuse(self, *_args):
+        raise CourseError(f"{self.message}。它不是一个数字，不能参与计算或比较大小；请先检查筛选条件或数据。")
+
+    __float__ = __int__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Unavailable) and other.what == self.what and other.reason == self.reason
+
+    def __hash__(self) -> int:
+        return hash(("Unavailable", self.what, self.reason))
+
+
+def is_missing(x: Any) -> bool:
+    """True for ``None``, ``NaN``, ``pd.NA`` and ``Unavailable`` values."""
+    if x is None or isinstance(x, Unavailable):
+        return True
+    try:
+        import pandas as pd
+
+        if x is pd.NA or x is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_vector(x: Any) -> bool:
+    return hasattr(x, "__len__") and hasattr(x, "dtype") or isinstance(x, (list, tuple))
+
+
+def safe_rate(num: Any, den: Any, *, what: str = "比率", den_name: str = "分母", notice: bool = True):
+    """``num / den`` for rates, without division by zero.
+
+    Scalars: a float, or an ``Unavailable`` saying why (denominator 0, missing).
+    Series / arrays: a float Series where rows with a 0 denominator are NaN,
+    and (``notice=True``) one printed line saying how many rows that is, so the
+    gaps are known; show such tables with ``format_table`` (NaN -> "无法计算").
+
+    >>> import pandas as pd
+    >>> safe_rate(pd.Series([5, 0]), pd.Series([100, 0]), what="转化率", den_name="UV").tolist()
+    提示：有 1 行的 UV 为 0，这些行的转化率无法计算，表中显示为“无法计算”（不是 0%）。
+    [0.05, nan]
+    """
+    if _is_vector(num) or _is_vector(den):
+        import numpy as np
+        import pandas as pd
+
+        n = pd.to_numeric(pd.Series(num) if not isinstance(num, pd.Series) else num, errors="coerce").astype("float64")
+        d = pd.to_numeric(pd.Series(den) if not isinstance(den, pd.Series) else den, errors="coerce").astype("float64")
+        if isinstance(num, pd.Series) and not isinstance(den, pd.Series) and len(d) == len(n):
+            d.index = n.index
+        if isinstance(den, pd.Series) and not isinstance(num, pd.Series) and len(d) == len(n):
+            n.index = d.index
+        bad = ~(d > 0) | d.isna() | n.isna()
+        out = (n / d.where(~bad, np.nan)).where(~bad, np.nan)
+        k = int(bad.sum())
+        if notice and k:
+            print(f"提示：有 {k} 行的 {den_name} 为 0，这些行的{what}无法计算，表中显示为“无法计算”（不是 0%）。")
+        return out
+    if is_missing(den):
+        return Unavailable(what, f"缺少{den_name}数据")
+    if is_missing(num):
+        return Unavailable(what, "缺少分子数据")
+    den = float(den)
+    if den == 0:
+        return Unavailable(what, f"{den_name} 为 0（所选范围内没有数据）")
+    if den < 0:
+        return Unavailable(what, f"{den_name}为负数（{den:g}），请检查数据")
+    return float(num) / den
+
+
+def gap_to_target(actual: Any, target: float, *, what: str = "转化率") -> str:
+    """One line comparing an actual rate with its target, in percentage points.
+
+    >>> gap_to_target(0.062, 0.08)
+    '转化率 实际 6.20%，目标 8.00%，差 -1.80 个百分点（未达标）'
+    """
+    if is_missing(actual):
+        return f"{what} 无法与目标比较：{actual if isinstance(actual, Unavailable) else '没有数据'}"
+    diff = (float(actual) - target) * 100
+    state = "达标" if float(actual) >= target else "未达标"
+    return f"{what} 实际 {format_rate(actual)}，目标 {format_rate(target)}，差 {diff:+.2f} 个百分点（{state}）"
+
+
+# -- formatting ---------------------------------------------------------------
+
+def format_rate(x: Any, digits: int = 2) -> str:
+    """A rate as a percentage; missing values as words (never "nan%")."""
+    if isinstance(x, Unavailable):
+        return x.short
+    if is_missing(x):
+        return "无法计算"
+    return f"{float(x) * 100:.{digits}f}%"
+
+
+def format_money(x: Any, digits: int = 2) -> str:
+    """Money in 元 with thousands separators.
+
+    >>> format_money(12345.6)
+    '12,345.60 元'
+    """
+    if isinstance(x, Unavailable):
+        return x.short
+    if is_missing(x):
+        return "无法计算"
+    return f"{float(x):,.{digits}f} 元"
+
+
+def format_number(x: Any, digits: int = 0) -> str:
+    if isinstance(x, Unavailable):
+        return x.short
+    if is_missing(x):
+        return "无法计算"
+    return f"{float(x):,.{digits}f}"
+
+
+def format_table(df, *, rates: Iterable[str] = (), money: Iterable[str] = (), counts: Iterable[str] = (),
+                 ratios: Iterable[str] = (), digits: int = 2):
+    """A copy of ``df`` for display: rates in %, money in 元, missing as "无法计算".
+
+    Use it to show a table; compute with the numbers, not with this copy.
+    """
+    out = df.copy()
+    for c in rates:
+        if c in out:
+            out[c] = [format_rate(v, digits) for v in out[c]]
+    for c in money:
+        if c in out:
+            out[c] = [format_money(v) for v in out[c]]
+    for c in counts:
+        if c in out:
+            out[c] = [format_number(v) for v in out[c]]
+    for c in ratios:
+        if c in out:
+            out[c] = ["无法计算" if is_missing(v) else f"{float(v):.{digits}f}" for v in out[c]]
+    return out
+
+
+MONEY_NAMES = ("GMV", "客单价", "UV价值", "销售额", "净成交额", "毛利贡献", "广告花费")
+
+
+def metric_kind(name: str) -> str:
+    """How a metric is shown: ``rate`` (%), ``money`` (元) or ``count``.
+
+    >>> [metric_kind(n) for n in ("转化率", "新客占比", "GMV", "UV")]
+    ['rate', 'rate', 'money', 'count']
+    """
+    n = str(name)
+    if n.endswith("率") or n.endswith("占比"):
+        return "rate"
+    if n in MONEY_NAMES or n.endswith("额") or n.endswith("（元）") or n.endswith("成本") or n.endswith("佣金"):
+        return "money"
+    return "count"
+
+
+def format_metric(name: str, value: Any) -> str:
+    """One metric formatted by its kind (rate %, money 元, count)."""
+    kind = metric_kind(name)
+    if kind == "rate":
+        return format_rate(value)
+    if kind == "money":
+        return format_money(value)
+    if is_missing(value):
+        return format_number(value)
+    v = float(value)
+    return format_number(v, 0 if v == int(v) else 2)
+
+
+def metrics_frame(metrics: Mapping[str, Any] | None):
+    """A dict of metrics as a two-column table for display (指标, 数值)."""
+    import pandas as pd
+
+    if metrics is None:
+        print("✗ 还没有结果（仍是 None）：请先完成上面的代码单元格。")
+        return None
+    return pd.DataFrame({"指标": list(metrics), "数值": [format_metric(k, v) for k, v in metrics.items()]})
+
+
+#: what ``core_metrics`` (the student's metric function) must return
+REQUIRED_METRICS = ("UV", "PV", "跳失率", "加购人数", "下单人数", "支付人数", "加购率", "转化率", "GMV", "客单价",
+                    "UV价值", "新客占比", "复购率")
+
+
+def check_metric_function(fn: Any, traffic, orders, required: Sequence[str] = REQUIRED_METRICS) -> bool:
+    """Visible self-check of a metric function: runs, returns every metric, and
+    on an empty slice (no visitors) neither crashes nor returns NaN.  Prints a
+    checklist; never shows or judges the values themselves.
+    """
+    if fn is None:
+        print("✗ 还没有定义指标函数（仍是 None）：请完成上面的单元格并运行。")
+        return False
+    if not callable(fn):
+        print(f"✗ 这里需要一个函数（def ...），现在是 {type(fn).__name__}。")
+        return False
+    ok = True
+    try:
+        out = fn(traffic, orders)
+    except Exception as exc:  # noqa: BLE001 - a student's function may fail in any way
+        print(f"✗ 用全部数据运行时出错：{type(exc).__name__}: {exc}")
+        return False
+    if not isinstance(out, dict):
+        print(f"✗ 函数应返回字典（指标名 → 数值），现在返回 {type(out).__name__}。")
+        return False
+    missing = [k for k in required if k not in out]
+    if missing:
+        print(f"✗ 结果缺少指标：{'、'.join(missing)}（名字要和上表完全一致）。")
+        ok = False
+    else:
+        print(f"✓ 返回了全部 {len(required)} 个指标。")
+    bad = [k for k, v in out.items() if not isinstance(v, Unavailable) and not _is_number(v)]
+    if bad:
+        print(f"✗ 这些指标不是数字：{'、'.join(map(str, bad))}。")
+        ok = False
+    odd = [k for k, v in out.items() if metric_kind(k) == "rate" and _is_number(v) and not 0 <= float(v) <= 1]
+    if odd:
+        print(f"✗ 这些比率不在 0 到 1 之间：{'、'.join(odd)}（比率用小数，6.2% 写 0.062）。")
+        ok = False
+    try:
+        empty = fn(traffic.iloc[:0], orders.iloc[:0])
+    except ZeroDivisionError:
+        print("✗ 没有数据时（UV 为 0）出现除以 0 的错误：比率请用 A.safe_rate(分子, 分母) 计算。")
+        return False
+    except Exception as exc:  # noqa: BLE001
+        print(f"✗ 没有数据时出错：{type(exc).__name__}: {exc}")
+        return False
+    nan = [k for k, v in (empty or {}).items() if not isinstance(v, Unavailable) and _is_number(v)
+           and metric_kind(k) != "count" and math.isnan(float(v))]
+    if nan:
+        print(f"✗ 没有数据时这些指标是 NaN：{'、'.join(nan)}。请用 A.safe_rate，让它显示“无法计算”而不是 NaN。")
+        ok = False
+    else:
+        print("✓ 没有数据时不报错，比率显示为“无法计算”而不是 NaN。")
+    if ok:
+        print("✓ 指标函数的格式正确（数值是否正确由评分时检查）。")
+    return ok
+
+
+def _is_number(v: Any) -> bool:
+    if isinstance(v, bool) or v is None:
+        return False
+    if hasattr(v, "item") and getattr(v, "shape", None) == () and not isinstance(v, Unavailable):
+        v = v.item()
+    return isinstance(v, (int, float))
+
+
+# -- choosing data ------------------------------------------------------------
+
+def check_choice(value: Any, options: Sequence[str], what: str) -> str:
+    """``value`` if it is one of ``options``; otherwise a CourseError with a suggestion."""
+    text = "" if value is None else str(value).strip()
+    if text in options:
+        return text
+    close = difflib.get_close_matches(text, list(options), n=1, cutoff=0.3)
+    hint = f"你是不是想写「{close[0]}」？" if close else ""
+    shown = "（空）" if not text else text
+    raise CourseError(f"没有名为「{shown}」的{what}，{hint}可选：{'、'.join(options)}。")
+
+
+def check_channel(value: Any, options: Sequence[str] = CHANNELS) -> str:
+    """A channel name, checked (typos get a suggestion)."""
+    return check_choice(value, options, "渠道")
+
+
+def check_phase(value: Any, options: Sequence[str] = PHASES) -> str:
+    """A campaign phase name, checked (typos get a suggestion)."""
+    return check_choice(value, options, "活动阶段")
+
+
+def to_date(value: Any, label: str = "日期") -> _dt.date:
+    """A date from ``2026-06-18``, ``2026/6/18``, a datetime or a Timestamp."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    from ..forms.fields import parse_date
+
+    text = str(value or "").strip()
+    parts = text.replace("/", "-").replace(".", "-").split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        text = f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+    day, msg = parse_date(text, label)
+    if msg:
+        raise CourseError(msg)
+    return day
+
+
+def check_period(start: Any, end: Any, data_start: Any = None, data_end: Any = None) -> tuple[_dt.date, _dt.date]:
+    """Check a date range (start ≤ end, overlapping the data); return it as dates."""
+    s, e = to_date(start, "开始日期"), to_date(end, "结束日期")
+    if s > e:
+        raise CourseError(f"开始日期 {s} 晚于结束日期 {e}，请对调或重新选择。")
+    if data_start is not None and data_end is not None:
+        ds, de = to_date(data_start), to_date(data_end)
+        if e < ds or s > de:
+            raise CourseError(f"{s} 至 {e} 没有数据：店铺数据覆盖 {ds} 至 {de}，请在这个范围内选择日期。")
+    return s, e
+
+
+def filter_period(df, start: Any, end: Any, column: str = "date"):
+    """Rows of ``df`` whose ``column`` lies in [start, end] (both included).
+
+    A range with no rows raises a CourseError that names the data's own range.
+    """
+    import pandas as pd
+
+    col = pd.to_datetime(df[column])
+    lo, hi = col.min(), col.max()
+    s, e = check_period(start, end, lo if pd.notna(lo) else None, hi if pd.notna(hi) else None)
+    mask = (col >= pd.Timestamp(s)) & (col < pd.Timestamp(e) + pd.Timedelta(days=1))
+    out = df[mask]
+    if out.empty:
+        raise CourseError(f"{s} 至 {e} 没有数据，请换一个日期范围。")
+    return out
+
+
+# -- concrete, checkable actions ----------------------------------------------
+
+#: actions the source documents call too vague ("优化详情页" is not an action)
+VAGUE_ACTIONS = ("优化详情页", "优化页面", "优化商品页", "提升转化率", "提高转化率", "提升转化", "提高转化", "加大推广",
+                 "加大投放", "优化投放", "优化结算流程", "优化结算", "改进结算", "优化活动规则", "优化规则", "加强运营",
+                 "提升用户体验", "优化用户体验", "加强客服", "优化客服", "提升复购", "降低跳失率", "多做活动")
+_VAGUE_VERBS = ("优化", "提升", "提高", "加强", "改善", "加大", "完善", "改进", "增加", "降低", "减少", "做好")
+#: words that say *where* or *how much*: a checkable action names at least one
+CONCRETE_MARKERS = ("第", "首屏", "屏", "页", "按钮", "弹窗", "入口", "位置", "模块", "字段", "文案", "模板", "客服", "短信",
+                    "推送", "社群", "券", "元", "小时", "天", "%", "％", "件", "名", "个", "条", "次", "人", "倒计时",
+                    "质检", "承诺", "说明", "规则", "预算", "出价", "定向", "关键词", "暂停", "下线", "上线", "测试")
+
+
+def _plain(text: Any) -> str:
+    import re
+
+    return re.sub(r"[\s，。,.；;：:！!、“”\"'（）()]", "", str(text or ""))
+
+
+def check_action(text: Any) -> list[str]:
+    """Why an action is not yet concrete and checkable (empty list = fine).
+
+    >>> check_action("优化详情页")[0]
+    '「优化详情页」太笼统：写清楚在哪里、做什么、做到什么程度，例如“在详情页第三屏增加质检报告及72小时发货承诺”。'
+    >>> check_action("在详情页第三屏增加质检报告及72小时发货承诺")
+    []
+    """
+    t = _plain(text)
+    example = "例如“在详情页第三屏增加质检报告及72小时发货承诺”"
+    if not t:
+        return ["行动是空的：请写出具体要做的事。"]
+    if t in VAGUE_ACTIONS or (len(t) <= 8 and t.startswith(_VAGUE_VERBS)):
+        return [f"「{text}」太笼统：写清楚在哪里、做什么、做到什么程度，{example}。"]
+    if len(t) < 10:
+        return [f"「{text}」太短（{len(t)} 个字）：一条行动至少写清“在哪里 + 做什么 + 做到多少”，{example}。"]
+    if not any(ch.isdigit() for ch in t) and not any(m in t for m in CONCRETE_MARKERS):
+        return [f"「{text}」没有说清位置或数量：请写出在哪个页面/渠道/环节、改成什么样，{example}。"]
+    return []
+
+
+def check_target(text: Any) -> list[str]:
+    """A target must be a number someone can check later (e.g. "加购→下单 ≥ 20%")."""
+    t = _plain(text)
+    if not t:
+        return ["目标值是空的：请写一个可以检查的数字，例如“加购→下单 ≥ 20%”。"]
+    if not any(ch.isdigit() for ch in t):
+        return [f"目标值「{text}」没有数字，无法检查是否做到：请写成“指标 ≥ 数值”，例如“加购→下单 ≥ 20%”。"]
+    return []
+
+
+# -- charts -------------------------------------------------------------------
+
+def _counts_of(counts: Any, steps: Sequence[str] | None) -> tuple[list[str], list[float]]:
+    if isinstance(counts, Mapping):
+        names = list(steps or counts.keys())
+        vals = [counts.get(s, 0) for s in names]
+    elif hasattr(counts, "index") and hasattr(counts, "values") and not hasattr(counts, "columns"):
+        names = [str(i) for i in counts.index] if steps is None else list(steps)
+        vals = list(counts.values)
+    else:
+        vals = list(counts)
+        names = list(steps or FUNNEL_STEPS[: len(vals)])
+    if len(names) != len(vals):
+        raise CourseError(f"漏斗的环节名称有 {len(names)} 个，人数有 {len(vals)} 个，两者应一样多。")
+    if len(vals) < 2:
+        raise CourseError("漏斗至少需要两个环节（例如 访问、加购）。")
+    clean = []
+    for n, v in zip(names, vals):
+        if is_missing(v):
+            raise CourseError(f"漏斗环节「{n}」的人数是空值，请先算出人数。")
+        if float(v) < 0:
+            raise CourseError(f"漏斗环节「{n}」的人数为负数（{v}），请检查计算。")
+        clean.append(float(v))
+    return names, clean
+
+
+def step_rates(counts: Any, steps: Sequence[str] | None = None) -> list[tuple[str, Any]]:
+    """Each step's rate from the previous step: ``[("访问→加购", 0.25), ...]``.
+
+    A step after a 0 count is ``Unavailable``.
+    """
+    names, vals = _counts_of(counts, steps)
+    return [(f"{a}→{b}", safe_rate(vb, va, what=f"{a}→{b}", den_name=f"{a}人数"))
+            for (a, va), (b, vb) in zip(zip(names, vals), zip(names[1:], vals[1:]))]
+
+
+def funnel_chart(counts: Any, *, steps: Sequence[str] | None = None, title: str = "转化漏斗",
+                 unit: str = "人", ax=None, highlight: str | None = None):
+    """A funnel (centred horizontal bars) with counts and step rates, in Chinese.
+
+    ``counts``: a dict ``{"访问": 12000, "加购": 3000, ...}``, a Series, or a list
+    of numbers for 访问/加购/下单/支付.  ``highlight``: a step name like
+    ``"加购→下单"`` drawn in red.  Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    names, vals = _counts_of(counts, steps)
+    rates = step_rates(dict(zip(names, vals)), names)
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(7.5, 0.9 * len(names) + 1.2))
+    top = max(vals) or 1.0
+    ys = list(range(len(names)))[::-1]
+    colors = ["#4C72B0", "#55A868", "#8172B2", "#C44E52", "#937860", "#DA8BC3"]
+    for i, (name, v, y) in enumerate(zip(names, vals, ys)):
+        ax.barh(y, v, left=(top - v) / 2, height=0.62, color=colors[i % len(colors)], alpha=0.85)
+        ax.text(top / 2, y, f"{name}  {v:,.0f} {unit}", ha="center", va="center", color="white"
+                if v > top * 0.25 else "black", fontsize=11)
+    for (label, r), y in zip(rates, ys[1:]):
+        bad = highlight is not None and label == highlight
+        ax.text(top * 1.02, y + 0.5, f"{'⚠ ' if bad else ''}{label}：{format_rate(r, 1)}", ha="left", va="center",
+                fontsize=11 if bad else 10, color="#C00000" if bad else "#333333")
+    ax.set_xlim(0, top * 1.45)
+    ax.set_yticks(ys)
+    ax.set_yticklabels(names)
+    ax.set_title(title)
+    ax.set_xlabel(f"人数（{unit}）")
+    ax.set_ylabel("漏斗环节")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def step_rate_chart(table, group: str, rate_columns: Sequence[str], *, title: str = "各环节转化率对比",
+                    references: Mapping[str, float] | None = None, ax=None):
+    """Grouped bars of step rates per group (e.g. per phase), rates in %.
+
+    ``references`` maps a label to a rate drawn as a dashed line, e.g.
+    ``{"访问→加购 正常水平 25%": 0.25, "加购→下单 偏低 12%": 0.12}``.
+    NaN rates are left out and named in the title.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    missing = [c for c in [group, *rate_columns] if c not in table.columns]
+    if missing:
+        raise CourseError(f"表格缺少列：{'、'.join(missing)}。")
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(8, 4.2))
+    groups = [str(g) for g in table[group]]
+    x = np.arange(len(groups))
+    width = 0.8 / max(len(rate_columns), 1)
+    gaps = 0
+    for i, col in enumerate(rate_columns):
+        vals = [np.nan if is_missing(v) else float(v) * 100 for v in table[col]]
+        gaps += sum(np.isnan(vals))
+        bars = ax.bar(x + (i - (len(rate_columns) - 1) / 2) * width, vals, width, label=col)
+        for b, v in zip(bars, vals):
+            if not np.isnan(v):
+                ax.text(b.get_x() + b.get_width() / 2, v, f"{v:.1f}", ha="center", va="bottom", fontsize=8)
+    for j, (label, val) in enumerate((references or {}).items()):
+        ax.axhline(val * 100, linestyle="--", linewidth=1, color=["#C00000", "#E69F00", "#555555"][j % 3], label=label)
+    ax.set_xticks(x)
+    ax.set_xticklabels(groups)
+    ax.set_ylabel("转化率（%）")
+    ax.set_xlabel(group)
+    ax.set_title(title + (f"（{gaps} 个值无法计算，未画出）" if gaps else ""))
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+# -- A/B tests ----------------------------------------------------------------
+
+def _ab_guard(conversions: Sequence[Any], visitors: Sequence[Any], names: Sequence[str]) -> tuple[list[int], list[int]]:
+    if len(conversions) != 2 or len(visitors) != 2:
+        raise CourseError("A/B 检验需要正好两组：转化人数和访客数各给两个数（顺序一致，例如 [B组, A组]）。")
+    conv, nobs = [], []
+    for name, c, n in zip(names, conversions, visitors):
+        if is_missing(n) or float(n) <= 0:
+            raise CourseError(f"{name} 组没有访客（访客数为 0 或空）：这一组的转化率无法计算，不能做检验。"
+                              "请检查分组列的取值（是否拼写不同、是否被筛选掉）。")
+        if is_missing(c) or float(c) < 0:
+            raise CourseError(f"{name} 组的转化人数为空或为负数，请先算出转化人数。")
+        if float(c) > float(n):
+            raise CourseError(f"{name} 组的转化人数（{c}）大于访客数（{n}），分子分母可能写反了。")
+        if float(c) != int(float(c)) or float(n) != int(float(n)):
+            raise CourseError(f"{name} 组的人数应为整数（现在是 {c} / {n}），请用人数而不是比率。")
+        conv.append(int(float(c)))
+        nobs.append(int(float(n)))
+    return conv, nobs
+
+
+def ab_ztest(conversions: Sequence[Any], visitors: Sequence[Any], *, names: Sequence[str] = ("B", "A"),
+             alpha: float | None = None) -> dict:
+    """Two-proportion z-test and the confidence interval of the difference.
+
+    ``conversions`` and ``visitors`` list the two groups in the same order; the
+    difference is first minus second (new minus original).  Wraps statsmodels'
+    ``proportions_ztest`` and ``confint_proportions_2indep`` (default method).
+    Returns a dict with Chinese keys.  Empty groups raise a CourseError.
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    if alpha is None:
+        from .. import settings
+
+        alpha = float(settings.threshold("analytics", "ab_alpha"))
+    conv, nobs = _ab_guard(conversions, visitors, names)
+    if sum(conv) == 0 or sum(conv) == sum(nobs):
+        raise CourseError("两组的转化人数都是 0（或全部转化），比例没有差异可检验；请确认选的是“支付”等有转化的列。")
+    z, p = proportions_ztest(conv, nobs)
+    low, high = confint_proportions_2indep(conv[0], nobs[0], conv[1], nobs[1], alpha=alpha)
+    p1, p2 = conv[0] / nobs[0], conv[1] / nobs[1]
+    return {"组": list(names), "转化率": [p1, p2], "差值": p1 - p2, "z值": float(z), "p值": float(p),
+            "置信水平": 1 - alpha, "置信区间": (float(low), float(high))}
+
+
+def ab_sample_size(p_base: Any, p_new: Any, *, alpha: float | None = None, power: float | None = None):
+    """Visitors needed per group to detect ``p_base`` -> ``p_new`` (two-sided).
+
+    Wraps ``proportion_effectsize`` and ``NormalIndPower().solve_power``;
+    returns an int (rounded up) or ``Unavailable`` when the rates are equal.
+    """
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    from .. import settings
+
+    alpha = float(settings.threshold("analytics", "ab_alpha") if alpha is None else alpha)
+    power = float(settings.threshold("analytics", "ab_power") if power is None else power)
+    for label, p in (("原版转化率", p_base), ("新版转化率", p_new)):
+        if is_missing(p) or not 0 < float(p) < 1:
+            raise CourseError(f"{label}应在 0 和 1 之间（例如 6.2% 写 0.062），现在是 {p}。")
+    if float(p_base) == float(p_new):
+        return Unavailable("所需样本量", "两组转化率相同，没有差异可检测（所需样本量无穷大）")
+    es = proportion_effectsize(float(p_new), float(p_base))
+    n = NormalIndPower().solve_power(effect_size=abs(es), alpha=alpha, power=power, ratio=1.0)
+    return int(math.ceil(n))

@@ -1,0 +1,340 @@
+"""``grading autograde MODULE --jobs N``: parallel, checked, re-runnable autograding.
+
+* The gradebook is backed up first (``.grading/backups/``).
+* Every submitted file is hashed before and after: submissions are never
+  modified (a mismatch is reported loudly).
+* N worker processes (grading/worker.py) each grade one student at a time on a
+  private copy of the gradebook; this process is the only writer of the real
+  gradebook and merges each result as it arrives.  Measured: nbgrader's sqlite
+  gradebook does survive two concurrent ``nbgrader autograde`` processes on a
+  small class, but every write then waits on sqlite's file lock (default
+  5-second busy timeout, "database is locked" beyond it); private copies remove
+  the contention altogether and let the merge apply the re-check in one step.
+* Merge = nbgrader's own semantics: only ``auto_score`` (and the
+  needs-manual-grade flag, and automatic comments) are written, so grades and
+  comments TAs entered in the formgrader survive a re-run.  The auto score is
+  ``min(in-kernel, clean re-check)``; a disagreement flags the cell for manual
+  review.
+* A worker that does not answer within the per-student limit is killed with its
+  kernels and replaced; that student gets 0 and a reason, the batch goes on.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import queue
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .config import CELL_TIMEOUT
+from .gradebook import (Workspace, backup, copy_db, ensure_assignment, gradebook, rmtree, to_beijing_naive,
+                        tree_hashes)
+
+REPO = Path(__file__).resolve().parent.parent
+STATUS_ZH = {"ok": "正常", "empty": "无可评分文件", "failed": "评分失败", "timeout": "评分超时",
+             "recheck_failed": "复核失败"}
+
+
+class GradingError(Exception):
+    """A problem that stops the command; the message is Chinese."""
+
+
+def worker_env(extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["GRADING_WORKER"] = "1"
+    env.pop("COURSE_RECHECK", None)
+    env.pop("NBGRADER_EXECUTION", None)
+    env.update(extra or {})
+    return env
+
+
+def submitted_students(ws: Workspace, module: str) -> list[str]:
+    root = ws.submitted()
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / module).is_dir() and not p.is_symlink())
+
+
+def ensure_generated(ws: Workspace, module: str) -> None:
+    """The assignment and its notebooks are in the gradebook (generate_assignment)."""
+    from nbgrader.api import MissingEntry
+
+    with gradebook(ws) as gb:
+        try:
+            a = gb.find_assignment(module)
+            if {nb.name for nb in a.notebooks} >= set(ws.notebooks(module)):
+                return
+        except MissingEntry:
+            pass
+    from .release import generate
+
+    generate(ws, module)
+
+
+class _WorkerProc:
+    def __init__(self, ws: Workspace, module: str, run_dir: Path, idx: int, cell_timeout: int, gen: int = 0):
+        self.db = run_dir / f"worker{idx}-{gen}.db"
+        copy_db(ws.db_path, self.db)
+        self.log_path = run_dir / f"worker{idx}.log"
+        self.log = open(self.log_path, "a", encoding="utf-8")
+        cmd = [sys.executable, "-m", "grading.worker", "--workspace", str(ws.root), "--module", module,
+               "--db", str(self.db), "--cell-timeout", str(cell_timeout), "--log", str(self.log_path)]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                     env=worker_env(), text=True, encoding="utf-8", cwd=str(REPO),
+                                     start_new_session=True)
+        line = self.readline(300)
+        if not line or not json.loads(line).get("ready"):
+            self.kill()
+            raise GradingError(f"评分进程无法启动，请查看日志 {self.log_path}")
+
+    def readline(self, timeout: float) -> str | None:
+        r, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not r:
+            return None
+        return self.proc.stdout.readline() or None
+
+    def grade(self, student: str, timeout: float) -> dict | None:
+        try:
+            self.proc.stdin.write(json.dumps({"student": student}) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return None
+        line = self.readline(timeout)
+        return json.loads(line) if line else None
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self.log.close()
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except Exception:  # noqa: BLE001
+            pass
+        if self.proc.poll() is None:
+            self.kill()
+        else:
+            try:  # kernels left behind by a crashed worker
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.log.close()
+
+
+def merge(gb, module: str, result: dict) -> None:
+    """Write one worker result into the real gradebook (auto scores only)."""
+    from nbgrader.api import MissingEntry
+    from nbgrader.utils import parse_utc
+
+    student = result["student"]
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.update_or_create_student(student)
+    kwargs = {}
+    ts = result.get("timestamp") or result.get("staged_timestamp")
+    if ts:
+        try:
+            kwargs["timestamp"] = parse_utc(ts)
+        except Exception:  # noqa: BLE001
+            pass
+    sub = gb.update_or_create_submission(module, student, **kwargs)
+    ok = result.get("status") == "ok"
+    for nb in sub.notebooks:
+        res_nb = result.get("notebooks", {}).get(nb.name, {})
+        cells = res_nb.get("cells", {})
+        for g in nb.grades:
+            c = cells.get(g.name)
+            if c is None:
+                if g.cell_type == "code" or not res_nb.get("submitted"):
+                    g.auto_score = 0.0
+                    g.needs_manual_grade = g.manual_score is not None
+                continue
+            g.auto_score = c.get("final")
+            flag = bool(c.get("disagree")) or (g.cell_type == "code" and not ok)
+            g.needs_manual_grade = bool(g.manual_score is not None or g.auto_score is None or flag
+                                        or (g.cell_type != "code" and c.get("needs_manual")))
+        for cm in nb.comments:
+            if cm.name in res_nb.get("comments", {}):
+                cm.auto_comment = res_nb["comments"][cm.name]
+    gb.db.commit()
+
+
+def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = None,
+        cell_timeout: int = CELL_TIMEOUT, student_timeout: float | None = None, progress: bool = True,
+        echo=print) -> dict:
+    """Autograde a module's submissions; return the run summary (also written to reports/)."""
+    if module not in ws.modules():
+        raise GradingError(f"工作区里没有模块 {module} 的源笔记本（可选：{'、'.join(ws.modules()) or '无'}）。")
+    all_students = submitted_students(ws, module)
+    if students:
+        missing = [s for s in students if s not in all_students]
+        if missing:
+            echo(f"⚠ 这些学生没有 {module} 的提交，跳过：{'、'.join(missing)}")
+        todo = [s for s in students if s in all_students]
+    else:
+        todo = all_students
+    if not todo:
+        raise GradingError(f"{module} 还没有任何提交。请先运行 grading collect {module}。")
+    ensure_generated(ws, module)
+    with gradebook(ws) as gb:
+        ensure_assignment(gb, module)
+    saved = backup(ws, f"before-autograde-{module}")
+    if saved:
+        echo(f"已备份成绩库：{saved}")
+    student_timeout = student_timeout or max(600, cell_timeout * 40)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_dir = ws.state / "runs" / f"{module}-{stamp}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    hashes_before = {s: tree_hashes(ws.submitted(s, module)) for s in todo}
+    ws.results_dir(module).mkdir(parents=True, exist_ok=True)
+
+    tasks: queue.Queue = queue.Queue()
+    for s in todo:
+        tasks.put(s)
+    results: queue.Queue = queue.Queue()
+    n_jobs = max(1, min(int(jobs), len(todo)))
+    t0 = time.time()
+
+    def loop(idx: int) -> None:
+        gen = 0
+        try:
+            w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen)
+        except Exception as exc:  # noqa: BLE001
+            results.put(("fatal", str(exc)))
+            return
+        try:
+            while True:
+                try:
+                    student = tasks.get_nowait()
+                except queue.Empty:
+                    break
+                res = w.grade(student, student_timeout)
+                if res is None:
+                    alive = w.proc.poll() is None
+                    w.kill()
+                    res = {"student": student, "module": module, "status": "timeout" if alive else "failed",
+                           "notebooks": {}, "notes": [], "timestamp": None,
+                           "reasons": [f"评分超过 {int(student_timeout)} 秒仍未完成，已停止，自动评分计 0 分，请助教查看。"
+                                       if alive else "评分进程意外退出，自动评分计 0 分，请助教查看。"]}
+                    gen += 1
+                    w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen)
+                results.put(("result", res))
+        finally:
+            w.close()
+
+    threads = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(n_jobs)]
+    for t in threads:
+        t.start()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc=f"自动评分 {module}", unit="人", file=sys.stderr, dynamic_ncols=True)
+    done: dict[str, dict] = {}
+    fatal = []
+    with gradebook(ws) as gb:
+        while len(done) < len(todo):
+            try:
+                kind, payload = results.get(timeout=1.0)
+            except queue.Empty:
+                if not any(t.is_alive() for t in threads) and results.empty():
+                    break
+                continue
+            if kind == "fatal":
+                fatal.append(payload)
+                continue
+            res = payload
+            try:
+                merge(gb, module, res)
+            except Exception as exc:  # noqa: BLE001
+                gb.db.rollback()
+                res.setdefault("reasons", []).append(f"写入成绩库失败：{exc}")
+                res["status"] = "failed"
+            ws.result_path(module, res["student"]).write_text(json.dumps(res, ensure_ascii=False, indent=1),
+                                                               encoding="utf-8")
+            done[res["student"]] = res
+            if bar:
+                bar.update(1)
+    if bar:
+        bar.close()
+    for t in threads:
+        t.join(timeout=60)
+    if fatal and not done:
+        raise GradingError(fatal[0])
+    wall = time.time() - t0
+    changed = []
+    for s in todo:
+        after = tree_hashes(ws.submitted(s, module))
+        if after != hashes_before[s]:
+            changed.append(s)
+    summary = summarize(ws, module, done, todo, wall, n_jobs, changed, saved)
+    rmtree(ws.root / ".grading" / "staging")
+    for db in run_dir.glob("worker*.db"):
+        db.unlink()
+    return summary
+
+
+def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: float, jobs: int,
+              changed: list[str], backup_path) -> dict:
+    from . import rubric
+    from .gradebook import read_submission
+
+    rows = []
+    with gradebook(ws) as gb:
+        for s in todo:
+            res = done.get(s, {"status": "failed", "reasons": ["没有得到评分结果。"], "notes": []})
+            sg = read_submission(gb, module, s)
+            auto = sum((v[0] or 0.0) for k, v in sg.grades.items() if sg.cells[k]["type"] == "code")
+            mx = sum(v[1] for k, v in sg.grades.items() if sg.cells[k]["type"] == "code")
+            try:
+                total = rubric.total(module, sg.grades, sg.timestamp, sg.due)
+            except Exception:  # noqa: BLE001 - module without rubric in the settings
+                total = None
+            rows.append({"student": s, "status": res.get("status", "failed"), "auto": round(auto, 2),
+                         "auto_max": round(mx, 2), "total": total, "reasons": res.get("reasons", []),
+                         "notes": res.get("notes", []), "seconds": res.get("seconds"),
+                         "timestamp": str(sg.timestamp or "")})
+    summary = {"module": module, "students": len(todo), "jobs": jobs, "wall_seconds": round(wall, 2),
+               "seconds_per_submission": round(wall / max(1, len(todo)), 2), "modified_submissions": changed,
+               "backup": str(backup_path or ""), "rows": rows}
+    ws.reports.mkdir(parents=True, exist_ok=True)
+    (ws.reports / f"autograde-{module}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    lines = [f"自动评分报告 · {module} · {_dt.datetime.now():%Y-%m-%d %H:%M}",
+             f"共 {len(todo)} 份提交，{jobs} 个并行进程，用时 {wall:.1f} 秒（每份 {wall / max(1, len(todo)):.1f} 秒）。", ""]
+    lines.append(f"{'学号':<12}{'状态':<10}{'自动评分':>10}  {'总分(表6)':>8}  说明")
+    for r in rows:
+        total = "" if r["total"] is None else f"{r['total']:g}"
+        first = r["reasons"][0] if r["reasons"] else ""
+        lines.append(f"{r['student']:<12}{STATUS_ZH.get(r['status'], r['status']):<10}{r['auto']:>6g}/{r['auto_max']:<4g}  {total:>8}  {first}")
+        for extra in r["reasons"][1:]:
+            lines.append(f"{'':<40}{extra}")
+    notes = [(r["student"], n) for r in rows for n in r["notes"]]
+    if notes:
+        lines += ["", "提交文件说明（已忽略或已处理的内容）："]
+        lines += [f"  {s}：{n}" for s, n in notes]
+    if changed:
+        lines += ["", f"⚠ 警告：这些学生的提交文件在评分过程中被改动（哈希不一致）：{'、'.join(changed)}。"
+                      "学生代码以助教的系统用户运行，请检查这些提交并考虑在隔离环境中重新评分。"]
+    else:
+        lines += ["", "✓ 所有提交文件评分前后哈希一致，未被改动。"]
+    if backup_path:
+        lines.append(f"评分前的成绩库备份：{backup_path}")
+    text = "\n".join(lines) + "\n"
+    (ws.reports / f"autograde-{module}.txt").write_text(text, encoding="utf-8")
+    summary["text"] = text
+    return summary

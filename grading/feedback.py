@@ -1,0 +1,213 @@
+"""``grading feedback MODULE``: per-student feedback HTML, never tests or solutions.
+
+For every graded student, in nbgrader's ``feedback/<student>/<module>/``:
+
+* ``00_成绩反馈.html`` -- the score sheet row of table 6 (each dimension's
+  score, 提交时效性 with the submission time, total), every failed check's
+  提升方向 (from the clean re-check, not from the student's kernel), the TA's
+  remark and any processing notes;
+* one HTML per notebook from ``nbgrader generate_feedback`` with the course's
+  ``HideTests`` preprocessor: test cells show "评分测试（不公开）" and the
+  re-check's score lines only, never their code.
+
+``nbgrader release_feedback`` then hands them to JupyterHub students; for
+learning-platform classes the files can be uploaded per student.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat.notebooknode import NotebookNode
+from traitlets import Bool, Unicode
+
+from . import rubric
+from .gradebook import Workspace, fmt_beijing, gradebook, read_submission
+
+HIDDEN = "# 评分测试（测试代码不公开；下面是评分结果与提升方向）"
+
+
+class HideTests(Preprocessor):
+    """Replace each test cell's source and output with the clean re-check's report."""
+
+    workspace = Unicode("").tag(config=True)
+    enabled = Bool(True).tag(config=True)  # nbconvert registers preprocessors disabled by default
+
+    def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        self._cells = {}
+        try:
+            ws = Workspace(Path(self.workspace))
+            res = ws.load_result(info.get("assignment", ""), info.get("student", "")) or {}
+            self._cells = res.get("notebooks", {}).get(info.get("notebook", ""), {}).get("cells", {})
+        except Exception:  # noqa: BLE001 - no result: hide everything anyway
+            self._cells = {}
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            c = self._cells.get(meta.get("grade_id"), {})
+            cell.source = HIDDEN
+            text = (c.get("output") or "").strip()
+            if not text:
+                text = "（本项没有可显示的评分说明）"
+            cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=text + "\n")]
+            cell.execution_count = None
+        return cell, resources
+
+
+def _esc(x) -> str:
+    return html.escape(str(x))
+
+
+CSS = """
+body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:860px;margin:24px auto;color:#222;padding:0 12px}
+h1{font-size:22px} h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd;padding-bottom:4px}
+table{border-collapse:collapse;width:100%;margin:8px 0} th,td{border:1px solid #ccc;padding:6px 8px;text-align:left}
+th{background:#f3f5f8} td.num{text-align:right;white-space:nowrap} .total td{font-weight:bold;background:#fbfbe8}
+.ok{color:#1a7f37} .bad{color:#b42318} .note{color:#666;font-size:13px} li{margin:3px 0}
+"""
+
+
+def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result: dict | None) -> str:
+    from course import settings
+
+    cfg = settings.load()
+    title = cfg["modules"].get(module, {}).get("title", module)
+    row = rubric.row(module, sg.grades, sg.timestamp, sg.due)
+    dims = rubric.dimensions(module)
+    out = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_esc(title)} 成绩反馈</title>",
+           f"<style>{CSS}</style></head><body>",
+           f"<h1>{_esc(cfg['course']['name'])} · {_esc(title)}</h1>",
+           f"<p>学号：{_esc(student)}　姓名：{_esc(name)}　生成时间：{_dt.datetime.now():%Y-%m-%d %H:%M}</p>",
+           "<h2>评分（学员操作任务评分表）</h2><table><tr><th>评分维度</th><th>得分</th><th>满分</th><th>说明</th></tr>"]
+    for d in sorted(dims, key=lambda d: -d.weight):
+        note = ""
+        if d.kind == "timeliness":
+            late = rubric.days_late(sg.timestamp, sg.due)
+            note = f"提交于 {fmt_beijing(sg.timestamp)}，截止 {fmt_beijing(sg.due)}" + (f"，迟交 {late} 天" if late else "，按时")
+        elif d.kind == "remark":
+            note = remark_status(sg, dims.index(d) + 1)
+        else:
+            note = "自动评分（经干净复核）"
+        out.append(f"<tr><td>{_esc(d.name)}</td><td class='num'>{row[d.name]:g}</td><td class='num'>{d.weight}</td><td>{_esc(note)}</td></tr>")
+    out.append(f"<tr class='total'><td>总分</td><td class='num'>{row['总分']:g}</td><td class='num'>100</td><td></td></tr></table>")
+
+    out.append("<h2>逐项结果与提升方向</h2>")
+    nbs = (result or {}).get("notebooks", {})
+    if not nbs:
+        out.append("<p class='note'>没有自动评分记录。</p>")
+    for stem in ws.notebooks(module):
+        nb = nbs.get(stem)
+        out.append(f"<h3>{_esc(stem)}.ipynb</h3>")
+        if nb is None or not nb.get("submitted", True):
+            out.append("<p class='bad'>未提交或无法评分，本笔记本各项计 0 分。</p>")
+            continue
+        items = []
+        for gid, c in nb.get("cells", {}).items():
+            if c.get("type") != "code":
+                continue
+            final = c.get("final") or 0.0
+            mx = c.get("max") or 0.0
+            dim = rubric.dimension_index(gid)
+            dname = dims[dim - 1].name if dim and 0 < dim <= len(dims) else ""
+            head = _first_title(c.get("output") or "") or gid
+            msgs = c.get("messages") or []
+            cls = "ok" if final >= mx and mx > 0 else "bad"
+            li = f"<li><span class='{cls}'>{'✓' if cls == 'ok' else '✗'}</span> {_esc(head)}（{_esc(dname)}）：{final:g} / {mx:g}"
+            if msgs:
+                li += "<ul>" + "".join(f"<li>{_esc(m.lstrip('✗ ').strip())}</li>" for m in msgs) + "</ul>"
+            elif final < mx:
+                li += "<ul><li>提升方向：这一项没有得到满分（可能还没有作答，或代码运行出错），请对照步骤说明检查。</li></ul>"
+            items.append(li + "</li>")
+        out.append("<ul>" + "".join(items) + "</ul>" if items else "<p class='note'>本笔记本没有自动评分项。</p>")
+
+    out.append("<h2>助教评语</h2>")
+    if sg.comments:
+        remark_first = sorted(sg.comments.items(), key=lambda kv: (rubric.dimension_index(kv[0]) != 5, kv[0]))
+        out.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for _, t in remark_first) + "</ul>")
+    else:
+        out.append("<p class='note'>暂无。</p>")
+    notes = list((result or {}).get("reasons", [])) + [n for n in (result or {}).get("notes", []) if "快照" not in n]
+    if notes:
+        out.append("<h2>评分说明</h2><ul>" + "".join(f"<li>{_esc(n)}</li>" for n in notes) + "</ul>")
+    out.append("<p class='note'>分数说明：各自动评分维度 = 该维度各评分项得分之和 ÷ 满分之和 × 权重，保留一位小数；"
+               "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p></body></html>")
+    return "\n".join(out)
+
+
+def remark_status(sg, index: int) -> str:
+    cells = [sg.cells[g] for g in sg.grades if rubric.dimension_index(g) == index]
+    if not cells:
+        return "本模块没有备注评分项"
+    if all(c["manual"] is not None for c in cells):
+        return "助教评分"
+    if all(c["manual"] is None and not c["needs_manual"] for c in cells):
+        return "未作答"
+    return "助教尚未评分"
+
+
+def _first_title(output: str) -> str:
+    for line in output.splitlines():
+        line = line.strip()
+        if line.startswith("【") and "】" in line:
+            return line[1: line.index("】")]
+    return ""
+
+
+def generate(ws: Workspace, module: str, students: list[str] | None = None, notebooks_html: bool = True,
+             echo=print) -> list[Path]:
+    from .roster import load as load_roster
+
+    names = {s.id: s.name for s in load_roster(ws)}
+    written: list[Path] = []
+    with gradebook(ws) as gb:
+        subs = [s.student.id for s in gb.assignment_submissions(module)] if _has_assignment(gb, module) else []
+        todo = [s for s in sorted(subs) if not students or s in students]
+        rows = {s: read_submission(gb, module, s) for s in todo}
+    if not todo:
+        echo(f"{module} 还没有评分结果，请先运行 grading autograde {module}。")
+        return written
+    if notebooks_html:
+        from .release import api
+
+        a = api(ws, **{"GenerateFeedback.preprocessors": _feedback_preprocessors(),
+                       "HideTests.workspace": str(ws.root)})
+        for s in todo:
+            if ws.autograded(s, module).is_dir():
+                res = a.generate_feedback(module, s, force=True)
+                if not res.get("success"):
+                    echo(f"⚠ {s}：nbgrader 生成逐个笔记本的反馈失败（{(res.get('error') or '').strip().splitlines()[-1:]}）。")
+    for s in todo:
+        dest = ws.feedback(s, module)
+        dest.mkdir(parents=True, exist_ok=True)
+        page = dest / "00_成绩反馈.html"
+        page.write_text(summary_html(ws, module, s, names.get(s, s), rows[s], ws.load_result(module, s)), encoding="utf-8")
+        written.append(page)
+    echo(f"✓ 已为 {len(written)} 名学生生成 {module} 的反馈：{ws.root / 'feedback'}/<学号>/{module}/")
+    return written
+
+
+def _has_assignment(gb, module: str) -> bool:
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_assignment(module)
+        return True
+    except MissingEntry:
+        return False
+
+
+def _feedback_preprocessors():
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    return [GetGrades, HideTests, CSSHTMLHeaderPreprocessor]
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))

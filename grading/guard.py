@@ -1,0 +1,211 @@
+"""``GuardedExecute``: nbgrader's Execute preprocessor with the course's guards.
+
+It replaces ``Execute`` in ``Autograde.autograde_preprocessors`` (see
+grading/config.py) and adds, around the student's kernel:
+
+* **export snapshots**: before a test cell runs, its ``_v = course.export(...)``
+  line is executed alone (silently) and the recorded plain-data value is read
+  from the answer file *by the grader process*, before the rest of the hidden
+  test computes any expected value in the student's kernel.  The clean re-check
+  (grading/recheck.py) grades these snapshots, so code that rewrites the answer
+  file after seeing a hidden test gains nothing;
+* **output cap**: a cell's output beyond ``max_output_bytes`` is dropped (the
+  grader never holds gigabytes of prints) and the cell is interrupted;
+* **dead or stuck kernels**: a kernel that dies (``os._exit``, out of memory) or
+  ignores the interrupt after a timeout no longer aborts the whole submission:
+  the cells already run keep their result, the remaining cells get an error
+  (so score 0), and the reason is recorded for the TA;
+* **memory limit** on the kernel process (``RLIMIT_AS``, Linux).
+
+What happened is kept in ``EVENTS`` (per student/notebook) for the caller in the
+same process (the grading worker or the post-convert hook).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+
+from nbformat.notebooknode import NotebookNode
+from jupyter_core.utils import run_sync
+from nbgrader import utils
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer
+
+try:  # nbclient >= 0.6
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+except ImportError:  # pragma: no cover
+    from nbclient.util import CellTimeoutError, DeadKernelError  # type: ignore
+
+EXPORT_LINE = re.compile(r"""^(?P<var>[A-Za-z_]\w*)\s*=\s*course\.export\(\s*(?P<q>['"])(?P<name>[^'"]+)(?P=q)\s*,.*\)\s*(#.*)?$""")
+MAX_ANSWER_BYTES = 5_000_000
+
+#: (student, assignment, notebook) -> {"events": [...], "snapshots": {name: entry|None}, "dead": reason|None}
+EVENTS: dict[tuple[str, str, str], dict] = {}
+
+
+def export_lines(source: str) -> list[tuple[str, str]]:
+    """(statement, export name) of each top-level ``x = course.export("name", ...)``.
+
+    Statements may span several lines; a cell Python cannot parse (magics)
+    falls back to single-line matching.
+    """
+    import ast
+
+    out = []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        for line in source.splitlines():
+            m = EXPORT_LINE.match(line.rstrip())
+            if m:
+                out.append((line.rstrip(), m.group("name")))
+        return out
+    lines = source.splitlines()
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
+            continue
+        fn = node.value.func
+        if not (isinstance(fn, ast.Attribute) and fn.attr == "export" and isinstance(fn.value, ast.Name)
+                and fn.value.id == "course"):
+            continue
+        args = node.value.args
+        if not args or not isinstance(args[0], ast.Constant) or not isinstance(args[0].value, str):
+            continue
+        stmt = "\n".join(lines[node.lineno - 1: node.end_lineno])
+        out.append((stmt, args[0].value))
+    return out
+
+
+def read_answers(path: Path) -> dict | None:
+    """An answer file as a dict, or None (missing, too large, not JSON)."""
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_ANSWER_BYTES:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _error_output(ename: str, text: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
+
+
+class GuardedExecute(Execute):
+    """nbgrader ``Execute`` with export snapshots, an output cap and kernel-death handling."""
+
+    max_output_bytes = Integer(5_000_000, help="Output kept per cell; beyond it the cell is interrupted.").tag(config=True)
+    memory_limit_mb = Integer(4096, help="Address-space limit of the student's kernel (0 = none).").tag(config=True)
+    snapshot_exports = Bool(True, help="Snapshot each test cell's exported answer before the test runs.").tag(config=True)
+
+    # -- whole notebook ---------------------------------------------------
+    def preprocess(self, nb, resources, km=None):
+        info = resources.get("nbgrader", {})
+        self._key = (info.get("student", ""), info.get("assignment", ""), info.get("notebook", ""))
+        self._record = {"events": [], "snapshots": {}, "dead": None}
+        EVENTS[self._key] = self._record
+        path = resources.get("metadata", {}).get("path") or "."
+        self._answers_path = Path(path) / f"{info.get('notebook', 'notebook')}.answers.json"
+        self._dead = None
+        return super().preprocess(nb, resources, km)
+
+    def _event(self, text: str) -> None:
+        if text not in self._record["events"]:
+            self._record["events"].append(text)
+
+    # -- kernel ---------------------------------------------------------------
+    async def async_start_new_kernel(self, **kwargs):
+        await super().async_start_new_kernel(**kwargs)
+        if self.memory_limit_mb > 0:
+            try:
+                import psutil
+
+                proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+                pid = getattr(proc, "pid", None)
+                if pid:
+                    lim = int(self.memory_limit_mb) * 1024 * 1024
+                    psutil.Process(pid).rlimit(psutil.RLIMIT_AS, (lim, lim))
+            except Exception as exc:  # noqa: BLE001 - limits are best effort (non-Linux)
+                self.log.debug("memory limit not applied: %s", exc)
+
+    # nbclient binds its sync wrappers to its own coroutines: rebind to ours
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    # -- cells ----------------------------------------------------------------
+    def preprocess_cell(self, cell, resources, index):
+        if self._dead is not None:
+            if cell.cell_type == "code":
+                cell.outputs = [_error_output("GradingStopped", self._dead)]
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._dead = "学生内核在运行中意外退出（代码调用了 os._exit、内存耗尽或崩溃），之后的单元格未运行，计 0 分。"
+        except CellTimeoutError:
+            self._dead = "某个单元格超时且无法中断（例如捕获了 KeyboardInterrupt 的死循环），之后的单元格未运行，计 0 分。"
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001
+                pass
+        self._record["dead"] = self._dead
+        self._event(self._dead)
+        if cell.cell_type == "code":
+            cell.outputs = [_error_output("GradingStopped", self._dead)]
+        return cell, resources
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        self._out_bytes = 0
+        self._truncated = False
+        if self.snapshot_exports and cell.cell_type == "code" and utils.is_grade(cell):
+            await self._snapshot(cell)
+        out = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        if self._truncated:
+            note = f"[评分系统] 本单元格输出超过 {self.max_output_bytes // 1_000_000} MB，已截断并中断运行。\n"
+            out.outputs.append(NotebookNode(output_type="stream", name="stdout", text=note))
+            self._event(f"单元格 {cell_index + 1} 输出过多（超过 {self.max_output_bytes // 1_000_000} MB），已截断并中断。")
+        return out
+
+    execute_cell = run_sync(async_execute_cell)
+
+    async def _snapshot(self, cell) -> None:
+        lines = export_lines(cell.source)
+        if not lines:
+            return
+        code = "\n".join(line for line, _ in lines)
+        try:
+            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False, stop_on_error=False)
+            await self.async_wait_for_reply(msg_id, cell)
+        except DeadKernelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the test cell itself will show the problem
+            self.log.debug("export snapshot failed: %s", exc)
+        data = read_answers(self._answers_path) or {}
+        exports = data.get("exports") if isinstance(data.get("exports"), dict) else {}
+        for _, name in lines:
+            entry = exports.get(name)
+            self._record["snapshots"][name] = entry if isinstance(entry, dict) else None
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "") or "") + sum(len(str(v)) for v in (content.get("data") or {}).values()) \
+            + sum(len(str(t)) for t in (content.get("traceback") or []))
+        self._out_bytes = getattr(self, "_out_bytes", 0) + size
+        if self._out_bytes > self.max_output_bytes:
+            if not getattr(self, "_truncated", False):
+                self._truncated = True
+                try:
+                    asyncio.ensure_future(self._interrupt())
+                except RuntimeError:  # no running loop
+                    pass
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    async def _interrupt(self):
+        from jupyter_core.utils import ensure_async
+
+        try:
+            await ensure_async(self.km.interrupt_kernel())
+        except Exception:  # noqa: BLE001
+            pass
