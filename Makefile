@@ -50,5 +50,9 @@ strip: install
 bench: install
 	$(BIN)/python benchmarks/run_all.py
 
+# regenerate the classroom dataset from the seed and scale in course/settings.yaml
+data: install
+	$(BIN)/python -m datasets.generate
+
 clean-classroom:
 	rm -rf classroom

@@ -113,7 +113,7 @@ def duckdb_worker(folder: Path) -> dict:
     }
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "load": t_load - t0, "compute": seconds - (t_load - t0),
-            "threads": con.sql("SELECT current_setting('threads')").fetchone()[0],
+            "threads": con.execute("SELECT current_setting('threads')").fetchall()[0][0],
             "tables": {k: v.to_json(orient="split", force_ascii=False, date_format="iso") for k, v in out.items()}}
 
 

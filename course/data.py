@@ -12,7 +12,7 @@ folder is found, in this order:
 
 >>> orders = load("orders")            # doctest: +SKIP
 >>> sorted(tables())[:3]               # doctest: +SKIP
-['ab_test', 'ad_spend', 'categories_top100']
+['ab_test', 'ad_spend', 'campaign_phases']
 """
 from __future__ import annotations
 

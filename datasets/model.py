@@ -17,7 +17,7 @@ Funnel of one visit (channel c, phase p, visitor type t)
 Basket
     lines = 1 + min(Poisson(LINES_LAMBDA[p] + VIP_EXTRA_LINES if VIP), 4), SKUs drawn by
     popularity weight (VIPs: weight * (price/100)^VIP_PRICE_POWER), qty 2 with P(QTY2[p]).
-    In the campaign, a basket whose qualifying amount is in [300, 399) is topped up with
+    In the campaign, a basket whose qualifying amount is in [280, 399) is topped up with
     the cheapest add-on that crosses 399 with probability TOPUP_PROB.
 """
 from __future__ import annotations

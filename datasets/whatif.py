@@ -30,7 +30,8 @@ Model (equations in TEACHER_NOTES.md, 模型方程 / what-if):
                      * (1 - COMPLEXITY * (n_conditional_rules - n_618))
     per-order goods / discount / cost come from baskets drawn with the generator's basket
     model (``model.draw_baskets``) and priced with the student's rules.
-S, CART, ORDER and the cost per visit come from ``calibrate`` on the classroom data.
+S (visits per unit of day multiplier), the κ factors (visitor-type mix) and the ad spend per visit
+come from ``calibrate`` on the classroom data.
 Deterministic for a seed.
 """
 from __future__ import annotations

@@ -374,10 +374,22 @@ def collect_exchange(ws: Workspace, module: str, roster: list[Student]) -> Repor
     if not res.get("success"):
         last = (res.get("error") or "").strip().splitlines()[-1:] or ["未知错误"]
         raise CollectError(f"从 nbgrader 交换目录收取失败：{last[0]}")
+    from nbgrader.utils import parse_utc
+
+    from .gradebook import to_beijing_naive
+
     have = {p.name for p in ws.submitted().iterdir() if (p / module).is_dir()} if ws.submitted().exists() else set()
+    due = module_due(module)
     for sid in sorted(have):
-        rep.collected[sid] = {"name": next((s.name for s in roster if s.id == sid), ""), "time": "", "late": False,
-                              "notebooks": [], "answers": []}
+        folder = ws.submitted(sid, module)
+        try:
+            when = to_beijing_naive(parse_utc((folder / "timestamp.txt").read_text().strip()))
+        except Exception:  # noqa: BLE001
+            when = None
+        rep.collected[sid] = {"name": next((s.name for s in roster if s.id == sid), ""), "time": fmt_beijing(when),
+                              "late": bool(due and when and when > due),
+                              "notebooks": sorted(p.stem for p in folder.glob("*.ipynb")),
+                              "answers": sorted(p.name for p in folder.glob("*.answers.json"))}
     known = {s.id for s in roster}
     rep.unmatched = [f"交换目录中的提交者 {sid} 不在名单上（已收取，请核对名单）" for sid in sorted(have - known)] if roster else []
     rep.missing = [f"{s.id} {s.name}" for s in roster if s.id not in have]

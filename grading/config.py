@@ -30,6 +30,7 @@ from pathlib import Path
 from .workspace import MODULES, REPO, default_workspace, ensure_workspace
 
 CELL_TIMEOUT = 120  # seconds per cell; the slowest reference cell takes a few seconds
+TEACHER_ONLY = ["TEACHER_NOTES.md", "README.md", "make_*.py"]
 ANSWER_PATTERNS = ["*.answers.json", "*.answers.json.*", ".answers-*"]
 
 
@@ -61,7 +62,9 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
     c.CourseDirectory.root = str(root)
     # NB: answer files must not be in ``ignore``: nbgrader applies it when copying
     # submissions too, and the student's saved answers would never be graded.
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".git"]
+    # teacher-only files in module folders (notes, asset generators) are never released
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".git",
+                                *TEACHER_ONLY]
     c.Autograde.exclude_overwriting = {m: answer_files(m) for m in MODULES}
     c.Exchange.root = str(root / "exchange")
     c.Exchange.path_includes_course = True

@@ -120,7 +120,7 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
             cls = "ok" if final >= mx and mx > 0 else "bad"
             li = f"<li><span class='{cls}'>{'✓' if cls == 'ok' else '✗'}</span> {_esc(head)}（{_esc(dname)}）：{final:g} / {mx:g}"
             if msgs:
-                li += "<ul>" + "".join(f"<li>{_esc(m.lstrip('✗ ').strip())}</li>" for m in msgs) + "</ul>"
+                li += "<ul>" + "".join(f"<li>{_esc(_direction(m))}</li>" for m in msgs) + "</ul>"
             elif final < mx:
                 li += "<ul><li>提升方向：这一项没有得到满分（可能还没有作答，或代码运行出错），请对照步骤说明检查。</li></ul>"
             items.append(li + "</li>")
@@ -138,6 +138,14 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
     out.append("<p class='note'>分数说明：各自动评分维度 = 该维度各评分项得分之和 ÷ 满分之和 × 权重，保留一位小数；"
                "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p></body></html>")
     return "\n".join(out)
+
+
+def _direction(message: str) -> str:
+    """One 提升方向 line, without the check mark and a doubled prefix."""
+    text = message.strip().lstrip("✗").strip()
+    while text.startswith("提升方向：提升方向"):
+        text = text[len("提升方向："):]
+    return text
 
 
 def remark_status(sg, index: int) -> str:

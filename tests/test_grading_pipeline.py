@@ -120,7 +120,7 @@ def test_worked_rows_of_table6(graded, tmp_path):
     pick = lambda r: [float(r[k]) for k in ("标题关键词准确性", "详情页逻辑性", "SKU合理性", "提交时效性", "备注", "总分")]
     assert pick(rows["s_79"]) == [28, 20, 16, 15, 0, 79]
     assert pick(rows["s_full"]) == [30, 25, 20, 15, 0, 90]
-    assert pick(rows["s_late"]) == [30, 25, 20, 5, 0, 75] and "迟交 2 天" in rows["s_late"]["评语"]
+    assert pick(rows["s_late"]) == [30, 25, 20, 5, 0, 80] and "迟交 2 天" in rows["s_late"]["评语"]
     assert pick(rows["s_absent"]) == [0, 0, 0, 0, 0, 0] and "未提交" in rows["s_absent"]["评语"]
     for r in rows.values():
         assert abs(sum(pick(r)[:5]) - pick(r)[5]) < 1e-9
@@ -164,7 +164,8 @@ def test_feedback_shows_directions_never_tests_or_solutions(graded):
     ws = graded["ws"]
     grading(ws, "feedback", M)
     page = (ws / "feedback" / "s_79" / M / "00_成绩反馈.html").read_text(encoding="utf-8")
-    assert "日常价应为活动前的日常售价" in page and "库存低于多少自动下架" in page and "折后价" in page
+    assert "日常价应为活动前的日常售价" in page and "库存低于多少自动下架" in page and "九折后的价格" in page
+    assert "提升方向：提升方向" not in page
     assert ">79<" in page
     for student in ("s_79", "s_blank", "c_patch_eq"):
         for f in (ws / "feedback" / student / M).glob("*.html"):

@@ -418,10 +418,16 @@ def test_reference_definitions_by_hand():
     assert m["复购率"] == 0 and m["新客占比"] == 1
 
 
+@pytest.mark.parametrize("ids", ["text", "numbers"])
 @pytest.mark.parametrize("by", [None, "phase", "channel", "date", ["channel", "phase"]])
-def test_vectorised_pipeline_equals_scalar_definitions(by):
+def test_vectorised_pipeline_equals_scalar_definitions(by, ids):
     t, o = shop()
     t, o = R.prepare_traffic(t), R.prepare_orders(o)
+    if ids == "numbers":   # what the large-data loader does: integer ids, categorical keys
+        t["user_id"], o["user_id"] = R.visitor_numbers(t["user_id"]), R.visitor_numbers(o["user_id"])
+        for df in (t, o):
+            df["channel"] = df["channel"].astype(pd.CategoricalDtype(R.CHANNELS))
+            df["phase"] = df["phase"].astype(pd.CategoricalDtype(R.PHASES))
     got = R.group_metrics(t, o, by)
     keys = [by] if isinstance(by, str) else list(by or [])
     if not keys:
@@ -439,6 +445,38 @@ def test_vectorised_pipeline_equals_scalar_definitions(by):
         exp = R.core_metrics(t[mask_t], o[mask_o])
         for k in R.METRICS:
             assert R.close(rec[k], exp[k]), (rec, k)
+
+
+def test_visitor_numbers():
+    assert R.visitor_numbers(pd.Series(["U00000041", "U12345678"])).tolist() == [41, 12345678]
+    assert R.visitor_numbers(pd.Series(["U1", "U22"])) is None          # different widths
+    assert R.visitor_numbers(pd.Series(["U0000004x"])) is None
+    assert R.visitor_numbers(pd.Series(["访客1"])) is None
+    assert R.visitor_numbers(np.array([b"U0041", b"U0042"], dtype="S20")).tolist() == [41, 42]
+    assert R.visitor_numbers(np.array([b"U0041", b"U00042"], dtype="S20")) is None   # longer id later
+    assert R.visitor_numbers(np.array([b"U" + b"1" * 19], dtype="S20")) is None       # may be cut off
+
+
+def test_load_fast_reads_ids_as_numbers(tmp_path):
+    t, o = shop()
+    t["user_id"] = t["user_id"].str.replace("u", "U000")
+    o["user_id"] = o["user_id"].str.replace("u", "U000")
+    t.to_csv(tmp_path / "traffic.csv", index=False, encoding="utf-8-sig")
+    o.to_csv(tmp_path / "orders.csv", index=False, encoding="utf-8-sig")
+    pd.DataFrame({"date": ["2026-06-18"], "channel": ["付费广告"], "spend": [100.0]}).to_csv(
+        tmp_path / "ad_spend.csv", index=False, encoding="utf-8-sig")
+    d = R.load_fast(tmp_path)
+    assert d["traffic"]["user_id"].tolist()[:3] == [1, 1, 2]
+    m = R.group_metrics(d["traffic"], d["orders"]).iloc[0]
+    exp = R.core_metrics(R.prepare_traffic(t), R.prepare_orders(o))
+    assert all(R.close(m[k], exp[k]) for k in R.METRICS)
+    # ids of another shape fall back to text
+    t["user_id"] = t["user_id"].str.replace("U000", "访客")
+    o["user_id"] = o["user_id"].str.replace("U000", "访客")
+    t.to_csv(tmp_path / "traffic.csv", index=False, encoding="utf-8-sig")
+    d = R.load_fast(tmp_path)
+    m = R.group_metrics(d["traffic"], d["orders"]).iloc[0]
+    assert all(R.close(m[k], exp[k]) for k in R.METRICS)        # orders ids still match traffic ids
 
 
 def test_reference_funnel_roi_and_comparisons():

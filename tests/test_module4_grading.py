@@ -170,7 +170,7 @@ def test_partly_right_scores_in_between(graded):
     assert part["d1_counts"] == pts["d1_counts"]                 # consistent with the student's own layers
     assert part["d1_movement"] == 0
     assert part["d1_rfm_base"] == pts["d1_rfm_base"]
-    assert part["d1_rfm_scores"] == pytest.approx(pts["d1_rfm_scores"] * 4 / 6, abs=0.01)   # F ties split
+    assert part["d1_rfm_scores"] == pytest.approx(pts["d1_rfm_scores"] * 5 / 7, abs=0.01)   # F ties split (2 of 7)
     # the strategy form matches table 3 except the 沉睡 benefit (one check of 16.5 weight units)
     assert part["d2_strategy"] == pytest.approx(pts["d2_strategy"] * 15.5 / 16.5, abs=0.01)
     assert part["d2_tiers"] == pts["d2_tiers"]

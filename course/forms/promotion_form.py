@@ -22,8 +22,8 @@ the messages say what to change.
 >>> f = PromotionForm()
 >>> probs = f.submit({"title": "新人大促·焕新家限时直降", "start": "2026-06-15 00:00", "end": "2026-06-20 23:59",
 ...     "rules": [{"type": "满减", "p1": "399", "p2": "0", "start": "", "end": "", "stack": True}]})
->>> probs[0]
-'满减：减免金额必须大于 0 元，现在是 0。'
+>>> "满减：减免金额必须大于 0 元，现在是 0。" in probs, "库存预警线（件）：必填，请填写。" in probs
+(True, True)
 """
 from __future__ import annotations
 
@@ -205,9 +205,6 @@ class PromotionForm(Form):
                    "规则之间有没有矛盾。")
 
     def __init__(self, key: str | None = None):
-        from .. import settings
-
-        alert = settings.threshold("campaign", "stock_alert_level")
         fields = [
             Text("title", "活动名称", placeholder="如：新人大促·焕新家限时直降", max_len=30),
             Text("audience", "参与对象", placeholder="如：店铺新客（首次下单的用户）", required=False),
@@ -226,8 +223,8 @@ class PromotionForm(Form):
             Text("gift_name", "赠品名称", required=False, placeholder="如：定制收纳盒"),
             Number("gift_stock", "赠品库存（件）", required=False, integer=True, minimum=0, unit="件"),
             Number("gift_cost", "赠品单件成本（元）", required=False, decimals=2, minimum=0, unit="元"),
-            Number("stock_alert", "库存预警线（件）", integer=True, minimum=1, default=alert, unit="件",
-                   help="库存低于该数量时商品自动下架"),
+            Number("stock_alert", "库存预警线（件）", integer=True, minimum=1, unit="件",
+                   help="库存低于该数量时商品自动下架（按活动要求填写）"),
             TextArea("custom_text", "公示文案（可选）", required=False, rows=6,
                      help="留空 = 使用自动生成的文案；自己写的文案同样会被检查"),
         ]

@@ -66,7 +66,10 @@ def css_name(name: str) -> str:
 
 
 def safe_name(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_.-]+", "-", text).strip("-")[:120] or "x"
+    """An ASCII file name (the extension, if any, kept when it is shortened)."""
+    stem, dot, ext = text.rpartition(".") if re.fullmatch(r".*\.[A-Za-z0-9]{1,5}", text) else (text, "", "")
+    stem = re.sub(r"[^0-9A-Za-z_.-]+", "-", stem).strip("-")[:150] or "x"
+    return f"{stem}{dot}{ext}"
 
 
 def free_port() -> int:
@@ -114,8 +117,8 @@ class Where:
                     path = artifact(f"FAILED-{self.test}-{self.notebook}-{self.form}-{name}.png")
                     self.page.screenshot(path=str(path), full_page=False)
                     shot = f"\n  screenshot: {path}"
-                except Exception:  # noqa: BLE001 - the page may be gone
-                    pass
+                except Exception as shot_exc:  # noqa: BLE001 - the page may be gone
+                    shot = f"\n  (no screenshot: {shot_exc})"
             msg = str(exc).strip()
             raise StepFailed(f"[{self.label()}] step「{name}」failed: {type(exc).__name__}: {msg[:4000]}{shot}") from exc
 
@@ -224,7 +227,7 @@ class LabServer:
                 family = []
             self.proc.terminate()  # the server shuts its kernels down itself
             try:
-                self.proc.wait(timeout=8)
+                self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -445,8 +448,9 @@ _JS_KIND = """(el) => {
   return 'unknown';
 }"""
 
+# (ipywidgets puts a zero-width space before a check box's description)
 _JS_MULTI = """(el) => Array.from(el.querySelectorAll('[class*="course-option-"]')).map(o =>
-  [o.textContent.trim(), o.querySelector('input[type=checkbox]').checked])"""
+  [o.textContent.replace(/\u200b/g, '').trim(), o.querySelector('input[type=checkbox]').checked])"""
 
 
 class FormDriver:
@@ -539,9 +543,7 @@ class FormDriver:
             out = []
             for i in range(rows.count()):
                 row = rows.nth(i)
-                names = row.evaluate("""(el) => Array.from(el.querySelectorAll('[class*="course-field-"]')).map(f =>
-                    Array.from(f.classList).find(x => x.startsWith('course-field-')).slice(13))""")
-                out.append({n: self.get(n, within=row) for n in names})
+                out.append({n: self.get(n, within=row) for n in self.sub_names(row)})
             return out
         if kind == "choice":
             return loc.locator("select").evaluate("(s) => s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].textContent")
@@ -555,12 +557,46 @@ class FormDriver:
             return loc.locator("input").first.input_value()
         raise AssertionError(f"field {name}: cannot read a widget of kind {kind}")
 
+    def sub_names(self, row) -> list[str]:
+        """Sub-field names of one table row, in order."""
+        return row.evaluate("""(el) => Array.from(el.querySelectorAll('[class*="course-field-"]')).map(f =>
+            Array.from(f.classList).find(x => x.startsWith('course-field-')).slice(13))""")
+
+    def _first_row(self, name: str):
+        return self.field(name).locator(":scope > .course-row").first
+
+    def set_one(self, name: str, sub: str | None, value):
+        """Set a field, or one sub-field of a table's first row."""
+        if sub is None:
+            self.set(name, value)
+        else:
+            self.set(sub, value, within=self._first_row(name))
+
+    def get_one(self, name: str, sub: str | None):
+        return self.get(name) if sub is None else self.get(sub, within=self._first_row(name))
+
     def fill(self, values: dict):
         for name, value in values.items():
             self.set(name, value)
 
     # buttons and feedback ---------------------------------------------------------
+    def settle(self, timeout: float = WIDGET):
+        """Wait until the kernel has handled every change (idle) and the form stopped
+        moving: the live preview above the 保存 button re-renders after each keystroke,
+        and a click while it grows would land beside the button."""
+        self.page.wait_for_function(
+            """(el) => {
+              const w = window.jupyterapp.shell.currentWidget;
+              const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+              const h = el.getBoundingClientRect().height;
+              const idle = !!k && k.status === 'idle';
+              const ok = idle && el.__courseH === h && el.__courseIdle === true;
+              el.__courseH = h; el.__courseIdle = idle;
+              return ok;
+            }""", arg=self.root.element_handle(), polling=250, timeout=timeout * 1000)
+
     def save(self):
+        self.settle()
         self.root.locator(".course-save").first.click()
 
     def messages(self) -> str:
@@ -579,9 +615,20 @@ class FormDriver:
             raise AssertionError(f"expected {what}; messages shown: {self.messages()!r}; status: {self.status()!r}") from exc
 
     def screenshot(self, name: str) -> Path:
+        """A picture of the whole form (the window is made tall enough for long forms)."""
         path = artifact(name)
-        self.root.scroll_into_view_if_needed()
-        self.root.screenshot(path=str(path))
+        size = self.page.viewport_size
+        box = self.root.bounding_box() or {"height": 0}
+        tall = box["height"] + 320 > size["height"]
+        try:
+            if tall:
+                self.page.set_viewport_size({"width": size["width"], "height": int(box["height"]) + 360})
+                self.page.wait_for_timeout(200)  # JupyterLab re-lays out the panel
+            self.root.scroll_into_view_if_needed()
+            self.root.screenshot(path=str(path))
+        finally:
+            if tall:
+                self.page.set_viewport_size(size)
         return path
 
 

@@ -62,23 +62,31 @@ def module_params():
 
 # -- the day ------------------------------------------------------------------------
 
-def _first_value(fd: FormDriver, names: list[str]):
-    """(field, value) to type into a form that has no recipe: the first text field,
-    else the second option of the first dropdown, else tick the first check box."""
+def _probe(fd: FormDriver, names: list[str]) -> tuple[str | None, str | None, object]:
+    """(field, sub-field or None, value) to enter in a form without a recipe: the first
+    text field (a table's first row counts), else the last option of the first
+    dropdown, else a ticked check box."""
     kinds = {n: fd.kind(fd.field(n)) for n in names}
-    for n in names:
-        if kinds[n] in ("text", "textarea"):
-            return n, PROBE_TEXT
-    for n in names:
-        if kinds[n] == "choice":
-            opts = fd.field(n).locator("option").all_inner_texts()
-            opts = [o for o in opts if o.strip()]
-            if opts:
-                return n, opts[-1]
-    for n in names:
-        if kinds[n] == "check":
-            return n, True
-    return None, None
+    for want in (("text", "textarea"), ("choice",), ("check",)):
+        for n in names:
+            if kinds[n] == "repeat":
+                row = fd.field(n).locator(":scope > .course-row").first
+                if not row.count():
+                    continue
+                for sub in fd.sub_names(row):
+                    loc = fd.field(sub, within=row)
+                    if fd.kind(loc) in want:
+                        return n, sub, _probe_value(fd, loc)
+            elif kinds[n] in want:
+                return n, None, _probe_value(fd, fd.field(n))
+    return None, None, None
+
+
+def _probe_value(fd: FormDriver, loc):
+    kind = fd.kind(loc)
+    if kind == "choice":
+        return [o for o in loc.locator("option").all_inner_texts() if o.strip()][-1]
+    return True if kind == "check" else PROBE_TEXT
 
 
 def student_day(page, server, folder: Path, notebook: str, where: labdriver.Where, tmp_path: Path,
@@ -109,13 +117,14 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
             pytest.skip(f"{where.notebook}: no course form rendered (nothing to fill)")
 
         expected: dict[str, dict] = {}
+        probes: dict[str, tuple] = {}
         for key in forms:
             where.form = key
             fd = FormDriver(page, key)
             recipe = RECIPES.get(key)
             names = fd.field_names()
             if recipe is not None:
-                if recipe.wrong:
+                if recipe.wrong is not None:
                     with where.step("type a wrong entry and save: the messages must say what to fix"):
                         fd.fill(recipe.wrong)
                         fd.save()
@@ -141,20 +150,22 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                     fd.save()
                     fd.wait_messages("t.trim().length > 0", "a message after saving (problems or confirmation)")
                     assert SAVED in fd.status(), f"status shows {fd.status()!r}"
-                name, value = _first_value(fd, names)
-                with where.step(f"type into one field ({name}) and save"):
+                name, sub, value = _probe(fd, names)
+                label = f"{name}[0].{sub}" if sub else name
+                with where.step(f"enter one field ({label}) and save"):
                     assert name is not None, f"no text field, dropdown or check box among fields {names}"
-                    fd.set(name, value)
+                    fd.set_one(name, sub, value)
                     fd.save()
-                    page.wait_for_timeout(300)
                     fd.wait_messages("t.trim().length > 0", "a message after saving")
                     fd.screenshot(f"student-{folder.name}-{stem}-{key}-saved.png")
-                with where.step("the answer file holds the typed entry"):
-                    entry = read_answers(folder, stem).get("forms", {}).get(key) or {}
-                    assert raw_matches(value, (entry.get("raw") or {}).get(name)), \
-                        f"saved raw {entry.get('raw')} does not hold {name}={value!r}"
-                expected[key] = {name: value}
-                covered["forms"][key] = f"no recipe: one field ({name})"
+                with where.step("the answer file holds the entry"):
+                    raw = (read_answers(folder, stem).get("forms", {}).get(key) or {}).get("raw") or {}
+                    got = raw.get(name)
+                    if sub:
+                        got = (got or [{}])[0].get(sub)
+                    assert raw_matches(value, got), f"saved raw {raw} does not hold {label}={value!r}"
+                probes[key] = (name, sub, value)
+                covered["forms"][key] = f"no recipe: one field ({label})"
         where.form = ""
 
         written = nb.written_answer_cells()
@@ -178,14 +189,18 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                 nb.wait_kernel_idle()
             with where.step("run the set-up and form cells again"):
                 nb.run_through(max(forms.values()))
-            for key, values in expected.items():
+            for key in forms:
                 where.form = key
                 fd = FormDriver(page, key)
                 with where.step("the entries are still there after restart and reload"):
                     fd.root.wait_for()
-                    for name, value in values.items():
+                    for name, value in expected.get(key, {}).items():
                         got = fd.get(name)
                         assert raw_matches(value, got), f"field {name}: shows {got!r}, typed {value!r}"
+                    if key in probes:
+                        name, sub, value = probes[key]
+                        got = fd.get_one(name, sub)
+                        assert raw_matches(value, got), f"field {name} {sub or ''}: shows {got!r}, typed {value!r}"
                     assert SAVED in fd.status(), f"status after reload: {fd.status()!r}"
                     fd.screenshot(f"student-{folder.name}-{stem}-{key}-after-reload.png")
             where.form = ""
