@@ -105,7 +105,7 @@ def cmd_autograde(args) -> int:
                       cell_timeout=args.timeout or CELL_TIMEOUT, progress=not args.quiet)
     print(s["text"])
     print(f"下一步：在 formgrader 中给“备注”打分并写评语，然后 grading feedback {args.module}、grading export")
-    return 2 if s["modified_submissions"] else 0
+    return 2 if s["modified_submissions"] or s["source_modified"] else 0
 
 
 def cmd_feedback(args) -> int:

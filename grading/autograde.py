@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from .config import CELL_TIMEOUT
-from .gradebook import (Workspace, backup, copy_db, ensure_assignment, gradebook, rmtree, to_beijing_naive,
+from .gradebook import (Workspace, backup, copy_db, ensure_assignment, gradebook, restore_db, rmtree,
                         tree_hashes)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -162,7 +162,9 @@ def merge(gb, module: str, result: dict) -> None:
             if c is None:
                 if g.cell_type == "code" or not res_nb.get("submitted"):
                     g.auto_score = 0.0
-                    g.needs_manual_grade = g.manual_score is not None
+                    # a submission that could not be graded is flagged for the TA
+                    g.needs_manual_grade = g.manual_score is not None or result.get("status") in (
+                        "failed", "timeout", "recheck_failed")
                 continue
             g.auto_score = c.get("final")
             flag = bool(c.get("disagree")) or (g.cell_type == "code" and not ok)
@@ -194,6 +196,8 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
     with gradebook(ws) as gb:
         ensure_assignment(gb, module)
     saved = backup(ws, f"before-autograde-{module}")
+    # kept in memory too: student code runs as this user and could edit any file
+    pre_run = saved.read_bytes() if saved else None
     if saved:
         echo(f"已备份成绩库：{saved}")
     student_timeout = student_timeout or max(600, cell_timeout * 40)
@@ -201,6 +205,8 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
     run_dir = ws.state / "runs" / f"{module}-{stamp}"
     run_dir.mkdir(parents=True, exist_ok=True)
     hashes_before = {s: tree_hashes(ws.submitted(s, module)) for s in todo}
+    source_before = tree_hashes(ws.source(module))
+    manual_before = manual_snapshot(ws, module)
     ws.results_dir(module).mkdir(parents=True, exist_ok=True)
 
     tasks: queue.Queue = queue.Queue()
@@ -282,15 +288,61 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
         after = tree_hashes(ws.submitted(s, module))
         if after != hashes_before[s]:
             changed.append(s)
-    summary = summarize(ws, module, done, todo, wall, n_jobs, changed, saved)
-    rmtree(ws.root / ".grading" / "staging")
+    manual_after = manual_snapshot(ws, module)
+    tampered = {"source": tree_hashes(ws.source(module)) != source_before,
+                "manual": sorted({k[0] for k, v in manual_after.items() if manual_before.get(k) != v}
+                                 | {k[0] for k in manual_before if k not in manual_after})}
+    if pre_run is not None:
+        # Whatever student code may have written into the gradebook during the run
+        # is discarded: back to the pre-run copy, then every result merged again.
+        snap = run_dir / "pre-run.db"
+        snap.write_bytes(pre_run)
+        restore_db(snap, ws.db_path)
+        snap.unlink()
+        with gradebook(ws) as gb:
+            for res in done.values():
+                merge(gb, module, res)
+    for res in done.values():
+        ws.result_path(module, res["student"]).write_text(json.dumps(res, ensure_ascii=False, indent=1),
+                                                           encoding="utf-8")
+    summary = summarize(ws, module, done, todo, wall, n_jobs, changed, saved, tampered)
+    from .worker import staging_name
+
+    rmtree(ws.root / staging_name(module))
     for db in run_dir.glob("worker*.db"):
         db.unlink()
     return summary
 
 
+def manual_snapshot(ws: Workspace, module: str) -> dict:
+    """Every manual grade, extra credit and manual comment of a module, for the tamper check."""
+    import sqlite3
+
+    if not ws.db_path.exists():
+        return {}
+    con = sqlite3.connect(f"file:{ws.db_path}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT s.student_id, n.name, c.name, g.manual_score, g.extra_credit FROM grade g "
+            "JOIN submitted_notebook sn ON g.notebook_id = sn.id JOIN submitted_assignment s ON sn.assignment_id = s.id "
+            "JOIN assignment a ON s.assignment_id = a.id JOIN notebook n ON sn.notebook_id = n.id "
+            "JOIN base_cell c ON g.cell_id = c.id WHERE a.name = ?", (module,)).fetchall()
+        comments = con.execute(
+            "SELECT s.student_id, n.name, c.name, m.manual_comment FROM comment m "
+            "JOIN submitted_notebook sn ON m.notebook_id = sn.id JOIN submitted_assignment s ON sn.assignment_id = s.id "
+            "JOIN assignment a ON s.assignment_id = a.id JOIN notebook n ON sn.notebook_id = n.id "
+            "JOIN base_cell c ON m.cell_id = c.id WHERE a.name = ?", (module,)).fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        con.close()
+    out = {(r[0], r[1], r[2], "grade"): (r[3], r[4]) for r in rows if r[3] is not None or r[4] is not None}
+    out.update({(r[0], r[1], r[2], "comment"): r[3] for r in comments if r[3]})
+    return out
+
+
 def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: float, jobs: int,
-              changed: list[str], backup_path) -> dict:
+              changed: list[str], backup_path, tampered: dict | None = None) -> dict:
     from . import rubric
     from .gradebook import read_submission
 
@@ -311,6 +363,8 @@ def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: flo
                          "timestamp": str(sg.timestamp or "")})
     summary = {"module": module, "students": len(todo), "jobs": jobs, "wall_seconds": round(wall, 2),
                "seconds_per_submission": round(wall / max(1, len(todo)), 2), "modified_submissions": changed,
+               "source_modified": bool((tampered or {}).get("source")),
+               "manual_grades_changed": (tampered or {}).get("manual", []),
                "backup": str(backup_path or ""), "rows": rows}
     ws.reports.mkdir(parents=True, exist_ok=True)
     (ws.reports / f"autograde-{module}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -332,6 +386,12 @@ def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: flo
                       "学生代码以助教的系统用户运行，请检查这些提交并考虑在隔离环境中重新评分。"]
     else:
         lines += ["", "✓ 所有提交文件评分前后哈希一致，未被改动。"]
+    if summary["source_modified"]:
+        lines.append(f"⚠ 警告：评分过程中源笔记本文件夹 {ws.source(module)} 被改动！请用 git status 检查，并重新评分。")
+    if summary["manual_grades_changed"]:
+        lines.append("⚠ 注意：评分期间成绩库中这些学生的人工评分或评语被改动过（可能是学生代码篡改了成绩库，"
+                     "也可能是有人同时在 formgrader 中评分）。这些改动已撤销：成绩库已恢复为评分前的备份并重新写入本次自动评分结果。"
+                     "请在自动评分结束后再做人工评分。涉及：" + "、".join(summary["manual_grades_changed"]))
     if backup_path:
         lines.append(f"评分前的成绩库备份：{backup_path}")
     text = "\n".join(lines) + "\n"

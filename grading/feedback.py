@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import json
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
@@ -216,6 +215,3 @@ def _feedback_preprocessors():
 
     return [GetGrades, HideTests, CSSHTMLHeaderPreprocessor]
 
-
-def load_json(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -210,6 +210,19 @@ def copy_db(src: Path, dest: Path) -> None:
         s.close()
 
 
+def restore_db(src: Path, dest: Path) -> None:
+    """Overwrite the gradebook ``dest`` with ``src`` in place (sqlite backup API:
+    the file is not replaced, so an open formgrader keeps a valid connection)."""
+    s = sqlite3.connect(str(src))
+    try:
+        d = sqlite3.connect(str(dest), timeout=60)
+        with d:
+            s.backup(d)
+        d.close()
+    finally:
+        s.close()
+
+
 def module_due(module: str) -> _dt.datetime | None:
     """The module's due date from the settings (Beijing naive), None if unknown."""
     _ensure_repo_on_path()

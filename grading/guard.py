@@ -174,14 +174,17 @@ class GuardedExecute(Execute):
         if not lines:
             return
         code = "\n".join(line for line, _ in lines)
+        ok = False
         try:
             msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False, stop_on_error=False)
-            await self.async_wait_for_reply(msg_id, cell)
+            reply = await self.async_wait_for_reply(msg_id, cell)
+            ok = bool(reply) and reply.get("content", {}).get("status") == "ok"
         except DeadKernelError:
             raise
         except Exception as exc:  # noqa: BLE001 - the test cell itself will show the problem
             self.log.debug("export snapshot failed: %s", exc)
-        data = read_answers(self._answers_path) or {}
+        # an export that failed leaves whatever was in the file before: not the student's answer
+        data = (read_answers(self._answers_path) or {}) if ok else {}
         exports = data.get("exports") if isinstance(data.get("exports"), dict) else {}
         for _, name in lines:
             entry = exports.get(name)

@@ -25,7 +25,6 @@ Run as a server (one per grading worker, so pandas etc. are imported once)::
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import re

@@ -13,7 +13,6 @@ instructor's saved answers must never reach students.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import fnmatch
 import os
 import shutil
@@ -175,6 +174,3 @@ def release(ws: Workspace, modules: list[str], exchange: bool = True, zips: bool
         out[m] = info
     return out
 
-
-def released_at() -> str:
-    return _dt.datetime.now().isoformat(timespec="seconds")

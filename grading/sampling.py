@@ -18,7 +18,6 @@ import random
 import zlib
 from pathlib import Path
 
-from . import rubric
 from .export import columns, module_rows
 from .gradebook import Workspace, gradebook
 from .roster import load as load_roster
@@ -167,5 +166,3 @@ def render_agreement(rep: dict, ws: Workspace) -> str:
     (ws.reports / f"一致性-{rep['module']}.txt").write_text(text, encoding="utf-8")
     return text
 
-
-__all__ = ["draw", "write_sample", "agreement", "render_agreement", "rubric"]

@@ -21,8 +21,6 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import io
-import json
-import os
 import re
 import shutil
 import tempfile
@@ -39,7 +37,7 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "
 HONEST = ("complete", "late", "partial", "empty", "broken")
 CHEATS = ("cheat_patch_score", "cheat_eq_true", "cheat_transformer", "cheat_builtins", "cheat_delete_tests",
           "cheat_edit_tests", "cheat_os_exit", "cheat_loop", "cheat_loop_catch", "cheat_huge_output",
-          "cheat_steal_expected", "cheat_invalid_json", "cheat_symlink", "cheat_shadow_course")
+          "cheat_steal_expected", "cheat_invalid_json", "cheat_symlink", "cheat_shadow_course", "cheat_gradebook")
 
 #: the class of the demo, in order (a smaller class takes the first N)
 DEMO_PROFILES = [
@@ -57,6 +55,7 @@ PROFILE_ZH = {
     "cheat_loop": "死循环", "cheat_loop_catch": "死循环（捕获中断）", "cheat_huge_output": "海量输出",
     "cheat_steal_expected": "作弊：偷取期望值写入答案文件", "cheat_invalid_json": "损坏的笔记本文件",
     "cheat_symlink": "符号链接指向教师版", "cheat_shadow_course": "作弊：夹带伪造的 course 包",
+    "cheat_gradebook": "作弊：直接改写成绩库",
 }
 
 
@@ -162,6 +161,16 @@ STEAL = ("import json, glob\n"
          "get_ipython().events.register('post_run_cell', _steal)")
 
 
+GRADEBOOK = ("import glob, os, sqlite3\n"
+             "for _p in glob.glob('../../../gradebook.db') + glob.glob('../../../../*/gradebook.db'):\n"
+             "    try:\n"
+             "        _con = sqlite3.connect(_p, timeout=30)\n"
+             "        _con.execute('UPDATE grade SET manual_score = 100, extra_credit = 100')\n"
+             "        _con.commit(); _con.close()\n"
+             "    except Exception as _e:\n"
+             "        print(_e)")
+
+
 def cheat(profile: str, released: dict, source: dict, points: dict | None = None) -> tuple[dict, dict]:
     """(notebooks by file name, extra files {name: bytes | ('symlink', target)}) for a cheating profile."""
     nbs = {name: copy.deepcopy(nb) for name, nb in released.items()}
@@ -203,6 +212,8 @@ def cheat(profile: str, released: dict, source: dict, points: dict | None = None
             _prepend(nb, "for _i in range(10**7):\n    print('刷屏' * 5000)")
         elif profile == "cheat_steal_expected":
             _prepend(nb, STEAL)
+        elif profile == "cheat_gradebook":
+            _prepend(nb, GRADEBOOK)
     if profile == "cheat_invalid_json":
         first = sorted(nbs)[0]
         del nbs[first]
@@ -358,5 +369,4 @@ def tmpdir(prefix: str = "grading-demo-") -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
-__all__ = ["roster", "cheat", "honest", "play", "build_class", "write_roster", "DEMO_PROFILES", "PROFILE_ZH",
-           "json", "os"]
+__all__ = ["roster", "cheat", "honest", "play", "build_class", "write_roster", "DEMO_PROFILES", "PROFILE_ZH"]

@@ -36,7 +36,11 @@ from .gradebook import STATE, Workspace, rmtree, timestamp_text  # noqa: E402
 from .guard import EVENTS, MAX_ANSWER_BYTES, read_answers  # noqa: E402
 
 MAX_NOTEBOOK_BYTES = 50_000_000
-STAGING = f"{STATE}/staging"
+
+
+def staging_name(module: str) -> str:
+    """nbgrader's ``submitted`` directory while grading ``module`` (relative to the workspace)."""
+    return f"{STATE}/staging-{module}"
 
 
 def stage(ws: Workspace, module: str, student: str) -> tuple[Path, list[str], dict]:
@@ -48,7 +52,7 @@ def stage(ws: Workspace, module: str, student: str) -> tuple[Path, list[str], di
     from nbgrader.utils import parse_utc
 
     src = ws.submitted(student, module)
-    dest = ws.root / STAGING / student / module
+    dest = ws.root / staging_name(module) / student / module
     rmtree(dest)
     dest.mkdir(parents=True)
     notes: list[str] = []
@@ -204,7 +208,7 @@ class Worker:
         self.log = log
         config = self.ws.nbgrader_config()
         config.CourseDirectory.db_url = self.db_url
-        config.CourseDirectory.submitted_directory = STAGING
+        config.CourseDirectory.submitted_directory = staging_name(module)
         config.Execute.timeout = int(cell_timeout)
         self.cell_timeout = int(cell_timeout)
         self.api = NbGraderAPI(config=config)

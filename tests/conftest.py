@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 os.environ.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
+# kernels started by the tests import this checkout's course package
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
 os.environ.pop("COURSE_SETTINGS", None)
 os.environ.pop("COURSE_RECHECK", None)
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -110,6 +110,22 @@ def form_answers(forms: dict[str, dict], notebook: str) -> dict:
                           "needs_parse": True} for k, v in forms.items()}}
 
 
+def max_points(folder: Path) -> dict[str, float]:
+    """grade_id -> points of every graded cell of a folder's notebooks."""
+    out = {}
+    for nb in notebooks(folder).values():
+        for c in nb.cells:
+            meta = c.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                out[meta["grade_id"]] = float(meta.get("points", 0))
+    return out
+
+
+def auto_ids(folder: Path) -> list[str]:
+    """grade_ids of the automatically graded cells (every dimension but 备注 d5_)."""
+    return [gid for gid in max_points(folder) if not gid.startswith("d5_")]
+
+
 def autograde(ws: Path, module: str, *students: str) -> dict[str, dict]:
     """Autograde (real CLI) and return per student: grade_id -> score, total, max."""
     # nbgrader's --student takes one id (a glob): one call per named student

@@ -30,6 +30,7 @@ CHEATS = {  # student: (trick in 01_shop, trick in 02_price)
     "c_delete_edit": ("cheat_delete_tests", "cheat_edit_tests"),
     "c_exit_steal": ("cheat_os_exit", "cheat_steal_expected"),
     "c_catch_output": ("cheat_loop_catch", "cheat_huge_output"),
+    "c_gradebook_loop": ("cheat_gradebook", "cheat_loop"),
 }
 
 
@@ -147,6 +148,21 @@ def test_bad_submissions_get_a_clear_reason(graded):
     for needle in ("不是有效的 .ipynb", "符号链接", "course", "pandas.py", "预先写入"):
         assert needle in text["c_files"], needle
     assert "c_patch_eq" in graded["stdout"]
+
+
+def test_gradebook_tampering_is_undone(graded):
+    """Student code can reach the gradebook file (it runs as the TA's user): whatever it
+    wrote there during the run is discarded and reported."""
+    summary = graded["summary"]
+    assert summary["manual_grades_changed"], summary
+    assert "已撤销" in graded["stdout"]
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded['ws'] / 'gradebook.db'}", "ecom-ops") as gb:
+        for sub in gb.assignment_submissions(M):
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    assert g.manual_score is None and g.extra_credit is None, (sub.student.id, g.name)
 
 
 def test_submitted_files_are_never_modified(graded):

@@ -106,8 +106,9 @@ def test_dimensions_and_manual_cells(graded):
 
 
 def test_release_holds_no_answer(graded):
-    _ws, _scores, released = graded
+    ws, _scores, released = graded
     assert sorted(released) == [f"{n}.ipynb" for n in NOTEBOOKS]
+    assert not (ws / "release" / MODULE / "TEACHER_NOTES.md").exists()
     for name, nb in released.items():
         text = "\n".join(c.source for c in nb.cells)
         for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "grading.reference", "_R.", "参考答案",

@@ -519,3 +519,11 @@ def test_reference_on_the_classroom_data():
     assert roi.loc[roi["渠道"] == "自然搜索", "ROI"].isna().all()
     ab = R.ab_results(T["ab_test"])
     assert ab["decision"] in ("采用B", "保留A", "证据不足") and ab["n_needed"] > 0
+
+
+@pytest.mark.parametrize("modname", ["course.tools.analytics", "course.forms.dashboard"])
+def test_doctests(modname, in_tmp):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(modname)).failed == 0

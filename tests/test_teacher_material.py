@@ -572,9 +572,6 @@ def test_grading_survey_command(class_workspace, tmp_path):
     assert rc == 0 and "回答人数：4" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(reason="grading/__main__.py passes 'survey' options through argparse.REMAINDER, which "
-                          "refuses a leading --option; fix: dispatch argv[0] == 'survey' to survey.main(argv[1:])",
-                   strict=False)
 def test_grading_survey_command_without_separator(class_workspace, tmp_path):
     grading_main = pytest.importorskip("grading.__main__")
     out = tmp_path / "cli2.md"

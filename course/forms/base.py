@@ -71,14 +71,19 @@ class Form:
                     raw[f.name] = entry["raw"][f.name]
         return raw
 
-    def parse(self, raw: dict) -> tuple[dict, list[str]]:
-        """Parse raw entries field by field, then run the form's own checks."""
+    def parse_fields(self, raw: dict) -> tuple[dict, list[str]]:
+        """Parse raw entries field by field: (values, one message per problem)."""
         values, problems = {}, []
         for f in self.fields:
             v, msg = f.parse(raw.get(f.name))
             values[f.name] = v
             if msg:
                 problems.extend(msg.split("\n"))
+        return values, problems
+
+    def parse(self, raw: dict) -> tuple[dict, list[str]]:
+        """Parse raw entries field by field, then run the form's own checks."""
+        values, problems = self.parse_fields(raw)
         if not problems:
             problems.extend(self.check(values))
         return values, problems

@@ -56,12 +56,7 @@ class CampaignForm(Form):
 
     def parse(self, raw: dict) -> tuple[dict, list[str]]:
         """Field problems and plan problems together, so one save lists everything to fix."""
-        values, problems = {}, []
-        for f in self.fields:
-            v, msg = f.parse(raw.get(f.name))
-            values[f.name] = v
-            if msg:
-                problems.extend(msg.split("\n"))
+        values, problems = self.parse_fields(raw)
         problems.extend(p for p in self.check(values) if p not in problems)
         return values, problems
 

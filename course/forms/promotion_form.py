@@ -233,12 +233,7 @@ class PromotionForm(Form):
     # -- rules ---------------------------------------------------------------------
     def parse(self, raw: dict) -> tuple[dict, list[str]]:
         """Field problems and rule problems together, so one save lists everything to fix."""
-        values, problems = {}, []
-        for f in self.fields:
-            v, msg = f.parse(raw.get(f.name))
-            values[f.name] = v
-            if msg:
-                problems.extend(msg.split("\n"))
+        values, problems = self.parse_fields(raw)
         rule_probs = self.check(values)
         if problems:
             # a field typed wrong already has its message; skip follow-on messages about it

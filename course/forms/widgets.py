@@ -103,7 +103,7 @@ class _RepeatEditor:
                 w.layout.width = "165px"
             getters[sub.name] = getter
             cells.append(w)
-        delete = W.Button(description="删除", icon="trash", layout=W.Layout(width="70px"))
+        delete = W.Button(description="删除", icon="trash", layout=W.Layout(width="auto", min_width="80px"))
         delete.add_class("course-delete-row")
         row = W.HBox(cells + [delete])
         row.add_class("course-row")

@@ -535,7 +535,7 @@ def funnel_chart(counts: Any, *, steps: Sequence[str] | None = None, title: str 
     ax.set_yticks(ys)
     ax.set_yticklabels(names)
     ax.set_title(title)
-    ax.set_xlabel(f"人数（{unit}）")
+    ax.set_xlabel(f"人数（{unit}）" if unit == "人" else f"数量（{unit}）")
     ax.set_ylabel("漏斗环节")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -576,7 +576,8 @@ def step_rate_chart(table, group: str, rate_columns: Sequence[str], *, title: st
     ax.set_ylabel("转化率（%）")
     ax.set_xlabel(group)
     ax.set_title(title + (f"（{gaps} 个值无法计算，未画出）" if gaps else ""))
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
+    ax.figure.subplots_adjust(bottom=0.32)
     return ax
 
 

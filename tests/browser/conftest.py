@@ -41,7 +41,7 @@ def why_no_browser() -> str | None:
 def pytest_sessionstart(session):
     """Start every run with an empty artifacts folder (no stale FAILED screenshots)."""
     if not hasattr(session.config, "workerinput") and labdriver.ARTIFACTS.is_dir():
-        for f in labdriver.ARTIFACTS.glob("*.png"):
+        for f in [*labdriver.ARTIFACTS.glob("*.png"), *labdriver.ARTIFACTS.glob("*.json")]:
             f.unlink()
 
 
@@ -92,6 +92,8 @@ def _wanted(session) -> list[str]:
     """Assignments the selected tests will need, in test order."""
     out: list[str] = []
     for item in session.items:
+        if Path(str(item.fspath)).parent != HERE:
+            continue
         params = getattr(getattr(item, "callspec", None), "params", {})
         name = params.get("module") or ("sample" if "sample" in item.name else None)
         if item.name.startswith("test_ta_day"):
@@ -177,8 +179,12 @@ def lab(browser):
     try:
         yield start
     finally:
-        for server in servers.values():
-            server.stop()
+        # stopped side by side: each takes a second or two to shut its kernels down
+        threads = [threading.Thread(target=srv.stop) for srv in servers.values()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
 
 
 @pytest.fixture

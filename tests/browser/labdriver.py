@@ -460,6 +460,7 @@ class FormDriver:
         self.page = page
         self.key = key
         self.root = page.locator(f".course-form-{css_name(key)}").first
+        self.typed = False
 
     # fields ------------------------------------------------------------------
     def field(self, name: str, within=None):
@@ -507,8 +508,12 @@ class FormDriver:
             box = loc.locator("textarea" if kind == "textarea" else "input").first
             text = "" if value is None else str(value)
             box.fill("")
-            if len(text) <= 24 and "\n" not in text:
-                box.press_sequentially(text)  # typed key by key, like a student
+            if not self.typed and text and len(text) <= 24 and "\n" not in text:
+                # the form's first text entry is typed key by key, like a student (every key
+                # press reaches the kernel: autosave and live preview); later entries are
+                # pasted in one go, which keeps the suite's kernel work small
+                box.press_sequentially(text)
+                self.typed = True
             else:
                 box.fill(text)
             box.press("Tab")
@@ -596,8 +601,10 @@ class FormDriver:
             }""", arg=self.root.element_handle(), polling=250, timeout=timeout * 1000)
 
     def save(self):
+        """Click 保存 once the form is still, then wait until the kernel has handled it."""
         self.settle()
         self.root.locator(".course-save").first.click()
+        self.settle()
 
     def messages(self) -> str:
         return self.root.locator(".course-messages").first.inner_text()
@@ -613,6 +620,15 @@ class FormDriver:
                 arg=self.root.locator(".course-messages").first.element_handle(), timeout=timeout * 1000)
         except Exception as exc:  # noqa: BLE001
             raise AssertionError(f"expected {what}; messages shown: {self.messages()!r}; status: {self.status()!r}") from exc
+
+    def wait_status(self, text: str, timeout: float = WIDGET):
+        """Wait until the status next to 保存 shows ``text`` (widgets render asynchronously)."""
+        try:
+            self.page.wait_for_function("([el, t]) => el.textContent.includes(t)",
+                                        arg=[self.root.locator(".course-status").first.element_handle(), text],
+                                        timeout=timeout * 1000)
+        except Exception as exc:  # noqa: BLE001
+            raise AssertionError(f"status should show「{text}」, shows {self.status()!r}") from exc
 
     def screenshot(self, name: str) -> Path:
         """A picture of the whole form (the window is made tall enough for long forms)."""

@@ -140,7 +140,7 @@ RECIPES: dict[str, Recipe] = {
         right={"start": "2026-06-15", "end": "2026-06-20", "channel": "付费广告", "phase": "全部阶段"},
     ),
     "action_plan": Recipe(  # 05_review_dashboard: the action list (3 rows)
-        wrong={}, wrong_messages=["必填"],
+        wrong={}, wrong_messages=["至少填写 3 行"],
         right={"rows": [
             {"problem": "活动期加购→下单只有 12%，日常为 20%", "cause": "优惠叠加规则复杂，算不清到手价",
              "action": "在结算页顶部增加优惠明细模块，并在详情页放 3 个满减计算示例", "metric": "加购→下单",

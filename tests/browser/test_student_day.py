@@ -12,6 +12,7 @@ filled comes from ``recipes.py``.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -136,7 +137,7 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                     fd.fill(recipe.right)
                     fd.save()
                     fd.wait_messages(f"t.includes({CONFIRMATION!r})", f"the confirmation「{CONFIRMATION}」")
-                    assert SAVED in fd.status(), f"status shows {fd.status()!r}"
+                    fd.wait_status(SAVED)
                     fd.screenshot(f"student-{folder.name}-{stem}-{key}-saved.png")
                 with where.step("the answer file holds exactly what was typed"):
                     entry = read_answers(folder, stem).get("forms", {}).get(key)
@@ -149,7 +150,7 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                 with where.step("save the untouched form: messages must appear"):
                     fd.save()
                     fd.wait_messages("t.trim().length > 0", "a message after saving (problems or confirmation)")
-                    assert SAVED in fd.status(), f"status shows {fd.status()!r}"
+                    fd.wait_status(SAVED)
                 name, sub, value = _probe(fd, names)
                 label = f"{name}[0].{sub}" if sub else name
                 with where.step(f"enter one field ({label}) and save"):
@@ -174,16 +175,17 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                 nb.write_markdown(i, WRITTEN_ANSWER)
         covered["written"] = len(written)
 
-        with where.step("restart the kernel"):
-            nb.restart_kernel()
         with where.step("save the notebook"):
             nb.save()
-        # nbgrader validate runs on a copy of the saved folder, alongside the browser steps
+        # nbgrader validate runs on a copy of the saved folder (notebook + answer file),
+        # alongside the restart and reload below
         vdir = tmp_path / f"validate-{stem}"
         shutil.copytree(folder, vdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         validate = subprocess.Popen([str(harness.BIN / "nbgrader"), "validate", notebook], cwd=vdir,
                                     env=harness.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
+            with where.step("restart the kernel"):
+                nb.restart_kernel()
             with where.step("reload the page and wait for the kernel"):
                 nb.reload()
                 nb.wait_kernel_idle()
@@ -194,6 +196,7 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                 fd = FormDriver(page, key)
                 with where.step("the entries are still there after restart and reload"):
                     fd.root.wait_for()
+                    fd.wait_status(SAVED)  # the form is rebuilt from the answer file: it shows as saved
                     for name, value in expected.get(key, {}).items():
                         got = fd.get(name)
                         assert raw_matches(value, got), f"field {name}: shows {got!r}, typed {value!r}"
@@ -201,7 +204,6 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                         name, sub, value = probes[key]
                         got = fd.get_one(name, sub)
                         assert raw_matches(value, got), f"field {name} {sub or ''}: shows {got!r}, typed {value!r}"
-                    assert SAVED in fd.status(), f"status after reload: {fd.status()!r}"
                     fd.screenshot(f"student-{folder.name}-{stem}-{key}-after-reload.png")
             where.form = ""
             with where.step("nbgrader validate on the saved notebook"):
@@ -214,6 +216,9 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                 validate.wait()
     finally:
         server.shutdown_sessions()
+    # what this notebook's day covered, next to its screenshots
+    labdriver.artifact(f"covered-{folder.name}-{stem}.json").write_text(
+        json.dumps(covered, ensure_ascii=False, indent=1), encoding="utf-8")
     return covered
 
 

@@ -141,34 +141,49 @@ def test_ta_day(page, lab, released, tmp_path):
         page.locator(f"textarea#{REMARK_ID}-comment").scroll_into_view_if_needed()
         page.screenshot(path=str(labdriver.artifact(f"ta-{variant}-{module}-formgrade-remark.png")))
 
+    # the three readers of the gradebook run side by side
+    grades_csv = ws / "grades.csv"
+    table6_csv = ws / "reports" / f"browser-{module}.csv"
+    procs = {
+        "nbgrader export": _start(["nbgrader", "export", "--to", str(grades_csv)], ws),
+        "grading export": _start([sys.executable, "-m", "grading", "export", "--workspace", str(ws),
+                                  "--module", module, "--out", str(table6_csv)], REPO, GRADING_WORKSPACE=ws),
+        "nbgrader generate_feedback": _start(["nbgrader", "generate_feedback", module, "--student", STUDENT,
+                                              "--force"], ws),
+    }
+    try:
+        with where.step("run nbgrader export, grading export and nbgrader generate_feedback"):
+            outputs = {name: p.communicate(timeout=300)[0] for name, p in procs.items()}
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
     with where.step("nbgrader export carries the 备注 score"):
-        # the feedback is generated alongside (both only read the gradebook)
-        feedback = subprocess.Popen([str(harness.BIN / "nbgrader"), "generate_feedback", module, "--student", STUDENT,
-                                     "--force"], cwd=ws, env=harness.env(), stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True)
-        try:
-            out = ws / "grades.csv"
-            harness.nbgrader(ws, "export", "--to", str(out))
-            rows = [r for r in csv.DictReader(out.open(encoding="utf-8"))
-                    if r["student_id"] == STUDENT and r["assignment"] == module]
-            assert len(rows) == 1, f"export rows for {STUDENT}/{module}: {rows}"
-            assert abs(float(rows[0]["raw_score"]) - (auto_total + REMARK_SCORE)) < 1e-6, \
-                f"export raw_score {rows[0]['raw_score']}, expected auto {auto_total} + 备注 {REMARK_SCORE}"
-        finally:
-            fb_out, _ = feedback.communicate(timeout=300)
+        _ok(procs, outputs, "nbgrader export")
+        rows = [r for r in csv.DictReader(grades_csv.open(encoding="utf-8"))
+                if r["student_id"] == STUDENT and r["assignment"] == module]
+        assert len(rows) == 1, f"export rows for {STUDENT}/{module}: {rows}"
+        assert abs(float(rows[0]["raw_score"]) - (auto_total + REMARK_SCORE)) < 1e-6, \
+            f"export raw_score {rows[0]['raw_score']}, expected auto {auto_total} + 备注 {REMARK_SCORE}"
 
     with where.step("grading export (table 6) carries the 备注 score and remark"):
         from grading import rubric
 
-        row = course_export_row(ws, module)
+        _ok(procs, outputs, "grading export")
+        files = [table6_csv] if table6_csv.exists() else sorted(table6_csv.parent.glob(f"{table6_csv.stem}*.csv"))
+        assert files, f"grading export wrote no CSV at {table6_csv}: {outputs['grading export'][-2000:]}"
+        rows = [r for f in files for r in csv.DictReader(f.open(encoding="utf-8-sig")) if r.get("学号") == STUDENT]
+        assert len(rows) == 1, f"rows for {STUDENT} in {[f.name for f in files]}: {rows}"
         dim = rubric.remark_dimension(module)
-        max_remark = before.grades[REMARK_ID][1]
-        expected = round(REMARK_SCORE / max_remark * dim.weight, 1)
-        assert abs(float(row[dim.name]) - expected) < 0.05, f"{dim.name} column {row[dim.name]!r}, expected {expected}"
-        assert REMARK_TEXT in row["评语"], f"评语 column {row['评语']!r} lacks the TA's remark"
+        expected = round(REMARK_SCORE / before.grades[REMARK_ID][1] * dim.weight, 1)
+        assert abs(float(rows[0][dim.name]) - expected) < 0.05, \
+            f"{dim.name} column {rows[0][dim.name]!r}, expected {expected}"
+        assert REMARK_TEXT in rows[0]["评语"], f"评语 column {rows[0]['评语']!r} lacks the TA's remark"
 
     with where.step("the feedback page shows the 备注 score and remark"):
-        assert feedback.returncode == 0, f"nbgrader generate_feedback failed:\n{fb_out[-3000:]}"
+        _ok(procs, outputs, "nbgrader generate_feedback")
         html = ws / "feedback" / STUDENT / module / f"{stem}.html"
         assert html.exists(), f"no feedback page at {html}"
         text = html.read_text(encoding="utf-8")
@@ -178,15 +193,12 @@ def test_ta_day(page, lab, released, tmp_path):
         page.screenshot(path=str(labdriver.artifact(f"ta-{variant}-{module}-feedback.png")), full_page=True)
 
 
-def course_export_row(ws: Path, module: str) -> dict:
-    """The student's row of ``grading export`` (the course's table-6 score sheet, CSV)."""
-    out = ws / "reports" / f"browser-{module}.csv"
-    proc = subprocess.run([sys.executable, "-m", "grading", "export", "--workspace", str(ws), "--module", module,
-                           "--out", str(out)], cwd=REPO, env=harness.env(GRADING_WORKSPACE=ws),
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"grading export failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    files = [out] if out.exists() else sorted(out.parent.glob(f"{out.stem}*.csv"))
-    assert files, f"grading export wrote no CSV at {out}: {proc.stdout[-2000:]}"
-    rows = [r for f in files for r in csv.DictReader(f.open(encoding="utf-8-sig")) if r.get("学号") == STUDENT]
-    assert len(rows) == 1, f"rows for {STUDENT} in {[f.name for f in files]}: {rows}"
-    return rows[0]
+def _start(cmd: list[str], cwd: Path, **env) -> subprocess.Popen:
+    if cmd[0] == "nbgrader":
+        cmd = [str(harness.BIN / "nbgrader"), *cmd[1:]]
+    return subprocess.Popen(cmd, cwd=cwd, env=harness.env(**env), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def _ok(procs: dict, outputs: dict, name: str) -> None:
+    assert procs[name].returncode == 0, f"{name} failed ({procs[name].returncode}):\n{outputs[name][-3000:]}"
