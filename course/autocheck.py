@@ -85,14 +85,21 @@ class Checks:
 
 
 def selfcheck(value: Any, *, name: str = "结果", columns: Iterable[str] | None = None,
-              rows: tuple[int, int] | None = None, kind: type | None = None) -> bool:
+              rows: tuple[int, int] | None = None, kind: type | None = None) -> None:
     """Check an answer's shape and print a hint, never the expected value.
+
+    Returns None on purpose: it is often the last line of a released test cell,
+    where a True/False result would be shown and read by nbgrader as a score.
 
     >>> import pandas as pd
     >>> selfcheck(pd.DataFrame({"a": [1]}), columns=["a", "b"])
     ✗ 结果 缺少列：b
-    False
     """
+    _shape_ok(value, name=name, columns=columns, rows=rows, kind=kind)
+
+
+def _shape_ok(value: Any, *, name: str, columns: Iterable[str] | None, rows: tuple[int, int] | None,
+              kind: type | None) -> bool:
     import pandas as pd
 
     if value is None:

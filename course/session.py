@@ -31,6 +31,10 @@ class Session:
     store: AnswerStore
     seed: int
 
+    def _ipython_display_(self):
+        # ``course.start(...)`` is the last line of the first cell: show nothing more
+        return None
+
 
 _CURRENT: Session | None = None
 

@@ -4,8 +4,9 @@
 * Every submitted file is hashed before and after: submissions are never
   modified (a mismatch is reported loudly).
 * N worker processes (grading/worker.py) each grade one student at a time on a
-  private copy of the gradebook; this process is the only writer of the real
-  gradebook and merges each result as it arrives.  Measured: nbgrader's sqlite
+  private copy of the gradebook; one shared clean re-check process checks each
+  result while its worker already grades the next student; this process is
+  the only writer of the real gradebook and merges each result as it arrives.  Measured: nbgrader's sqlite
   gradebook does survive two concurrent ``nbgrader autograde`` processes on a
   small class, but every write then waits on sqlite's file lock (default
   5-second busy timeout, "database is locked" beyond it); private copies remove
@@ -102,12 +103,15 @@ class _WorkerProc:
             return None
         return self.proc.stdout.readline() or None
 
-    def grade(self, student: str, timeout: float) -> dict | None:
+    def send(self, student: str) -> bool:
         try:
             self.proc.stdin.write(json.dumps({"student": student}) + "\n")
             self.proc.stdin.flush()
+            return True
         except (BrokenPipeError, OSError):
-            return None
+            return False
+
+    def receive(self, timeout: float) -> dict | None:
         line = self.readline(timeout)
         return json.loads(line) if line else None
 
@@ -216,6 +220,30 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
     n_jobs = max(1, min(int(jobs), len(todo)))
     t0 = time.time()
 
+    from .recheck import Client
+    from .worker import finish
+
+    client = Client(env=worker_env(), log=open(run_dir / "recheck.log", "a", encoding="utf-8"))
+    client.start()  # one clean re-check process for all workers; it warms up meanwhile
+    client_lock = threading.Lock()
+
+    def complete(res: dict) -> dict:
+        """Re-check a worker's raw result (shared server, one request at a time)."""
+        pending = res.pop("pending", None)
+        if pending is not None:
+            with client_lock:
+                try:
+                    finish(ws, module, res["student"], res, pending["kernel"], pending["staged"], pending["present"],
+                           pending["nbgrader_ok"], client, cell_timeout, pending["events"], pending["final_answers"])
+                except Exception as exc:  # noqa: BLE001 - never lose a result
+                    res["status"] = "recheck_failed"
+                    res.setdefault("reasons", []).append(f"干净复核出错（{exc}），自动评分计 0 分，请助教查看。")
+                    for nb in res.get("notebooks", {}).values():
+                        for c in nb.get("cells", {}).values():
+                            if c.get("type") == "code":
+                                c["final"] = 0.0
+        return res
+
     def loop(idx: int) -> None:
         gen = 0
         try:
@@ -223,13 +251,24 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
         except Exception as exc:  # noqa: BLE001
             results.put(("fatal", str(exc)))
             return
+        waiting = None  # (student, raw result) to re-check while the worker grades the next one
         try:
             while True:
                 try:
                     student = tasks.get_nowait()
                 except queue.Empty:
+                    student = None
+                if student is not None and not w.send(student):
+                    w.kill()
+                    gen += 1
+                    w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen)
+                    w.send(student)
+                if waiting is not None:
+                    results.put(("result", complete(waiting)))
+                    waiting = None
+                if student is None:
                     break
-                res = w.grade(student, student_timeout)
+                res = w.receive(student_timeout)
                 if res is None:
                     alive = w.proc.poll() is None
                     w.kill()
@@ -239,7 +278,7 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
                                        if alive else "评分进程意外退出，自动评分计 0 分，请助教查看。"]}
                     gen += 1
                     w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen)
-                results.put(("result", res))
+                waiting = res
         finally:
             w.close()
 
@@ -280,6 +319,7 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
         bar.close()
     for t in threads:
         t.join(timeout=60)
+    client.close()
     if fatal and not done:
         raise GradingError(fatal[0])
     wall = time.time() - t0

@@ -55,7 +55,7 @@ def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) ->
     result = {"student": student_id, "module": module, "status": "ok", "reasons": [], "notes": [],
               "notebooks": {}, "timestamp": None, "via": "nbgrader autograde (post_convert_hook)"}
     kernel = _read_worker_grades(ws, ws.db_url, module, student_id)
-    finish(ws, module, student_id, result, kernel, staged, present, True, _client(), CELL_TIMEOUT)
+    finish(ws, module, student_id, result, kernel, staged, present, True, _client(), CELL_TIMEOUT)  # EVENTS: this process
     with gradebook(ws) as gb:
         merge(gb, module, result)
     ws.results_dir(module).mkdir(parents=True, exist_ok=True)

@@ -13,9 +13,10 @@ student on stdout.  Per student it
 2. runs nbgrader autograde for that student through ``NbGraderAPI`` with the
    staging folder as nbgrader's ``submitted`` directory and a private gradebook
    (no sqlite write contention between workers; the parent merges);
-3. re-checks every test cell in a clean process (grading/recheck.py) and
-   returns in-kernel, re-check and final (= minimum) scores, the 提升方向
-   messages and every reason a TA should see.
+3. returns, as plain data, the in-kernel grades, the guard's events and export
+   snapshots and the final answer files; the parent re-checks every test cell
+   in one shared clean process (grading/recheck.py, ``finish``) while this
+   worker already grades the next student, and merges the final scores.
 """
 from __future__ import annotations
 
@@ -130,8 +131,25 @@ def stage(ws: Workspace, module: str, student: str) -> tuple[Path, list[str], di
     return dest, notes, answers
 
 
+def outcome(ws: Workspace, module: str, student: str, db_url: str, present: list[str]) -> dict:
+    """What nbgrader produced for one student, as plain data: in-kernel grades (from
+    the gradebook ``db_url``), the guard's events and export snapshots, and the final
+    answer files -- everything the re-check needs, read right after the run."""
+    try:
+        if not present:
+            raise LookupError("nothing graded")
+        kernel = _read_worker_grades(ws, db_url, module, student)
+    except Exception:  # noqa: BLE001 - no submission row: nothing graded
+        kernel = {"timestamp": None, "notebooks": {}}
+    events = {stem: EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None})
+              for stem in ws.notebooks(module)}
+    final = {stem: read_answers(ws.autograded(student, module) / f"{stem}.answers.json") for stem in present}
+    return {"kernel": kernel, "events": events, "final_answers": final}
+
+
 def finish(ws: Workspace, module: str, student: str, result: dict, kernel: dict, staged: dict,
-           present: list[str], nbgrader_ok: bool, client, cell_timeout: int) -> dict:
+           present: list[str], nbgrader_ok: bool, client, cell_timeout: int, events: dict | None = None,
+           final_answers: dict | None = None) -> dict:
     """Re-check each notebook and fill ``result`` with in-kernel, re-check and final scores."""
     from .recheck import RecheckError, build_answers
 
@@ -139,15 +157,19 @@ def finish(ws: Workspace, module: str, student: str, result: dict, kernel: dict,
     t_rc = time.time()
     for stem in ws.notebooks(module):
         nb_kernel = kernel["notebooks"].get(stem, {"grades": {}, "comments": {}})
-        ev = EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None})
+        if events is not None:
+            ev = events.get(stem) or {"events": [], "snapshots": {}, "dead": None}
+        else:
+            ev = EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None})
         for e in ev["events"]:
             result["reasons"].append(f"{stem}：{e}")
         nb_out = {"cells": {}, "comments": nb_kernel.get("comments", {}), "submitted": stem in present}
         graded_ok = nbgrader_ok and stem in present
         recheck_cells: dict = {}
         if graded_ok:
-            final_answers = read_answers(ws.autograded(student, module) / f"{stem}.answers.json")
-            answers, rnotes = build_answers(staged.get(stem), ev["snapshots"], final_answers, stem)
+            final = (final_answers or {}).get(stem) if final_answers is not None else \
+                read_answers(ws.autograded(student, module) / f"{stem}.answers.json")
+            answers, rnotes = build_answers(staged.get(stem), ev["snapshots"], final, stem)
             result["notes"].extend(f"{stem}：{n}" for n in rnotes)
             try:
                 reply = client.run(ws.source(module) / f"{stem}.ipynb", answers, ws.source(module),
@@ -213,10 +235,6 @@ class Worker:
         self.cell_timeout = int(cell_timeout)
         self.api = NbGraderAPI(config=config)
         self.api.log.setLevel("WARNING")
-        from .recheck import Client
-
-        self.recheck = Client(env=dict(os.environ), log=log)
-        self.recheck.start()  # imports pandas & co. while the first kernel runs
 
     def grade(self, student: str) -> dict:
         t0 = time.time()
@@ -244,19 +262,14 @@ class Worker:
             if self.log:
                 self.log.write(f"--- {student}: nbgrader failed\n{res.get('log', '')}\n{res.get('error', '')}\n")
                 self.log.flush()
-        try:
-            if not present:
-                raise LookupError("nothing graded")
-            kernel = _read_worker_grades(self.ws, self.db_url, self.module, student)
-        except Exception:  # noqa: BLE001 - no submission row: nothing graded
-            kernel = {"timestamp": None, "notebooks": {}}
-        finish(self.ws, self.module, student, result, kernel, staged, present, nbgrader_ok, self.recheck,
-               self.cell_timeout)
-        result["seconds"] = round(time.time() - t0, 3)
+        # the parent re-checks (one shared clean process) and merges
+        result["pending"] = {"staged": staged, "present": present, "nbgrader_ok": nbgrader_ok,
+                             **outcome(self.ws, self.module, student, self.db_url, present)}
+        result["seconds_worker"] = round(time.time() - t0, 3)
         return result
 
     def close(self):
-        self.recheck.close()
+        pass
 
 
 def main(argv=None) -> int:

@@ -1,8 +1,8 @@
 """Drive a real JupyterLab in headless Chromium for the browser tests.
 
 * ``LabServer``: a JupyterLab server on 127.0.0.1 (free port, token auth, the
-  course's settings override, isolated config/runtime dirs), always stopped by
-  killing its process group;
+  course's settings override ``jupyter/overrides.json`` via ``--LabApp.app_settings_dir``,
+  isolated config/runtime/user-settings dirs), always stopped together with its kernels;
 * ``NotebookPage``: one notebook open in the page — waits on the kernel's own
   status (front-end kernel object *and* the server's ``/api/kernels/<id>``),
   runs cells through JupyterLab command ids (not menu texts), restarts the
@@ -131,7 +131,7 @@ def artifact(name: str) -> Path:
 # -- the server ----------------------------------------------------------------
 
 class LabServer:
-    """JupyterLab serving ``root`` on 127.0.0.1; ``stop()`` kills its process group."""
+    """JupyterLab serving ``root`` on 127.0.0.1 with a token; ``stop()`` ends it and its kernels."""
 
     def __init__(self, root: Path, env: dict | None = None, cwd: Path | None = None):
         self.root = Path(root)
