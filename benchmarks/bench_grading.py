@@ -84,13 +84,21 @@ class PeakMemory:
         return self.peak / 1e6
 
 
+CPU: dict = {}
+
+
 def timed(cmd: list[str], cwd: Path, e: dict) -> tuple[float, float, subprocess.CompletedProcess]:
-    t = time.time()
+    """Wall time and peak memory of a command; its CPU time (whole process tree,
+    from the children's rusage) and the load average are left in ``CPU``."""
+    t, c0, load0 = time.time(), os.times(), os.getloadavg()[0]
     proc = subprocess.Popen(cmd, cwd=cwd, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     mem = PeakMemory(proc.pid)
     out, err = proc.communicate()
     wall = time.time() - t
     peak = mem.stop()
+    c1 = os.times()
+    CPU["last"] = (c1.children_user + c1.children_system) - (c0.children_user + c0.children_system)
+    CPU["load"] = round((load0 + os.getloadavg()[0]) / 2, 1)
     return wall, peak, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
@@ -175,7 +183,8 @@ def main(argv=None) -> int:
     summary = json.loads((ws / "reports" / f"autograde-{module}.json").read_text(encoding="utf-8"))
     bad = [r["student"] for r in summary["rows"] if r["status"] != "ok"]
     figures.update(grading_wall=round(wall, 1), grading_per_submission=round(wall / args.students, 2),
-                   grading_peak_mb=round(peak), grading_not_ok=bad)
+                   grading_peak_mb=round(peak), grading_not_ok=bad, grading_cpu=round(CPU["last"], 1),
+                   grading_load=CPU["load"])
     print(f"grading autograde --jobs {args.jobs}: {wall:.1f} s ({wall / args.students:.2f} s/submission), "
           f"peak memory {peak:.0f} MB, not ok: {bad or 'none'}")
 
@@ -184,16 +193,24 @@ def main(argv=None) -> int:
     if proc.returncode != 0:
         print("plain nbgrader failed:", proc.stderr[-2000:])
     figures.update(plain_wall=round(wall_p, 1), plain_per_submission=round(wall_p / args.students, 2),
-                   plain_peak_mb=round(peak_p), speedup=round(wall_p / wall, 2))
+                   plain_peak_mb=round(peak_p), speedup=round(wall_p / wall, 2), plain_cpu=round(CPU["last"], 1),
+                   plain_load=CPU["load"])
     print(f"plain serial nbgrader autograde: {wall_p:.1f} s ({wall_p / args.students:.2f} s/submission), "
           f"peak memory {peak_p:.0f} MB")
-    print(f"speed-up: {wall_p / wall:.2f}x (target >= 1.7x)")
+    print(f"speed-up: {wall_p / wall:.2f}x (target >= 1.7x); CPU seconds: grading {figures['grading_cpu']:.0f} "
+          f"vs plain {figures['plain_cpu']:.0f}; mean load average {figures['grading_load']} / {figures['plain_load']}")
 
     k = max(1, min(args.overhead, args.students))
     sample = [f"s{i + 1:03d}" for i in range(k)]
     wall_1, _, proc = timed([sys.executable, "-m", "grading", "autograde", module, "--jobs", "1", "--quiet",
                              "--workspace", str(ws)] + sum((["--student", s] for s in sample), []), REPO, env())
+    jobs1_cpu = CPU["last"]
+    c0 = os.times()
     bare = bare_seconds(ws, module, sample)
+    c1 = os.times()
+    bare_cpu = (c1.children_user + c1.children_system + c1.user + c1.system) - (
+        c0.children_user + c0.children_system + c0.user + c0.system)
+    figures.update(grading_jobs1_cpu_per_submission=round(jobs1_cpu / k, 2), bare_cpu_per_submission=round(bare_cpu / k, 2))
     ratio = wall_1 / sum(bare)
     figures.update(overhead_students=k, grading_jobs1_per_submission=round(wall_1 / k, 2),
                    bare_per_submission=round(sum(bare) / k, 2), overhead_ratio=round(ratio, 2))

@@ -235,6 +235,7 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
                 try:
                     finish(ws, module, res["student"], res, pending["kernel"], pending["staged"], pending["present"],
                            pending["nbgrader_ok"], client, cell_timeout, pending["events"], pending["final_answers"])
+                    res["seconds"] = round(res.get("seconds_worker", 0) + res.get("seconds_recheck", 0), 3)
                 except Exception as exc:  # noqa: BLE001 - never lose a result
                     res["status"] = "recheck_failed"
                     res.setdefault("reasons", []).append(f"干净复核出错（{exc}），自动评分计 0 分，请助教查看。")
