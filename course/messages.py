@@ -14,6 +14,7 @@ from __future__ import annotations
 FILL_FORM_FIRST = "请先填写并保存上面的表单（点击「保存」按钮），再运行这个单元格。"
 DO_STEP_FIRST = "请先完成上一步：变量 {name} 还没有结果（仍是 None）。"
 SAVED = "已保存 ✓"
+CHECK_PASSED = "检查通过，可以继续下一步。"
 SAVED_WITH_PROBLEMS = "已保存，但还有 {n} 处需要修改："
 NOTHING_SAVED_YET = "（还没有保存过答案）"
 

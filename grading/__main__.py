@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--students", type=int, default=30)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--workspace", help="演示用的文件夹（默认新建临时文件夹）")
-    p.add_argument("--timeout", type=int, default=60, help="每个单元格的时间上限（秒）")
+    p.add_argument("--timeout", type=int, default=30, help="每个单元格的时间上限（秒）")
     p.add_argument("--fixture", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(fn=cmd_demo)
     return ap

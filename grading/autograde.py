@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from .config import CELL_TIMEOUT
-from .gradebook import (Workspace, backup, copy_db, ensure_assignment, gradebook, restore_db, rmtree,
+from .gradebook import (Workspace, backup, copy_db, ensure_assignment, gradebook, pad, restore_db, rmtree,
                         tree_hashes)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -411,13 +411,14 @@ def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: flo
     (ws.reports / f"autograde-{module}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"自动评分报告 · {module} · {_dt.datetime.now():%Y-%m-%d %H:%M}",
              f"共 {len(todo)} 份提交，{jobs} 个并行进程，用时 {wall:.1f} 秒（每份 {wall / max(1, len(todo)):.1f} 秒）。", ""]
-    lines.append(f"{'学号':<12}{'状态':<10}{'自动评分':>10}  {'总分(表6)':>8}  说明")
+    lines.append(f"{pad('学号', 14)}{pad('状态', 14)}{pad('自动评分', 12)}{pad('总分(表6)', 10)}说明")
     for r in rows:
         total = "" if r["total"] is None else f"{r['total']:g}"
         first = r["reasons"][0] if r["reasons"] else ""
-        lines.append(f"{r['student']:<12}{STATUS_ZH.get(r['status'], r['status']):<10}{r['auto']:>6g}/{r['auto_max']:<4g}  {total:>8}  {first}")
+        lines.append(f"{pad(r['student'], 14)}{pad(STATUS_ZH.get(r['status'], r['status']), 14)}"
+                     f"{pad(format(r['auto'], 'g') + '/' + format(r['auto_max'], 'g'), 12)}{pad(total, 10)}{first}")
         for extra in r["reasons"][1:]:
-            lines.append(f"{'':<40}{extra}")
+            lines.append(" " * 50 + extra)
     notes = [(r["student"], n) for r in rows for n in r["notes"]]
     if notes:
         lines += ["", "提交文件说明（已忽略或已处理的内容）："]

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from . import simulate
-from .gradebook import Workspace, gradebook, module_due, read_submission
+from .gradebook import Workspace, gradebook, module_due, pad, read_submission
 from .workspace import MODULES
 
 
@@ -24,7 +24,7 @@ def available_modules() -> list[str]:
 
 
 def run(modules: list[str] | None = None, students: int = 30, jobs: int = 2, workspace: Path | None = None,
-        cell_timeout: int = 60, fixture: bool = False, echo=print) -> dict:
+        cell_timeout: int = 30, fixture: bool = False, echo=print) -> dict:
     from . import autograde, collect, export, feedback, release
     from . import roster as roster_mod
     from course import settings
@@ -111,10 +111,11 @@ def run(modules: list[str] | None = None, students: int = 30, jobs: int = 2, wor
 def _print_table(module: str, rows: list[dict], echo) -> None:
     blank = max([r["auto"] for r in rows if r["profile"] == "empty"] or [0.0])
     echo(f"\n{module} 成绩摘要（自动评分 = 三个自动维度的原始分；总分按表6）：")
-    echo(f"{'学号':<10}{'姓名':<6}{'情形':<22}{'自动评分':>8}{'总分':>8}  说明")
+    echo(f"{pad('学号', 10)}{pad('姓名', 8)}{pad('情形', 30)}{pad('自动评分', 10)}{pad('总分', 6)}说明")
     for r in rows:
         zh = simulate.PROFILE_ZH.get(r["profile"], r["profile"])
-        echo(f"{r['学号']:<10}{r['姓名']:<6}{zh:<22}{r['auto']:>8g}{r['total']:>8g}  {r['reason'][:60]}")
+        echo(f"{pad(r['学号'], 10)}{pad(r['姓名'], 8)}{pad(zh, 30)}{pad(format(r['auto'], 'g'), 10)}"
+             f"{pad(format(r['total'], 'g'), 6)}{r['reason'][:60]}")
     cheats = [r for r in rows if r["profile"].startswith("cheat_")]
     worst = [r for r in cheats if r["auto"] > blank + 1e-9]
     if cheats:

@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -59,6 +60,15 @@ def timestamp_text(when: _dt.datetime) -> str:
         when = when.replace(tzinfo=BEIJING)
     when = when.astimezone(BEIJING)
     return when.strftime("%Y-%m-%d %H:%M:%S.%f") + "+08:00"
+
+
+def pad(text, width: int) -> str:
+    """Left-justify to a display width (CJK characters count 2), for terminal tables."""
+    import unicodedata
+
+    text = str(text)
+    w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text + " " * max(0, width - w)
 
 
 def fmt_beijing(when: _dt.datetime | None) -> str:
@@ -162,6 +172,11 @@ class Workspace:
 
 
 # -- gradebook ------------------------------------------------------------------
+
+# nbgrader's own gradebook API emits this SQLAlchemy autoflush warning when it adds
+# a submission; the rows are written correctly, so keep it off the TA's terminal.
+warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", module=r"nbgrader\.api")
+
 
 @contextlib.contextmanager
 def gradebook(ws: Workspace, db_url: str | None = None) -> Iterator:

@@ -23,6 +23,7 @@ import datetime as _dt
 import io
 import re
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -246,8 +247,9 @@ def play(nbs: dict, folder: Path, assets: Path | None = None, timeout: int = 120
     for name, nb in sorted(nbs.items()):
         nb = copy.deepcopy(nb)
         try:
+            # the kernel's start-up warnings would only clutter the TA's terminal
             NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                           resources={"metadata": {"path": str(folder)}}).execute()
+                           resources={"metadata": {"path": str(folder)}}).execute(stderr=subprocess.DEVNULL)
         except Exception:  # noqa: BLE001 - a broken student notebook is still submitted
             pass
         nbformat.write(nb, folder / name)

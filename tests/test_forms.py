@@ -98,6 +98,32 @@ def test_widget_autosaves_on_change(session):
     assert make_form()._raw["name"] == "新店名"
 
 
+def _find(box, cls):
+    return [w for w in _walk(box) if cls in getattr(w, "_dom_classes", ())]
+
+
+def test_messages_follow_save_and_stay_honest_after_autosave(session):
+    """The box under 保存 never shows 检查通过 for entries that have problems, and an
+    autosave arriving after a clean 保存 click does not wipe the confirmation."""
+    f = make_form()
+    f.submit(RAW_OK)
+    box = f.widget()
+    msgs = _find(box, "course-messages")[0]
+    price = _find(box, "course-field-price")[0]
+    assert "检查通过" in msgs.value          # a saved, clean form reopens confirmed
+    price.value = "abc"                      # autosave with a problem: confirmation removed
+    assert "检查通过" not in msgs.value and msgs.value == ""
+    _find(box, "course-save")[0].click()     # 保存 shows the problem list
+    assert "日常价" in msgs.value
+    price.value = "-3"                       # autosave keeps a shown list up to date
+    assert "日常价" in msgs.value and "检查通过" not in msgs.value
+    price.value = "499"                      # fixed: a late autosave confirms, never blanks
+    assert "检查通过" in msgs.value
+    _find(box, "course-save")[0].click()
+    price.value = "499.0"
+    assert "检查通过" in msgs.value
+
+
 def _walk(w):
     yield w
     for child in getattr(w, "children", ()):

@@ -132,21 +132,30 @@ def build_form_widget(form):
     messages_box.add_class("course-messages")
     preview = W.HTML()
     preview.add_class("course-preview")
-    state = {"ready": False}
+    state = {"ready": False, "shown": ""}  # shown: "", "problems" or "ok"
 
     def current_raw():
         return {name: g() for name, g in getters.items()}
 
     def render(problems, saved_by_button):
+        # The messages box follows the last 保存 click; an autosave only keeps it honest:
+        # a shown problem list is refreshed, and a confirmation that is no longer true
+        # is removed (or shown, once an autosave finds nothing left to fix).
         now = _dt.datetime.now().strftime("%H:%M:%S")
         if problems:
             status.value = f"<span style='color:#b35900'>{messages.SAVED_WITH_PROBLEMS.format(n=len(problems))}（{now}）</span>"
-            if saved_by_button:
+            if saved_by_button or state["shown"] == "problems":
                 messages_box.value = "<ul style='color:#b30000;margin:4px 0'>" + "".join(
                     f"<li>{messages_escape(p)}</li>" for p in problems) + "</ul>"
+                state["shown"] = "problems"
+            elif state["shown"] == "ok":
+                messages_box.value = ""
+                state["shown"] = ""
         else:
             status.value = f"<span style='color:#217a21'>{messages.SAVED}（{now}）</span>"
-            messages_box.value = "<div style='color:#217a21'>检查通过，可以继续下一步。</div>" if saved_by_button else ""
+            if saved_by_button or state["shown"]:
+                messages_box.value = f"<div style='color:#217a21'>{messages.CHECK_PASSED}</div>"
+                state["shown"] = "ok"
 
     def update_preview():
         raw = current_raw()
