@@ -98,6 +98,7 @@ class GuardedExecute(Execute):
 
     max_output_bytes = Integer(5_000_000, help="Output kept per cell; beyond it the cell is interrupted.").tag(config=True)
     memory_limit_mb = Integer(4096, help="Address-space limit of the student's kernel (0 = none).").tag(config=True)
+    start_attempts = Integer(3, help="Kernel start-ups tried before a submission is reported as failed.").tag(config=True)
     snapshot_exports = Bool(True, help="Snapshot each test cell's exported answer before the test runs.").tag(config=True)
 
     # -- whole notebook ---------------------------------------------------
@@ -117,6 +118,7 @@ class GuardedExecute(Execute):
 
     # -- kernel ---------------------------------------------------------------
     async def async_start_new_kernel(self, **kwargs):
+        self._start_kwargs = dict(kwargs)
         await super().async_start_new_kernel(**kwargs)
         if self.memory_limit_mb > 0:
             try:
@@ -130,8 +132,36 @@ class GuardedExecute(Execute):
             except Exception as exc:  # noqa: BLE001 - limits are best effort (non-Linux)
                 self.log.debug("memory limit not applied: %s", exc)
 
+    async def async_start_new_kernel_client(self):
+        """Connect to the new kernel; if it died before answering, start another.
+
+        Kernels pick free TCP ports by probing, and when many kernels start at once
+        (a busy grading machine, parallel test runs) two can pick the same port and
+        one dies at start-up.  No student code has run yet, so starting it again is
+        safe; without this the whole submission would fail for a reason of ours.
+        """
+        for attempt in range(1, self.start_attempts + 1):
+            try:
+                return await super().async_start_new_kernel_client()
+            except Exception as exc:  # noqa: BLE001 - nbclient raises RuntimeError or DeadKernelError
+                if attempt == self.start_attempts:
+                    raise
+                self.log.warning("kernel did not start (%s); starting a new one (attempt %d of %d)",
+                                 exc, attempt + 1, self.start_attempts)
+                if self.km is not None and self.km.has_kernel:
+                    try:
+                        await self._async_cleanup_kernel()
+                    except Exception:  # noqa: BLE001
+                        pass
+                self.kc = None
+                self.km = self.create_kernel_manager()
+                await asyncio.sleep(0.5 * attempt)
+                await self.async_start_new_kernel(**getattr(self, "_start_kwargs", {}))
+        raise AssertionError("unreachable")
+
     # nbclient binds its sync wrappers to its own coroutines: rebind to ours
     start_new_kernel = run_sync(async_start_new_kernel)
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     # -- cells ----------------------------------------------------------------
     def preprocess_cell(self, cell, resources, index):

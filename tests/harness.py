@@ -55,7 +55,12 @@ def nbgrader(ws: Path, *args: str, check: bool = True, timeout: int = 900) -> su
     proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=ws, env=env(), capture_output=True,
                           text=True, timeout=timeout)
     if check and proc.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
+        # nbgrader logs each student's traceback where it happens, long before the
+        # summary at the end: show those first
+        errs = proc.stderr.split("There was an error processing assignment: ")[1:]
+        tracebacks = "\n".join("[traceback] " + e[:5000] for e in errs[:3])
+        raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{tracebacks}\n"
+                             f"{proc.stdout[-3000:]}\n{proc.stderr[-4000:]}")
     return proc
 
 

@@ -348,3 +348,60 @@ def test_sample_is_stratified_by_ta_and_agreement(ws, monkeypatch, tmp_path):
     assert rep["mad"]["标题关键词准确性"] == 2.5 and rep["mad"]["详情页逻辑性"] == 0.0
     assert [f["学号"] for f in rep["flagged"]] == [table[0]["学号"]]
     assert "差异超过 5 分的提交：1 份" in sampling.render_agreement(rep, ws)
+
+
+# -- guarded execution: a kernel that dies at start-up is replaced --------------------
+
+def test_kernel_that_dies_at_startup_is_started_again(tmp_path):
+    """Two kernels starting at once can pick the same TCP port; the loser dies before
+    it answers.  GuardedExecute then starts another one (no student code has run
+    yet) instead of failing the whole submission.  Here the first kernel process
+    exits at once, as such a kernel does."""
+    import sys
+
+    import nbformat
+    from jupyter_client.manager import AsyncKernelManager
+
+    from grading.guard import GuardedExecute
+
+    started = []
+
+    class FirstKernelDies(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            started.append(self)
+            if len(started) == 1:
+                return [sys.executable, "-c", "import sys; sys.exit('Address already in use')"]
+            return super().format_kernel_cmd(extra_arguments)
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
+    ep = GuardedExecute(kernel_manager_class=FirstKernelDies, kernel_name="python3", startup_timeout=30)
+    out, _ = ep.preprocess(nb, {"metadata": {"path": str(tmp_path)},
+                                "nbgrader": {"student": "s", "assignment": "a", "notebook": "n"}})
+    assert len(started) == 2, "the first kernel should have died and a second one been started"
+    assert out.cells[0].outputs[0]["text"] == "42\n"
+
+
+def test_kernel_that_never_starts_fails_after_the_set_attempts(tmp_path):
+    import sys
+
+    import nbformat
+    import pytest as _pytest
+    from jupyter_client.manager import AsyncKernelManager
+
+    from grading.guard import GuardedExecute
+
+    started = []
+
+    class NeverStarts(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            started.append(self)
+            return [sys.executable, "-c", "import sys; sys.exit(1)"]
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(1)")]
+    ep = GuardedExecute(kernel_manager_class=NeverStarts, kernel_name="python3", startup_timeout=10, start_attempts=2)
+    with _pytest.raises(Exception):
+        ep.preprocess(nb, {"metadata": {"path": str(tmp_path)},
+                           "nbgrader": {"student": "s", "assignment": "a", "notebook": "n"}})
+    assert len(started) == 2
