@@ -172,8 +172,12 @@ def lab(browser):
         key = f"{root}|{cwd}"
         if key not in servers:
             server = labdriver.LabServer(root, env=harness.env(**env), cwd=cwd)
+            try:
+                server.start()
+            except BaseException:
+                server.stop()  # never handed out: the next test starts a fresh one
+                raise
             servers[key] = server
-            server.start()
         return servers[key]
 
     try:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -39,6 +40,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 # how long the slow things may take (seconds); module notebooks run < ~30 s each
 SERVER_START = 90
+PORT_ATTEMPTS = 3  # new ports tried when another process takes ours before JupyterLab binds it
 KERNEL_IDLE = 120
 RUN_ALL = 300
 WIDGET = 30
@@ -166,10 +168,26 @@ class LabServer:
             "JUPYTER_PLATFORM_DIRS": "1",
         })
         env.pop("NBGRADER_EXECUTION", None)
+        self._launch_env = env
+        # free_port() only probes: between the probe and JupyterLab's bind another
+        # process (typically a kernel's ZMQ socket) can take the port.  Then the
+        # server exits ("already in use") or the probe meets a foreign protocol:
+        # start again on a new port.
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            if self._launch() == "ready":
+                return self
+            print(f"port {self.port} was taken before JupyterLab bound it (attempt {attempt}); trying another")
+            self._kill()
+            self.port = free_port()
+            self.base = f"http://127.0.0.1:{self.port}"
+        raise RuntimeError(f"JupyterLab could not bind a free port in {PORT_ATTEMPTS} attempts:\n{self.log_tail()}")
+
+    def _launch(self) -> str:
+        """Start the server on ``self.port``; "ready", or "port" when the port was taken."""
         cmd = [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
                "--port-retries=0", f"--IdentityProvider.token={self.token}",
                f"--ServerApp.root_dir={self.root}",
-               f"--LabApp.app_settings_dir={settings}",
+               f"--LabApp.app_settings_dir={self.home / 'app-settings'}",
                f"--LabApp.user_settings_dir={self.home / 'user-settings'}",
                f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
                "--LabApp.expose_app_in_browser=True",
@@ -177,16 +195,26 @@ class LabServer:
                "--ServerApp.shutdown_no_activity_timeout=0"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
+        if getattr(self, "_log", None):
+            self._log.close()
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=self._launch_env, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + SERVER_START
         while time.time() < deadline:
             if self.proc.poll() is not None:
+                if "already in use" in self.log_tail():
+                    return "port"
                 raise RuntimeError(f"JupyterLab exited with {self.proc.returncode}:\n{self.log_tail()}")
             try:
                 self.api("GET", "/api/status")
-                return self
+                return "ready"
+            except urllib.error.HTTPError as exc:
+                if exc.code in (401, 403):   # another server, which does not know our token
+                    return "port"
+                time.sleep(0.3)
+            except http.client.HTTPException:  # not HTTP at all (e.g. ZMQ): someone else's port
+                return "port"
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.3)
         raise RuntimeError(f"JupyterLab did not answer within {SERVER_START}s:\n{self.log_tail()}")
@@ -214,10 +242,9 @@ class LabServer:
         except OSError:
             return ""
 
-    def stop(self) -> None:
-        """Stop the server and everything it started (kernels run in their own
+    def _kill(self) -> None:
+        """Stop the server process and its descendants (kernels run in their own
         sessions, so they are tracked as the server's descendants, not by group)."""
-        t0 = time.time()
         if self.proc is not None and self.proc.poll() is None:
             import psutil
 
@@ -238,6 +265,11 @@ class LabServer:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=5)
             psutil.wait_procs(family, timeout=5)
+
+    def stop(self) -> None:
+        """Stop the server and everything it started."""
+        t0 = time.time()
+        self._kill()
         if getattr(self, "_log", None):
             self._log.close()
         print(f"[{time.time() - t0:5.1f}s] stopped JupyterLab on port {self.port} ({self.root.name})")
