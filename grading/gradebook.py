@@ -63,12 +63,16 @@ def timestamp_text(when: _dt.datetime) -> str:
 
 
 def pad(text, width: int) -> str:
-    """Left-justify to a display width (CJK characters count 2), for terminal tables."""
-    import unicodedata
+    """Left-justify to a display width (CJK characters count 2), for terminal tables.
+
+    >>> pad("学号", 6) + "|"
+    '学号  |'
+    """
+    _ensure_repo_on_path()
+    from course.tools.title import title_width  # the course's one width rule
 
     text = str(text)
-    w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-    return text + " " * max(0, width - w)
+    return text + " " * max(0, width - title_width(text))
 
 
 def fmt_beijing(when: _dt.datetime | None) -> str:

@@ -35,7 +35,7 @@ def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) ->
     from .config import CELL_TIMEOUT
     from .gradebook import Workspace, gradebook
     from .guard import read_answers
-    from .worker import _read_worker_grades, finish
+    from .worker import _read_worker_grades, finish, recorded
 
     paths = [Path(p) for p in (notebooks or [])]
     if not paths:
@@ -55,7 +55,8 @@ def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) ->
     result = {"student": student_id, "module": module, "status": "ok", "reasons": [], "notes": [],
               "notebooks": {}, "timestamp": None, "via": "nbgrader autograde (post_convert_hook)"}
     kernel = _read_worker_grades(ws, ws.db_url, module, student_id)
-    finish(ws, module, student_id, result, kernel, staged, present, True, _client(), CELL_TIMEOUT)  # EVENTS: this process
+    finish(ws, module, student_id, result, kernel, staged, present, True, _client(), CELL_TIMEOUT,
+           **recorded(ws, module, student_id, present))  # nbgrader graded in this process
     with gradebook(ws) as gb:
         merge(gb, module, result)
     ws.results_dir(module).mkdir(parents=True, exist_ok=True)

@@ -131,25 +131,30 @@ def stage(ws: Workspace, module: str, student: str) -> tuple[Path, list[str], di
     return dest, notes, answers
 
 
+def recorded(ws: Workspace, module: str, student: str, present: list[str]) -> dict:
+    """What this process recorded while nbgrader graded one student, as plain data:
+    the guard's events and export snapshots, and the final answer files."""
+    events = {stem: EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None})
+              for stem in ws.notebooks(module)}
+    final = {stem: read_answers(ws.autograded(student, module) / f"{stem}.answers.json") for stem in present}
+    return {"events": events, "final_answers": final}
+
+
 def outcome(ws: Workspace, module: str, student: str, db_url: str, present: list[str]) -> dict:
-    """What nbgrader produced for one student, as plain data: in-kernel grades (from
-    the gradebook ``db_url``), the guard's events and export snapshots, and the final
-    answer files -- everything the re-check needs, read right after the run."""
+    """Everything the re-check needs, read right after the run: in-kernel grades
+    (from the gradebook ``db_url``) and what :func:`recorded` returns."""
     try:
         if not present:
             raise LookupError("nothing graded")
         kernel = _read_worker_grades(ws, db_url, module, student)
     except Exception:  # noqa: BLE001 - no submission row: nothing graded
         kernel = {"timestamp": None, "notebooks": {}}
-    events = {stem: EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None})
-              for stem in ws.notebooks(module)}
-    final = {stem: read_answers(ws.autograded(student, module) / f"{stem}.answers.json") for stem in present}
-    return {"kernel": kernel, "events": events, "final_answers": final}
+    return {"kernel": kernel, **recorded(ws, module, student, present)}
 
 
 def finish(ws: Workspace, module: str, student: str, result: dict, kernel: dict, staged: dict,
-           present: list[str], nbgrader_ok: bool, client, cell_timeout: int, events: dict | None = None,
-           final_answers: dict | None = None) -> dict:
+           present: list[str], nbgrader_ok: bool, client, cell_timeout: int, events: dict,
+           final_answers: dict) -> dict:
     """Re-check each notebook and fill ``result`` with in-kernel, re-check and final scores."""
     from .recheck import RecheckError, build_answers
 
@@ -157,19 +162,14 @@ def finish(ws: Workspace, module: str, student: str, result: dict, kernel: dict,
     t_rc = time.time()
     for stem in ws.notebooks(module):
         nb_kernel = kernel["notebooks"].get(stem, {"grades": {}, "comments": {}})
-        if events is not None:
-            ev = events.get(stem) or {"events": [], "snapshots": {}, "dead": None}
-        else:
-            ev = EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None})
+        ev = events.get(stem) or {"events": [], "snapshots": {}, "dead": None}
         for e in ev["events"]:
             result["reasons"].append(f"{stem}：{e}")
         nb_out = {"cells": {}, "comments": nb_kernel.get("comments", {}), "submitted": stem in present}
         graded_ok = nbgrader_ok and stem in present
         recheck_cells: dict = {}
         if graded_ok:
-            final = (final_answers or {}).get(stem) if final_answers is not None else \
-                read_answers(ws.autograded(student, module) / f"{stem}.answers.json")
-            answers, rnotes = build_answers(staged.get(stem), ev["snapshots"], final, stem)
+            answers, rnotes = build_answers(staged.get(stem), ev["snapshots"], final_answers.get(stem), stem)
             result["notes"].extend(f"{stem}：{n}" for n in rnotes)
             try:
                 reply = client.run(ws.source(module) / f"{stem}.ipynb", answers, ws.source(module),
@@ -268,9 +268,6 @@ class Worker:
         result["seconds_worker"] = round(time.time() - t0, 3)
         return result
 
-    def close(self):
-        pass
-
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m grading.worker")
@@ -286,23 +283,20 @@ def main(argv=None) -> int:
     log = open(args.log, "a", encoding="utf-8") if args.log else None
     worker = Worker(Path(args.workspace), args.module, Path(args.db), args.cell_timeout, log)
     proto.write(json.dumps({"ready": True}) + "\n")
-    try:
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            student = json.loads(line)["student"]
-            try:
-                result = worker.grade(student)
-            except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
-                result = {"student": student, "module": args.module, "status": "failed", "notebooks": {},
-                          "reasons": [f"评分程序出错：{type(exc).__name__}: {exc}。全部自动评分单元格计 0 分，请助教查看。"],
-                          "notes": [], "timestamp": None}
-                if log:
-                    log.write(traceback.format_exc())
-                    log.flush()
-            proto.write(json.dumps(result, ensure_ascii=False) + "\n")
-    finally:
-        worker.close()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        student = json.loads(line)["student"]
+        try:
+            result = worker.grade(student)
+        except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
+            result = {"student": student, "module": args.module, "status": "failed", "notebooks": {},
+                      "reasons": [f"评分程序出错：{type(exc).__name__}: {exc}。全部自动评分单元格计 0 分，请助教查看。"],
+                      "notes": [], "timestamp": None}
+            if log:
+                log.write(traceback.format_exc())
+                log.flush()
+        proto.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0
 
 
