@@ -11,8 +11,11 @@ the instructor notebooks' solution and hidden-test regions only.
 30
 """
 from . import settings
+from .grading_bridge import grade
+from .hint_ladder import hints
 from .messages import CourseError
+from .selfcheck import check
 from .session import current, export, start
 
 __version__ = "0.1.0"
-__all__ = ["start", "current", "export", "settings", "CourseError", "__version__"]
+__all__ = ["start", "current", "export", "check", "grade", "hints", "settings", "CourseError", "__version__"]

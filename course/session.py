@@ -86,11 +86,46 @@ def start(module: str, notebook: str, *, seed: int | None = None, quiet: bool = 
         pass
     _warnings_to_stdout()
     use_chinese_font()
-    _CURRENT = Session(module, notebook, AnswerStore(answer_path(notebook, answers_folder())), seed)
+    from . import blanks
+
+    blanks.install()
+    folder = answers_folder()
+    _CURRENT = Session(module, notebook, AnswerStore(answer_path(notebook, folder)), seed)
+    if is_instructor_folder(folder):
+        _prepare_instructor_run(module, notebook, folder, quiet)
     if not quiet:
         title = cfg["modules"].get(module, {}).get("title", module)
         print(f"✓ {cfg['course']['name']} · {title} · {notebook}：环境已就绪（答案保存在 {_CURRENT.store.path.name}）")
     return _CURRENT
+
+
+def is_instructor_folder(folder: Path) -> bool:
+    """True for ``classroom/instructor-answers/<module>``: a source notebook run in the repository."""
+    return folder.parent.name == "instructor-answers" and folder.parent.parent.name == "classroom"
+
+
+def _prepare_instructor_run(module: str, notebook: str, folder: Path, quiet: bool) -> None:
+    """What a release does for students, done for the instructor's own run.
+
+    The visible self-checks need ``<notebook>.checks.json`` (built from the
+    reference on the grading side), and the notebook's text placeholders must
+    name real settings: both are prepared here, so a source notebook run in the
+    repository behaves like the released one.
+    """
+    try:
+        from grading.reference import spec
+    except ImportError:  # a copy of the course without the grading side
+        return
+    path = folder / f"{notebook}.checks.json"
+    if not spec.is_current(path):
+        spec.write(module, notebook, folder)
+    source = Path(os.getcwd()) / f"{notebook}.ipynb"
+    if source.is_file():
+        from .text import notebook_values
+
+        shown = notebook_values(source)
+        if shown and not quiet:
+            print("（教师版）说明文字中的设置值：" + "；".join(f"{k} = {v}" for k, v in shown.items()))
 
 
 def answers_folder() -> Path:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from .messages import CourseError
 DEFAULT_PATH = Path(__file__).with_name("settings.yaml")
 MODULES = ("module1_listing", "module2_campaign", "module3_analytics", "module4_crm")
 RUBRIC_KINDS = ("auto", "timeliness", "remark")
+_DIM_ID = re.compile(r"^d[1-9]$")
 
 # Expected type of every scalar setting outside ``modules``.  A new threshold
 # is added here and in settings.yaml; both are checked by tests/test_settings.py.
@@ -128,11 +130,16 @@ class SettingsError(CourseError):
 
 @dataclass(frozen=True)
 class Dimension:
-    """One rubric dimension of a module (a column of table 6)."""
+    """One rubric dimension of a module (a column of table 6).
+
+    ``id`` (``d1`` .. ``d9``) is stable: graded cells name their dimension by it
+    (grade_id ``d1_title``), so a teacher may reorder the rubric freely.
+    """
 
     name: str
     weight: int
     kind: str  # auto | timeliness | remark
+    id: str = ""
 
 
 def settings_path() -> Path:
@@ -368,11 +375,20 @@ def validate(data: dict, lines: dict, where: str) -> None:
             continue
         total = 0
         kinds = []
+        ids: list[str] = []
         for i, dim in enumerate(rubric):
             dpath = f"{base}.rubric[{i}]"
             if not isinstance(dim, dict) or not isinstance(dim.get("name"), str) or not dim.get("name"):
                 problems.append(f"{at(dpath)}：{mod} 第 {i + 1} 个维度缺少名称 name。")
                 continue
+            did = dim.get("id")
+            if not isinstance(did, str) or not _DIM_ID.match(did):
+                problems.append(f"{at(dpath)}：维度「{dim['name']}」缺少编号 id 或写法不对（应为 d1-d9，例如 id: d1）；"
+                                "评分单元格按 id 找到自己的维度，调整顺序时请整行移动、不要改 id。")
+            elif did in ids:
+                problems.append(f"{at(dpath)}：{mod} 的维度编号 {did} 重复，每个维度的 id 必须不同。")
+            else:
+                ids.append(did)
             w = dim.get("weight")
             if isinstance(w, bool) or not isinstance(w, int) or w < 0:
                 problems.append(f"{at(dpath)}：维度「{dim['name']}」的权重 {w!r} 应为非负整数。")
@@ -423,8 +439,6 @@ def validate(data: dict, lines: dict, where: str) -> None:
             problems.append(f"{at('thresholds.listing.white_pixel_level')}：white_pixel_level 是像素亮度，最大 255。")
 
     if problems:
-        import re
-
         def line_no(msg: str) -> int:
             m = re.match(r"第 (\d+) 行", msg)
             return int(m.group(1)) if m else 0
@@ -473,11 +487,24 @@ def thresholds(section: str) -> dict:
 
 
 def rubric(module: str) -> list[Dimension]:
-    """The five rubric dimensions of a module, in weight order as configured."""
+    """The five rubric dimensions of a module, in the order configured.
+
+    >>> [d.id for d in rubric("module1_listing")]
+    ['d1', 'd2', 'd3', 'd4', 'd5']
+    """
     mods = load()["modules"]
     if module not in mods:
         raise SettingsError(f"设置文件中没有模块 {module}，可选：{', '.join(MODULES)}。")
-    return [Dimension(d["name"], int(d["weight"]), d["kind"]) for d in mods[module]["rubric"]]
+    return [Dimension(d["name"], int(d["weight"]), d["kind"], d["id"]) for d in mods[module]["rubric"]]
+
+
+def dimension(module: str, dim_id: str) -> Dimension | None:
+    """The dimension with this id (``"d2"``) of a module, or None.
+
+    >>> dimension("module1_listing", "d3").name
+    'SKU合理性'
+    """
+    return next((d for d in rubric(module) if d.id == dim_id), None)
 
 
 def due(module: str) -> _dt.datetime:

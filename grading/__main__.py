@@ -151,16 +151,22 @@ def cmd_agreement(args) -> int:
 
 def cmd_check(args) -> int:
     from .authoring import check_all
+    from .release_check import literal_problems, module_report, placeholder_problems, schedule_slots, task_problems
 
     problems = check_all(args.modules or None)
-    bad = {m: p for m, p in problems.items() if p}
+    slots = schedule_slots()
+    bad = False
     for m, plist in problems.items():
+        plist = plist + placeholder_problems(m) + task_problems(m) + literal_problems(m)
         if plist:
-            print(f"✗ {m}：{len(plist)} 个问题")
+            bad = True
+            print(f"✗ {m}：{len(plist)} 个发布前问题")
             for p in plist:
                 print(f"    {p}")
         else:
-            print(f"✓ {m}：nbgrader 元数据检查通过")
+            print(f"✓ {m}：nbgrader 元数据、评分任务与说明文字检查通过")
+        for line in module_report(m, slots):
+            print(line)
     return 1 if bad else 0
 
 
@@ -258,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--margin", type=float, default=5.0, help="差异超过多少分列出（默认 5）")
     p.set_defaults(fn=cmd_agreement)
 
-    p = sub.add_parser("check", help="检查源笔记本的 nbgrader 元数据")
+    p = sub.add_parser("check", help="发布前检查源笔记本：nbgrader 元数据、评分任务、占位符、分值构成与用时估算")
     p.add_argument("modules", nargs="*")
     p.set_defaults(fn=cmd_check)
 

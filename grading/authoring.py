@@ -167,8 +167,9 @@ def check_module(module: str, module_dir: Path | None = None) -> list[str]:
     rubric = settings.rubric(module)
     problems: list[str] = []
     seen: dict[str, str] = {}
-    points_per_dim = {i: 0.0 for i in range(1, len(rubric) + 1)}
-    cells_per_dim = {i: 0 for i in range(1, len(rubric) + 1)}
+    by_id = {d.id: d for d in rubric}
+    points_per_dim = {d.id: 0.0 for d in rubric}
+    cells_per_dim = {d.id: 0 for d in rubric}
     notebooks = source_notebooks(module_dir)
     if not notebooks:
         return [f"{module}：没有找到任何笔记本。"]
@@ -224,15 +225,16 @@ def check_module(module: str, module_dir: Path | None = None) -> list[str]:
             if meta.get("grade"):
                 m = _ID_RE.match(gid)
                 if not m:
-                    problems.append(f"{path.name}「{gid}」：评分单元格的 grade_id 应以 d1_ 到 d{len(rubric)}_ 开头并只用小写字母、数字、下划线。")
+                    problems.append(f"{path.name}「{gid}」：评分单元格的 grade_id 应以维度编号（{'、'.join(d.id + '_' for d in rubric)}）"
+                                    "开头并只用小写字母、数字、下划线。")
                     continue
-                dim = int(m.group(1))
-                if not 1 <= dim <= len(rubric):
-                    problems.append(f"{path.name}「{gid}」：没有第 {dim} 个评分维度。")
+                dim = f"d{m.group(1)}"
+                if dim not in by_id:
+                    problems.append(f"{path.name}「{gid}」：没有编号为 {dim} 的评分维度（设置文件中的维度编号：{'、'.join(by_id)}）。")
                     continue
-                kind = rubric[dim - 1].kind
+                kind = by_id[dim].kind
                 if kind == "timeliness":
-                    problems.append(f"{path.name}「{gid}」：维度「{rubric[dim - 1].name}」按提交时间计算，不能有评分单元格。")
+                    problems.append(f"{path.name}「{gid}」：维度「{by_id[dim].name}」按提交时间计算，不能有评分单元格。")
                 if kind == "remark" and not (cell.cell_type == "markdown" and meta.get("solution")):
                     problems.append(f"{path.name}「{gid}」：备注维度应是手动评分的文字单元格。")
                 if cell.cell_type == "markdown" and not meta.get("solution"):
@@ -249,19 +251,19 @@ def check_module(module: str, module_dir: Path | None = None) -> list[str]:
                     if not meta.get("locked"):
                         problems.append(f"{path.name}「{gid}」：测试单元格应锁定（locked）。")
                     lines = _code_lines(src)
-                    if not lines or not lines[-1].endswith(".score()"):
-                        problems.append(f"{path.name}「{gid}」：测试单元格的最后一行应是 _c.score()（部分得分）；"
+                    if not lines or not (lines[-1].endswith(".score()") or lines[-1].startswith("course.grade(")):
+                        problems.append(f"{path.name}「{gid}」：测试单元格的最后一行应是 course.grade(\"任务名\", _v)（部分得分）；"
                                         "否则只要不报错就得满分。")
                     if "### BEGIN HIDDEN TESTS" in src:
                         hidden = src.split("### BEGIN HIDDEN TESTS", 1)[1]
                         if "course.export(" not in hidden:
                             problems.append(f"{path.name}「{gid}」：隐藏测试的第一行应是 _v = course.export(\"名称\", "
                                             "globals().get(\"变量\"))，评分端才能在学生内核之外复核。")
-    for i, dim in enumerate(rubric, 1):
-        if dim.kind in ("auto", "remark") and points_per_dim[i] <= 0:
-            problems.append(f"{module}：维度「{dim.name}」(d{i}_) 没有任何评分单元格。")
-        if dim.kind == "remark" and cells_per_dim[i] > 1:
-            problems.append(f"{module}：维度「{dim.name}」(d{i}_) 应只有一个手动评分单元格，现在有 {cells_per_dim[i]} 个。")
+    for dim in rubric:
+        if dim.kind in ("auto", "remark") and points_per_dim[dim.id] <= 0:
+            problems.append(f"{module}：维度「{dim.name}」({dim.id}_) 没有任何评分单元格。")
+        if dim.kind == "remark" and cells_per_dim[dim.id] > 1:
+            problems.append(f"{module}：维度「{dim.name}」({dim.id}_) 应只有一个手动评分单元格，现在有 {cells_per_dim[dim.id]} 个。")
     return problems
 
 
@@ -269,3 +271,85 @@ def check_all(modules: Iterable[str] | None = None) -> dict[str, list[str]]:
     from .workspace import MODULES
 
     return {m: check_module(m) for m in (modules or MODULES)}
+
+
+# -- graded cells from a task declaration ----------------------------------------
+
+def task_cell_sources(task) -> tuple[str, str]:
+    """(answer cell, test cell) sources for a declared task (grading/reference).
+
+    >>> from grading.reference.tasks import Task
+    >>> ans, test = task_cell_sources(Task("n", title="数量", dim="d1", points=2, kind="scaffold"))
+    >>> print(test)
+    course.check("n", n)
+    ### BEGIN HIDDEN TESTS
+    _v = course.export("n", globals().get("n"))
+    course.grade("n", _v)
+    ### END HIDDEN TESTS
+    """
+    var = task.var
+    if task.kind == "form":
+        answer = (f"{var} = form.answers()   # 换成本题表单的变量名\n"
+                  "### BEGIN SOLUTION\n"
+                  f"if {var} is None:\n    {var} = {{}}   # 参考答案：从设置和数据算出\n"
+                  "### END SOLUTION")
+    elif task.kind == "scaffold":
+        answer = (f"{var} = None\n### BEGIN SOLUTION\n{var} = ...   # 参考解答\n### END SOLUTION\n"
+                  f"### BEGIN SCAFFOLD\n# {var} = ___   # 学生拿到的代码骨架（最多 3 个空格）\n### END SCAFFOLD")
+    else:
+        answer = f"{var} = None\n### BEGIN SOLUTION\n{var} = ...\n### END SOLUTION"
+    test = (f'course.check("{task.name}", {var})\n'
+            "### BEGIN HIDDEN TESTS\n"
+            f'_v = course.export("{task.name}", globals().get("{var}"))\n'
+            f'course.grade("{task.name}", _v)\n'
+            "### END HIDDEN TESTS")
+    return answer, test
+
+
+def add_task_cells(module: str, notebook: str, name: str, path: Path | None = None) -> Path:
+    """Append the answer and test cells of a declared task to a source notebook."""
+    from .reference import task as find_task
+
+    t = find_task(module, notebook, name)
+    path = Path(path or Path(__file__).resolve().parent.parent / module / f"{notebook}.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    answer, test = task_cell_sources(t)
+    a = nbformat.v4.new_code_cell(answer)
+    a.metadata.update(_meta(solution=True, grade_id=f"{t.grade_id}_answer"))
+    c = nbformat.v4.new_code_cell(test)
+    c.metadata.update(_meta(grade=True, locked=True, points=t.points, grade_id=t.grade_id))
+    nb.cells.extend([a, c])
+    write_clean(nb, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m grading.authoring cells|add MODULE NOTEBOOK TASK``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m grading.authoring",
+                                 description="按 grading/reference 中的任务声明生成评分单元格")
+    ap.add_argument("action", choices=["cells", "add"], help="cells：打印两个单元格；add：追加到源笔记本末尾")
+    ap.add_argument("module")
+    ap.add_argument("notebook")
+    ap.add_argument("task")
+    args = ap.parse_args(argv)
+    from .reference import UnknownTask, task as find_task
+
+    try:
+        t = find_task(args.module, args.notebook, args.task)
+    except UnknownTask:
+        print(f"✗ grading/reference/{args.module}/ 中没有为 {args.notebook} 声明任务「{args.task}」。先写任务声明（见 grading/AUTHORING.md）。")
+        return 1
+    if args.action == "cells":
+        answer, test = task_cell_sources(t)
+        print(f"# ---- 答案单元格（solution，grade_id {t.grade_id}_answer）----\n{answer}\n")
+        print(f"# ---- 测试单元格（grade，locked，{t.points:g} 分，grade_id {t.grade_id}）----\n{test}")
+        return 0
+    path = add_task_cells(args.module, args.notebook, args.task)
+    print(f"✓ 已在 {path} 末尾加入任务「{t.title}」的答案单元格和测试单元格；把它们移到对应的操作步骤下，再运行 python -m grading check。")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -71,6 +71,7 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
 
     c.ClearSolutions.code_stub = {"python": "# 在此处填写你的代码\n"}
     c.ClearSolutions.text_stub = "在此处写下你的回答。"
+    _release_preprocessors(c)
 
     c.Execute.timeout = CELL_TIMEOUT
     c.Execute.interrupt_on_timeout = True
@@ -101,3 +102,25 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
     # kernels started by nbgrader find the shop data and the course settings
     os.environ.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
     os.environ.setdefault("PYTHONPATH", str(REPO))
+
+
+def _release_preprocessors(c) -> None:
+    """nbgrader's generate_assignment pipeline with the course's three additions.
+
+    Same order as nbgrader's default; ClearSolutions becomes ScaffoldSolutions
+    (a declared skeleton instead of the stub), RenderSettings runs first (the
+    text states the settings in force) and BuildChecks last (the visible
+    self-checks' spec beside each notebook).  Any path that generates the
+    student version (``grading release``, ``nbgrader generate_assignment``,
+    formgrader's Generate button) gets them.
+    """
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
+                                        ComputeChecksums, IncludeHeaderFooter, InstantiateTests, LockCells,
+                                        SaveCells)
+
+    from .preprocessors import BuildChecks, RenderSettings, ScaffoldSolutions
+
+    c.GenerateAssignment.preprocessors = [
+        RenderSettings, IncludeHeaderFooter, InstantiateTests, LockCells, ScaffoldSolutions, ClearOutput,
+        CheckCellMetadata, ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme, ComputeChecksums,
+        CheckCellMetadata, BuildChecks]

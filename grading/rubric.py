@@ -1,8 +1,9 @@
 """The table-6 rubric: from cell grades to the five columns of the score sheet.
 
-Each module has five dimensions (``course.settings.rubric(module)``), in weight
-order 30/25/20/15/10.  Graded cells carry a ``grade_id`` whose prefix
-``d1_`` .. ``d5_`` is the 1-based index of the dimension they score:
+Each module has five dimensions (``course.settings.rubric(module)``), by default
+in weight order 30/25/20/15/10.  Graded cells carry a ``grade_id`` whose prefix
+``d1_`` .. ``d5_`` is the stable ``id`` of the dimension they score (not its
+position: a teacher may reorder the rubric):
 
 * ``auto`` dimensions (d1-d3): sum of the cell scores / sum of the cell maxima
   x the dimension's weight;
@@ -54,9 +55,19 @@ def round1(x: float) -> float:
 
 
 def dimension_index(grade_id: str) -> int | None:
-    """1-based dimension index of a grade_id (``d2_price`` -> 2), or None."""
+    """The number in a grade_id's dimension prefix (``d2_price`` -> 2), or None."""
     m = _PREFIX.match(grade_id or "")
     return int(m.group(1)) if m else None
+
+
+def dimension_of(module: str, grade_id: str):
+    """The rubric dimension a graded cell scores, by the id in its prefix, or None.
+
+    >>> dimension_of("module1_listing", "d2_detail").name
+    '详情页逻辑性'
+    """
+    m = _PREFIX.match(grade_id or "")
+    return _settings().dimension(module, f"d{m.group(1)}") if m else None
 
 
 def dimensions(module: str):
@@ -76,19 +87,20 @@ def dimension_scores(module: str, grades: Mapping[str, tuple[float | None, float
     ``dN_`` prefix, or pointing at a timeliness dimension, are ignored.
     """
     dims = dimensions(module)
-    sums = {i: [0.0, 0.0] for i in range(1, len(dims) + 1)}
+    sums = {d.id: [0.0, 0.0] for d in dims}
     for gid, pair in grades.items():
-        idx = dimension_index(gid)
-        if idx is None or idx not in sums:
+        m = _PREFIX.match(gid or "")
+        key = f"d{m.group(1)}" if m else None
+        if key not in sums:
             continue
         score, max_score = pair
-        sums[idx][0] += float(score or 0.0)
-        sums[idx][1] += float(max_score or 0.0)
+        sums[key][0] += float(score or 0.0)
+        sums[key][1] += float(max_score or 0.0)
     out: dict[str, float] = {}
-    for i, dim in enumerate(dims, start=1):
+    for dim in dims:
         if dim.kind == "timeliness":
             continue
-        got, mx = sums[i]
+        got, mx = sums[dim.id]
         if mx <= 0:
             out[dim.name] = 0.0
         else:

@@ -436,7 +436,7 @@ def test_check_module_follows_the_rubric(use_settings, tmp_path):
     nb.manual("d5_remark", 10, "备注")
     folder = tmp_path / "module1_listing"
     nb.save(folder / "01_demo.ipynb")
-    use_settings(TEXT.replace("{name: 详情页逻辑性,", "{name: 详情页与卖点,"))
+    use_settings(TEXT.replace("name: 详情页逻辑性,", "name: 详情页与卖点,"))
     problems = check_module("module1_listing", folder)
     names = [d.name for d in settings.rubric("module1_listing")]
     assert names[1] == "详情页与卖点"

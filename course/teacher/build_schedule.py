@@ -27,7 +27,6 @@ if str(REPO) not in sys.path:
 
 OUT = HERE / "schedule.md"
 GUIDE = REPO / "course" / "00_guide.ipynb"
-DEFAULT_MINUTES = 30
 MIN_MINUTES = 20
 INTRO = 10        # lecturer: scenario and a live demonstration, per module
 WRAP_UP = 10      # submit + 5-minute anonymous survey, per module
@@ -69,25 +68,46 @@ def _hm(t: dt.datetime) -> str:
     return f"{t.hour}:{t.minute:02d}"
 
 
-def notebook_info(path: Path) -> dict:
-    """Title and the notebook's own time estimate (minutes) from its first markdown cell."""
+def notebook_info(path: Path, module: str | None = None) -> dict:
+    """Title and the minutes a student who does not program needs (grading/estimate.py's rule)."""
     import nbformat
+
+    from grading.estimate import estimate_notebook
 
     nb = nbformat.read(path, as_version=4)
     md = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
     title = md.strip().splitlines()[0].lstrip("# ").strip() if md.strip() else path.stem
-    m = re.search(r"(?:预计用时|约)\s*[:：]?\s*(\d+)(?:\s*[-~～至]\s*(\d+))?\s*分钟", md)
-    if m:
-        lo = int(m.group(1))
-        minutes = round((lo + int(m.group(2))) / 2) if m.group(2) else lo
-        source = "笔记本"
-    else:
-        minutes, source = DEFAULT_MINUTES, "默认"
-    return {"file": path.name, "title": title, "estimate": minutes, "source": source}
+    try:
+        from course import text
+
+        title = text.render(title)
+    except Exception:  # noqa: BLE001 - grading check reports broken placeholders
+        pass
+    minutes = estimate_notebook(module or path.parent.name, path).minutes
+    return {"file": path.name, "title": title, "estimate": minutes, "source": "估算"}
 
 
 def module_notebooks(module: str) -> list[dict]:
-    return [notebook_info(p) for p in sorted((REPO / module).glob("*.ipynb")) if not p.name.startswith(".")]
+    return [notebook_info(p, module) for p in sorted((REPO / module).glob("*.ipynb")) if not p.name.startswith(".")]
+
+
+def module_slots() -> dict[str, int]:
+    """Minutes of practice each module's block leaves for its notebooks (after the
+    lecturer's introduction, the tea break and the wrap-up)."""
+    cfg = _settings()
+    out: dict[str, int] = {}
+    for day_no in (1, 2):
+        t = _clock(cfg["schedule"]["day_start"])
+        for item in DAY_PLAN[day_no]:
+            if item[0] in ("fixed", "guide"):
+                t += dt.timedelta(minutes=item[1])
+            elif item[0] == "lunch":
+                t += dt.timedelta(minutes=LUNCH[1])
+            else:
+                end = _block_end(cfg, item[1], day_no, t)
+                out[item[1]] = int((end - t).total_seconds() // 60) - INTRO - WRAP_UP - TEA
+                t = end
+    return out
 
 
 def allocate(estimates: list[int], available: int) -> tuple[list[int], int]:
@@ -140,7 +160,8 @@ def render() -> str:
         f"- 分组：每组 {sch['group_size_min']}-{sch['group_size_max']} 人；一名主讲老师（{cfg['course']['lecturer']}）和两名助教"
         f"（{'、'.join(tas)}），每名助教负责几个组（方案：每人 3-4 组；见文末“分组与助教”）。",
         f"- 每个模块：讲师讲解场景并示范 {INTRO} 分钟 → 学员按笔记本练习 → 提交与 5 分钟匿名问卷 {WRAP_UP} 分钟。"
-        "笔记本的“建议用时”由笔记本自报的预计用时按模块时段折算；截止时间来自课程设置。",
+        "笔记本的用时由估算规则算出（`python -m grading check` 打印明细，规则见教师指南“用时估算”），"
+        "超出模块时段时按比例折算；截止时间来自课程设置。",
         "",
         "*English summary: the 2-day timetable (9:00-17:00 with lunch and tea breaks), generated from the module folders "
         "and course/settings.yaml by course/teacher/build_schedule.py; minutes per notebook, roles of the lecturer and "
@@ -161,7 +182,9 @@ def render() -> str:
                 end = t + dt.timedelta(minutes=minutes)
                 lines.append(f"| {_hm(t)}-{_hm(end)} | {label.format(gmin=gmin, gmax=gmax)} | {lect} | {ta} |")
                 if kind == "guide":
-                    per_notebook.append(["导学", "`course/00_guide.ipynb`", "导学：电商运营实战", "25", f"{minutes}", "—"])
+                    guide = notebook_info(GUIDE, "course")["estimate"]
+                    per_notebook.append(["导学", "`course/00_guide.ipynb`", "导学：电商运营实战", str(guide), f"{minutes}",
+                                         "压缩" if minutes < guide else "—"])
                 t = end
             elif kind == "lunch":
                 end = t + dt.timedelta(minutes=LUNCH[1])
@@ -189,7 +212,7 @@ def render() -> str:
                     end = cur + dt.timedelta(minutes=m)
                     lines.append(f"| {_hm(cur)}-{_hm(end)} | 　`{nb['file']}` {nb['title']}（{m} 分钟） | 巡视、讲共性问题 | 各管自己的组：看表单是否保存、解读提示 |")
                     per_notebook.append([title.split(" ")[0], f"`{module}/{nb['file']}`", nb["title"],
-                                         f"{nb['estimate']}{'' if nb['source'] == '笔记本' else '（默认）'}", str(m),
+                                         str(nb["estimate"]), str(m),
                                          "压缩" if m < nb["estimate"] else "—"])
                     cur = end
                 if not tea_done:
@@ -207,13 +230,13 @@ def render() -> str:
                 if not nbs:
                     warnings.append(f"{title}：`{module}/` 里还没有笔记本（重新运行本脚本更新课表）。")
                 elif need > available:
-                    warnings.append(f"{title}：笔记本自报用时合计 {need} 分钟，课上可用 {available} 分钟，已按比例压缩"
+                    warnings.append(f"{title}：笔记本估算用时合计 {need} 分钟，课上可用 {available} 分钟，已按比例压缩"
                                     f"（每个不少于 {MIN_MINUTES} 分钟）。建议讲师示范其中一步、其余步骤由学员在截止时间前完成，"
                                     "或把本模块的截止时间延后（settings.yaml 的 due）。")
         lines.append("")
 
     lines += ["## 每个笔记本的建议用时", "",
-              "| 模块 | 笔记本 | 标题 | 自报用时（分钟） | 课上安排（分钟） | 说明 |", "|---|---|---|---:|---:|---|"]
+              "| 模块 | 笔记本 | 标题 | 估算用时（分钟） | 课上安排（分钟） | 说明 |", "|---|---|---|---:|---:|---|"]
     lines += ["| " + " | ".join(r) + " |" for r in per_notebook]
     lines.append("")
     if warnings:
@@ -238,8 +261,8 @@ def render() -> str:
               "## 怎样调整", "",
               "- **改时间**：改 `course/settings.yaml` 的 `schedule`（日期、每天起止时间）和各模块的 `due`，再运行 "
               "`python course/teacher/build_schedule.py`。",
-              "- **加减笔记本**：在模块文件夹里增删笔记本后重新运行本脚本；笔记本第一段写“预计用时 N 分钟”或“（约 N 分钟）”，"
-              f"课表按它折算，没写的按 {DEFAULT_MINUTES} 分钟算。",
+              "- **加减笔记本**：在模块文件夹里增删笔记本后重新运行本脚本；每个笔记本的用时按估算规则"
+              "（阅读字数、代码单元格、图表、填空、表单字段、文字作答）算出，`python -m grading check` 打印明细。",
               "- **一学期的课**：每个模块一到两次课（约 3 小时），截止时间设在下次课前；本课表的分钟数可直接作为每次课的安排。",
               ""]
     return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Reference graders of module 1 (商品运营全链路): one file per notebook."""
