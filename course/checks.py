@@ -639,15 +639,32 @@ class HiddenOnly(Check):
         return math.nan if verdicts is None else verdicts.get(ref.prefix, 0.0)
 
 
-KINDS: dict[str, type[Check]] = {c.kind: c for c in (Columns, Keys, RowCount, NoMissing, Sorted, InRange, Equals,
-                                                      SameList, SameSet, Includes, Within, Mentions, TableMatch,
-                                                      Dominance, Predicate, HiddenOnly)}
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out.append(sub)
+        out.extend(_subclasses(sub))
+    return out
+
+
+def kinds() -> dict[str, type[Check]]:
+    """Every check kind defined so far (this file's, and any a course module adds)."""
+    return {c.kind: c for c in _subclasses(Check) if c.kind != "check"}
 
 
 def from_spec(entry: dict) -> Check:
-    """A check rebuilt from its public parameters in a release's spec."""
-    cls = KINDS[entry["kind"]]
-    return cls(**entry["params"])
+    """A check rebuilt from its public parameters in a release's spec.
+
+    A kind defined outside this file (say in ``course.tools.pricing``) names its
+    module in the spec; it is imported first.
+    """
+    import importlib
+
+    found = kinds()
+    if entry["kind"] not in found and entry.get("module"):
+        importlib.import_module(entry["module"])
+        found = kinds()
+    return found[entry["kind"]](**entry["params"])
 
 
 # -- references of a whole task ---------------------------------------------------

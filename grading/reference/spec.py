@@ -40,7 +40,8 @@ def build(module: str, notebook: str) -> dict:
         checks = []
         for i, check in enumerate(t.checks):
             mine = {k: v for k, v in digests.items() if k == str(i) or k.startswith(f"{i}:")}
-            checks.append({"kind": check.kind, "params": check.params(), "digests": mine})
+            checks.append({"kind": check.kind, "module": type(check).__module__, "params": check.params(),
+                           "digests": mine})
         out["tasks"][name] = {"title": t.title, "points": t.points, "kind": t.kind, "checks": checks}
     return out
 
