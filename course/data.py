@@ -109,10 +109,11 @@ def load(name: str) -> pd.DataFrame:
 
 
 def describe(name: str) -> pd.DataFrame:
-    """The data dictionary of one table: column, meaning, unit."""
+    """The data dictionary of one table: column, its short Chinese name, meaning, unit, type."""
     spec = manifest()["tables"].get(name)
     if spec is None:
         load(name)  # raises the helpful message
-    rows = [{"字段": c, "含义": i.get("description", ""), "单位": i.get("unit", ""), "类型": i.get("dtype", "")}
+    rows = [{"字段": c, "中文名": i.get("label", ""), "含义": i.get("description", ""), "单位": i.get("unit", ""),
+             "类型": i.get("dtype", "")}
             for c, i in spec.get("columns", {}).items()]
     return pd.DataFrame(rows)

@@ -416,3 +416,100 @@ RANGES = {
 MONEY = {
     (t, c) for t, spec in TABLES.items() for c, info in spec["columns"].items() if info["unit"] == YUAN
 }
+
+
+# ---------------------------------------------------------------------------
+# Short Chinese labels: the header a student reads above a column
+# (``course.labels``: 搜索人气（search_heat）).  Every column of every table has
+# one (tests/test_labels.py); a new column needs its label here.
+# ---------------------------------------------------------------------------
+LABELS: dict[str, dict[str, str]] = {
+    "category_top100": {
+        "rank": "榜单排名", "item_id": "榜单商品编号", "item_name": "商品名称", "sub_category": "子类目",
+        "style": "风格", "material": "材质", "main_color": "主色", "price": "售价", "monthly_sales": "近30天销量",
+        "rating": "店铺评分", "review_count": "评价数", "season_hint": "季节性提示", "target_age_band": "目标年龄段",
+        "target_gender": "目标性别", "spending_level": "消费水平", "est_cost": "估算成本",
+        "est_margin_rate": "估算毛利率", "online_items": "在线商品数", "competition_level": "竞争度",
+    },
+    "keywords": {
+        "keyword": "关键词", "keyword_type": "关键词类型", "search_heat": "搜索人气", "online_items": "在线商品数",
+        "competition_index": "竞争度指数", "click_rate": "点击率", "conversion_rate": "支付转化率",
+        "avg_cpc": "平均点击花费", "relevance": "相关性", "related_product_id": "相关商品编号", "trend": "搜索趋势",
+    },
+    "products": {
+        "product_id": "商品编号", "product_name": "商品简称", "title": "商品标题", "category": "一级类目",
+        "sub_category": "子类目", "role": "商品角色", "style": "风格", "launch_date": "上架日期",
+        "rating": "商品评分", "review_count": "评价数",
+    },
+    "skus": {
+        "sku_id": "SKU编号", "product_id": "商品编号", "color": "颜色", "size": "尺寸", "material": "材质",
+        "cost": "单件成本", "daily_price": "日常价", "campaign_price": "活动价", "stock": "库存",
+        "status": "状态", "listed_date": "上架日期", "delisted_date": "下架日期",
+    },
+    "price_history": {
+        "date": "日期", "sku_id": "SKU编号", "product_id": "商品编号", "list_price": "划线价",
+        "deal_price": "成交单价", "on_sale": "是否在售",
+    },
+    "traffic": {
+        "session_id": "访问编号", "user_id": "访客编号", "start_time": "进店时间", "date": "访问日期",
+        "channel": "流量渠道", "search_keyword": "搜索关键词", "pages_viewed": "浏览页数",
+        "duration_seconds": "停留秒数", "added_to_cart": "是否加购", "ordered": "是否下单", "paid": "是否支付",
+        "order_id": "订单编号", "is_new_customer": "是否新客", "phase": "活动阶段", "ab_variant": "A/B版本",
+    },
+    "orders": {
+        "order_id": "订单编号", "user_id": "买家编号", "session_id": "访问编号", "created_at": "下单时间",
+        "paid_at": "支付时间", "date": "下单日期", "channel": "成交渠道", "phase": "活动阶段", "status": "订单状态",
+        "item_count": "商品件数", "goods_amount": "商品总额", "discount_amount": "优惠总额",
+        "paid_amount": "实付金额", "cost_amount": "商品成本", "commission": "平台佣金", "gift_cost": "赠品成本",
+        "promotions": "使用的优惠", "gift": "赠品", "is_new_customer": "是否新客",
+    },
+    "order_items": {
+        "order_id": "订单编号", "line_no": "行号", "sku_id": "SKU编号", "product_id": "商品编号", "qty": "数量",
+        "unit_price": "成交单价", "line_amount": "行金额", "discount_alloc": "分摊优惠", "paid_line": "本行实付",
+        "cost": "本行成本",
+    },
+    "ad_spend": {
+        "date": "日期", "channel": "推广渠道", "spend": "花费", "impressions": "展现次数", "clicks": "点击次数",
+    },
+    "customers": {
+        "user_id": "客户编号", "phone_masked": "手机号", "name_masked": "姓名", "gender": "性别",
+        "age_band": "年龄段", "region": "地区", "first_visit_date": "首次进店日期", "first_order_date": "首次下单日期",
+        "member_tier": "会员等级", "points": "可用积分", "points_expire_date": "积分到期日", "tags": "客户标签",
+    },
+    "messages": {
+        "message_id": "消息编号", "user_id": "客户编号", "sent_at": "发送时间", "channel": "触达渠道",
+        "msg_type": "消息类型", "campaign": "所属活动", "content": "消息内容",
+    },
+    "ab_test": {
+        "user_id": "访客编号", "variant": "分组", "first_exposed_at": "首次曝光时间", "sessions": "访问次数",
+        "added_to_cart": "是否加购", "ordered": "是否下单", "paid": "是否支付", "paid_amount": "实付金额合计",
+    },
+    "survey": {
+        "response_id": "问卷编号", "class_id": "班级", "module": "模块编号", "module_title": "模块名称",
+        "usefulness": "实用性", "lecturer_expertise": "讲师专业度", "tool_ease": "工具易用性",
+        "recommend_score": "推荐意愿", "comment": "开放意见", "submitted_at": "提交时间",
+    },
+    "campaign_phases": {
+        "phase": "阶段", "start_date": "开始日期", "end_date": "结束日期", "days": "天数", "focus": "工作重点",
+        "main_channels": "主推渠道", "kpi": "考核指标",
+    },
+    "promotions": {
+        "promo_id": "规则编号", "campaign": "所属活动", "name": "规则名称", "type": "规则类型", "threshold": "满减门槛",
+        "amount": "减免金额", "n": "第N件", "discount": "折扣率", "limit": "名额", "gift_name": "赠品名称",
+        "gift_cost": "赠品成本", "start": "生效时间", "end": "结束时间", "repeatable": "可否叠加",
+        "apply_order": "计算顺序", "rule_text": "规则说明",
+    },
+}
+
+
+def _attach_labels() -> None:
+    """Write each label into its column's entry (the manifest carries it as ``label``)."""
+    for table, columns in LABELS.items():
+        if table not in TABLES:  # a table being added or removed elsewhere: its labels wait
+            continue
+        for column, text in columns.items():
+            if column in TABLES[table]["columns"]:
+                TABLES[table]["columns"][column]["label"] = text
+
+
+_attach_labels()
