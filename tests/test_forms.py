@@ -203,3 +203,71 @@ def test_entry_survives_kernel_restart(tmp_path):
     assert "日常价：499元" in outputs  # the echo shows exactly what was typed
     data = json.loads((tmp_path / "restart.answers.json").read_text(encoding="utf-8"))
     assert data["forms"]["shop"]["raw"]["price"] == "499元"
+
+
+# -- percentages: one convention (glossary): typed as 8 or 8%, stored as 0.08, echoed ----------
+
+@pytest.mark.parametrize("typed,value,reading", [
+    ("8", 0.08, "已按 8% 读取"),
+    ("8%", 0.08, "已按 8% 读取"),
+    ("８％", 0.08, "已按 8% 读取"),          # full-width, as a Chinese input method types it
+    (" 12.5 % ", 0.125, "已按 12.5% 读取"),
+    ("0.08", 0.0008, "已按 0.08% 读取（想写 8% 就填 8）"),   # a slip is shown, never guessed
+    ("0", 0.0, "已按 0% 读取"),
+    ("100", 1.0, "已按 100% 读取"),
+])
+def test_percent_field_reads_percent_and_stores_the_decimal(typed, value, reading):
+    from course.forms import Percent
+
+    f = Percent("rate", "新客转化率目标")
+    assert f.parse(typed) == (value, None)
+    assert f.reading(typed) == reading
+
+
+@pytest.mark.parametrize("typed,expect", [
+    ("120", "不能大于 100%"), ("-1", "不能小于 0%"), ("八", "不是百分数"), ("8元", "不是百分数"),
+    ("1,5", "不是百分数"), ("", "必填"),
+])
+def test_percent_field_rejects_with_a_chinese_message(typed, expect):
+    from course.forms import Percent
+
+    value, msg = Percent("rate", "新客转化率目标").parse(typed)
+    assert value is None and expect in msg and msg.startswith("新客转化率目标：")
+
+
+def test_percent_field_default_is_the_settings_decimal_and_range_is_in_percent():
+    from course.forms import Percent
+
+    assert Percent("r", "比例", default=0.08).default_raw() == "8"
+    assert Percent("r", "比例", default=0.125).default_raw() == "12.5"
+    assert Percent("r", "折扣", minimum=10, maximum=90).parse("95")[1] == "折扣：不能大于 90%，现在是 95%。"
+    assert Percent("r", "比例", decimals=1).parse("8.25")[1].startswith("比例：“8.25”不是百分数")
+
+
+def test_percent_field_in_a_form_saves_the_decimal_and_echoes_the_reading(session):
+    from course.forms import Percent
+
+    form = Form("goal", "活动目标", [Percent("conv", "新客转化率目标"), Number("gmv", "GMV 目标", minimum=0),
+                                   Repeat("rows", "渠道", fields=[Text("name", "渠道"), Percent("share", "预算占比")])])
+    assert form.submit({"conv": "8%", "gmv": "50000", "rows": [{"name": "直播", "share": "30"}]}) == []
+    assert form.values == {"conv": 0.08, "gmv": 50000.0, "rows": [{"name": "直播", "share": 0.3}]}
+    saved = json.loads(open("nb_test.answers.json", encoding="utf-8").read())["forms"]["goal"]
+    assert saved["raw"]["conv"] == "8%" and saved["values"]["conv"] == 0.08   # typed text kept, decimal stored
+    text = form.text()
+    assert "新客转化率目标：8%（已按 8% 读取）" in text and "预算占比=30（已按 30% 读取）" in text
+    assert "GMV 目标：50000" in text and "读取" not in text.split("GMV 目标")[1].splitlines()[0]
+
+
+def test_percent_field_reading_updates_live_in_the_widget(session):
+    from course.forms import Percent
+
+    form = Form("goal2", "活动目标", [Percent("conv", "新客转化率目标"), Text("note", "备注", required=False)])
+    box = form.widget()
+    field = _find(box, "course-field-conv")[0]
+    note = _find(box, "course-reading-conv")[0]
+    assert note.value == ""
+    field.value = "0.08"
+    assert "已按 0.08% 读取" in note.value and "想写 8% 就填 8" in note.value
+    field.value = "8"
+    assert "已按 8% 读取" in note.value
+    assert Form("goal2", "活动目标", [Percent("conv", "新客转化率目标")]).values == {"conv": 0.08}

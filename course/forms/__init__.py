@@ -5,8 +5,8 @@ forms (title, promotion rules, segmentation, ...) live next to the tool they
 use, in ``course.forms.<name>``.
 """
 from .base import Form
-from .fields import (Check, Choice, Date, DateTime, Field, Lines, MultiChoice, Number, Repeat, Text,
+from .fields import (Check, Choice, Date, DateTime, Field, Lines, MultiChoice, Number, Percent, Repeat, Text,
                      TextArea, parse_date, parse_datetime, parse_number)
 
-__all__ = ["Form", "Field", "Text", "TextArea", "Lines", "Number", "Choice", "MultiChoice", "Check",
+__all__ = ["Form", "Field", "Text", "TextArea", "Lines", "Number", "Percent", "Choice", "MultiChoice", "Check",
            "Date", "DateTime", "Repeat", "parse_number", "parse_date", "parse_datetime"]

@@ -190,14 +190,20 @@ def _echo_field(f: Field, raw: Any) -> list[str]:
         rows = raw or []
         out = [f"  {f.label}："]
         for i, r in enumerate(rows, 1):
-            cells = "；".join(f"{sub.label}={_short(r.get(sub.name))}" for sub in f.fields)
+            cells = "；".join(f"{sub.label}={_short(r.get(sub.name))}{_read_as(sub, r.get(sub.name))}" for sub in f.fields)
             out.append(f"    {i}. {cells}")
         return out
     if isinstance(f, (MultiChoice,)):
         return [f"  {f.label}：{'、'.join(raw or []) or '（未选）'}"]
     if isinstance(f, Check):
         return [f"  {f.label}：{'是' if raw else '否'}"]
-    return [f"  {f.label}：{_short(raw)}"]
+    return [f"  {f.label}：{_short(raw)}{_read_as(f, raw)}"]
+
+
+def _read_as(f: Field, raw: Any) -> str:
+    """"（已按 8% 读取）" for a field that says how it read the entry (a percentage)."""
+    note = f.reading(raw) if hasattr(f, "reading") else ""
+    return f"（{note}）" if note else ""
 
 
 def _short(v: Any) -> str:

@@ -9,6 +9,15 @@ invalid entry is shown back exactly as typed together with what to fix.
 (499.0, None)
 >>> Date("day", "开始日期").parse("6月18日")[1]
 '开始日期：日期请写成“年-月-日”，例如 2026-06-18。'
+
+A rate is typed as a percentage and stored as the 0-1 decimal (the course's one
+convention, ``course/resources/glossary.md``); the form says how it read the entry:
+
+>>> rate = Percent("target", "新客转化率目标")
+>>> rate.parse("8"), rate.parse("8%"), rate.reading("8%")
+((0.08, None), (0.08, None), '已按 8% 读取')
+>>> rate.reading("0.08")
+'已按 0.08% 读取（想写 8% 就填 8）'
 """
 from __future__ import annotations
 
@@ -47,6 +56,10 @@ class Field:
 
     def default_raw(self) -> Any:
         return "" if self.default is None else str(self.default)
+
+    def reading(self, raw: Any) -> str:
+        """How the field read a valid entry, shown beside it ("已按 8% 读取"); "" when nothing to say."""
+        return ""
 
 
 @dataclass
@@ -133,6 +146,53 @@ class Number(Field):
         if self.maximum is not None and value > self.maximum:
             return None, f"{self.label}：不能大于 {self.maximum:g}{self.unit}，现在是 {value:g}{self.unit}。"
         return value, None
+
+
+@dataclass
+class Percent(Number):
+    """A rate typed as a percentage: "8" and "8%" both mean 8 %; the value is the 0-1 decimal 0.08.
+
+    ``minimum``/``maximum`` and ``decimals`` are in percent as typed (0-100 by
+    default); ``default`` is a 0-1 value as the settings store it (0.08 is shown
+    as 8).  "0.08" means 0.08 % and is echoed so, so a slip is seen, not guessed.
+    """
+
+    minimum: float | None = 0
+    maximum: float | None = 100
+    unit: str = "%"
+    placeholder: str = "例如 8 或 8%"
+
+    def _percent(self, raw: Any) -> tuple[float | None, str | None]:
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        text = text[:-1].strip() if text.endswith("%") else text
+        value, msg = parse_number(text, self.label, decimals=self.decimals)
+        if msg or "," in text:  # "1,5" is no percentage a person types; never guess
+            return None, f"{self.label}：“{raw}”不是百分数，请填写像 8 或 8% 这样的数字（都表示 8%）。"
+        return value, None
+
+    def convert(self, raw):
+        pct, msg = self._percent(raw)
+        if msg:
+            return None, msg
+        if self.minimum is not None and pct < self.minimum:
+            return None, f"{self.label}：不能小于 {self.minimum:g}%，现在是 {pct:g}%。"
+        if self.maximum is not None and pct > self.maximum:
+            return None, f"{self.label}：不能大于 {self.maximum:g}%，现在是 {pct:g}%。"
+        return round(pct / 100, 12), None
+
+    def reading(self, raw: Any) -> str:
+        if self.empty(raw):
+            return ""
+        pct, msg = self._percent(raw)
+        if msg:
+            return ""
+        hint = f"（想写 {pct * 100:g}% 就填 {pct * 100:g}）" if 0 < pct < 1 else ""
+        return f"已按 {pct:g}% 读取{hint}"
+
+    def default_raw(self) -> Any:
+        if isinstance(self.default, (int, float)) and not isinstance(self.default, bool):
+            return f"{self.default * 100:.10g}"
+        return super().default_raw()
 
 
 @dataclass

@@ -57,13 +57,21 @@ def _field_widget(f: Field, raw, on_change):
     return w, getter
 
 
-def _labelled(f: Field, widget):
+def _labelled(f: Field, widget, reading=None):
     star = ' <span style="color:#c00">*</span>' if f.required else ""
     label = W.HTML(f"<b>{messages_escape(f.label)}</b>{star}", layout=_LABEL)
     parts = [label, widget]
     if f.help:
         parts.append(W.HTML(f"<span style='color:#666;font-size:12px'>{messages_escape(f.help)}</span>"))
+    if reading is not None:
+        parts.append(reading)
     return W.HBox(parts, layout=W.Layout(align_items="flex-start", margin="2px 0"))
+
+
+def _reading_html(f: Field, raw) -> str:
+    """How the field read the entry, live ("已按 8% 读取"); empty for most fields."""
+    note = f.reading(raw)
+    return f"<span style='color:#1a5fb4;font-size:12px'>{messages_escape(note)}</span>" if note else ""
 
 
 def messages_escape(text: str) -> str:
@@ -165,9 +173,13 @@ def build_form_widget(form):
         except Exception as exc:  # a preview must never break typing
             preview.value = f"<span style='color:#999'>（预览暂不可用：{messages_escape(exc)}）</span>"
 
+    readings = []  # (field, getter, HTML): "已按 8% 读取" beside the fields that say how they read
+
     def on_change():
         if not state["ready"]:
             return
+        for f, get, note in readings:
+            note.value = _reading_html(f, get())
         update_preview()
         render(form.submit(current_raw()), saved_by_button=False)
 
@@ -183,7 +195,10 @@ def build_form_widget(form):
         else:
             w, getter = _field_widget(f, raw, on_change)
             getters[f.name] = getter
-            rows.append(_labelled(f, w))
+            note = W.HTML(_reading_html(f, raw))
+            note.add_class(f"course-reading-{_css_name(f.name)}")
+            readings.append((f, getter, note))
+            rows.append(_labelled(f, w, note))
 
     save = W.Button(description="保存", button_style="primary", icon="save")
     save.add_class("course-save")
