@@ -6,7 +6,9 @@ answers sit in their notebooks' answer files like any form answer.  This
 command reads the answer files of a class and writes a report with charts:
 
 * per module: how many answered, the difficulty named most often (the plan's
-  "本模块难点是______"), the pace, and the open suggestions;
+  "本模块难点是______"), the pace, the NPS of the 0-10 推荐意愿 question
+  (推荐者 9-10 分占比 − 贬损者 0-6 分占比, see :func:`nps`), and the open
+  suggestions;
 * the final survey: mean, median and share of 4-5 points on 实用性, 讲师专业度,
   工具易用性, the distribution of scores, and the open comments.
 
@@ -145,6 +147,34 @@ def harvest(paths: Iterable[Path]) -> Harvest:
 
 # -- aggregation --------------------------------------------------------------
 
+PROMOTER_MIN, DETRACTOR_MAX = 9, 6
+
+
+def nps(scores: Iterable) -> dict:
+    """Net Promoter Score of 0-10 answers: promoters (9-10) share − detractors (0-6) share, in points.
+
+    Answers that are not a whole number from 0 to 10 are left out.
+
+    >>> nps(["10", "9", "7", "3"])["nps"]      # 50% promoters − 25% detractors
+    25.0
+    >>> nps([6, 6, 10])["nps"], nps([])["nps"]
+    (-33.3, None)
+    """
+    valid = []
+    for s in scores:
+        try:
+            v = int(str(s).strip())
+        except (TypeError, ValueError):
+            continue
+        if 0 <= v <= 10 and str(s).strip().lstrip("+").isdigit():
+            valid.append(v)
+    n = len(valid)
+    promoters = sum(v >= PROMOTER_MIN for v in valid)
+    detractors = sum(v <= DETRACTOR_MAX for v in valid)
+    return {"n": n, "promoters": promoters, "passives": n - promoters - detractors, "detractors": detractors,
+            "nps": round(100.0 * (promoters - detractors) / n, 1) if n else None,
+            "counts": {str(k): valid.count(k) for k in range(11)}}
+
 def _texts(values: Iterable) -> list[str]:
     """Open answers, whitespace-normalised, sorted; identical ones once with ×N."""
     counts = Counter(" ".join(str(v).split()) for v in values if isinstance(v, str) and v.strip())
@@ -171,8 +201,12 @@ def aggregate(responses: list[Response]) -> dict:
             "n": len(rows),
             "difficulty": {o: diff.get(o, 0) for o in [*options, *sorted(set(diff) - set(options))]},
             "pace": {o: pace.get(o, 0) for o in sf.PACE_OPTIONS},
+            "recommend": nps(v.get("recommend") for v in rows if v.get("recommend") not in (None, "")),
             "suggestions": _texts(v.get("suggestion") for v in rows),
         }
+    if summary["modules"]:
+        every = [v.get("recommend") for k in by_key if k != sf.FINAL_KEY for v in by_key[k]]
+        summary["recommend_all"] = nps(x for x in every if x not in (None, ""))
 
     rows = by_key.get(sf.FINAL_KEY, [])
     if rows:
@@ -308,10 +342,12 @@ def render_markdown(summary: dict, harvest_info: Harvest, chart_dir: str) -> str
             lines.append(f"| {_md_text(opt)} | {c} | {_pct(c, m['n'])} |")
         pace = m["pace"]
         lines += ["", "讲解节奏：" + "，".join(f"{k} {v} 人（{_pct(v, sum(pace.values()))}）" for k, v in pace.items()),
+                  "", _nps_line(m["recommend"]),
                   "", f"![{m['title']} 难点分布]({chart_dir}/difficulty_{module}.png)", ""]
         lines += _open_answers_md("建议改进（开放题）", m["suggestions"], m["n"])
     if summary["modules"]:
         lines += ["## 各模块讲解节奏", "", f"![各模块讲解节奏]({chart_dir}/pace.png)", ""]
+        lines += _nps_table(summary)
 
     final = summary.get("final")
     if final:
@@ -332,6 +368,31 @@ def render_markdown(summary: dict, harvest_info: Harvest, chart_dir: str) -> str
               "- 节奏“太快”超过三分之一：压缩讲解、把时间留给该模块的练习（见 course/teacher/schedule.md）。",
               "- 工具易用性平均分低于 3.5：检查开放题里提到的表单或工具，优先修改提示语（course/messages.py）。", ""]
     return "\n".join(lines)
+
+
+def _nps_text(r: dict) -> str:
+    return "—" if r["nps"] is None else f"{r['nps']:+.0f}"
+
+
+def _nps_line(r: dict) -> str:
+    if not r["n"]:
+        return "推荐意愿（0-10 分）：还没有人回答，无法计算 NPS。"
+    return (f"推荐意愿（0-10 分，{r['n']} 人回答）：推荐者（9-10 分）{r['promoters']} 人（{_pct(r['promoters'], r['n'])}），"
+            f"中立者（7-8 分）{r['passives']} 人，贬损者（0-6 分）{r['detractors']} 人（{_pct(r['detractors'], r['n'])}）；"
+            f"**NPS = {_nps_text(r)}**")
+
+
+def _nps_table(summary: dict) -> list[str]:
+    """NPS per module and over all module answers (推荐者占比 − 贬损者占比, −100～100)."""
+    lines = ["## 推荐意愿与 NPS", "",
+             "NPS（净推荐值）= 推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，范围 −100～+100；回答推荐意愿的人才计入。", "",
+             "| 模块 | 回答数 | 推荐者 | 中立者 | 贬损者 | NPS |", "|---|---:|---:|---:|---:|---:|"]
+    rows = [(m["title"], m["recommend"]) for m in summary["modules"].values()]
+    rows.append(("全部模块（每份问卷各计一次）", summary["recommend_all"]))
+    for title, r in rows:
+        lines.append(f"| {_md_text(title)} | {r['n']} | {r['promoters']} | {r['passives']} | {r['detractors']} | "
+                     f"{_nps_text(r)} |")
+    return lines + [""]
 
 
 def _open_answers_md(title: str, texts: list[str], n: int) -> list[str]:
@@ -425,7 +486,8 @@ def _parser() -> argparse.ArgumentParser:
 
 USAGE = """用法：grading survey [--workspace 目录] [--module 模块 ...] [--from 文件夹或zip ...] [--out 报告.md|报告.html]
 
-汇总学生在每个模块最后填写的匿名问卷和课程满意度调研（1-5 分），生成 Markdown 或 HTML 报告，图表为 PNG。
+汇总学生在每个模块最后填写的匿名问卷（含 0-10 分推荐意愿，算出 NPS）和课程满意度调研（1-5 分），
+生成 Markdown 或 HTML 报告，图表为 PNG。
   默认读取  <工作区>/submitted/*/<模块>/*.answers.json（grading collect 收集的作业）；
   --from    改为读取某个文件夹（含子文件夹）或 zip 里的答案文件；
   --out     报告位置，默认 <工作区>/reports/survey_report.md（用 --from 时默认为当前文件夹）。"""
@@ -495,7 +557,8 @@ def main(argv: list[str] | None = None) -> int:
           + (f"，{h.unreadable} 个文件无法读取（已跳过）" if h.unreadable else "") + "。")
     for module, m in summary["modules"].items():
         top = max(m["difficulty"].items(), key=lambda kv: kv[1]) if m["n"] else ("—", 0)
-        print(f"  {m['title']}：{m['n']} 份；选得最多的难点：{top[0]}（{top[1]} 人）")
+        print(f"  {m['title']}：{m['n']} 份；选得最多的难点：{top[0]}（{top[1]} 人）；"
+              f"NPS {_nps_text(m['recommend'])}（{m['recommend']['n']} 人回答推荐意愿）")
     if summary["final"]:
         dims = "，".join(f"{d} {v['mean']}" for d, v in summary["final"]["dimensions"].items() if v["mean"] is not None)
         print(f"  课程满意度：{summary['final']['n']} 份；平均分 {dims}")

@@ -18,12 +18,18 @@ into the notebook's output (which the TA sees in formgrader and feedback); the t
 (``grading survey``) only shows counts, averages and the open answers sorted
 by their text, never who wrote what.  Nothing here is graded.
 
+The module survey also asks the 0-10 推荐意愿 question of the Net Promoter
+Score; ``grading survey`` computes the NPS from it (推荐者 9-10 分占比 −
+贬损者 0-6 分占比).  It is optional like the rest of the survey.
+
 A teacher who wants other questions edits ``DIFFICULTY_OPTIONS``,
-``PACE_OPTIONS`` or ``FINAL_DIMENSIONS`` below; the report reads the same
-definitions.
+``PACE_OPTIONS``, ``RECOMMEND_QUESTION`` or ``FINAL_DIMENSIONS`` below; the
+report reads the same definitions.
 
 >>> [f.name for f in module_fields("module1_listing")]
-['difficulty', 'pace', 'suggestion']
+['difficulty', 'pace', 'recommend', 'suggestion']
+>>> module_fields("module1_listing")[2].options[0], module_fields("module1_listing")[2].options[-1]
+('0', '10')
 >>> [f.name for f in final_fields()]
 ['usefulness', 'lecturer', 'tools', 'comment']
 """
@@ -46,6 +52,11 @@ DIFFICULTY_OPTIONS: dict[str, list[str]] = {
 DEFAULT_DIFFICULTY = ["工具操作", "数据解读", "概念理解", "没有明显难点"]
 PACE_OPTIONS = ["太快", "合适", "太慢"]
 
+# The Net Promoter Score question (0-10): 9-10 推荐者, 7-8 中立者, 0-6 贬损者.
+RECOMMEND_QUESTION = "你有多大可能向朋友或同学推荐这个模块"
+RECOMMEND_OPTIONS = [str(i) for i in range(11)]
+RECOMMEND_HELP = "0 = 完全不会推荐，10 = 一定会推荐"
+
 # The final survey's three dimensions (1-5), as named in the workshop plan.
 FINAL_DIMENSIONS: dict[str, str] = {"usefulness": "实用性", "lecturer": "讲师专业度", "tools": "工具易用性"}
 SCORE_OPTIONS = ["1", "2", "3", "4", "5"]
@@ -66,11 +77,12 @@ def module_title(module: str) -> str:
 
 
 def module_fields(module: str) -> list[Field]:
-    """The fields of a module's survey: one single choice, pace, one open question."""
+    """The fields of a module's survey: one single choice, pace, 0-10 推荐意愿, one open question."""
     return [
         Choice("difficulty", "本模块难点是", options=list(DIFFICULTY_OPTIONS.get(module, DEFAULT_DIFFICULTY)),
                help="选一个你觉得最难的部分"),
         Choice("pace", "讲解节奏", options=list(PACE_OPTIONS)),
+        Choice("recommend", RECOMMEND_QUESTION, options=list(RECOMMEND_OPTIONS), help=RECOMMEND_HELP, required=False),
         TextArea("suggestion", "建议改进", required=False, rows=3, max_len=500,
                  placeholder="例如：希望多一个工具操作演示（选填）"),
     ]
