@@ -49,6 +49,7 @@ SPEC: dict[str, Any] = {
     "late.penalty_per_day": _NUM,
     "dataset.seed": int,
     "dataset.scale": _NUM,
+    "featured.product_id": str,
     "thresholds.listing.title_width_min": int,
     "thresholds.listing.title_width_max": int,
     "thresholds.listing.main_image_count": int,
@@ -289,7 +290,7 @@ def _value_hint(value: Any, kind: Any) -> str:
 
 # Sections whose keys are all listed in SPEC: a key found there but not in SPEC
 # is a typo (or a threshold no notebook reads), reported with the nearest name.
-_STRICT_SECTIONS = ("course", "schedule", "late", "dataset", "thresholds")
+_STRICT_SECTIONS = ("course", "schedule", "late", "dataset", "featured", "thresholds")
 _TOP_LEVEL = (*_STRICT_SECTIONS, "modules")
 _MODULE_KEYS = ("title", "due", "rubric")
 
@@ -315,7 +316,7 @@ def _unknown_keys(data: dict, at) -> list[str]:
             if sub in prefixes:
                 walk(value, sub)
                 continue
-            siblings = [k.rsplit(".", 1)[1] for k in (*known, *prefixes) if k.rsplit(".", 1)[0] == path]
+            siblings = [k.rsplit(".", 1)[1] for k in (*known, *prefixes) if "." in k and k.rsplit(".", 1)[0] == path]
             out.append(f"{at(sub)}：不认识的设置项 {sub}。{hint(key, siblings)}")
 
     for key, value in data.items():
@@ -356,6 +357,11 @@ def validate(data: dict, lines: dict, where: str) -> None:
             problems.append(f"{at(path)}：{path} 的值 {value!r} 不能是负数。")
 
     problems.extend(_unknown_keys(data, at))
+    found, pid = _get(data, "featured.product_id")
+    if found and isinstance(pid, str):
+        why = _featured_problem(pid)
+        if why:
+            problems.append(f"{at('featured.product_id')}：featured.product_id（主推商品）{pid!r} 不能用。{why}")
 
     modules = data.get("modules")
     if not isinstance(modules, dict):
@@ -447,6 +453,18 @@ def validate(data: dict, lines: dict, where: str) -> None:
         raise SettingsError(f"设置文件 {where} 有 {len(problems)} 处需要修改：\n  " + "\n  ".join(problems))
 
 
+def _featured_problem(product_id: str) -> str | None:
+    """Why ``featured.product_id`` cannot be featured, or None.  Needs the shop's
+    data; where none is found the check is left to ``course.featured``, which says
+    the same when the product is first used."""
+    try:
+        from . import featured
+
+        return featured.why_not(product_id)
+    except Exception:  # noqa: BLE001 - missing or old data is reported where the data is used
+        return None
+
+
 _CACHE: dict[tuple, dict] = {}
 
 
@@ -533,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     for mod in MODULES:
         dims = "、".join(f"{d['name']}{d['weight']}" for d in data["modules"][mod]["rubric"])
         print(f"  {mod}: 截止 {data['modules'][mod]['due']}；{dims}")
+    print(f"  主推商品（模块一、二）：{data['featured']['product_id']}")
     return 0
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import featured
 from . import model as M
 from . import shop
 from .spec import (CALENDAR, CHANNELS, PHASES, PAID_CHANNELS, TABLE_ORDER, TABLES, VERSION, AGE_BANDS, GENDERS, TIERS,
@@ -39,7 +40,9 @@ EXCEL_MAX_SCALE = 1.0
 EXCEL_MONTH_ONLY = {"traffic": ("date", "2026-06"), "messages": ("sent_at", "2026-06")}
 INF = np.iinfo(np.int64).max
 
-STREAM = {"catalog": 1, "market": 2, "sim": 3, "post": 4, "survey": 5, "ads": 6, "messages": 7}
+# stream 11 is the what-if's basket stream (datasets.whatif); "featured" draws the search statistics of
+# the featurable products' extra keywords, so adding one moves no other table
+STREAM = {"catalog": 1, "market": 2, "sim": 3, "post": 4, "survey": 5, "ads": 6, "messages": 7, "featured": 8}
 
 REGIONS = ["广东", "浙江", "江苏", "上海", "北京", "山东", "四川", "湖北", "福建", "河南", "湖南", "安徽", "河北", "陕西", "重庆",
            "天津", "辽宁", "江西", "广西", "云南"]
@@ -794,7 +797,8 @@ def manifest_dict(seed: int, scale: float, rows: dict) -> dict:
         "version": VERSION,
         "seed": int(seed),
         "scale": scale_value(scale),
-        "shop": {"name": shop.SHOP_NAME, "category": shop.CATEGORY, "platform": "淘宝类综合电商平台（模拟）"},
+        "shop": {"name": shop.SHOP_NAME, "brand": featured.BRAND, "category": shop.CATEGORY,
+                 "platform": "淘宝类综合电商平台（模拟）"},
         "generator": f"python -m datasets.generate --seed {seed} --scale {scale_value(scale)}",
         "calendar": CALENDAR,
         "tables": tables,
@@ -889,7 +893,7 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list, list, int]]) -> None:
     core = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
             'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>栖木家居 模拟店铺数据 离线数据包</dc:title>'
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>' + shop.SHOP_NAME + ' 模拟店铺数据 离线数据包</dc:title>'
             '<dc:creator>datasets.generate</dc:creator>'
             '<dcterms:created xsi:type="dcterms:W3CDTF">2026-06-30T00:00:00Z</dcterms:created>'
             '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-06-30T00:00:00Z</dcterms:modified></cp:coreProperties>')
@@ -957,13 +961,17 @@ def generate(out: Path | str | None = None, seed: int | None = None, scale: floa
     rows["skus"] = write_csv(skus_frame(skus), out / TABLES["skus"]["file"], "skus")
     rows["price_history"] = write_csv(shop.price_history_frame(skus), out / TABLES["price_history"]["file"], "price_history")
     market = rng_for(seed, "market")
-    rows["keywords"] = write_csv(shop.keywords_frame(market), out / TABLES["keywords"]["file"], "keywords")
+    rows["keywords"] = write_csv(shop.keyword_table(market, rng_for(seed, "featured")), out / TABLES["keywords"]["file"],
+                                 "keywords")
     rows["category_top100"] = write_csv(shop.category_top100(rng_for(seed, "catalog")),
                                         out / TABLES["category_top100"]["file"], "category_top100")
     rows["campaign_phases"] = write_csv(shop.campaign_phases_frame(), out / TABLES["campaign_phases"]["file"],
                                         "campaign_phases")
     rows["promotions"] = write_csv(shop.promotions_frame(), out / TABLES["promotions"]["file"], "promotions")
     rows["survey"] = write_csv(shop.survey_frame(rng_for(seed, "survey")), out / TABLES["survey"]["file"], "survey")
+    rows["featured_products"] = write_csv(featured.featured_products_frame(), out / TABLES["featured_products"]["file"],
+                                          "featured_products")
+    rows["pain_points"] = write_csv(featured.pain_points_frame(), out / TABLES["pain_points"]["file"], "pain_points")
 
     sim = Simulation(seed, scale, out, th, log=log)
     selects = _selects(sim.kw_words, sim.sku_ids, sim.sku_pid)

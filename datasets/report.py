@@ -166,6 +166,61 @@ def measure(folder: Path | str) -> dict:
     daily = tr.groupby("date").size()
     out["campaign_spike"] = {"burst_day_sessions": int(daily.get("2026-06-18", 0)),
                              "median_daily_sessions": float(daily.median())}
+    out["featured"] = featured(folder)
+    return out
+
+
+def _settings_threshold(name: str, default: float) -> float:
+    try:
+        from course import settings
+        return settings.threshold("listing", name)
+    except Exception:  # pragma: no cover - the course package ships in the same repo
+        return default
+
+
+def featured(folder: Path | str) -> dict:
+    """What each featurable product gives the module 1-2 tasks (TEACHER_NOTES.md, section 8)."""
+    from course.tools.adwords import find_absolute_words
+    from course.tools.sku import MEANINGLESS
+
+    from .featured import MULTI, parse_draft
+
+    folder = Path(folder)
+    fp, pains = read(folder, "featured_products"), read(folder, "pain_points")
+    kw, skus = read(folder, "keywords"), read(folder, "skus")
+    products, top = read(folder, "products").set_index("product_id"), read(folder, "category_top100")
+    rel_min = _settings_threshold("core_attribute_relevance_min", 0.8)
+    margin_min = _settings_threshold("selection_margin_min", 0.4)
+    out = {}
+    for r in fp.itertuples(index=False):
+        pid = r.product_id
+        k = kw[kw.related_product_id == pid]
+        core = k[k.keyword_type == "核心词"].sort_values(["relevance", "search_heat"], ascending=False)
+        lt = k[k.keyword_type == "长尾词"]
+        heat = {q.pain_point: int(lt[lt.keyword.str.contains(q.signal_words)].search_heat.sum())
+                for q in pains[pains.product_id == pid].itertuples()}
+        cand = top[top.target_age_band.isin(r.persona_age_bands.split(MULTI))
+                   & top.target_gender.isin(r.persona_genders.split(MULTI))
+                   & (top.spending_level == r.persona_spending) & (top.est_margin_rate >= margin_min)
+                   & (top.competition_level != "高")].copy()
+        cand["g"] = (cand.price - cand.est_cost) * cand.monthly_sales
+        cand = cand.sort_values("g", ascending=False)
+        mine = skus[skus.product_id == pid]
+        out[pid] = {
+            "name": products.loc[pid, "product_name"], "category": products.loc[pid, "sub_category"],
+            "keywords": k.keyword_type.value_counts().to_dict(),
+            "core_keyword": core.keyword.iloc[0],
+            "must_have_attributes": k[(k.keyword_type == "属性词") & (k.relevance >= rel_min)].keyword.tolist(),
+            "traps": [w for w in k[k.keyword_type == "营销词"].keyword if find_absolute_words(w)],
+            "pain_heat": heat, "top_pain": max(heat, key=heat.get),
+            "candidates": int(len(cand)), "top5_sub_categories": cand.sub_category.head(5).tolist(),
+            "invalid_options": [f"{n}:{v}" for n, vals in parse_draft(r.sku_options_draft).items() for v in vals
+                                if v in MEANINGLESS],
+            "prices": {s: [float(g.daily_price.max()), float(g.campaign_price.max()), float(g.cost.max())]
+                       for s, g in mine.groupby("size", sort=False)},
+            "delisted_skus": mine[mine.status == "已下架"].sku_id.tolist(),
+            "title_absolute_words": [f.word for f in find_absolute_words(products.loc[pid, "title"])],
+        }
     return out
 
 

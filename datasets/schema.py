@@ -416,6 +416,27 @@ class Validator:
         if (clicks > imp).any():
             self.p.add("ad_spend：点击次数不能多于展现次数。")
 
+    def rule_featured_products(self, df: pd.DataFrame) -> None:
+        from .featured import MULTI, parse_draft
+        from .spec import AGE_BANDS
+
+        allowed = {"persona_age_bands": AGE_BANDS, "persona_genders": ["女", "男", "不限"]}
+        for col, ok in allowed.items():
+            for v in df[col]:
+                bad = [x for x in v.split(MULTI) if x not in ok]
+                if bad:
+                    self.p.add(f"featured_products.{col}：取值 {bad[0]!r} 不在允许范围 {ok} 内（多个值用 | 分隔）。")
+        for r in df.itertuples():
+            if not parse_draft(r.sku_options_draft):
+                self.p.add(f"featured_products.sku_options_draft：{r.product_id} 的 SKU 选项应写成“颜色：白色/原木色；尺寸：60cm/80cm”。")
+
+    def rule_pain_points(self, df: pd.DataFrame) -> None:
+        from .featured import MULTI
+
+        bad = df.signal_words.map(lambda v: not all(w.strip() for w in v.split(MULTI)))
+        if bad.any():
+            self.p.add(f"pain_points.signal_words：{df.product_id[bad].iloc[0]} 有空的信号词（多个词用 | 分隔）。")
+
     def rule_messages(self, df: pd.DataFrame) -> None:
         end = CALENDAR["trading_end"] + " 23:59:59"
         if (df.sent_at > end).any():

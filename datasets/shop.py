@@ -343,7 +343,7 @@ _KEYWORDS = [
     ("新款", "营销词", "P001", 0.5), ("包邮", "营销词", "P005", 0.5), ("特价", "营销词", "P005", 0.4),
     ("热卖", "营销词", "P001", 0.4), ("网红", "营销词", "P007", 0.4), ("2026新款", "营销词", "P001", 0.5),
     ("限时", "营销词", None, 0.3), ("清仓", "营销词", None, 0.2), ("爆款", "营销词", "P001", 0.4),
-    ("全网最低", "营销词", None, 0.3), ("正品", "营销词", None, 0.3), ("高级感", "营销词", "P003", 0.6),
+    ("全网最低", "营销词", "P001", 0.3), ("正品", "营销词", None, 0.3), ("高级感", "营销词", "P003", 0.6),
     ("收纳神器", "营销词", "P004", 0.6), ("少女心", "营销词", "P007", 0.6), ("焕新家", "营销词", "P001", 0.5),
     # 长尾词
     ("北欧风床头柜简约现代卧室", "长尾词", "P001", 1.0), ("实木床头柜小户型免安装", "长尾词", "P002", 0.95),
@@ -371,6 +371,7 @@ _KW_PARAMS = {  # heat range, online range, click, conversion, cpc
 
 
 def keywords_frame(rng: np.random.Generator) -> pd.DataFrame:
+    """The market keywords (the simulation draws visitors' search terms from these)."""
     rows = []
     for kw, kind, pid, rel in _KEYWORDS:
         (hlo, hhi), (olo, ohi), (clo, chi), (vlo, vhi), (plo, phi) = _KW_PARAMS[kind]
@@ -382,11 +383,30 @@ def keywords_frame(rng: np.random.Generator) -> pd.DataFrame:
                          conversion_rate=round(float(conv), 4), avg_cpc=round(float(rng.uniform(plo, phi)), 2),
                          relevance=round(float(rel), 2), related_product_id=pid,
                          trend=["上升", "平稳", "平稳", "下降"][rng.integers(4)]))
-    df = pd.DataFrame(rows)
+    return _sorted_keywords(pd.DataFrame(rows))
+
+
+def _sorted_keywords(df: pd.DataFrame) -> pd.DataFrame:
     order = {k: i for i, k in enumerate(["核心词", "属性词", "营销词", "长尾词"])}
     df["_o"] = df.keyword_type.map(order)
     df = df.sort_values(["_o", "search_heat"], ascending=[True, False], kind="mergesort").drop(columns="_o")
     return df.reset_index(drop=True)
+
+
+def keyword_table(market: np.random.Generator, featured_rng: np.random.Generator) -> pd.DataFrame:
+    """The ``keywords`` table: the market keywords plus those of the featurable products.
+
+    The extra rows come from their own random stream, so adding one leaves the
+    market rows (and every table simulated from them) unchanged.
+    """
+    from .featured import extra_keywords
+
+    base = keywords_frame(market)
+    extra = pd.DataFrame(extra_keywords(featured_rng, _KW_PARAMS))
+    clash = sorted(set(base.keyword) & set(extra.keyword))
+    if clash:
+        raise ValueError(f"datasets/featured.py 中的关键词已在市场关键词表中：{'、'.join(clash)}（关键词不能重复）。")
+    return _sorted_keywords(pd.concat([base, extra], ignore_index=True))
 
 
 def campaign_phases_frame() -> pd.DataFrame:
@@ -501,4 +521,7 @@ def vocabulary() -> set[str]:
         words.add(sub)
         words.update(spec[3]); words.update(spec[4]); words.update(spec[5])
     words.update(k for k, *_ in _KEYWORDS)
+    from .featured import vocabulary as featured_vocabulary
+
+    words.update(featured_vocabulary())
     return words

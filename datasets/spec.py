@@ -312,6 +312,27 @@ TABLES: dict[str, dict] = {
             "rule_text": C("string", "对顾客展示的规则说明", ""),
         },
     },
+    "featured_products": {
+        "file": "featured_products.csv",
+        "description": "主推商品资料（课程设定）：可以作为模块一、二主推商品的本店商品，一行一个（老师在 course/settings.yaml 的 featured 中选择）。",
+        "columns": {
+            "product_id": C("string", "商品编号", ""),
+            "brand": C("string", "品牌名（本店自有品牌，标题中要写的品牌）", ""),
+            "persona_age_bands": C("string", "目标客群年龄段，多个用 | 分隔", ""),
+            "persona_genders": C("string", "目标客群性别（女/男/不限），多个用 | 分隔", ""),
+            "persona_spending": C("category", "目标客群消费水平（低/中/高）", ""),
+            "sku_options_draft": C("string", "运营同事起草的新链接 SKU 选项（待审核），写法同表1：颜色：白色/原木色；尺寸：60cm/80cm", ""),
+        },
+    },
+    "pain_points": {
+        "file": "pain_points.csv",
+        "description": "买家痛点词表（课程设定）：主推商品的买家痛点，以及长尾词中表示这个痛点的信号词。",
+        "columns": {
+            "product_id": C("string", "商品编号", ""),
+            "pain_point": C("string", "买家痛点", ""),
+            "signal_words": C("string", "信号词：长尾词里出现其中任何一个，说明有买家带着这个痛点在搜索；多个用 | 分隔", ""),
+        },
+    },
 }
 
 TABLE_ORDER = list(TABLES)
@@ -333,6 +354,8 @@ PRIMARY_KEYS = {
     "survey": ["response_id"],
     "campaign_phases": ["phase"],
     "promotions": ["promo_id"],
+    "featured_products": ["product_id"],
+    "pain_points": ["product_id", "pain_point"],
 }
 
 FOREIGN_KEYS = [
@@ -347,6 +370,8 @@ FOREIGN_KEYS = [
     ("traffic", "order_id", "orders", "order_id"),
     ("messages", "user_id", "customers", "user_id"),
     ("keywords", "related_product_id", "products", "product_id"),
+    ("featured_products", "product_id", "products", "product_id"),
+    ("pain_points", "product_id", "featured_products", "product_id"),
 ]
 
 # Allowed values of categorical columns (checked by datasets.schema)
@@ -374,6 +399,7 @@ ALLOWED = {
     ("category_top100", "spending_level"): ["低", "中", "高"],
     ("category_top100", "competition_level"): ["低", "中", "高"],
     ("category_top100", "target_age_band"): AGE_BANDS,
+    ("featured_products", "persona_spending"): ["低", "中", "高"],
 }
 
 # Numeric ranges (inclusive); None = unbounded
@@ -498,6 +524,13 @@ LABELS: dict[str, dict[str, str]] = {
         "amount": "减免金额", "n": "第N件", "discount": "折扣率", "limit": "名额", "gift_name": "赠品名称",
         "gift_cost": "赠品成本", "start": "生效时间", "end": "结束时间", "repeatable": "可否叠加",
         "apply_order": "计算顺序", "rule_text": "规则说明",
+    },
+    "featured_products": {
+        "product_id": "商品编号", "brand": "品牌", "persona_age_bands": "目标年龄段", "persona_genders": "目标性别",
+        "persona_spending": "消费水平", "sku_options_draft": "SKU选项草稿",
+    },
+    "pain_points": {
+        "product_id": "商品编号", "pain_point": "买家痛点", "signal_words": "信号词",
     },
 }
 

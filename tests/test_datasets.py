@@ -479,3 +479,48 @@ def test_teacher_notes_quote_the_measured_figures():
     assert f"{r['roi']['付费广告']['year']:.2f}" in notes
     assert f"**{r['segments']['高价值']}**" in notes
     assert f"**{r['frequency_cap_violators']} 位**" in notes
+
+
+# ---------------------------------------------------------------------------
+# the featurable products (modules 1 and 2; tests/test_featured.py checks their facts)
+# ---------------------------------------------------------------------------
+
+def test_featured_keywords_leave_the_market_and_the_simulation_alone(monkeypatch):
+    from datasets import featured, shop
+    from datasets.generate import rng_for
+
+    base = shop.keywords_frame(rng_for(2026, "market"))
+    key = ["keyword", "search_heat", "online_items", "click_rate", "conversion_rate", "relevance"]
+    for featured_seed in (2026, 99):   # another stream for the new rows moves no market row
+        full = shop.keyword_table(rng_for(2026, "market"), rng_for(featured_seed, "featured"))
+        market = full[full.keyword.isin(base.keyword)].sort_values("keyword").reset_index(drop=True)
+        pd.testing.assert_frame_equal(market[key], base.sort_values("keyword").reset_index(drop=True)[key])
+        assert len(full) == len(base) + sum(len(f["keywords"]) for f in featured.FEATURED.values())
+    committed = read("keywords")
+    assert len(committed) == len(full) and set(committed.keyword) == set(full.keyword)
+    searched = set(read("traffic", usecols=["search_keyword"]).search_keyword.dropna())
+    assert searched <= set(base.keyword[base.relevance >= 0.3])    # visitors search the market words only
+    clash = featured.FEATURED["P004"]["keywords"] + [("床头柜", "核心词", 1.0)]
+    monkeypatch.setitem(featured.FEATURED["P004"], "keywords", clash)
+    with pytest.raises(ValueError, match="床头柜"):
+        shop.keyword_table(rng_for(2026, "market"), rng_for(2026, "featured"))
+
+
+def test_featured_tables_in_the_committed_data():
+    fp, pains = read("featured_products"), read("pain_points")
+    assert list(fp.product_id) == ["P001", "P004", "P006"] and set(fp.brand) == {"栖木"}
+    assert pains.groupby("product_id").size().min() >= 5
+    man = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
+    assert man["shop"]["brand"] == "栖木"
+
+
+def test_teacher_notes_quote_the_featured_products_figures():
+    from datasets.report import featured
+
+    notes = (REPO / "datasets" / "TEACHER_NOTES.md").read_text(encoding="utf-8")
+    for pid, r in featured(DATA).items():
+        assert pid in notes and r["core_keyword"] in notes
+        assert f"{r['top_pain']}（{r['pain_heat'][r['top_pain']]:,}" in notes, pid
+        assert all(t in notes for t in r["traps"]) and all(o in notes for o in r["invalid_options"])
+        assert "、".join(r["must_have_attributes"]) in notes, pid
+        assert f"{r['candidates']}；" + "、".join(r["top5_sub_categories"]) in notes, pid

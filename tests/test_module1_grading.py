@@ -131,7 +131,7 @@ def test_release_hides_solutions_and_hidden_tests(graded):
         text = path.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, path.name
         assert "栖木北欧ins风" not in text and "cand_03.png\", \"cand_01" not in text, path.name
-    assert (ws / "release" / MODULE / "assets" / "cand_01.png").is_file()
+    assert (ws / "release" / MODULE / "assets" / "P001" / "cand_01.png").is_file()   # every featurable product's images ship
 
 
 def test_blank_release_runs_without_errors(graded):

@@ -2,24 +2,33 @@
 the title, with a live preview of width, word roles, stuffing and absolute words.
 
 Everything typed is kept as typed (the form framework stores the raw text);
-the checks here only produce messages.
+the checks here only produce messages.  The product's sub-category and brand
+default to the featured product of the settings (``course.featured``); pass
+them, or ``None`` for no brand rule, to check another product.
 
 >>> import course
 >>> _ = course.start("module1_listing", "doc_title_form", quiet=True)
->>> f = TitleForm(category="床头柜")
+>>> f = TitleForm(category="床头柜", brand="栖木")
 >>> probs = f.submit({"core_keyword": "床头柜", "attributes": "北欧、简约", "marketing": "新款",
 ...                   "title": "最好的床头柜"})
->>> any("最好" in p for p in probs)
+>>> any("最好" in p for p in probs), any("品牌名「栖木」" in p for p in probs)
+(True, True)
+>>> TitleForm().category == course.featured.product().category
 True
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..tools.adwords import find_absolute_words
-from ..tools.title import check_title, split_words
+from ..tools.title import width_range, check_title, split_words
 from .base import Form
 from .fields import Text
+
+
+#: default of TitleForm's category and brand: the featured product of the settings
+FEATURED: Any = object()
 
 
 @dataclass
@@ -43,14 +52,23 @@ class TitleForm(Form):
     description = ("先选词再写标题：核心关键词 1 个，属性词和营销词用顿号“、”分隔。"
                    "下方实时显示标题长度（汉字算 2，字母数字算 1）、每个词的角色和需要修改的地方。")
 
-    def __init__(self, key: str | None = None, *, category: str | None = None, brand: str | None = None):
+    def __init__(self, key: str | None = None, *, category: str | None = FEATURED, brand: str | None = FEATURED):
+        if category is FEATURED or brand is FEATURED:
+            from .. import featured
+
+            product = featured.product()
+            category = product.category if category is FEATURED else category
+            brand = product.brand if brand is FEATURED else brand
         self.category = category
         self.brand = brand
+        lo, hi = width_range()
+        structure = f"品牌名「{brand}」+核心关键词+属性词+营销词" if brand else "核心关键词+属性词+营销词"
         fields = [
-            Text("core_keyword", "核心关键词", placeholder="如：床头柜", max_len=10),
-            Words("attributes", "属性词", placeholder="如：北欧、简约、卧室", help="用顿号分隔"),
-            Words("marketing", "营销词", placeholder="如：2026新款", help="用顿号分隔"),
-            Text("title", "商品标题", placeholder="核心关键词+属性词+营销词，30-60 个宽度单位"),
+            Text("core_keyword", "核心关键词", placeholder=f"如：{category}" if category else "买家最常搜的商品词",
+                 max_len=10),
+            Words("attributes", "属性词", placeholder="如：风格词、材质词、空间词", help="用顿号分隔"),
+            Words("marketing", "营销词", placeholder="1-2 个，不能用极限词", help="用顿号分隔"),
+            Text("title", "商品标题", placeholder=f"{structure}，{lo}-{hi} 个宽度单位"),
         ]
         super().__init__(key or self.key, self.title, fields)
 

@@ -104,6 +104,39 @@ def _settings() -> dict:
     return settings.load()
 
 
+def _product():
+    """The featured product of the settings (``course.featured``): table 1 is about it."""
+    from course import featured
+
+    return featured.product()
+
+
+def _minimal(words) -> list[str]:
+    """Words none of which contains another (a formula searching substrings needs no more), in order."""
+    words = list(dict.fromkeys(w for w in words if len(w) > 1 or "\u4e00" <= w <= "\u9fff"))
+    return [w for w in words if not any(o != w and o in w for o in words)]
+
+
+def absolute_words() -> list[str]:
+    """The course's absolute words (course/resources/absolute_words.yaml) for a substring search."""
+    from course.tools.adwords import load_word_list
+
+    return _minimal(e["word"] for cat in load_word_list()["categories"] for e in cat["words"])
+
+
+def invalid_option_words() -> list[str]:
+    """Meaningless SKU option values (course.tools.sku.MEANINGLESS) for a substring search; one-character
+    ones (无, -, /) are left out because they occur inside real values (无纺布, 白色/原木色)."""
+    from course.tools.sku import MEANINGLESS
+
+    return _minimal(w for w in sorted(MEANINGLESS, key=lambda w: (len(w), w)) if len(w) > 1)
+
+
+def any_in(words: list[str], cell: str) -> str:
+    """An Excel condition: ``cell`` contains one of ``words`` (case-insensitive)."""
+    return "OR(" + ",".join(f'ISNUMBER(SEARCH("{w}",{cell}))' for w in words) + ")"
+
+
 def _title(ws, text: str, width: int, note: str = "") -> None:
     ws.cell(row=1, column=1, value=text).font = TITLE_FONT
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -173,7 +206,9 @@ def build_table1(cfg: dict) -> Workbook:
     ws.title = "核对表"
     fmt = {"tmin": th["title_width_min"], "tmax": th["title_width_max"], "imgs": th["main_image_count"],
            "size": th["main_image_size"], "spmin": th["selling_points_min"], "spmax": th["selling_points_max"]}
+    product = _product()
     _title(ws, "表1 商品上架信息核对表", len(T1_HEADER),
+           f"本商品：{product.brand} {product.name}（{product.id}，子类目 {product.category}）。"
            "运营填写“本商品填写内容”，主管逐项核对“审核要点”，在“审核结果”选择 通过/需修改 并写明修改意见。")
     _header(ws, 3, T1_HEADER)
     result = DataValidation(type="list", formula1='"通过,需修改"', allow_blank=True)
@@ -207,7 +242,7 @@ def build_table1(cfg: dict) -> Workbook:
     ])
     _header(ck, 3, ["检查项", "填写", "结果", "依据"])
     rows = [
-        ("商品标题", "北欧ins风简约床头柜卧室小户型储物柜现代简约白色", None, "表1 商品名称"),
+        ("商品标题", product.title, None, f"表1 商品名称（示例为 {product.id} 现在的标题）"),
         ("标题宽度（自动）", None,
          '=IF(B4="","",LEN(B4)+SUMPRODUCT(--(_xlfn.UNICODE(MID(B4,ROW(INDIRECT("1:"&LEN(B4))),1))>255)))',
          "汉字算2，字母数字算1"),
@@ -244,7 +279,11 @@ def build_table1(cfg: dict) -> Workbook:
          "表1 详情页首屏卖点"),
         ("SKU属性与取值", "颜色：白色/原木色；尺寸：60cm/80cm", None, "表1 SKU属性组合"),
         ("SKU有无无效选项", None,
-         '=IF(B24="","",IF(ISNUMBER(SEARCH("默认",B24)),"需修改：去掉“默认”等无效选项","通过"))', "如“颜色:默认”"),
+         f'=IF(B24="","",IF({any_in(invalid_option_words(), "B24")},"需修改：去掉“默认”“随机”“如图”等无效选项","通过"))',
+         "如“颜色:默认”"),
+        ("标题有无极限词", None,
+         f'=IF(B4="","",IF({any_in(absolute_words(), "B4")},"需修改：标题含极限词（如“最”“第一”），换成可证明的说法","通过"))',
+         "简单查找：含“最”“第一”等字样即提示，课程检查工具会排除“第一次”这类固定用法"),
     ]
     for i, (label, value, formula, basis) in enumerate(rows):
         r = 4 + i

@@ -20,7 +20,6 @@ A horizontal line alone (a horizon: wall meets floor) is not counted.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -137,14 +136,10 @@ def check_main_images(infos: list[dict]) -> list[str]:
     return probs
 
 
-def asset_dir(module: str = "module1_listing") -> Path:
-    """The module's ``assets`` folder: next to the notebook, or in the course repository."""
-    here = Path(os.getcwd()) / "assets"
-    if here.is_dir():
-        return here
-    repo = Path(__file__).resolve().parent.parent.parent / module / "assets"
-    if repo.is_dir():
-        return repo
-    from ..messages import CourseError
+def asset_dir(product_id: str | None = None) -> Path:
+    """The folder of the candidate main images of the featured product (settings
+    ``featured.product_id``), or of the product named: ``assets/<product_id>/``
+    next to the notebook, in an unzipped package or in the course repository."""
+    from .. import featured
 
-    raise CourseError("找不到图片文件夹 assets：它应该在笔记本旁边。请重新解压作业包。")
+    return featured.find_images(product_id or featured.featured_id())

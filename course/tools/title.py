@@ -41,7 +41,7 @@ ROLES = ("核心词", "属性词", "营销词", "他牌词")
 _ROLE_TAG = {"核心词": "core", "属性词": "attr", "营销词": "mkt", "他牌词": "brand"}
 _FREQ = 200000  # high enough that a dictionary word beats jieba's own splits
 
-__all__ = ["title_width", "segment", "check_title", "TitleReport", "Token", "lexicon", "split_words",
+__all__ = ["title_width", "width_range", "segment", "check_title", "TitleReport", "Token", "lexicon", "split_words",
            "userdict_text", "char_problems"]
 
 
@@ -261,7 +261,8 @@ class TitleReport:
                 f"<div style='font-size:12px'>{legend}</div>{status}<ul style='margin:4px 0'>{items}</ul></div>")
 
 
-def _settings_width() -> tuple[int, int]:
+def width_range() -> tuple[int, int]:
+    """(min, max) title width in force (settings ``title_width_min`` / ``title_width_max``)."""
     from .. import settings
 
     return (int(settings.threshold("listing", "title_width_min")),
@@ -278,7 +279,7 @@ def check_title(title: str | None, *, core_keyword: str | None = None, required:
     sub-category, for finding unrelated words (default: the core keyword's own
     category); ``brand``: the shop's brand, when the title must carry it.
     """
-    lo, hi = _settings_width()
+    lo, hi = width_range()
     lo = lo if width_min is None else width_min
     hi = hi if width_max is None else width_max
     raw = "" if title is None else str(title)
@@ -320,7 +321,8 @@ def check_title(title: str | None, *, core_keyword: str | None = None, required:
         elif text.index(core_keyword) > len(text) / 2:
             rep.tips.append(f"核心关键词「{core_keyword}」在标题后半部分，建议往前放。")
     elif not rep.core_found:
-        rep.problems.append("标题里没有找到核心关键词（如 床头柜、收纳盒）：标题结构是 核心关键词+属性词+营销词。")
+        example = f"（本商品是{category}，如「{category}」）" if category else "（买家搜这类商品最常用的词）"
+        rep.problems.append(f"标题里没有找到核心关键词{example}：标题结构是 核心关键词+属性词+营销词。")
     if not rep.attributes_found:
         rep.problems.append("标题里没有属性词（风格、材质、颜色、尺寸、空间等）：结构是 核心关键词+属性词+营销词。")
     if not rep.marketing_found:
