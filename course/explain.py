@@ -114,9 +114,9 @@ def _label(column: str) -> str | None:
         return None
 
 
-def _with_label(column: Any) -> str:
-    zh = _label(str(column))
-    return f'"{column}"（{zh}）' if zh and zh != column else f'"{column}"'
+def _with_label(column: Any, table: str | None = None) -> str:
+    zh = _paren_label(str(column), table)
+    return f'"{column}"{zh}'
 
 
 def _column_for_label(text: str) -> str | None:
@@ -151,10 +151,11 @@ def _key_error(exc: KeyError, node, namespace: dict, tb_objects: list) -> list[s
     for _, f in frames:
         columns += [str(c) for c in f.columns if str(c) not in columns]
     key = str(keys[0]) if keys else ""
+    table = _best_table(frames[0][1].columns)
     lines = [f'表格里没有名为 "{key}" 的列。']
     meant = _column_for_label(key)
     if meant and meant in columns:
-        return lines + [f'表格上方显示的中文是说明，代码里要写英文列名：{_with_label(meant)}。',
+        return lines + [f'表格上方显示的中文是说明，代码里要写英文列名：{_with_label(meant, table)}。',
                         f'提升方向：把 "{key}" 改成 "{meant}"（保留引号）。']
     close = difflib.get_close_matches(key, columns, n=3, cutoff=0.6)
     close += [c for c in columns if c.lower() == key.strip().lower() and c not in close]
@@ -164,12 +165,12 @@ def _key_error(exc: KeyError, node, namespace: dict, tb_objects: list) -> list[s
         lines.append(f"表 {'、'.join(owners)} 有这一列，但表 {'、'.join(lacking)} 没有：检查是不是用错了表，"
                      "或者合并（merge）时要用两张表都有的列。")
     if close:
-        lines.append("最接近的列：" + "、".join(_with_label(c) for c in close))
+        lines.append("最接近的列：" + "、".join(_with_label(c, table) for c in close))
         example = close[0]
     else:
         shown = columns[:12]
         more = "……" if len(columns) > len(shown) else ""
-        lines.append("这张表的列有：" + "、".join(_with_label(c) for c in shown) + more)
+        lines.append("这张表的列有：" + "、".join(_with_label(c, table) for c in shown) + more)
         example = shown[0] if shown else "列名"
     lines.append(f'提升方向：把列名改成表格里已有的英文列名（拼写要完全一样，两边加引号），例如 "{example}"。')
     return lines
@@ -216,7 +217,7 @@ def _dict_key(keys: list, node, namespace: dict) -> list[str]:
 def _name_error(exc: NameError, node, namespace: dict, notebook: "NotebookInfo | None") -> list[str]:
     name = getattr(exc, "name", None) or _quoted(str(exc)) or "?"
     if _is_column_name(name, namespace):
-        return [f"{name} 是列名{_paren_label(name)}，列名是文字，要加引号。",
+        return [f"{name} 是列名{_paren_label(name, _table_with(name, node, namespace))}，列名是文字，要加引号。",
                 f'提升方向：写成 "{name}"（两边加英文引号）。']
     if name in ("course", "pd"):
         return [f"{name} 还没有导入：笔记本最上面的第一个代码单元格还没有运行（或重启内核后没有重新运行）。",
@@ -246,9 +247,35 @@ def _quoted(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _paren_label(column: str) -> str:
-    zh = _label(column)
+def _paren_label(column: str, table: str | None = None) -> str:
+    try:
+        from .labels import label
+
+        zh = label(column, table)
+    except Exception:  # noqa: BLE001 - no data dictionary here
+        zh = None
     return f"（{zh}）" if zh and zh != column else ""
+
+
+def _table_with(column: str, node, namespace: dict) -> str | None:
+    """The data-dictionary table of the frame (named in the statement first) that has ``column``."""
+    import pandas as pd
+
+    frames = [f for _, f in _frames_in(node, namespace)]
+    frames += [v for v in list(namespace.values()) if isinstance(v, pd.DataFrame)]
+    for frame in frames:
+        if column in frame.columns:
+            return _best_table(frame.columns)
+    return None
+
+
+def _best_table(columns) -> str | None:
+    try:
+        from .labels import best_table
+
+        return best_table(columns)
+    except Exception:  # noqa: BLE001 - no data dictionary here
+        return None
 
 
 def _is_column_name(name: str, namespace: dict) -> bool:
@@ -300,7 +327,7 @@ def _method_typo(exc: AttributeError, node, namespace: dict) -> list[str] | None
     if close_cols and (not close or difflib.SequenceMatcher(None, attr, close_cols[0]).ratio()
                        >= difflib.SequenceMatcher(None, attr, close[0]).ratio()):
         col = close_cols[0]
-        return lines + [f"最接近的是列 {_with_label(col)}。",
+        return lines + [f"最接近的是列 {_with_label(col, _best_table(columns))}。",
                         f'提升方向：取一列要写成 表名["{col}"]（方括号加引号），列名拼写要完全一样。']
     if close:
         lines.append(f"你是不是想写 .{close[0]}？")
@@ -341,7 +368,8 @@ def _text_operands(node, namespace: dict) -> list[str]:
         else:
             col = _column_of(operand, namespace)
             if col and _is_text_dtype(col[2]):
-                found.append(f"列 {_with_label(col[1])} 是文字列（不是数字）")
+                frame = _lookup(col[0], namespace)
+                found.append(f"列 {_with_label(col[1], _best_table(frame.columns))} 是文字列（不是数字）")
 
     for n in ast.walk(node) if node is not None else []:
         if isinstance(n, ast.BinOp):
@@ -373,6 +401,11 @@ def _text_for_number(exc: Exception, node, namespace: dict) -> list[str]:
     else:
         lines.append("提升方向：去掉数字两边的引号，例如把 \"100\" 改成 100。")
     return lines
+
+
+def _text_for_bool(exc: Exception, node, namespace: dict) -> list[str]:
+    return ["True 和 False 是“是/否”的选项，不是文字：两边不能加引号。",
+            "提升方向：写成 ascending=False（或 True），不要写成 \"False\"。"]
 
 
 def _missing_value(exc: Exception, node, namespace: dict) -> list[str]:
@@ -472,6 +505,8 @@ def explain(exc: BaseException, *, namespace: dict | None = None, code: str = ""
         (lambda: isinstance(exc, AttributeError), lambda: _method_typo(exc, node, namespace)),
         (lambda: isinstance(exc, ValueError) and "truth value" in str(exc), lambda: _and_or(exc, node, namespace)),
         (lambda: isinstance(exc, ZeroDivisionError), lambda: _empty_result(exc, node, namespace)),
+        (lambda: isinstance(exc, (ValueError, TypeError)) and "expected type bool, received type str" in str(exc),
+         lambda: _text_for_bool(exc, node, namespace)),
         (lambda: isinstance(exc, (ValueError, TypeError))
          and re.search(r"could not convert string|invalid literal", str(exc)) is not None,
          lambda: _text_for_number(exc, node, namespace)),

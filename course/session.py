@@ -38,6 +38,10 @@ class Session:
 
 _CURRENT: Session | None = None
 
+#: the 导学 notebook lives in the ``course`` folder itself: ``course.start("course", "00_guide")``
+GUIDE_MODULE = "course"
+GUIDE_TITLE = "导学"
+
 
 def _warnings_to_stdout() -> None:
     """Print warnings to stdout, one line, so they never land on stderr."""
@@ -93,8 +97,10 @@ def start(module: str, notebook: str, *, seed: int | None = None, quiet: bool = 
     _CURRENT = Session(module, notebook, AnswerStore(answer_path(notebook, folder)), seed)
     if is_instructor_folder(folder):
         _prepare_instructor_run(module, notebook, folder, quiet)
+    elif module == GUIDE_MODULE:
+        _show_text_values(notebook, quiet)  # the guide is not released by nbgrader: check its text here
     if not quiet:
-        title = cfg["modules"].get(module, {}).get("title", module)
+        title = cfg["modules"].get(module, {}).get("title", GUIDE_TITLE if module == GUIDE_MODULE else module)
         print(f"✓ {cfg['course']['name']} · {title} · {notebook}：环境已就绪（答案保存在 {_CURRENT.store.path.name}）")
     return _CURRENT
 
@@ -119,6 +125,17 @@ def _prepare_instructor_run(module: str, notebook: str, folder: Path, quiet: boo
     path = folder / f"{notebook}.checks.json"
     if not spec.is_current(path):
         spec.write(module, notebook, folder)
+    _show_text_values(notebook, quiet)
+
+
+def _show_text_values(notebook: str, quiet: bool) -> None:
+    """Check the placeholders of the notebook's text (a Chinese error names an unknown one)
+    and, where the text still shows them unrendered, say which values they stand for.
+
+    A release (nbgrader's ``RenderSettings``; for the guide, ``course.guide.render_notebook``
+    when the course package is copied for students) replaces them, so a student's copy
+    has none left and nothing is printed.
+    """
     source = Path(os.getcwd()) / f"{notebook}.ipynb"
     if source.is_file():
         from .text import notebook_values

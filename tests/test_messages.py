@@ -52,7 +52,8 @@ def test_wrong_column_lists_the_closest_with_chinese_labels(code, expect):
 @pytest.mark.parametrize("code,expect", [
     ('kw[kw["search_heat"] > "100"]', '"100" 带引号'),
     ('limit = "100"\nkw[kw["search_heat"] > limit]', '变量 limit 的值是文字 "100"'),
-    ('kw[kw["keyword"] > 5]', '"keyword"（搜索关键词） 是文字列'),
+    ('kw[kw["keyword"] > 5]', '"keyword"（关键词） 是文字列'),
+    ('kw.sort_values("search_heat", ascending="False")', 'True 和 False'),
     ('total = "100" + 5', '"100" 带引号'),
     ('float("8%")', '8% 写成 0.08'),
 ])

@@ -10,6 +10,13 @@ first markdown cell ("约 30 分钟", "预计用时 35 分钟"); the day frame
 dates come from ``course/settings.yaml``.  When a module's notebooks need more
 time than its block has, the minutes are scaled down (never below
 ``MIN_MINUTES``) and the plan says so, instead of pretending it fits.
+
+The 导学 keeps its 25-minute slot.  Its estimate (grading/estimate.py) counts
+graded tasks' blanks and self-checks only; the guide's six pandas try-its are
+not graded, so the plan adds them by the same rule (2 minutes a blank, 1 a
+self-check: :func:`guide_practice_minutes`) and, when the guide then needs more
+than its slot, says how much and whether the morning module has spare minutes
+to give (it has none while module 1's notebooks need more than their block).
 """
 from __future__ import annotations
 
@@ -37,8 +44,8 @@ LUNCH = ("12:30", 40)  # the plan: 9:00-17:00 including 1 hour of lunch and tea 
 DAY_PLAN = {
     1: [("fixed", 10, "开场：课程目标、分组（{gmin}-{gmax} 人一组）与组内角色（运营组 / 设计组 / 客服组）",
          "介绍课程与评分（表6）", "按名单分组，确认每台电脑能打开 JupyterLab"),
-        ("guide", 25, "导学 `course/00_guide.ipynb`：电商运营、B2B/B2C/C2C、活动类型、表单怎么用", "讲解 + 演示表单保存与重启",
-         "巡视：每人都保存过一次表单、重启后答案仍在"),
+        ("guide", 25, "导学 `course/00_guide.ipynb`：电商运营、B2B/B2C/C2C、活动类型、表单怎么用、六个表格动作（代码填空）",
+         "讲解 + 演示表单保存与重启、演示一个代码填空", "巡视：每人都保存过一次表单、重启后答案仍在、做过代码填空并看到 ✓"),
         ("module", "module1_listing"),
         ("lunch",),
         ("module", "module2_campaign"),
@@ -85,6 +92,34 @@ def notebook_info(path: Path, module: str | None = None) -> dict:
         pass
     minutes = estimate_notebook(module or path.parent.name, path).minutes
     return {"file": path.name, "title": title, "estimate": minutes, "source": "估算"}
+
+
+def guide_practice_minutes(path: Path = GUIDE) -> float:
+    """Minutes of the guide's try-it cells the estimate does not count (they are not graded tasks):
+    each blank ``___`` and each self-check ``guide.check(...)`` by the estimate rule's weights."""
+    import nbformat
+
+    from course.blanks import count_blanks
+    from grading.estimate import BLANK, CHECK_CYCLE
+
+    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    return BLANK * sum(count_blanks(s) for s in code) + CHECK_CYCLE * sum(s.count("guide.check(") for s in code)
+
+
+def _guide_case(minutes: int, estimate: int, practice: float, module1_spare: int) -> str:
+    """The case for the guide's slot, in the plan's words, from measured minutes."""
+    from grading.estimate import BLANK, CHECK_CYCLE
+
+    need = int(math.ceil((estimate + practice) / 5.0) * 5)
+    if need <= minutes:
+        return ""
+    room = (f"模块一的笔记本估算比它的时段少 {module1_spare} 分钟，可以把导学加长 {min(module1_spare, need - minutes)} 分钟、"
+            "从模块一的上午时段里扣（改本脚本 DAY_PLAN 中导学的分钟数）。" if module1_spare > 0 else
+            "目前上午没有空余：模块一的笔记本估算已超过它的时段，不能从模块一挪时间。")
+    return (f"导学：说明、表单和示例估算 {estimate} 分钟，六个代码填空练习按同一规则（每个空格 {BLANK:g} 分钟、每次自检 {CHECK_CYCLE:g} 分钟）"
+            f"另需约 {practice:g} 分钟，合计约 {need} 分钟，课表给 {minutes} 分钟。{room}"
+            "课上的做法：讲师边讲第 1-4 步边演示（学员看、不逐格运行），学员动手做第 5 步表单和第 6 步的六个练习；"
+            "没做完的练习留到午休或模块一的缓冲时间。")
 
 
 def module_notebooks(module: str) -> list[dict]:
@@ -182,9 +217,17 @@ def render() -> str:
                 end = t + dt.timedelta(minutes=minutes)
                 lines.append(f"| {_hm(t)}-{_hm(end)} | {label.format(gmin=gmin, gmax=gmax)} | {lect} | {ta} |")
                 if kind == "guide":
-                    guide = notebook_info(GUIDE, "course")["estimate"]
-                    per_notebook.append(["导学", "`course/00_guide.ipynb`", "导学：电商运营实战", str(guide), f"{minutes}",
-                                         "压缩" if minutes < guide else "—"])
+                    info = notebook_info(GUIDE, "course")
+                    practice = guide_practice_minutes()
+                    guide = int(math.ceil((info["estimate"] + practice) / 5.0) * 5)
+                    per_notebook.append(["导学", "`course/00_guide.ipynb`", info["title"], str(guide), f"{minutes}",
+                                         ("压缩" if minutes < guide else "—")
+                                         + f"（含代码填空练习约 {practice:g} 分钟）"])
+                    m1 = module_notebooks("module1_listing")
+                    spare = module_slots().get("module1_listing", 0) - sum(n["estimate"] for n in m1)
+                    case = _guide_case(minutes, info["estimate"], practice, spare)
+                    if case:
+                        warnings.append(case)
                 t = end
             elif kind == "lunch":
                 end = t + dt.timedelta(minutes=LUNCH[1])
