@@ -106,6 +106,7 @@ def student_lines(shell, value: BaseException, tb) -> list[str]:
     import linecache
 
     from . import explain as X
+    from .cells import NotebookInfo
 
     if isinstance(value, CourseError):
         return [f"⚠ {value}"]
@@ -121,7 +122,7 @@ def student_lines(shell, value: BaseException, tb) -> list[str]:
     code = code or _LAST_RUN.get("source", "")
     namespace = {**frame.f_globals, **frame.f_locals} if frame is not None else dict(getattr(shell, "user_ns", {}))
     path = _notebook_file()
-    notebook = X.NotebookInfo.read(path, _LAST_RUN.get("source", ""), _LAST_RUN.get("cell_id")) if path else None
+    notebook = NotebookInfo.read(path, _LAST_RUN.get("source", ""), _LAST_RUN.get("cell_id")) if path else None
     lines = [_where(count, lineno, notebook)]
     text = code.splitlines()[lineno - 1].strip() if code and lineno and lineno <= len(code.splitlines()) else ""
     if text:

@@ -17,6 +17,7 @@ import pytest
 
 import harness
 from course import explain as X
+from course.cells import NotebookInfo, defined_names
 from course.messages import CourseError
 
 KW = pd.DataFrame({"keyword": ["床头柜", "北欧风"], "search_heat": [1200, 800], "click_rate": [0.05, 0.02]})
@@ -94,7 +95,7 @@ def test_name_errors():
     cells = [{"cell_type": "markdown", "source": "### 第 2 步 算关键词价值"},
              {"cell_type": "code", "source": "kw_value = kw.copy()\nkw_value['v'] = 1"},
              {"cell_type": "code", "source": "kw_value.head()"}]
-    nb = X.NotebookInfo(cells, current_source="kw_value.head()")
+    nb = NotebookInfo(cells, current_source="kw_value.head()")
     try:
         exec("kw_value.head()", {})  # noqa: S102
     except NameError as exc:
@@ -128,7 +129,7 @@ def test_course_error_is_its_own_message():
 
 
 def test_defined_names_reads_skeletons_and_imports():
-    assert {"kw_value", "pd", "value"} <= X.defined_names(
+    assert {"kw_value", "pd", "value"} <= defined_names(
         'import pandas as pd\nkw_value = kw[kw[___] > 1]\nfor value in []: pass')
 
 
@@ -243,7 +244,7 @@ def test_a_failing_graded_cell_still_scores_zero_under_nbgrader(tmp_path):
 def test_doctests():
     import doctest
 
-    from course import explain, messages
+    from course import cells, explain, messages
 
-    for mod in (explain, messages):
+    for mod in (cells, explain, messages):
         assert doctest.testmod(mod).failed == 0
