@@ -1,7 +1,7 @@
-"""Module 3 tools: safe rates, data choice checks, charts, A/B helpers, the
-review dashboard and the budget / action-plan forms, and the teacher-side
-reference pipeline (scalar definitions == vectorised pipeline)."""
-import json
+"""Module 3 tools: safe rates, the campaign calendar, data choice checks, charts, the
+data centre and its query builder, the decision / budget / action-plan forms, the
+review rules, the 挑战 dashboard, and the teacher-side reference (scalar definitions
+== vectorised pipeline == the data centre's numbers)."""
 import math
 import re
 from pathlib import Path
@@ -13,8 +13,18 @@ import pytest
 import course
 from course import CourseError
 from course.forms.dashboard import ALL_CHANNELS, ActionPlanForm, BudgetForm, Dashboard, render_html
+from course.forms.decisions import (DECISIONS, MORE_TIME, NONE_BELOW, AbDecisionForm, LeakForm, LowRoiForm,
+                                    TargetsForm, more_time_option)
+from course.forms.query import QueryBuilder, figure, render_result, svg_chart
 from course.tools import analytics as A
-from grading.reference import analytics as R
+from course.tools import datacentre as D
+from course.tools import review_rules as RR
+from grading.reference.module3_analytics import compare as K
+from grading.reference.module3_analytics import core_metrics as RM
+from grading.reference.module3_analytics import large_data as L
+from grading.reference.module3_analytics.channel_roi import channel_roi
+from grading.reference.module3_analytics.funnel import funnel_table
+from grading.reference.module3_analytics.shop import prepare_orders, prepare_traffic
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,7 +69,7 @@ def shop():
 
 def good_metrics(traffic, orders):
     """A correct metric function in the student's style (test double, not shipped)."""
-    return R.core_metrics(traffic, orders)
+    return RM.core_metrics(traffic, orders)
 
 
 # -- safe rates -------------------------------------------------------------------
@@ -190,40 +200,22 @@ def test_step_rate_chart_skips_missing_and_names_them():
 
 # -- A/B ------------------------------------------------------------------------------
 
-def test_ab_ztest_wraps_statsmodels():
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
-
-    res = A.ab_ztest([204, 184], [1889, 1962], alpha=0.05)
-    z, p = proportions_ztest([204, 184], [1889, 1962])
-    lo, hi = confint_proportions_2indep(204, 1889, 184, 1962, alpha=0.05)
-    assert res["p值"] == pytest.approx(p) and res["z值"] == pytest.approx(z)
-    assert res["置信区间"] == pytest.approx((lo, hi))
-    assert res["差值"] == pytest.approx(204 / 1889 - 184 / 1962)
-
-
 @pytest.mark.parametrize("conv,nobs,msg", [
     ([0, 180], [0, 1900], "B 组没有访客"),
     ([10, 180], [1900, None], "A 组没有访客"),
     ([300, 10], [200, 100], "大于访客数"),
     ([0.1, 0.2], [100, 100], "整数"),
-    ([0, 0], [100, 100], "都是 0"),
     ([1], [10], "正好两组"),
 ])
-def test_ab_ztest_bad_groups(conv, nobs, msg):
+def test_ab_counts_bad_groups(conv, nobs, msg):
     with pytest.raises(CourseError, match=msg):
-        A.ab_ztest(conv, nobs)
+        A.check_ab_counts(conv, nobs)
 
 
-def test_ab_sample_size():
-    from statsmodels.stats.power import NormalIndPower
-    from statsmodels.stats.proportion import proportion_effectsize
-
-    n = A.ab_sample_size(0.0938, 0.1080, alpha=0.05, power=0.8)
-    es = proportion_effectsize(0.1080, 0.0938)
-    assert n == math.ceil(NormalIndPower().solve_power(effect_size=es, alpha=0.05, power=0.8))
-    assert isinstance(A.ab_sample_size(0.1, 0.1), A.Unavailable)
-    with pytest.raises(CourseError, match="0 和 1 之间"):
-        A.ab_sample_size(6.2, 7.0)
+def test_ab_counts_fine_and_no_statistic_in_the_library():
+    assert A.check_ab_counts([204, 184], [1889, 1962]) is None
+    # the graded A/B numbers are computed in the notebook from the counts the student chose
+    assert not hasattr(A, "ab_ztest") and not hasattr(A, "ab_sample_size")
 
 
 # -- checkable actions -------------------------------------------------------------------
@@ -235,36 +227,13 @@ def test_ab_sample_size():
     ("把规则写清楚", False), ("", False), ("请大家以后更加认真地做好每一项工作吧", False),
 ])
 def test_check_action(text, ok):
-    assert (A.check_action(text) == []) is ok
+    assert (RR.check_action(text) == []) is ok
 
 
 def test_check_target():
-    assert A.check_target("加购→下单 ≥ 20%") == []
-    assert "没有数字" in A.check_target("明显提升")[0]
-    assert "空的" in A.check_target("")[0]
-
-
-# -- the metric-function self-check ------------------------------------------------------
-
-def test_check_metric_function(capsys):
-    t, o = shop()
-    assert A.check_metric_function(good_metrics, t, o) is False  # R returns floats NaN on empty data
-    out = capsys.readouterr().out
-    assert "NaN" in out and "safe_rate" in out
-
-    def safe(traffic, orders):
-        m = R.core_metrics(traffic, orders)
-        return {k: (A.Unavailable(k, "分母为 0") if isinstance(v, float) and math.isnan(v) else v) for k, v in m.items()}
-    assert A.check_metric_function(safe, t, o) is True
-
-    def divides(traffic, orders):
-        return {"UV": traffic["user_id"].nunique(), "转化率": 1 / traffic["user_id"].nunique()}
-    assert A.check_metric_function(divides, t, o) is False
-    out = capsys.readouterr().out
-    assert "缺少指标" in out and "除以 0" in out
-    assert A.check_metric_function(None, t, o) is False
-    assert A.check_metric_function(lambda a, b: {"转化率": 6.2}, t, o, required=["转化率"]) is False
-    assert "不在 0 到 1 之间" in capsys.readouterr().out
+    assert RR.check_target("加购→下单 ≥ 20%") == []
+    assert "没有数字" in RR.check_target("明显提升")[0]
+    assert "空的" in RR.check_target("")[0]
 
 
 # -- the dashboard ------------------------------------------------------------------------
@@ -357,17 +326,198 @@ def test_dashboard_widget_builds(session):
 
 
 def test_dashboard_contains_no_metric_definition():
-    """The course package ships to students: no metric solution in it."""
-    for path in (REPO / "course" / "forms" / "dashboard.py", REPO / "course" / "tools" / "analytics.py"):
-        code = path.read_text(encoding="utf-8")
-        for column in ("paid_at", "pages_viewed", "added_to_cart", "is_new_customer", "cost_amount", "nunique"):
-            assert column not in code, f"{path.name} mentions {column}: metric definitions belong to the student"
+    """The 挑战 dashboard runs the student's function: it defines no metric itself."""
+    code = (REPO / "course" / "forms" / "dashboard.py").read_text(encoding="utf-8")
+    for column in ("paid_at", "pages_viewed", "added_to_cart", "is_new_customer", "cost_amount", "nunique"):
+        assert column not in code, f"dashboard.py mentions {column}: its metrics come from the student's function"
 
 
-# -- budget and action-plan forms -------------------------------------------------------------
+# -- the campaign calendar and targets --------------------------------------------------------
+
+def test_calendar_comes_from_the_data():
+    phases = pd.DataFrame({"phase": ["返场期", "预热期", "爆发期"], "start_date": ["2026-11-12", "2026-11-08", "2026-11-11"],
+                           "end_date": ["2026-11-13", "2026-11-10", "2026-11-11"]})
+    cal = A.campaign_calendar(phases)
+    assert (cal.start, cal.end, cal.month_start, cal.month_end) == ("2026-11-08", "2026-11-13", "2026-11-01", "2026-11-30")
+    assert list(cal.phases) == ["预热期", "爆发期", "返场期"] and "复盘月" in str(cal)
+    with pytest.raises(CourseError, match="campaign_phases"):
+        A.campaign_calendar(phases.drop(columns=["end_date"]))
+    real = A.campaign_calendar()
+    assert real.start <= real.end and real.month_start <= real.start
+
+
+def test_target_table_states_targets_without_verdicts():
+    table = A.target_table({"GMV": 51000.0, "转化率": 0.07, "新客转化率": None})
+    assert list(table.columns) == ["指标", "目标", "实际"]
+    assert table["实际"].tolist()[2] == "无法计算"
+    assert set(A.target_values()) == {"GMV", "转化率", "新客转化率"}
+
+
+# -- the data centre ----------------------------------------------------------------------------
+
+def tiny_centre():
+    t, o = shop()
+    return D.DataCentre(t, o)
+
+
+def test_data_centre_definitions_by_hand():
+    dc = tiny_centre()
+    r = dc.run(D.Query(list(D.METRIC_NAMES), "2026-06-14", "2026-06-19"))
+    m = r.table.iloc[0]
+    assert (m["UV"], m["PV"], m["访问次数"]) == (8, 28, 10)
+    assert m["跳失率"] == pytest.approx(3 / 10) and m["转化率"] == pytest.approx(3 / 8)
+    assert m["GMV"] == pytest.approx(399 + 200 + 59.9)             # refunded counts, cancelled does not
+    assert m["客单价"] == pytest.approx((399 + 200 + 59.9) / 3) and m["复购率（统计期内）"] == 0
+    assert m["加购→下单"] == pytest.approx(4 / 6) and m["下单→支付"] == pytest.approx(3 / 4)
+
+
+def test_data_centre_split_sort_total_and_missing():
+    dc = tiny_centre()
+    r = dc.run(D.Query(["加购→下单", "UV"], "2026-06-14", "2026-06-19", dimension="按渠道", sort=D.SORTS[1]))
+    assert r.table["渠道"].tolist() == ["自然搜索", "付费广告", D.TOTAL]      # 3/3 before 1/3, total last
+    assert r.groups()["渠道"].tolist() == ["自然搜索", "付费广告"]
+    r = dc.run(D.Query(["加购→下单"], "2026-06-14", "2026-06-14", dimension="按活动阶段"))
+    assert r.table["阶段"].tolist() == ["日常", D.TOTAL]
+    r = dc.run(D.Query(["下单→支付"], "2026-06-19", "2026-06-19", channel="自然搜索"))
+    assert math.isnan(r.table["下单→支付"][0])                      # 0 orders: missing, not 0 and not inf
+    assert "无法计算" in r.formatted()["下单→支付"][0]
+
+
+@pytest.mark.parametrize("query,msg", [
+    (dict(metrics=[]), "至少勾选一个指标"),
+    (dict(metrics=["UV"], start="2026-07-05", end="2026-07-10"), "没有数据：店铺数据覆盖 2026-06-14 至 2026-06-19"),
+    (dict(metrics=["UV"], channel="付费广高"), "你是不是想写「付费广告」"),
+    (dict(metrics=["UV"], start="2026-06-14", end="2026-06-14", phase="爆发期"), "没有任何访问数据"),
+    (dict(metrics=["UV"], start="", end="2026-06-14"), "填完整"),
+    (dict(metrics=["UV"], chart="漏斗图"), "漏斗图需要一组人数或次数"),
+    (dict(metrics=list(D.FUNNEL_COUNTS["按人"]), chart="漏斗图", dimension="按渠道"), "不拆分"),
+    (dict(metrics=["成交笔数"]), "没有这些指标"),
+])
+def test_data_centre_bad_queries_are_messages(query, msg):
+    q = D.Query(**{"start": "2026-06-14", "end": "2026-06-19", **query})
+    r = tiny_centre().run(q)
+    assert r.table is None and any(msg in m for m in r.messages), r.messages
+
+
+def test_data_centre_agrees_with_the_reference_on_the_classroom_data():
+    """One set of definitions, two implementations: the students' data centre and the grader's reference."""
+    from course import data
+
+    t, o = data.load("traffic"), data.load("orders")
+    cal = A.campaign_calendar()
+    dc = D.DataCentre(t, o)
+    tp, op = prepare_traffic(t), prepare_orders(o)
+    pairs = {"UV": "UV", "PV": "PV", "跳失率": "跳失率", "转化率": "转化率", "GMV": "GMV", "客单价": "客单价",
+             "UV价值": "UV价值", "新客占比": "新客占比", "复购率（统计期内）": "复购率", "加购率": "加购率"}
+    for dim, col in (("按渠道", "channel"), ("按活动阶段", "phase"), ("按日期", "date")):
+        got = dc.run(D.Query(list(pairs), cal.month_start, cal.month_end, dimension=dim)).groups()
+        key = D.DIMENSIONS[dim][1]
+        exp = RM.group_metrics(tp[tp["date"].between(cal.month_start, cal.month_end)],
+                               op[op["date"].between(cal.month_start, cal.month_end)], col)
+        exp[key] = exp[key].astype(str).str[:10]
+        exp = exp.rename(columns={v: k for k, v in pairs.items()})
+        assert len(got) == len(exp) and K.table_match(got.astype({key: str}), exp, key, list(pairs), rel=1e-9), dim
+    steps = dc.run(D.Query(["访问→加购", "加购→下单", "下单→支付"], cal.month_start, cal.month_end,
+                           dimension="按活动阶段")).groups()
+    ref = funnel_table(tp[tp["date"].between(cal.month_start, cal.month_end)], "phase")
+    assert K.table_match(steps, ref, "阶段", ["访问→加购", "加购→下单", "下单→支付"], rel=1e-9)
+
+
+# -- the query builder (the data centre's form) --------------------------------------------------
+
+def test_query_builder_saves_choices_and_shows_the_result(session):
+    q = QueryBuilder("demo_query", metrics=["UV", "转化率"], centre=tiny_centre())
+    assert q.submit({"start": "2026-06-14", "end": "2026-06-19", "dimension": "按渠道", "chart": "柱状图"}) == []
+    again = QueryBuilder("demo_query", centre=tiny_centre())         # a new kernel reads the saved query
+    ans = again.answers()
+    assert ans["metrics"] == ["UV", "转化率"] and ans["dimension"] == "按渠道" and ans["start"] == "2026-06-14"
+    assert again.table()["渠道"].tolist() == ["自然搜索", "付费广告", D.TOTAL]
+    html = again.preview(again.values, {})
+    for cls in ("course-query-result", "course-query-table", "course-query-chart"):
+        assert cls in html
+    assert "nan" not in html.lower() and "<svg" in html
+    problems = again.submit({"metrics": [], "start": "2026/6/40"})
+    assert any("开始日期" in p for p in problems) or any("指标" in p for p in problems)
+    assert "course-query-messages" in render_result(again.result({"metrics": ["UV"], "start": "2026-07-01",
+                                                                    "end": "2026-07-02"}))
+    assert "course-form-demo_query" in again.widget()._dom_classes
+
+
+def test_query_charts_have_chinese_titles_axes_and_units(session):
+    import matplotlib
+    matplotlib.use("Agg")
+    dc = tiny_centre()
+    r = dc.run(D.Query(["转化率", "加购率"], "2026-06-14", "2026-06-19", dimension="按活动阶段", chart="柱状图"))
+    fig = figure(r)
+    ax = fig.axes[0]
+    assert "转化率" in ax.get_title() and ax.get_xlabel() == "阶段" and "（%）" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["日常", "爆发期", "返场期"]   # no 合计 bar
+    svg = svg_chart(r)
+    assert "阶段" in svg and "（%）" in svg and "<rect" in svg and D.TOTAL not in svg
+    line = svg_chart(dc.run(D.Query(["UV"], "2026-06-14", "2026-06-19", dimension="按日期", chart="折线图")))
+    assert "<polyline" in line and "UV（人）" in line
+    funnel = dc.run(D.Query(list(D.FUNNEL_COUNTS["按访问次数"]), "2026-06-14", "2026-06-19", chart="漏斗图"))
+    assert "访问次数" in svg_chart(funnel) and figure(funnel) is not None
+    assert svg_chart(dc.run(D.Query(["UV"], "2026-06-14", "2026-06-19"))) == ""         # 只看表格
+
+
+# -- decision forms -------------------------------------------------------------------------------
+
+def test_targets_form_labels_come_from_the_settings(session):
+    f = TargetsForm()
+    gmv = course.settings.threshold("campaign", "gmv_target")
+    assert f"{gmv:,.0f}" in f.fields[0].label
+    assert f.submit({"gmv": "达标", "conversion": "未达标", "new_conversion": "未达标", "worst": "新客转化率"}) == []
+    assert f.answers()["worst"] == "新客转化率"
+
+
+def test_leak_form_reads_percentages(session):
+    f = LeakForm()
+    base = {"step": "加购→下单", "phases": ["爆发期"], "scope": "所有渠道普遍偏低", "causes": ["优惠规则不清晰"]}
+    assert f.submit({**base, "normal_rate": "30.4", "campaign_rate": "12.2%"}) == []
+    assert f.answers()["normal_rate"] == pytest.approx(0.304) and f.answers()["campaign_rate"] == pytest.approx(0.122)
+    assert f.submit({**base, "normal_rate": "0.304", "campaign_rate": "12.2"}) == []
+    assert f.answers()["normal_rate"] == pytest.approx(0.00304)               # 0.304 means 0.304 %, as typed
+    assert any("不能大于 100" in p for p in f.submit({**base, "normal_rate": "130", "campaign_rate": "12"}))
+    assert f.fields[1].options == list(A.campaign_calendar().phases)
+
+
+def test_low_roi_form(session):
+    f = LowRoiForm()
+    floor = course.settings.threshold("analytics", "roi_floor")
+    assert f"{floor:g}" in f.fields[1].label
+    assert any("不要再勾选" in p for p in f.submit({"by_gmv_ratio": ["付费广告", NONE_BELOW], "by_roi": ["付费广告"],
+                                                   "measure": "ROI（毛利贡献 ÷ 广告花费）"}))
+    assert f.submit({"by_gmv_ratio": [NONE_BELOW], "by_roi": ["付费广告"], "measure": "ROI（毛利贡献 ÷ 广告花费）"}) == []
+    assert f.answers()["by_gmv_ratio"] == [NONE_BELOW]
+
+
+def test_ab_decision_form(session):
+    f = AbDecisionForm()
+    assert f.submit({"decision": DECISIONS[2], "more_time": MORE_TIME[3], "reason": "p 值大于 0.05，置信区间包含 0"}) == []
+    text = "\n".join(f.submit({"decision": DECISIONS[0], "more_time": MORE_TIME[2], "reason": "B 好"}))
+    assert "不需要继续测试" in text and "理由太短" in text
+    assert any("估计还需要多久" in p for p in f.submit({"decision": DECISIONS[2], "more_time": MORE_TIME[0],
+                                                       "reason": "样本不够，p 值大于 0.05"}))
+    assert [more_time_option(d) for d in (0, 10, 31, 61, 91)] == list(MORE_TIME)
+
+
+# -- review rules, budget and action-plan forms -----------------------------------------------------
 
 CURRENT = {"付费广告": 800.0, "平台首页推荐": 1000.0, "社群引流": 900.0, "直播": 1000.0}
 ROI = {"付费广告": 1.2, "平台首页推荐": 2.4, "社群引流": 3.5, "直播": 2.1}
+
+
+def test_budget_rules():
+    plan = {"付费广告": 320, "平台首页推荐": 1000, "社群引流": 1010, "直播": 1000, "风险准备金": 370}
+    assert RR.budget_total_ok(plan, CURRENT) and RR.budget_reserve_ok(plan) and RR.budget_cap_ok(plan, CURRENT)
+    assert RR.budget_changes(plan, CURRENT) == (["付费广告"], ["社群引流"])
+    assert not RR.budget_total_ok({**plan, "直播": 2000}, CURRENT)
+    assert not RR.budget_reserve_ok({**plan, "风险准备金": 10, "直播": 1360})
+    assert not RR.budget_cap_ok({**plan, "社群引流": 1400}, CURRENT)
+    assert not RR.budget_total_ok({**plan, "直播": None}, CURRENT) and not RR.budget_total_ok("x", CURRENT)
+    spend = RR.campaign_spend()
+    assert set(spend) == set(RR.PAID_CHANNELS) and all(v > 0 for v in spend.values())
 
 
 def test_budget_form_rules(session):
@@ -375,41 +525,75 @@ def test_budget_form_rules(session):
     good = {"paid_ads": "320", "homepage": "1000", "community": "1010", "live": "1000", "reserve": "370",
             "reason": "付费广告 ROI 1.2 低于 2，减 60%；社群引流 ROI 3.5 最高，加预算"}
     assert f.submit(good) == []
-    assert f.answers()["付费广告"] == 320.0 and f.answers()["风险准备金"] == 370.0
+    ans = f.answers()
+    assert ans["付费广告"] == 320.0 and ans["风险准备金"] == 370.0
+    assert ans["明显减少的渠道"] == ["付费广告"] and ans["增加的渠道"] == ["社群引流"]
     problems = f.submit({**good, "paid_ads": "900", "reserve": "100", "community": "1500", "reason": "加"})
     text = "\n".join(problems)
-    assert "不一致" in text and "风险准备金" in text and "超过了 50%" in text and "不应再增加" in text
+    assert "不一致" in text and "风险准备金" in text and "超过了 50%" in text and "至少要减少" in text
     assert "理由太短" in text
     assert "course-budget-preview" in f.preview(f.values, {})
 
 
-def test_budget_form_without_roi_table(session):
+def test_budget_form_defaults_to_this_campaigns_spend(session):
     f = BudgetForm()
-    assert f.submit({"paid_ads": "100", "homepage": "100", "community": "100", "live": "100", "reserve": "50",
-                     "reason": "还没有 ROI 表，只能先平均分配预算，留一成风险准备金"}) == []
-    assert f.answers()["理由"].startswith("还没有")
+    assert f.current == RR.campaign_spend()
+    assert all("本次花费" in fld.help for fld in f.fields[:4])
+
+
+@pytest.mark.parametrize("row,ok", [
+    ({}, True),
+    ({"problem": "转化低"}, False),
+    ({"action": "优化详情页"}, False),
+    ({"target": "明显提升"}, False),
+    ({"deadline": "2026-06-01"}, False),
+])
+def test_action_rules(row, ok):
+    good = {RR.ACTION_COLUMNS[0]: "活动期加购→下单只有 12%", RR.ACTION_COLUMNS[1]: "在结算页顶部增加已享优惠明细模块",
+            RR.ACTION_COLUMNS[2]: "加购→下单 ≥ 20%", RR.ACTION_COLUMNS[3]: "2026-10-31"}
+    names = dict(zip(("problem", "action", "target", "deadline"), RR.ACTION_COLUMNS))
+    bad = {**good, **{names[k]: v for k, v in row.items()}}
+    rows = [good, good, bad]
+    verdict = (RR.actions_count_ok(rows) and RR.actions_have_numbers(rows) and RR.actions_concrete(rows)
+               and RR.actions_checkable(rows) and RR.actions_dated(rows))
+    assert verdict is ok
+    assert not RR.actions_count_ok(rows[:2]) and not RR.actions_concrete("x")
+
+
+def test_deadline_rules():
+    after = RR.review_date()
+    assert RR.deadline_problem(f"{after[:4]}-12-31", after) is None
+    assert "不晚于复盘日" in RR.deadline_problem(after, after)
+    assert "太远" in RR.deadline_problem(f"{int(after[:4]) + 1}-01-05", after)
+    assert "年-月-日" in RR.deadline_problem("10月31日", after)
 
 
 def test_action_plan_form(session, capsys):
     f = ActionPlanForm()
-    row = {"problem": "活动期加购→下单只有 12%", "cause": "满减规则复杂", "action": "在结算页顶部增加已享优惠明细模块",
-           "metric": "加购→下单", "target": "≥ 20%", "deadline": "2026-10-31"}
+    row = {"problem": "活动期加购→下单只有 12%，满减规则复杂", "action": "在结算页顶部增加已享优惠明细模块",
+           "target": "加购→下单 ≥ 20%", "deadline": "2026-10-31"}
     assert f.submit({"rows": [row, row, row]}) == []
-    assert f.answers()[0]["具体行动"] == "在结算页顶部增加已享优惠明细模块"
+    ans = f.answers()
+    assert ans["行动"][0]["具体行动"] == "在结算页顶部增加已享优惠明细模块" and "结算页" in ans["全文"]
     bad = {**row, "problem": "转化低", "action": "优化详情页", "target": "提升", "deadline": "2026-06-01"}
-    problems = f.submit({"rows": [row, row, bad]})
-    text = "\n".join(problems)
-    assert "第 3 条" in text and "没有数字" in text and "太笼统" in text and "已经过去" in text
+    text = "\n".join(f.submit({"rows": [row, row, bad]}))
+    assert "第 3 条" in text and "没有数字" in text and "太笼统" in text and "不晚于复盘日" in text
     assert "至少填写 3 行" in "\n".join(f.submit({"rows": [row]}))
     f2 = ActionPlanForm(key="other_plan")
     assert f2.answers() is None and "请先填写并保存" in capsys.readouterr().out
+
+
+def test_no_spend_no_roi():
+    ok = pd.DataFrame({"渠道": ["自然搜索", "直播"], "广告花费": [0.0, 10.0], "ROI": [np.nan, 2.0]})
+    assert RR.no_spend_no_roi(ok)
+    assert not RR.no_spend_no_roi(ok.assign(ROI=[0.0, 2.0])) and not RR.no_spend_no_roi(ok.drop(columns="ROI"))
 
 
 # -- the teacher-side reference -----------------------------------------------------------------
 
 def test_reference_definitions_by_hand():
     t, o = shop()
-    m = R.core_metrics(R.prepare_traffic(t), R.prepare_orders(o))
+    m = RM.core_metrics(prepare_traffic(t), prepare_orders(o))
     assert m["UV"] == 8 and m["PV"] == 28 and m["跳失率"] == pytest.approx(3 / 10)
     assert (m["加购人数"], m["下单人数"], m["支付人数"]) == (5, 4, 3)
     assert m["转化率"] == pytest.approx(3 / 8)
@@ -418,43 +602,47 @@ def test_reference_definitions_by_hand():
     assert m["复购率"] == 0 and m["新客占比"] == 1
 
 
+METRICS = ["UV", "PV", "跳失率", "加购人数", "下单人数", "支付人数", "加购率", "转化率", "GMV", "客单价", "UV价值",
+           "新客占比", "复购率"]
+
+
 @pytest.mark.parametrize("ids", ["text", "numbers"])
 @pytest.mark.parametrize("by", [None, "phase", "channel", "date", ["channel", "phase"]])
 def test_vectorised_pipeline_equals_scalar_definitions(by, ids):
     t, o = shop()
-    t, o = R.prepare_traffic(t), R.prepare_orders(o)
+    t, o = prepare_traffic(t), prepare_orders(o)
     if ids == "numbers":   # what the large-data loader does: integer ids, categorical keys
-        t["user_id"], o["user_id"] = R.visitor_numbers(t["user_id"]), R.visitor_numbers(o["user_id"])
+        t["user_id"], o["user_id"] = L.visitor_numbers(t["user_id"]), L.visitor_numbers(o["user_id"])
         for df in (t, o):
-            df["channel"] = df["channel"].astype(pd.CategoricalDtype(R.CHANNELS))
-            df["phase"] = df["phase"].astype(pd.CategoricalDtype(R.PHASES))
-    got = R.group_metrics(t, o, by)
+            df["channel"] = df["channel"].astype(pd.CategoricalDtype(list(A.CHANNELS)))
+            df["phase"] = df["phase"].astype(pd.CategoricalDtype(list(A.PHASES)))
+    got = RM.group_metrics(t, o, by)
     keys = [by] if isinstance(by, str) else list(by or [])
     if not keys:
-        exp = R.core_metrics(t, o)
-        for k in R.METRICS:
-            assert R.close(got.iloc[0][k], exp[k]), k
+        exp = RM.core_metrics(t, o)
+        for k in METRICS:
+            assert K.close(got.iloc[0][k], exp[k]), k
         return
-    names = [R.KEY_NAMES[k] for k in keys]
+    names = [RM.KEY_NAMES[k] for k in keys]
     for rec in got.to_dict("records"):
         mask_t = np.ones(len(t), bool)
         mask_o = np.ones(len(o), bool)
         for k, n in zip(keys, names):
             mask_t &= (t[k] == rec[n]).to_numpy()
             mask_o &= (o[k] == rec[n]).to_numpy()
-        exp = R.core_metrics(t[mask_t], o[mask_o])
-        for k in R.METRICS:
-            assert R.close(rec[k], exp[k]), (rec, k)
+        exp = RM.core_metrics(t[mask_t], o[mask_o])
+        for k in METRICS:
+            assert K.close(rec[k], exp[k]), (rec, k)
 
 
 def test_visitor_numbers():
-    assert R.visitor_numbers(pd.Series(["U00000041", "U12345678"])).tolist() == [41, 12345678]
-    assert R.visitor_numbers(pd.Series(["U1", "U22"])) is None          # different widths
-    assert R.visitor_numbers(pd.Series(["U0000004x"])) is None
-    assert R.visitor_numbers(pd.Series(["访客1"])) is None
-    assert R.visitor_numbers(np.array([b"U0041", b"U0042"], dtype="S20")).tolist() == [41, 42]
-    assert R.visitor_numbers(np.array([b"U0041", b"U00042"], dtype="S20")) is None   # longer id later
-    assert R.visitor_numbers(np.array([b"U" + b"1" * 19], dtype="S20")) is None       # may be cut off
+    assert L.visitor_numbers(pd.Series(["U00000041", "U12345678"])).tolist() == [41, 12345678]
+    assert L.visitor_numbers(pd.Series(["U1", "U22"])) is None          # different widths
+    assert L.visitor_numbers(pd.Series(["U0000004x"])) is None
+    assert L.visitor_numbers(pd.Series(["访客1"])) is None
+    assert L.visitor_numbers(np.array([b"U0041", b"U0042"], dtype="S20")).tolist() == [41, 42]
+    assert L.visitor_numbers(np.array([b"U0041", b"U00042"], dtype="S20")) is None   # longer id later
+    assert L.visitor_numbers(np.array([b"U" + b"1" * 19], dtype="S20")) is None       # may be cut off
 
 
 def test_load_fast_reads_ids_as_numbers(tmp_path):
@@ -465,63 +653,54 @@ def test_load_fast_reads_ids_as_numbers(tmp_path):
     o.to_csv(tmp_path / "orders.csv", index=False, encoding="utf-8-sig")
     pd.DataFrame({"date": ["2026-06-18"], "channel": ["付费广告"], "spend": [100.0]}).to_csv(
         tmp_path / "ad_spend.csv", index=False, encoding="utf-8-sig")
-    d = R.load_fast(tmp_path)
-    assert d["traffic"]["user_id"].tolist()[:3] == [1, 1, 2]
-    m = R.group_metrics(d["traffic"], d["orders"]).iloc[0]
-    exp = R.core_metrics(R.prepare_traffic(t), R.prepare_orders(o))
-    assert all(R.close(m[k], exp[k]) for k in R.METRICS)
+    pd.DataFrame({"phase": ["爆发期"], "start_date": ["2026-06-18"], "end_date": ["2026-06-19"]}).to_csv(
+        tmp_path / "campaign_phases.csv", index=False, encoding="utf-8-sig")
+    d = L.load_fast(tmp_path)
+    assert d["traffic"]["user_id"].tolist()[:3] == [1, 1, 2] and d["calendar"].start == "2026-06-18"
+    m = RM.group_metrics(d["traffic"], d["orders"]).iloc[0]
+    exp = RM.core_metrics(prepare_traffic(t), prepare_orders(o))
+    assert all(K.close(m[k], exp[k]) for k in METRICS)
     # ids of another shape fall back to text
     t["user_id"] = t["user_id"].str.replace("U000", "访客")
     o["user_id"] = o["user_id"].str.replace("U000", "访客")
     t.to_csv(tmp_path / "traffic.csv", index=False, encoding="utf-8-sig")
-    d = R.load_fast(tmp_path)
-    m = R.group_metrics(d["traffic"], d["orders"]).iloc[0]
-    assert all(R.close(m[k], exp[k]) for k in R.METRICS)        # orders ids still match traffic ids
+    d = L.load_fast(tmp_path)
+    m = RM.group_metrics(d["traffic"], d["orders"]).iloc[0]
+    assert all(K.close(m[k], exp[k]) for k in METRICS)        # orders ids still match traffic ids
+    tables = L.pipeline(d["traffic"], d["orders"], d["ad_spend"], d["calendar"])
+    assert set(tables) == {"campaign", "by_phase", "by_channel", "daily", "funnel", "by_channel_year", "roi"}
 
 
 def test_reference_funnel_roi_and_comparisons():
     t, o = shop()
-    t, o = R.prepare_traffic(t), R.prepare_orders(o)
-    f = R.funnel_table(t, "phase", None, None).set_index("阶段")
+    t, o = prepare_traffic(t), prepare_orders(o)
+    f = funnel_table(t, "phase").set_index("阶段")
     assert f.loc["爆发期", "访问次数"] == 4 and f.loc["爆发期", "加购→下单"] == pytest.approx(2 / 3)
     ad = pd.DataFrame({"date": pd.to_datetime(["2026-06-18"]), "channel": ["付费广告"], "spend": [100.0]})
-    roi = R.channel_roi(o, ad, "2026-06-14", "2026-06-19").set_index("渠道")
+    roi = channel_roi(o, ad, "2026-06-14", "2026-06-19").set_index("渠道")
     assert math.isnan(roi.loc["自然搜索", "ROI"])                    # no spend: not 0, not inf
     assert roi.loc["付费广告", "净成交额"] == 0 and roi.loc["付费广告", "GMV"] == 200  # refund excluded from profit
-    assert R.close(None, float("nan")) and not R.close(None, 0) and not R.close(float("inf"), None)
-    assert R.close(True, np.bool_(True)) and not R.close(True, 1) and not R.close(None, False)
-    assert R.key_column(pd.DataFrame({"x": ["2026-06-18T00:00:00"]}), ["2026-06-18"]) == "x"
+    assert K.close(None, float("nan")) and not K.close(None, 0) and not K.close(float("inf"), None)
+    assert K.close(True, np.bool_(True)) and not K.close(True, 1) and not K.close(None, False)
 
 
-def _data_available():
-    try:
-        from course import data
-        data.data_dir()
-        return True
-    except CourseError:
-        return False
-
-
-@pytest.mark.skipif(not _data_available(), reason="shop data not generated yet")
 def test_reference_on_the_classroom_data():
-    T = R.tables()
-    t, o = T["traffic"], T["orders"]
-    camp_t, camp_o = R.between(t, *R.CAMPAIGN), R.between(o, *R.CAMPAIGN)
-    scalar = R.core_metrics(camp_t, camp_o)
-    vector = R.group_metrics(camp_t, camp_o).iloc[0]
-    assert all(R.close(vector[k], scalar[k]) for k in R.METRICS)
-    ch = R.by_channel(t, o)
-    assert list(ch["渠道"]) == R.CHANNELS
+    from grading.reference.context import context
+    from grading.reference.module3_analytics import ab_test, channel_roi as CR, funnel
+
+    R = context()
+    d = funnel.diagnosis(R)
     # the planted leak: cart -> order falls in the campaign while visit -> cart stays near normal
-    lk = R.leak(t)
-    assert lk["环节"] == "加购→下单" and {"爆发期", "返场期"} <= set(lk["阶段"])
-    roi = R.channel_roi(o, T["ad_spend"])
-    assert roi.loc[roi["渠道"] == "自然搜索", "ROI"].isna().all()
-    ab = R.ab_results(T["ab_test"])
-    assert ab["decision"] in ("采用B", "保留A", "证据不足") and ab["n_needed"] > 0
+    assert d["step"] == "加购→下单" and d["campaign_rate"] < d["normal_rate"]
+    assert CR.below(R, "ROI", R.threshold("analytics", "roi_floor")) != [NONE_BELOW]
+    assert ab_test.results(R)["decision"] in DECISIONS and ab_test.results(R)["n_needed"] > 0
 
 
-@pytest.mark.parametrize("modname", ["course.tools.analytics", "course.forms.dashboard"])
+@pytest.mark.parametrize("modname", ["course.tools.analytics", "course.tools.datacentre", "course.tools.review_rules",
+                                     "course.forms.dashboard", "course.forms.decisions", "course.forms.query",
+                                     "grading.reference.module3_analytics.shop",
+                                     "grading.reference.module3_analytics.compare",
+                                     "grading.reference.module3_analytics.large_data"])
 def test_doctests(modname, in_tmp):
     import doctest
     import importlib

@@ -1,13 +1,15 @@
-"""The review dashboard (活动复盘看板) of module 3: pick a date range, a channel
-and a phase; the key metrics and the funnel update at once.
+"""Module 3's back-office forms for the review: the budget plan (03), the
+action plan (05), and the 挑战 dashboard (05, optional) that runs a metric
+function the student wrote.
 
-Design decision (see module3_analytics/TEACHER_NOTES.md): the dashboard does
-not know how any metric is defined.  It takes **the student's own metric
-function** as a parameter, the ``core_metrics(traffic, orders)`` they wrote
-in notebook 01 (and paste into notebook 05), and only filters the data, calls
-that function, formats what it returns and draws the funnel from the counts
-it returns.  So the course package never contains the graded metric solution,
-and a student's wrong definition shows up in the dashboard too.
+The dashboard (活动复盘看板): pick a date range, a channel and a phase; the
+metrics and the funnel update at once.  It does not know how any metric is
+defined: it takes **the student's own metric function** ``core_metrics(traffic,
+orders)`` (the optional 挑战 of 05_review_dashboard), and only filters the
+data, calls that function, formats what it returns and draws the funnel from
+the counts it returns.  A student's wrong definition shows up in the dashboard
+too.  (The course's own definitions are in the data centre,
+``course.tools.datacentre``, which the required steps use.)
 
 Contract of the metric function: ``fn(traffic, orders) -> dict`` (or Series)
 of metric name -> number; for the funnel it must include ``UV``, ``加购人数``,
@@ -40,13 +42,13 @@ from typing import Any, Callable
 
 from ..messages import CourseError
 from ..tools import analytics as A
+from ..tools import review_rules as RR
 from .base import Form
 from .fields import Choice, Date
 
 ALL_CHANNELS = "全部渠道"
 ALL_PHASES = "全部阶段"
 FUNNEL_KEYS = ("UV", "加购人数", "下单人数", "支付人数")
-LAST_NOTEBOOK = "05_review_dashboard"
 
 
 metric_kind = A.metric_kind
@@ -98,7 +100,7 @@ class Dashboard(Form):
     title = "活动复盘看板"
 
     def __init__(self, metrics: Callable | None, traffic=None, orders=None, *, key: str | None = None,
-                 start: str = "2026-06-15", end: str = "2026-06-20", conversion_target: float | None = None):
+                 start: str | None = None, end: str | None = None, conversion_target: float | None = None):
         import numpy as np
         import pandas as pd
 
@@ -129,6 +131,9 @@ class Dashboard(Form):
             ch = pd.Categorical(df["channel"].astype("string"), categories=self.channels)
             ph = pd.Categorical(df["phase"].astype("string"), categories=self.phases)
             self._idx[name] = (day, np.asarray(ch.codes), np.asarray(ph.codes))
+        if start is None or end is None:
+            cal = A.campaign_calendar()
+            start, end = start or cal.start, end or cal.end
         tday = self._idx["traffic"][0]
         self.data_start = str(tday.min()) if len(tday) else None
         self.data_end = str(tday.max()) if len(tday) else None
@@ -319,39 +324,43 @@ def render_html(view: DashboardView) -> str:
 # -- module 3's other back-office forms --------------------------------------------
 
 BUDGET_FIELDS = {"付费广告": "paid_ads", "平台首页推荐": "homepage", "社群引流": "community", "直播": "live"}
-RESERVE_LABEL = "风险准备金"
+RESERVE_LABEL = RR.RESERVE
 
 
 class BudgetForm(Form):
     """下次大促的推广预算分配 (exercise 3).
 
-    ``current``: this campaign's spend per paid channel, as the student computed
-    it (their ROI table); ``roi``: their ROI per channel.  The form checks the
-    rules a finance back office enforces (same total, a risk reserve, no channel
-    raised beyond the cap, no money added to a channel under the ROI floor by
-    the student's own numbers); it does not know the right allocation.
+    The form shows this campaign's spend per paid channel (raw data) and checks
+    the rules a finance back office enforces: the same total, a risk reserve,
+    no channel raised beyond the cap, and -- by the student's own ROI table,
+    when given -- no money added to a channel under the ROI floor.  It does not
+    know the right allocation.  ``answers()`` adds which channels the plan cuts
+    by at least ``analytics.budget_min_cut`` and which it raises.
     """
 
     key = "budget"
     title = "下次大促推广预算分配"
 
-    def __init__(self, current: dict | None = None, roi: dict | None = None, *, key: str | None = None):
+    def __init__(self, roi: dict | None = None, *, key: str | None = None, current: dict | None = None):
         from .. import settings
         from .fields import Number, TextArea
 
-        self.current = {k: float(v) for k, v in (current or {}).items() if k in BUDGET_FIELDS and not A.is_missing(v)}
+        self.current = dict(current) if current is not None else RR.campaign_spend()
         self.roi = {k: v for k, v in (roi or {}).items() if k in BUDGET_FIELDS}
         self.floor = float(settings.threshold("analytics", "roi_floor"))
         self.reserve_share = float(settings.threshold("campaign", "risk_reserve_share"))
         self.max_increase = float(settings.threshold("analytics", "budget_max_increase"))
+        self.min_cut = float(settings.threshold("analytics", "budget_min_cut"))
         fields = [Number(name, f"{ch}（元）", decimals=2, minimum=0, unit="元",
-                         help=(f"本次花费 {A.format_money(self.current[ch])}" if ch in self.current else ""))
+                         help=f"本次花费 {A.format_money(self.current.get(ch, 0.0))}")
                   for ch, name in BUDGET_FIELDS.items()]
         fields.append(Number("reserve", f"{RESERVE_LABEL}（元）", decimals=2, minimum=0, unit="元",
                              help=f"至少占总预算的 {self.reserve_share:.0%}（来源文档：预算中预留风险准备金）"))
         fields.append(TextArea("reason", "调整理由", rows=3, placeholder="用 ROI 和毛利的数字说明为什么这样挪预算"))
+        total = sum(self.current.values())
         super().__init__(key or self.key, self.title, fields,
-                         description=f"总额与本次活动推广总花费相同（只“挪”不“加”）；ROI 低于 {self.floor:g} 的渠道不加预算；"
+                         description=f"总额 = 本次活动四个付费渠道的花费之和 {A.format_money(total)}（只“挪”不“加”）；"
+                                     f"ROI 低于 {self.floor:g} 的渠道至少减少 {self.min_cut:.0%}；"
                                      f"单个渠道最多增加 {self.max_increase:.0%}。")
 
     @staticmethod
@@ -363,13 +372,12 @@ class BudgetForm(Form):
     def check(self, values: dict) -> list[str]:
         plan = self._plan(values)
         total = sum(float(v) for v in plan.values() if v is not None)
+        cur = sum(self.current.values())
         problems = []
-        if self.current:
-            cur = sum(self.current.values())
-            if cur > 0 and abs(total - cur) > 0.01 * cur:
-                problems.append(f"预算总额 {A.format_money(total)} 与本次活动推广总花费 {A.format_money(cur)} 不一致："
-                                "这次是把同样多的钱重新分配，请让总额相同（误差 1% 以内）。")
-        if total > 0 and (plan[RESERVE_LABEL] or 0) < self.reserve_share * total - 0.005:
+        if not RR.budget_total_ok(plan, self.current):
+            problems.append(f"预算总额 {A.format_money(total)} 与本次活动推广总花费 {A.format_money(cur)} 不一致："
+                            "这次是把同样多的钱重新分配，请让总额相同（误差 1% 以内）。")
+        if total > 0 and not RR.budget_reserve_ok(plan):
             problems.append(f"风险准备金只占 {A.format_rate((plan[RESERVE_LABEL] or 0) / total, 1)}，"
                             f"至少要占总预算的 {self.reserve_share:.0%}。")
         for ch, now in self.current.items():
@@ -380,9 +388,9 @@ class BudgetForm(Form):
                 problems.append(f"「{ch}」从 {A.format_money(now)} 增加到 {A.format_money(new)}，"
                                 f"超过了 {self.max_increase:.0%} 的上限：流量有天花板，加钱不一定等比例带来成交。")
             r = self.roi.get(ch)
-            if r is not None and not A.is_missing(r) and float(r) < self.floor and new > now + 0.005:
-                problems.append(f"「{ch}」按你算的 ROI 低于 {self.floor:g}，不应再增加预算。")
-        if len(A._plain(values.get("reason"))) < 15:
+            if r is not None and not A.is_missing(r) and float(r) < self.floor and new > now * (1 - self.min_cut) + 0.005:
+                problems.append(f"「{ch}」按你算的 ROI 低于 {self.floor:g}，预算至少要减少 {self.min_cut:.0%}。")
+        if len(RR._plain(values.get("reason"))) < 15:
             problems.append("调整理由太短：请用数字说明（例如哪个渠道 ROI 多少、为什么减、加给谁）。")
         return problems
 
@@ -392,14 +400,12 @@ class BudgetForm(Form):
         for ch in [*BUDGET_FIELDS, RESERVE_LABEL]:
             now = self.current.get(ch)
             new = plan.get(ch)
-            change = ""
-            if now and new is not None:
-                change = f"{(new - now) / now:+.0%}"
+            change = f"{(new - now) / now:+.0%}" if now and new is not None else ""
             rows.append(f"<tr><td>{html.escape(ch)}</td><td>{A.format_money(now) if now is not None else '—'}</td>"
                         f"<td>{A.format_money(new) if new is not None else '（未填）'}</td><td>{change}</td></tr>")
         total = sum(float(v) for v in plan.values() if v is not None)
         return ("<table class='course-budget-preview'><tr><th>渠道</th><th>本次花费</th><th>下次预算</th><th>变化</th></tr>"
-                + "".join(rows) + f"<tr><td><b>合计</b></td><td>{A.format_money(sum(self.current.values())) if self.current else '—'}"
+                + "".join(rows) + f"<tr><td><b>合计</b></td><td>{A.format_money(sum(self.current.values()))}"
                 f"</td><td><b>{A.format_money(total)}</b></td><td></td></tr></table>")
 
     def answers(self) -> dict | None:
@@ -408,31 +414,35 @@ class BudgetForm(Form):
             return None
         out = self._plan(vals)
         out["理由"] = vals.get("reason")
+        cuts, raises = RR.budget_changes(out, self.current)
+        out["明显减少的渠道"] = cuts
+        out["增加的渠道"] = raises
         return out
 
 
-ACTION_FIELDS = {"problem": "发现的问题（带数字）", "cause": "原因", "action": "具体行动", "metric": "检查指标",
-                 "target": "目标值", "deadline": "完成日期"}
+ACTION_FIELDS = dict(zip(("problem", "action", "target", "deadline"), RR.ACTION_COLUMNS))
 
 
 class ActionPlanForm(Form):
-    """复盘行动清单 (exercise 5): 3-6 rows of problem → cause → concrete action →
-    metric → target → date.  The form's checks are about *checkability* (a
-    number in the problem and the target, an action that says where and how
-    much, a date); whether the problems are the right ones is graded elsewhere.
+    """复盘行动清单 (exercise 5): 3-6 rows of problem (with its number and cause) →
+    concrete action → metric and target → date.  The form's checks are about
+    *checkability* (a number in the problem and the target, an action that says
+    where and how much, a date after the review); whether the problems are the
+    right ones is graded elsewhere.  ``answers()``: ``{"行动": rows, "全文": text}``.
     """
 
     key = "action_plan"
     title = "复盘行动清单"
 
-    def __init__(self, *, key: str | None = None, after: str = "2026-06-30"):
+    def __init__(self, *, key: str | None = None):
         from .fields import Repeat, Text
 
-        self.after = after
+        self.after = RR.review_date()
+        lo, hi = RR.ACTION_ROWS
         sub = [Text(n, label) if n != "deadline" else Date(n, label) for n, label in ACTION_FIELDS.items()]
-        fields = [Repeat("rows", "行动清单", fields=sub, min_rows=3, max_rows=6, add_label="添加一条",
-                         default=[{} for _ in range(3)],
-                         help="每行一条：问题要带数字，行动要写清在哪里做什么，目标值要能检查。")]
+        fields = [Repeat("rows", "行动清单", fields=sub, min_rows=lo, max_rows=hi, add_label="添加一条",
+                         default=[{} for _ in range(lo)],
+                         help="每行一条：问题要带数字，行动要写清在哪里做什么、做到多少，目标值要能检查。")]
         super().__init__(key or self.key, self.title, fields,
                          description="像给团队布置任务一样写：下次大促前谁看了都知道做什么、做到多少、哪天检查。")
 
@@ -440,18 +450,19 @@ class ActionPlanForm(Form):
         problems = []
         for i, row in enumerate(values.get("rows") or [], 1):
             if not any(ch.isdigit() for ch in str(row.get("problem") or "")):
-                problems.append(f"第 {i} 条：问题里没有数字，请写出数据证据（例如“爆发期加购→下单只有 X%”）。")
-            problems.extend(f"第 {i} 条：{m}" for m in A.check_action(row.get("action")))
-            if not A._plain(row.get("metric")):
-                problems.append(f"第 {i} 条：请写出用哪个指标检查效果。")
-            problems.extend(f"第 {i} 条：{m}" for m in A.check_target(row.get("target")))
+                problems.append(f"第 {i} 条：问题里没有数字，请写出数据证据（例如“活动期加购→下单只有 X%”）。")
+            problems.extend(f"第 {i} 条：{m}" for m in RR.check_action(row.get("action")))
+            problems.extend(f"第 {i} 条：{m}" for m in RR.check_target(row.get("target")))
             d = row.get("deadline")
-            if d and str(d) <= self.after:
-                problems.append(f"第 {i} 条：完成日期 {d} 已经过去，请写 {self.after} 之后、下次大促之前的日期。")
+            why = RR.deadline_problem(d, self.after) if d else None
+            if why:
+                problems.append(f"第 {i} 条：{why}")
         return problems
 
-    def answers(self) -> list | None:
+    def answers(self) -> dict | None:
         vals = super().answers()
         if vals is None:
             return None
-        return [{ACTION_FIELDS[k]: r.get(k) for k in ACTION_FIELDS} for r in (vals.get("rows") or [])]
+        rows = [{ACTION_FIELDS[k]: r.get(k) for k in ACTION_FIELDS} for r in (vals.get("rows") or [])]
+        text = "；".join("，".join(str(v or "") for v in r.values()) for r in rows)
+        return {"行动": rows, "全文": text}

@@ -4,19 +4,20 @@ offers next to its reports, never the answer of a graded exercise.
 * Safe rates: a rate whose denominator is 0 (no visitors in the chosen range,
   an empty group) is not a ZeroDivisionError and not a silent ``NaN``; it is an
   ``Unavailable`` value that prints as a Chinese reason ("转化率无法计算：UV 为 0").
+* The campaign calendar, read from the shop's ``campaign_phases`` table (never
+  typed into a notebook): the campaign period, its phases, the review month.
 * Choosing data: channel / phase names checked with a suggestion for typos
   ("付费广高" -> 你是不是想写「付费广告」？), date ranges checked against the data.
 * Display: rates as percentages, money in 元, ``Unavailable`` and ``NaN`` shown
   as words, not as "nan%".
 * Charts: a funnel chart (访问 → 加购 → 下单 → 支付) and a step-rate chart
   with the source documents' reference lines, all labels in Chinese.
-* A/B helpers wrapping statsmodels (two-proportion z-test, confidence interval
-  of the difference, sample size per group) with Chinese messages for empty or
-  impossible groups.
+* A/B test input checks: two groups of whole, non-negative counts, with
+  Chinese messages for an empty or impossible group (the test itself is run
+  with statsmodels in the notebook, on the counts the student chose).
 
-How each metric is defined, and the code that computes the metrics of the
-course's exercises, is the student's work in the notebooks; this module only
-takes numbers the student computed.
+The data centre (``course.tools.datacentre``) and the review rules
+(``course.tools.review_rules``) are next to this file.
 
 >>> safe_rate(31, 500, what="转化率")
 0.062
@@ -37,6 +38,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import math
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..messages import CourseError
@@ -187,6 +189,85 @@ def gap_to_target(actual: Any, target: float, *, what: str = "转化率") -> str
     return f"{what} 实际 {format_rate(actual)}，目标 {format_rate(target)}，差 {diff:+.2f} 个百分点（{state}）"
 
 
+#: the campaign's targets and where the settings keep them
+TARGETS = {"GMV": ("campaign", "gmv_target"), "转化率": ("analytics", "conversion_target"),
+           "新客转化率": ("campaign", "new_customer_conversion_target")}
+
+
+def target_values() -> dict:
+    """{指标: 目标} from the settings in force."""
+    from .. import settings
+
+    return {name: settings.threshold(*where) for name, where in TARGETS.items()}
+
+
+def target_table(actual: Mapping[str, Any]):
+    """目标 and 实际 side by side, formatted for reading (the verdicts are the student's to make).
+
+    >>> target_table({"GMV": 48000.0, "转化率": 0.062, "新客转化率": None})["实际"].tolist()
+    ['48,000.00 元', '6.20%', '无法计算']
+    """
+    import pandas as pd
+
+    goals = target_values()
+    return pd.DataFrame({"指标": list(goals), "目标": [format_metric(k, v) for k, v in goals.items()],
+                         "实际": [format_metric(k, (actual or {}).get(k)) for k in goals]})
+
+
+# -- the campaign calendar -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Calendar:
+    """The campaign's dates, from the shop's ``campaign_phases`` table (ISO date strings).
+
+    ``month_start`` .. ``month_end`` is the calendar month the campaign starts in
+    (the review month: the campaign and the ordinary days around it).
+    """
+
+    start: str
+    end: str
+    phases: dict
+    month_start: str
+    month_end: str
+
+    def __str__(self) -> str:
+        parts = "；".join(f"{p} {a} 至 {b}" for p, (a, b) in self.phases.items())
+        return (f"活动期 {self.start} 至 {self.end}（{parts}）；"
+                f"活动所在月（复盘月）{self.month_start} 至 {self.month_end}")
+
+
+def campaign_calendar(phases=None) -> Calendar:
+    """The campaign calendar from ``campaign_phases`` (loaded when not given).
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"phase": ["预热期", "爆发期"], "start_date": ["2026-06-15", "2026-06-18"],
+    ...                   "end_date": ["2026-06-17", "2026-06-18"]})
+    >>> c = campaign_calendar(t)
+    >>> c.start, c.end, c.month_start, c.month_end
+    ('2026-06-15', '2026-06-18', '2026-06-01', '2026-06-30')
+    """
+    import calendar as _cal
+
+    import pandas as pd
+
+    if phases is None:
+        from .. import data
+
+        phases = data.load("campaign_phases")
+    missing = [c for c in ("phase", "start_date", "end_date") if c not in phases.columns]
+    if missing or phases.empty:
+        raise CourseError("活动日历表 campaign_phases 缺少列或没有数据：请用 course.data.load(\"campaign_phases\") 读取原始表。")
+    starts = pd.to_datetime(phases["start_date"])
+    ends = pd.to_datetime(phases["end_date"])
+    order = starts.argsort(kind="mergesort")
+    steps = {str(phases["phase"].iloc[i]): (starts.iloc[i].date().isoformat(), ends.iloc[i].date().isoformat())
+             for i in order}
+    first = starts.min().date()
+    last_day = _cal.monthrange(first.year, first.month)[1]
+    return Calendar(start=first.isoformat(), end=ends.max().date().isoformat(), phases=steps,
+                    month_start=first.replace(day=1).isoformat(), month_end=first.replace(day=last_day).isoformat())
+
+
 # -- formatting ---------------------------------------------------------------
 
 def format_rate(x: Any, digits: int = 2) -> str:
@@ -247,11 +328,11 @@ MONEY_NAMES = ("GMV", "客单价", "UV价值", "销售额", "净成交额", "毛
 def metric_kind(name: str) -> str:
     """How a metric is shown: ``rate`` (%), ``money`` (元) or ``count``.
 
-    >>> [metric_kind(n) for n in ("转化率", "新客占比", "GMV", "UV")]
-    ['rate', 'rate', 'money', 'count']
+    >>> [metric_kind(n) for n in ("转化率", "新客占比", "加购→下单", "GMV", "UV")]
+    ['rate', 'rate', 'rate', 'money', 'count']
     """
     n = str(name)
-    if n.endswith("率") or n.endswith("占比"):
+    if n.endswith("率") or n.endswith("占比") or "→" in n or n.startswith("复购率"):
         return "rate"
     if n in MONEY_NAMES or n.endswith("额") or n.endswith("（元）") or n.endswith("成本") or n.endswith("佣金"):
         return "money"
@@ -279,73 +360,6 @@ def metrics_frame(metrics: Mapping[str, Any] | None):
         print("✗ 还没有结果（仍是 None）：请先完成上面的代码单元格。")
         return None
     return pd.DataFrame({"指标": list(metrics), "数值": [format_metric(k, v) for k, v in metrics.items()]})
-
-
-#: what ``core_metrics`` (the student's metric function) must return
-REQUIRED_METRICS = ("UV", "PV", "跳失率", "加购人数", "下单人数", "支付人数", "加购率", "转化率", "GMV", "客单价",
-                    "UV价值", "新客占比", "复购率")
-
-
-def check_metric_function(fn: Any, traffic, orders, required: Sequence[str] = REQUIRED_METRICS) -> bool:
-    """Visible self-check of a metric function: runs, returns every metric, and
-    on an empty slice (no visitors) neither crashes nor returns NaN.  Prints a
-    checklist; never shows or judges the values themselves.
-    """
-    if fn is None:
-        print("✗ 还没有定义指标函数（仍是 None）：请完成上面的单元格并运行。")
-        return False
-    if not callable(fn):
-        print(f"✗ 这里需要一个函数（def ...），现在是 {type(fn).__name__}。")
-        return False
-    ok = True
-    try:
-        out = fn(traffic, orders)
-    except Exception as exc:  # noqa: BLE001 - a student's function may fail in any way
-        print(f"✗ 用全部数据运行时出错：{type(exc).__name__}: {exc}")
-        return False
-    if not isinstance(out, dict):
-        print(f"✗ 函数应返回字典（指标名 → 数值），现在返回 {type(out).__name__}。")
-        return False
-    missing = [k for k in required if k not in out]
-    if missing:
-        print(f"✗ 结果缺少指标：{'、'.join(missing)}（名字要和上表完全一致）。")
-        ok = False
-    else:
-        print(f"✓ 返回了全部 {len(required)} 个指标。")
-    bad = [k for k, v in out.items() if not isinstance(v, Unavailable) and not _is_number(v)]
-    if bad:
-        print(f"✗ 这些指标不是数字：{'、'.join(map(str, bad))}。")
-        ok = False
-    odd = [k for k, v in out.items() if metric_kind(k) == "rate" and _is_number(v) and not 0 <= float(v) <= 1]
-    if odd:
-        print(f"✗ 这些比率不在 0 到 1 之间：{'、'.join(odd)}（比率用小数，6.2% 写 0.062）。")
-        ok = False
-    try:
-        empty = fn(traffic.iloc[:0], orders.iloc[:0])
-    except ZeroDivisionError:
-        print("✗ 没有数据时（UV 为 0）出现除以 0 的错误：比率请用 A.safe_rate(分子, 分母) 计算。")
-        return False
-    except Exception as exc:  # noqa: BLE001
-        print(f"✗ 没有数据时出错：{type(exc).__name__}: {exc}")
-        return False
-    nan = [k for k, v in (empty or {}).items() if not isinstance(v, Unavailable) and _is_number(v)
-           and metric_kind(k) != "count" and math.isnan(float(v))]
-    if nan:
-        print(f"✗ 没有数据时这些指标是 NaN：{'、'.join(nan)}。请用 A.safe_rate，让它显示“无法计算”而不是 NaN。")
-        ok = False
-    else:
-        print("✓ 没有数据时不报错，比率显示为“无法计算”而不是 NaN。")
-    if ok:
-        print("✓ 指标函数的格式正确（数值是否正确由评分时检查）。")
-    return ok
-
-
-def _is_number(v: Any) -> bool:
-    if isinstance(v, bool) or v is None:
-        return False
-    if hasattr(v, "item") and getattr(v, "shape", None) == () and not isinstance(v, Unavailable):
-        v = v.item()
-    return isinstance(v, (int, float))
 
 
 # -- choosing data ------------------------------------------------------------
@@ -418,56 +432,6 @@ def filter_period(df, start: Any, end: Any, column: str = "date"):
     if out.empty:
         raise CourseError(f"{s} 至 {e} 没有数据，请换一个日期范围。")
     return out
-
-
-# -- concrete, checkable actions ----------------------------------------------
-
-#: actions the source documents call too vague ("优化详情页" is not an action)
-VAGUE_ACTIONS = ("优化详情页", "优化页面", "优化商品页", "提升转化率", "提高转化率", "提升转化", "提高转化", "加大推广",
-                 "加大投放", "优化投放", "优化结算流程", "优化结算", "改进结算", "优化活动规则", "优化规则", "加强运营",
-                 "提升用户体验", "优化用户体验", "加强客服", "优化客服", "提升复购", "降低跳失率", "多做活动")
-_VAGUE_VERBS = ("优化", "提升", "提高", "加强", "改善", "加大", "完善", "改进", "增加", "降低", "减少", "做好")
-#: words that say *where* or *how much*: a checkable action names at least one
-CONCRETE_MARKERS = ("第", "首屏", "屏", "页", "按钮", "弹窗", "入口", "位置", "模块", "字段", "文案", "模板", "客服", "短信",
-                    "推送", "社群", "券", "元", "小时", "天", "%", "％", "件", "名", "个", "条", "次", "人", "倒计时",
-                    "质检", "承诺", "说明", "规则", "预算", "出价", "定向", "关键词", "暂停", "下线", "上线", "测试")
-
-
-def _plain(text: Any) -> str:
-    import re
-
-    return re.sub(r"[\s，。,.；;：:！!、“”\"'（）()]", "", str(text or ""))
-
-
-def check_action(text: Any) -> list[str]:
-    """Why an action is not yet concrete and checkable (empty list = fine).
-
-    >>> check_action("优化详情页")[0]
-    '「优化详情页」太笼统：写清楚在哪里、做什么、做到什么程度，例如“在详情页第三屏增加质检报告及72小时发货承诺”。'
-    >>> check_action("在详情页第三屏增加质检报告及72小时发货承诺")
-    []
-    """
-    t = _plain(text)
-    example = "例如“在详情页第三屏增加质检报告及72小时发货承诺”"
-    if not t:
-        return ["行动是空的：请写出具体要做的事。"]
-    if t in VAGUE_ACTIONS or (len(t) <= 8 and t.startswith(_VAGUE_VERBS)):
-        return [f"「{text}」太笼统：写清楚在哪里、做什么、做到什么程度，{example}。"]
-    if len(t) < 10:
-        return [f"「{text}」太短（{len(t)} 个字）：一条行动至少写清“在哪里 + 做什么 + 做到多少”，{example}。"]
-    if not any(ch.isdigit() for ch in t) and not any(m in t for m in CONCRETE_MARKERS):
-        return [f"「{text}」没有说清位置或数量：请写出在哪个页面/渠道/环节、改成什么样，{example}。"]
-    return []
-
-
-def check_target(text: Any) -> list[str]:
-    """A target must be a number someone can check later (e.g. "加购→下单 ≥ 20%")."""
-    t = _plain(text)
-    if not t:
-        return ["目标值是空的：请写一个可以检查的数字，例如“加购→下单 ≥ 20%”。"]
-    if not any(ch.isdigit() for ch in t):
-        return [f"目标值「{text}」没有数字，无法检查是否做到：请写成“指标 ≥ 数值”，例如“加购→下单 ≥ 20%”。"]
-    return []
 
 
 # -- charts -------------------------------------------------------------------
@@ -583,10 +547,16 @@ def step_rate_chart(table, group: str, rate_columns: Sequence[str], *, title: st
 
 # -- A/B tests ----------------------------------------------------------------
 
-def _ab_guard(conversions: Sequence[Any], visitors: Sequence[Any], names: Sequence[str]) -> tuple[list[int], list[int]]:
+def check_ab_counts(conversions: Sequence[Any], visitors: Sequence[Any], names: Sequence[str] = ("B", "A")) -> None:
+    """Two groups of counts a two-proportion test can use, or a CourseError saying what is wrong.
+
+    >>> check_ab_counts([0, 180], [0, 1900])
+    Traceback (most recent call last):
+    ...
+    course.messages.CourseError: B 组没有访客（访客数为 0 或空）：这一组的转化率无法计算，不能做检验。请检查分组列的取值（是否拼写不同、是否被筛选掉）。
+    """
     if len(conversions) != 2 or len(visitors) != 2:
         raise CourseError("A/B 检验需要正好两组：转化人数和访客数各给两个数（顺序一致，例如 [B组, A组]）。")
-    conv, nobs = [], []
     for name, c, n in zip(names, conversions, visitors):
         if is_missing(n) or float(n) <= 0:
             raise CourseError(f"{name} 组没有访客（访客数为 0 或空）：这一组的转化率无法计算，不能做检验。"
@@ -597,54 +567,3 @@ def _ab_guard(conversions: Sequence[Any], visitors: Sequence[Any], names: Sequen
             raise CourseError(f"{name} 组的转化人数（{c}）大于访客数（{n}），分子分母可能写反了。")
         if float(c) != int(float(c)) or float(n) != int(float(n)):
             raise CourseError(f"{name} 组的人数应为整数（现在是 {c} / {n}），请用人数而不是比率。")
-        conv.append(int(float(c)))
-        nobs.append(int(float(n)))
-    return conv, nobs
-
-
-def ab_ztest(conversions: Sequence[Any], visitors: Sequence[Any], *, names: Sequence[str] = ("B", "A"),
-             alpha: float | None = None) -> dict:
-    """Two-proportion z-test and the confidence interval of the difference.
-
-    ``conversions`` and ``visitors`` list the two groups in the same order; the
-    difference is first minus second (new minus original).  Wraps statsmodels'
-    ``proportions_ztest`` and ``confint_proportions_2indep`` (default method).
-    Returns a dict with Chinese keys.  Empty groups raise a CourseError.
-    """
-    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
-
-    if alpha is None:
-        from .. import settings
-
-        alpha = float(settings.threshold("analytics", "ab_alpha"))
-    conv, nobs = _ab_guard(conversions, visitors, names)
-    if sum(conv) == 0 or sum(conv) == sum(nobs):
-        raise CourseError("两组的转化人数都是 0（或全部转化），比例没有差异可检验；请确认选的是“支付”等有转化的列。")
-    z, p = proportions_ztest(conv, nobs)
-    low, high = confint_proportions_2indep(conv[0], nobs[0], conv[1], nobs[1], alpha=alpha)
-    p1, p2 = conv[0] / nobs[0], conv[1] / nobs[1]
-    return {"组": list(names), "转化率": [p1, p2], "差值": p1 - p2, "z值": float(z), "p值": float(p),
-            "置信水平": 1 - alpha, "置信区间": (float(low), float(high))}
-
-
-def ab_sample_size(p_base: Any, p_new: Any, *, alpha: float | None = None, power: float | None = None):
-    """Visitors needed per group to detect ``p_base`` -> ``p_new`` (two-sided).
-
-    Wraps ``proportion_effectsize`` and ``NormalIndPower().solve_power``;
-    returns an int (rounded up) or ``Unavailable`` when the rates are equal.
-    """
-    from statsmodels.stats.power import NormalIndPower
-    from statsmodels.stats.proportion import proportion_effectsize
-
-    from .. import settings
-
-    alpha = float(settings.threshold("analytics", "ab_alpha") if alpha is None else alpha)
-    power = float(settings.threshold("analytics", "ab_power") if power is None else power)
-    for label, p in (("原版转化率", p_base), ("新版转化率", p_new)):
-        if is_missing(p) or not 0 < float(p) < 1:
-            raise CourseError(f"{label}应在 0 和 1 之间（例如 6.2% 写 0.062），现在是 {p}。")
-    if float(p_base) == float(p_new):
-        return Unavailable("所需样本量", "两组转化率相同，没有差异可检测（所需样本量无穷大）")
-    es = proportion_effectsize(float(p_new), float(p_base))
-    n = NormalIndPower().solve_power(effect_size=abs(es), alpha=alpha, power=power, ratio=1.0)
-    return int(math.ceil(n))
