@@ -6,14 +6,15 @@ The rule (teacher guide: course/teacher/README.md, "用时估算"), per notebook
 reading                     Chinese characters of the text ÷ 250 per minute
                             (study reading of instructions with tables; ordinary
                             silent reading of Chinese is 300-500 per minute)
-running a code cell         0.25 min each (run it, glance at what it printed)
+running a code cell         0.25 min each (run it, glance at what it printed); a cell with
+                            blanks is not counted again: its run is part of its blanks
 reading a table or output   0.5 min per cell whose last line shows a value
 reading a chart             1 min per chart
 reading a code skeleton     0.25 min per line of a scaffold a student fills
-filling a blank ``___``     2 min each (look up the column or number, type, run)
+filling a blank ``___``     2 min each, graded or practice (look up the column or number, type, run)
 filling a form field        1 min each (think, type; ``Task.effort`` fields)
 writing a short text        4 min each (2-3 Chinese sentences)
-checking a graded task      1 min each (run the self-check, read it, fix once)
+checking a task             1 min per graded task or practice self-check (run it, read it, fix once)
 free code (not a 挑战)       15 min each: a graded task typed into an empty cell,
                             which a release may not have outside 挑战 (counted so
                             that a notebook still being converted is not flattered)
@@ -54,7 +55,8 @@ UNDECLARED_FORM_FIELDS = 5
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9_.%]+")
 _CHART = re.compile(r"\bplt\.|\.plot\(|\bsns\.|\.bar\(|\.hist\(|\.scatter\(")
-_QUIET_CALLS = {"print", "course.check", "course.grade", "course.hints", "course.start"}
+_PRACTICE_CHECK = re.compile(r"\bguide\.check\(|\bcourse\.check\(")   # ungraded self-checks
+_QUIET_CALLS = {"print", "course.check", "course.grade", "course.hints", "course.start", "guide.check"}
 
 
 @dataclass
@@ -107,6 +109,11 @@ def _rendered(text: str) -> str:
         return text
 
 
+def inv_blanks(inv, index: int) -> int:
+    """Blanks of the graded task whose answer cell is ``index`` (0 when none)."""
+    return next((t.blanks for t in inv.tasks if t.answer_cell == index), 0)
+
+
 def estimate_notebook(module: str, path: Path) -> Estimate:
     from .scaffold import split_scaffold
 
@@ -119,19 +126,29 @@ def estimate_notebook(module: str, path: Path) -> Estimate:
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     challenge_cells = {t.answer_cell for t in inv.tasks if t.challenge}
     runnable = [c for i, c in enumerate(nb.cells) if c in code and i not in challenge_cells]
-    est.parts["运行单元格"] = RUN_CELL * len(runnable)
+    # a cell with blanks is run as part of filling them (the blank's 2 minutes include "run")
+    from course.blanks import count_blanks
+
+    graded_cells = {t.answer_cell for t in inv.tasks}
+    est.parts["运行单元格"] = RUN_CELL * sum(
+        not (i in graded_cells and inv_blanks(inv, i)) and not count_blanks(split_scaffold(c.source)[0])
+        for i, c in enumerate(nb.cells) if c in runnable)
     visible = [split_scaffold(c.source)[0] for c in runnable]
     est.parts["看表格与输出"] = SHOW_OUTPUT * sum(shows_output(s) for s in visible)
     est.parts["看图表"] = CHART * sum(bool(_CHART.search(s)) for s in visible)
     tasks = [t for t in inv.tasks if not t.challenge]
     est.parts["读代码骨架"] = SKELETON_LINE * sum(len([x for x in (t.scaffold or "").splitlines() if x.strip()])
                                              for t in tasks)
-    est.parts["填空"] = BLANK * sum(t.blanks for t in tasks)
+    # every blank a student fills counts, graded or not (a practice cell's blank takes as long)
+    practice = [s for i, (c, s) in enumerate(zip(nb.cells, [split_scaffold(c.source)[0] for c in nb.cells]))
+                if c.cell_type == "code" and i not in graded_cells]
+    est.parts["填空"] = BLANK * (sum(t.blanks for t in tasks) + sum(count_blanks(s) for s in practice))
     est.parts["填表单"] = FORM_FIELD * sum(t.effort or UNDECLARED_FORM_FIELDS for t in tasks if t.kind == "form")
     est.parts["自由编程"] = FREE_CODE * sum(t.kind == "free" for t in tasks)
     texts = sum(t.effort or 1 for t in tasks if t.kind == "text") + len(inv.manual)
     est.parts["写文字"] = TEXT_ANSWER * texts
-    est.parts["自检与修改"] = CHECK_CYCLE * len(tasks)
+    practice_checks = sum(len(_PRACTICE_CHECK.findall(s)) for s in practice)
+    est.parts["自检与修改"] = CHECK_CYCLE * (len(tasks) + practice_checks)
     return est
 
 

@@ -94,31 +94,15 @@ def notebook_info(path: Path, module: str | None = None) -> dict:
     return {"file": path.name, "title": title, "estimate": minutes, "source": "估算"}
 
 
-def guide_practice_minutes(path: Path = GUIDE) -> float:
-    """Minutes of the guide's try-it cells the estimate does not count (they are not graded tasks):
-    each blank ``___`` and each self-check ``guide.check(...)`` by the estimate rule's weights."""
-    import nbformat
-
-    from course.blanks import count_blanks
-    from grading.estimate import BLANK, CHECK_CYCLE
-
-    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    return BLANK * sum(count_blanks(s) for s in code) + CHECK_CYCLE * sum(s.count("guide.check(") for s in code)
-
-
-def _guide_case(minutes: int, estimate: int, practice: float, module1_spare: int) -> str:
+def _guide_case(minutes: int, need: int, module1_spare: int) -> str:
     """The case for the guide's slot, in the plan's words, from measured minutes."""
-    from grading.estimate import BLANK, CHECK_CYCLE
-
-    need = int(math.ceil((estimate + practice) / 5.0) * 5)
     if need <= minutes:
         return ""
     room = (f"模块一的笔记本估算比它的时段少 {module1_spare} 分钟，可以把导学加长 {min(module1_spare, need - minutes)} 分钟、"
             "从模块一的上午时段里扣（改本脚本 DAY_PLAN 中导学的分钟数）。" if module1_spare > 0 else
             "目前上午没有空余：模块一的笔记本估算已超过它的时段，不能从模块一挪时间。")
-    return (f"导学：说明、表单和示例估算 {estimate} 分钟，六个代码填空练习按同一规则（每个空格 {BLANK:g} 分钟、每次自检 {CHECK_CYCLE:g} 分钟）"
-            f"另需约 {practice:g} 分钟，合计约 {need} 分钟，课表给 {minutes} 分钟。{room}"
-            "课上的做法：讲师边讲第 1-4 步边演示（学员看、不逐格运行），学员动手做第 5 步表单和第 6 步的六个练习；"
+    return (f"导学：按估算规则（含代码填空练习和自检）约 {need} 分钟，课表给 {minutes} 分钟。{room}"
+            "课上的做法：讲师边讲第 1-4 步边演示（学员看、不逐格运行），学员动手做第 5 步表单和第 6 步的练习；"
             "没做完的练习留到午休或模块一的缓冲时间。")
 
 
@@ -218,14 +202,12 @@ def render() -> str:
                 lines.append(f"| {_hm(t)}-{_hm(end)} | {label.format(gmin=gmin, gmax=gmax)} | {lect} | {ta} |")
                 if kind == "guide":
                     info = notebook_info(GUIDE, "course")
-                    practice = guide_practice_minutes()
-                    guide = int(math.ceil((info["estimate"] + practice) / 5.0) * 5)
+                    guide = info["estimate"]
                     per_notebook.append(["导学", "`course/00_guide.ipynb`", info["title"], str(guide), f"{minutes}",
-                                         ("压缩" if minutes < guide else "—")
-                                         + f"（含代码填空练习约 {practice:g} 分钟）"])
+                                         "压缩" if minutes < guide else "—"])
                     m1 = module_notebooks("module1_listing")
                     spare = module_slots().get("module1_listing", 0) - sum(n["estimate"] for n in m1)
-                    case = _guide_case(minutes, info["estimate"], practice, spare)
+                    case = _guide_case(minutes, guide, spare)
                     if case:
                         warnings.append(case)
                 t = end
@@ -309,6 +291,11 @@ def render() -> str:
               "- **一学期的课**：每个模块一到两次课（约 3 小时），截止时间设在下次课前；本课表的分钟数可直接作为每次课的安排。",
               ""]
     return "\n".join(lines)
+
+
+def outputs() -> dict[Path, bytes]:
+    """{file: the bytes this script would write} (used by ``course.teacher.rebuild``)."""
+    return {OUT: render().encode("utf-8")}
 
 
 def main(argv: list[str] | None = None) -> int:
