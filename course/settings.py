@@ -77,8 +77,16 @@ SPEC: dict[str, Any] = {
     "thresholds.campaign.encore_days": int,
     "thresholds.campaign.commission_rate": "share",
     "thresholds.campaign.risk_reserve_share": "share",
+    "thresholds.campaign.budget_total": _NUM,
+    "thresholds.campaign.gift_stock": int,
+    "thresholds.campaign.baseline_days": int,
+    "thresholds.campaign.uv_factor": dict,       # {阶段: {渠道: 系数}}, checked by course.tools.campaign.factors
+    "thresholds.campaign.conv_factor": dict,     # {阶段: 系数}
+    "thresholds.campaign.cart_shares": dict,     # {A..F: 订单占比}, checked by course.tools.carts.cart_shares
+    "thresholds.campaign.deepest_max_skus": int,
+    "thresholds.campaign.deepest_max_qty": int,
     "thresholds.campaign.pause_conversion_floor": "share",
-    "thresholds.campaign.pause_roi_floor": _NUM,
+    "thresholds.campaign.pause_gmv_ratio_floor": _NUM,
     "thresholds.campaign.pause_min_uv": int,
     "thresholds.campaign.pause_consecutive_days": int,
     "thresholds.analytics.conversion_target": "share",
@@ -120,6 +128,7 @@ _TYPE_WORDS = {
     str: "文字",
     int: "整数",
     list: "列表（如 [a, b]）",
+    dict: "一组“名称: 值”（如 {预热期: 0.4, 爆发期: 0.6}）",
     _NUM: "数字",
     "share": "0 到 1 之间的小数（如 60% 写 0.60）",
     "date": '日期（如 "2026-12-07"）',

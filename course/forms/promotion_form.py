@@ -1,21 +1,23 @@
-"""The promotion-rule form (促销规则设置): the back-office page where an operator
-sets a campaign's rules, their stacking, the stock alert, and publishes the rule text.
+"""The module-2 back-office forms: promotion rules (促销规则设置), the public rule
+text (活动规则公示), and the rule adjustment of the margin exercise (规则调整).
 
-* rules are rows (a ``Repeat`` field): 类型, 门槛/件数/名额, 减免/折扣, 开始/结束时间
-  (限时折扣), 可叠加; several 满减 rows are the tiers of one 满减 (满399减50, 满799减120),
-  several 阶梯价 rows the tiers of one 阶梯价;
-* 叠加顺序 (typed as 限时折扣 > 阶梯价 > 第N件折扣 > 满减), 库存预警线 (件), the gift's
-  name, stock and cost;
-* the form writes the public rule text (``rule_text``) and checks it with
-  ``course.tools.campaign.check_rule_text``: every threshold, amount, date and
-  limit present; no 「最终解释权归平台所有」; no absolute words; no contradiction
-  (gift limit above gift stock, a time window outside the campaign, overlapping
-  windows).  A student may write their own text in 「公示文案」; it is checked the same way;
-* ``to_whatif()`` exports the rules in the list-of-dicts format of ``datasets.whatif``
-  and of ``RuleSet.from_dicts``.
+* ``PromotionForm`` — rules are rows (a ``Repeat`` field): 类型, 门槛/件数/名额, 减免/折扣,
+  开始/结束时间 (限时折扣), 可叠加; several 满减 rows are the tiers of one 满减
+  (满399减50, 满799减120), several 阶梯价 rows the tiers of one 阶梯价; 叠加顺序 (typed as
+  限时折扣 > 阶梯价 > 第N件折扣 > 满减), 库存预警线 (件), the gift's name, stock and cost.
+  Saving checks the rules and their contradictions (gift limit above gift stock,
+  a time window outside the campaign, overlapping windows) and previews them as
+  the back office lists them.  ``to_whatif()`` exports the rules in the format of
+  ``datasets.whatif`` and ``RuleSet.from_dicts``.
+* ``RuleTextForm`` — the public rule text a person writes, starting from a
+  colleague's draft (``course.tools.campaign.draft_rule_text``); saving lists what
+  ``check_rule_text`` finds.  The course generates no rule text: writing it is the task.
+* ``AdjustForm`` — new parameters for 第N件折扣 and 满减; the preview shows the
+  campaign's 活动毛利率 and 净利率 under them (``course.tools.carts.blended_rates``).
 
 Everything typed is kept as typed, also when it is wrong ("6月18日", "399元", -50):
-the messages say what to change.
+the messages say what to change.  ``rule_facts`` / ``adjust_*`` read saved values
+as plain facts for the graded checks.
 
 >>> import course
 >>> _ = course.start("module2_campaign", "doc_promotion_form", quiet=True)
@@ -33,7 +35,6 @@ from typing import Any
 
 from ..messages import CourseError
 from ..tools import promotion as P
-from ..tools.campaign import check_rule_text, rule_text
 from .base import Form
 from .fields import Check, Choice, Field, Number, Repeat, Text, TextArea
 
@@ -48,8 +49,8 @@ PARAMS = {
     P.TIER_PRICE: ("起始件数", "折扣（95折写 0.95）"),
 }
 
-RULES_HELP = ("每行一条：满减 填 门槛 399、减免 50（多档就写多行）；第N件折扣 填 N=2、折扣 0.5；"
-              "前N名赠品 填 名额 100（赠品名称、库存、成本写在下面）；限时折扣 填 折扣 0.9 和起止时间；"
+RULES_HELP = ("每行一条，例如：满减 填 门槛 299、减免 30（多档就写多行）；第N件折扣 填 N=3、折扣 0.8；"
+              "前N名赠品 填 名额 50（赠品名称、库存、成本写在下面）；限时折扣 填 折扣 0.9 和起止时间；"
               "阶梯价 填 起始件数 2、折扣 0.95（多档写多行）。时间写成 2026-06-18 00:00。")
 
 
@@ -144,17 +145,8 @@ def rules_from_values(values: dict) -> P.RuleSet:
     return rs
 
 
-def public_text(values: dict) -> str:
-    """The rule text the shop publishes: the student's own 公示文案, or the generated one."""
-    own = (values or {}).get("custom_text")
-    if own and str(own).strip():
-        return str(own).strip()
-    rs = rules_from_values(values)
-    return rule_text(rs, title=values.get("title") or "", audience=values.get("audience") or "")
-
-
 def check_values(values: dict) -> list[str]:
-    """Every problem of saved promotion-form values (rules, contradictions, rule text)."""
+    """Every problem of saved promotion-form values (fields, rules, contradictions)."""
     if values is None:
         return ["表单还没有保存。"]
     dicts, problems = rule_dicts(values)
@@ -180,41 +172,27 @@ def check_values(values: dict) -> list[str]:
         out.append("设置了前N名赠品，请填写赠品库存（件），用来核对名额是否超过库存。")
     if gifts and not values.get("gift_name"):
         out.append("设置了前N名赠品，请填写赠品名称（如 定制收纳盒）。")
-    if out:
-        return out
-    try:
-        text = public_text(values)
-    except CourseError as exc:
-        return [str(exc)]
-    where = "公示文案" if (values.get("custom_text") or "").strip() else "生成的规则文案"
-    for f in check_rule_text(text, rs):
-        # the rules' own contradictions were reported above
-        if f.category == "前后矛盾" and any(f.message == p for p in out):
-            continue
-        out.append(f"{where}{f}")
     return out
 
 
 class PromotionForm(Form):
-    """促销规则设置：规则行 + 叠加顺序 + 赠品 + 库存预警 → 公示文案（自动检查）。"""
+    """促销规则设置：规则行 + 叠加顺序 + 赠品 + 库存预警（保存时检查规则之间有没有矛盾）。"""
 
     key = "promotion_rules"
     title = "促销规则设置"
-    description = ("像在店铺后台“营销工具”里一样设置活动规则。保存后自动生成对外公示的规则文案，"
-                   "并检查：门槛、金额、日期、名额是否都写清楚；有没有“最终解释权”等违规条款、绝对化用语；"
-                   "规则之间有没有矛盾。")
+    description = ("像在店铺后台“营销工具”里一样设置活动规则。保存后检查：每条规则的参数是否合法、"
+                   "规则之间有没有矛盾（赠品名额超过库存、限时折扣超出活动时间等），并按后台的格式列出规则。")
 
     def __init__(self, key: str | None = None):
         fields = [
             Text("title", "活动名称", placeholder="如：新人大促·焕新家限时直降", max_len=30),
-            Text("audience", "参与对象", placeholder="如：店铺新客（首次下单的用户）", required=False),
             When("start", "活动开始时间", placeholder="2026-06-15 00:00"),
             When("end", "活动结束时间", end=True, placeholder="2026-06-20 23:59"),
             Repeat("rules", "优惠规则", help=RULES_HELP, min_rows=1, max_rows=12, add_label="添加一条规则",
                    default=[{"type": "", "stack": True}],
                    fields=[Choice("type", "类型", options=list(P.RULE_TYPES)),
-                           Text("p1", "门槛/件数/名额", required=False, placeholder="如 399"),
-                           Text("p2", "减免/折扣", required=False, placeholder="如 50 或 0.5"),
+                           Text("p1", "门槛/件数/名额", required=False, placeholder="如 299"),
+                           Text("p2", "减免/折扣", required=False, placeholder="如 30 或 0.8"),
                            Text("start", "开始时间（限时折扣）", required=False, placeholder="2026-06-18 00:00"),
                            Text("end", "结束时间（限时折扣）", required=False, placeholder="2026-06-18 23:59"),
                            Check("stack", "可叠加", default=True)]),
@@ -225,19 +203,16 @@ class PromotionForm(Form):
             Number("gift_cost", "赠品单件成本（元）", required=False, decimals=2, minimum=0, unit="元"),
             Number("stock_alert", "库存预警线（件）", integer=True, minimum=1, unit="件",
                    help="库存低于该数量时商品自动下架（按活动要求填写）"),
-            TextArea("custom_text", "公示文案（可选）", required=False, rows=6,
-                     help="留空 = 使用自动生成的文案；自己写的文案同样会被检查"),
         ]
         super().__init__(key or self.key, self.title, fields)
 
-    # -- rules ---------------------------------------------------------------------
     def parse(self, raw: dict) -> tuple[dict, list[str]]:
         """Field problems and rule problems together, so one save lists everything to fix."""
         values, problems = self.parse_fields(raw)
         rule_probs = self.check(values)
         if problems:
             # a field typed wrong already has its message; skip follow-on messages about it
-            rule_probs = [p for p in rule_probs if "请填写活动开始时间" not in p and "文案" not in p]
+            rule_probs = [p for p in rule_probs if "请填写活动开始时间" not in p]
         problems.extend(p for p in rule_probs if p not in problems)
         return values, problems
 
@@ -263,20 +238,198 @@ class PromotionForm(Form):
         out = self.rules(values).to_dicts()
         return ([{"type": "活动价"}] + out) if campaign_price else out
 
-    def rule_text(self, values: dict | None = None) -> str:
-        """The public rule text (the student's own, or generated from the rules)."""
-        return public_text(self._values_or_raise(values))
-
-    # -- live preview ---------------------------------------------------------------
     def preview(self, values: dict, raw: dict) -> str:
         dicts, problems = rule_dicts(values if values.get("rules") else {"rules": []})
         if not dicts:
-            return "<div style='color:#888'>（填写规则后，这里显示自动生成的公示文案）</div>"
+            return "<div style='color:#888'>（填写规则后，这里按后台的格式列出规则）</div>"
         try:
-            text = public_text({**values, "custom_text": ""}) if not problems else ""
+            text = rules_from_values(values).describe() if not problems else ""
         except CourseError as exc:
             return f"<div style='color:#b30000'>{html.escape(str(exc))}</div>"
         if not text:
             return "<div style='color:#b35900'>规则还有需要修改的地方，保存后会列出。</div>"
-        return ("<div class='course-rule-text'><b>自动生成的公示文案（可复制到「公示文案」中修改）：</b>"
+        return ("<div class='course-rule-list'><b>后台规则列表：</b>"
                 f"<pre style='white-space:pre-wrap;background:#f7f7f7;padding:6px'>{html.escape(text)}</pre></div>")
+
+
+# -- facts of saved rules (the graded checks read these) ----------------------------------
+
+def rules_usable(values: Any) -> bool:
+    """The saved rules can price a cart (every row readable, no rule invalid)."""
+    try:
+        return not rules_from_values(values).problems()
+    except (CourseError, TypeError, AttributeError):
+        return False
+
+
+def rules_ok(values: Any) -> bool:
+    """The form has nothing left to fix."""
+    return isinstance(values, dict) and not check_values(values)
+
+
+def rule_facts(values: Any) -> dict:
+    """Saved promotion values as plain facts: 活动时间, 满减 (满399减50), 第N件折扣 (第2件×0.5),
+    赠品 (前100名·定制收纳盒), 赠品库存与成本 (120件·8.00元), 叠加顺序 (第N件折扣>满减)."""
+    if not isinstance(values, dict):
+        return {}
+    out: dict[str, Any] = {}
+    try:
+        out["活动时间"] = f"{P.fmt_time(P.when(values.get('start')))} 至 {P.fmt_time(P.when(values.get('end'), end=True))}"
+    except (CourseError, TypeError):
+        pass
+    try:
+        rs = rules_from_values(values)
+    except (CourseError, TypeError, AttributeError):
+        return out
+    return {**out, **ruleset_facts(rs, stock=values.get("gift_stock"))}
+
+
+def ruleset_facts(rs: P.RuleSet, stock: Any = None) -> dict:
+    """The facts of a rule set (also of the shop's rules: what a right form says)."""
+    out: dict[str, Any] = {}
+    for r in rs.rules:
+        if isinstance(r, P.FullReduction):
+            tiers = "、".join(f"满{P.fmt_money(t)}减{P.fmt_money(a)}" for t, a in sorted(r.tiers))
+            out["满减"] = tiers + ("（每满）" if r.repeat else "")
+        elif isinstance(r, P.NthDiscount):
+            out["第N件折扣"] = f"第{r.n}件×{r.rate.normalize()}" + ("（每N件）" if r.repeat else "")
+        elif isinstance(r, P.Gift):
+            out["赠品"] = f"前{r.limit}名·{r.gift}"
+            if stock is not None:
+                out["赠品库存与成本"] = f"{int(stock)}件·{r.gift_cost:.2f}元"
+    kinds = [k for k in rs.order if k in (P.NTH_DISCOUNT, P.FULL_REDUCTION)]
+    out["叠加顺序"] = ">".join(kinds)
+    return out
+
+
+# -- the public rule text ------------------------------------------------------------
+
+class RuleTextForm(Form):
+    """活动规则公示文案：从同事的草稿改起，保存时按《活动规则检查》列出问题。"""
+
+    key = "rule_text"
+    title = "活动规则公示文案"
+    description = ("同事写了一版公示文案（已填在下面）。请直接在框里修改成可以对顾客公示的版本，然后保存："
+                   "保存后会列出还缺的信息、违规条款、绝对化用语和与后台规则矛盾的地方。")
+
+    def __init__(self, key: str | None = None):
+        from ..tools.campaign import draft_rule_text
+
+        fields = [TextArea("text", "公示文案", rows=9, default=draft_rule_text(),
+                           help="写清活动时间、每条优惠的门槛/金额/折扣/名额/赠品，以及顾客容易误解的地方")]
+        super().__init__(key or self.key, self.title, fields)
+
+    def check(self, values: dict) -> list[str]:
+        from ..tools.campaign import check_rule_text, shop_rules
+
+        return [str(f) for f in check_rule_text(values.get("text") or "", shop_rules())]
+
+
+# -- adjusting the rules (练习02) ---------------------------------------------------------
+
+class AdjustForm(Form):
+    """规则调整：改第N件折扣和满减的参数，看活动毛利率和净利率怎么变。"""
+
+    key = "rule_adjust"
+    title = "规则调整（让利试算）"
+
+    def __init__(self, key: str | None = None):
+        from .. import settings
+        from ..text import show
+
+        lo, hi = (settings.threshold("campaign", k) for k in ("margin_target_min", "margin_target_max"))
+        self.description = (f"只调参数，不取消玩法：改第二件的折扣、满减的门槛和金额。下方实时显示新规则下活动整体的"
+                            f"活动毛利率（目标 {show(lo, 'share')}-{show(hi, 'share')}）和净利率。赠品照旧。")
+        shop = _shop_params()
+        fields = [
+            Number("nth_rate", f"第{shop['n']}件的折扣（半价写 0.5，8折写 0.8）", minimum=0, maximum=1, decimals=2,
+                   default=shop["rate"]),
+            Number("threshold", "满减门槛（元）", minimum=1, decimals=2, unit="元", default=shop["threshold"]),
+            Number("amount", "满减金额（元）", minimum=0.01, decimals=2, unit="元", default=shop["amount"]),
+        ]
+        super().__init__(key or self.key, self.title, fields)
+
+    def check(self, values: dict) -> list[str]:
+        try:
+            rs = P.RuleSet.from_dicts(adjust_rules(values))
+        except P.RuleError as exc:
+            return list(exc.problems)
+        return rs.problems()
+
+    def preview(self, values: dict, raw: dict) -> str:
+        if self.check(values):
+            return "<div style='color:#b35900'>参数还有需要修改的地方，保存后会列出。</div>"
+        return f"<div class='course-adjust-preview'>{html.escape(adjust_summary(values))}</div>"
+
+    def to_whatif(self, values: dict | None = None) -> list[dict]:
+        """The adjusted rules in the what-if format (with the 活动价 row first)."""
+        v = values if values is not None else self.values
+        if v is None:
+            raise CourseError("规则调整表单还没有保存：请先填写并点击「保存」。")
+        return [{"type": "活动价"}] + adjust_rules(v)
+
+
+def _shop_params() -> dict:
+    from ..tools.campaign import shop_rules
+
+    out = {"n": 2, "rate": None, "threshold": None, "amount": None, "gift": None}
+    for r in shop_rules().rules:
+        if isinstance(r, P.NthDiscount):
+            out.update(n=r.n, rate=float(r.rate))
+        elif isinstance(r, P.FullReduction):
+            t, a = sorted(r.tiers)[0]
+            out.update(threshold=float(t), amount=float(a))
+        elif isinstance(r, P.Gift):
+            out["gift"] = r.to_dict()
+    return out
+
+
+def adjust_rules(values: Any) -> list[dict]:
+    """The rules of saved adjustment values: the shop's rules with the new parameters."""
+    if not isinstance(values, dict):
+        raise CourseError("规则调整表单还没有保存：请先填写并点击「保存」。")
+    shop = _shop_params()
+    missing = [k for k in ("nth_rate", "threshold", "amount") if values.get(k) is None]
+    if missing:
+        raise CourseError("规则调整表单还有没填好的项：第N件折扣、满减门槛、满减金额都要填写数字。")
+    out = [{"type": P.NTH_DISCOUNT, "n": shop["n"], "discount": float(values["nth_rate"])},
+           {"type": P.FULL_REDUCTION, "threshold": float(values["threshold"]), "amount": float(values["amount"])}]
+    return out + ([shop["gift"]] if shop["gift"] else [])
+
+
+def adjust_summary(values: Any) -> str:
+    """One line: the campaign's 活动毛利率 and 净利率 under the adjusted rules, against the target."""
+    from .. import settings
+    from ..text import show
+    from ..tools.carts import blended_rates
+
+    r = blended_rates(adjust_rules(values))
+    lo, hi = (settings.threshold("campaign", k) for k in ("margin_target_min", "margin_target_max"))
+    where = "在目标区间内" if lo <= r["活动毛利率"] <= hi else ("低于目标下限：让利太深" if r["活动毛利率"] < lo
+                                                         else "高于目标上限：让利偏浅")
+    return (f"新规则下：活动毛利率 {show(r['活动毛利率'], 'share')}（{where}，目标 {show(lo, 'share')}-{show(hi, 'share')}），"
+            f"净利率 {show(r['净利率'], 'share')}，典型订单平均优惠 {r['加权优惠金额']:.2f} 元。")
+
+
+def adjust_ok(values: Any) -> bool:
+    """The adjusted rules are valid and still give a real discount on some typical cart."""
+    from ..tools.carts import blended_rates
+
+    try:
+        if P.RuleSet.from_dicts(adjust_rules(values)).problems():
+            return False
+        return blended_rates(adjust_rules(values))["加权优惠金额"] > 0
+    except (CourseError, TypeError, ValueError):
+        return False
+
+
+def adjust_in_target(values: Any) -> bool:
+    """The campaign's 活动毛利率 under the adjusted rules is inside the target band (settings)."""
+    from .. import settings
+    from ..tools.carts import blended_rates
+
+    if not adjust_ok(values):
+        return False
+    m = blended_rates(adjust_rules(values))["活动毛利率"]
+    lo, hi = (settings.threshold("campaign", k) for k in ("margin_target_min", "margin_target_max"))
+    return lo - 1e-9 <= m <= hi + 1e-9

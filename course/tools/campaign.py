@@ -1,26 +1,26 @@
-"""活动执行工具 · Campaign tools: phases, public rule text, table 2, pause flags, stock replay.
+"""活动策划工具 · Campaign tools: phases, the shop's campaign, checking a public rule text.
 
-The back-office side of 模块二 (营销活动策划与落地执行):
+The planning side of 模块二 (营销活动策划与落地执行):
 
 * :func:`plan_phases` / :func:`check_phases` — 预热期 3 天 → 爆发期 1 天 → 返场期 2 天
   (the day counts are settings), contiguous, in order, dates typed as 年-月-日;
-* :func:`rule_text` writes the public rule text (活动规则公示) of a rule set in
-  Chinese; :func:`check_rule_text` checks any rule text: every threshold, amount,
-  date and limit present, no 「最终解释权归平台所有」-style clause (关键控制点:
-  规则明确无歧义), no absolute words (``course.tools.adwords``), no contradiction
-  with the rules (a gift limit above gift stock, a time window outside the
-  campaign, a 满减 in the text that the rules do not have);
-* :func:`add_rates` — the arithmetic of 表2 营销活动效果跟踪表: 转化率(%) = 下单数 ÷ UV × 100;
-  :func:`table2_sample` gives the table's three sample rows;
-* :func:`pause_flags` — which channel-days break the course's pause rule
-  (thresholds in ``course/settings.yaml``);
-* :func:`replay_stock` — replay sales against stock with the stock alert
-  (库存低于 10 件自动下架) and report when each SKU would be delisted.
+* :func:`shop_rules` and :func:`campaign_window` — the shop's 618 rules and campaign
+  time, read from the data (``promotions``, ``campaign_phases``);
+* :func:`check_rule_text` checks a public rule text (活动规则公示) a person wrote:
+  every threshold, amount, date and limit present, no 「最终解释权归平台所有」-style
+  clause (关键控制点: 规则明确无歧义), no absolute words (``course.tools.adwords``),
+  no contradiction with the rules; :func:`text_without` is the same check as a
+  yes/no property per kind of problem.  Writing the text is the operator's job:
+  the course gives no generator for it, only :func:`draft_rule_text`, a
+  colleague's draft with mistakes to find.
+
+Table 2, the pause rule and the stock replay are in ``course.tools.monitor``
+(imported here too, for older notebooks).
 
 >>> [ (p.name, str(p.start), p.days) for p in plan_phases("2026-06-18") ]
 [('预热期', '2026-06-15', 3), ('爆发期', '2026-06-18', 1), ('返场期', '2026-06-19', 2)]
->>> add_rates(table2_sample())["转化率"].tolist()
-[6.0, 8.0, 6.0]
+>>> [f.category for f in check_rule_text("全网最低价。本活动最终解释权归平台所有。")]
+['违规条款', '绝对化用语']
 """
 from __future__ import annotations
 
@@ -28,12 +28,14 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Iterable
 
 from ..messages import CourseError
-from .promotion import (FULL_REDUCTION, GIFT, NTH_DISCOUNT, TIER_PRICE, TIME_DISCOUNT, FullReduction, Gift,
-                        NthDiscount, RuleSet, TierPrice, TimeDiscount, fmt_money, fmt_rate, fmt_time, when)
+from .monitor import (TABLE2_COLUMNS, add_rates, check_table2, conversion_rate, pause_flags,  # noqa: F401
+                      replay_stock, table2_sample)
+from .promotion import (FullReduction, Gift, NthDiscount, RuleSet, TierPrice, TimeDiscount, fmt_money, fmt_rate,
+                        fmt_time, from_promotions_table, when)
 
 PHASE_NAMES = ("预热期", "爆发期", "返场期")
 #: the shop's traffic channels (datasets/README.md)
@@ -179,73 +181,88 @@ def phase_of(day: Any, phases: Iterable[Any]) -> str:
     return "日常"
 
 
-# -- the public rule text ------------------------------------------------------------
+# -- the shop's campaign, from the data -----------------------------------------------
+
+#: the campaign of the shop's data that module 2 plans (``promotions.campaign`` contains it)
+CAMPAIGN = "618"
+
+
+def shop_rules(campaign: str = CAMPAIGN) -> RuleSet:
+    """The shop's rules of a campaign, as its back office exported them (``promotions``)."""
+    from .. import data
+
+    return from_promotions_table(data.load("promotions"), campaign)
+
+
+def campaign_window() -> tuple[_dt.datetime, _dt.datetime]:
+    """(first minute, last second) of the campaign: 预热期 start to 返场期 end (``campaign_phases``)."""
+    import pandas as pd
+
+    from .. import data
+
+    ph = data.load("campaign_phases")
+    start = pd.Timestamp(ph["start_date"].min()).to_pydatetime()
+    end = (pd.Timestamp(ph["end_date"].max()) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)).to_pydatetime()
+    return start, end
+
+
+def burst_day() -> _dt.date:
+    """The day of the 爆发期 (618 itself in the shop's data)."""
+    import pandas as pd
+
+    from .. import data
+
+    ph = data.load("campaign_phases")
+    return pd.Timestamp(ph.loc[ph["phase"].astype(str) == "爆发期", "start_date"].iloc[0]).date()
+
+
+def draft_rule_text(rules: RuleSet | None = None, title: str = "新人大促·焕新家限时直降") -> str:
+    """A colleague's draft of the public rule text, with the mistakes an operator must catch.
+
+    Built from the rules so that its mistakes stay mistakes whatever the data:
+    the end date one day late, a 满减 amount and a gift limit that are not the
+    rules', an absolute claim, a 「最终解释权」 clause; and it leaves out what makes
+    a rule unambiguous (含门槛金额, which amount the 满减 is judged on, the gift
+    ranking, what happens when gifts run out, refunds).
+    """
+    rules = rules if rules is not None else shop_rules()
+    start, end = (rules.start, rules.end) if rules.start and rules.end else campaign_window()
+    late = end + _dt.timedelta(days=1)
+    offers = []
+    for r in rules.rules:
+        if isinstance(r, NthDiscount):
+            word = "半价" if r.rate == Decimal("0.5") else fmt_rate(r.rate)
+            offers.append(f"第{_CN_NUM.get(r.n, r.n)}件{word}")
+        elif isinstance(r, FullReduction):
+            t, a = sorted(r.tiers)[0]
+            offers.append(f"全场满{fmt_money(t)}减{fmt_money(a - 20 if a > 20 else a + 20)}")
+        elif isinstance(r, Gift):
+            offers.append(f"前{r.limit * 2}名下单送{r.gift}")
+    return (f"【{title}】活动时间：{start.month}月{start.day}日至{late.month}月{late.day}日。"
+            + "，".join(offers) + "！全网最低价，错过再等一年。本活动最终解释权归平台所有。")
+
+
+#: the kinds of problem :func:`check_rule_text` reports
+RULE_TEXT_CATEGORIES = ("缺少信息", "违规条款", "绝对化用语", "前后矛盾")
+
+
+def text_without(text: Any, category: str) -> bool:
+    """True when ``text`` has no problem of ``category`` against the shop's 618 rules.
+
+    A public yes/no property for visible checks (``course.checks.Predicate``);
+    an empty text has every problem.
+
+    >>> text_without("本活动最终解释权归平台所有。", "违规条款")
+    False
+    """
+    if category not in RULE_TEXT_CATEGORIES:
+        raise CourseError(f"不认识的问题类别“{category}”，可选：{'、'.join(RULE_TEXT_CATEGORIES)}。")
+    if text is None or not str(text).strip():
+        return False
+    return not any(f.category == category for f in check_rule_text(str(text), shop_rules()))
+
 
 _CN_NUM = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
-
-
-def _rule_sentence(r, order: tuple) -> str:
-    if isinstance(r, TimeDiscount):
-        return (f"限时折扣：{fmt_time(r.start)} 至 {fmt_time(r.end)} 期间下单，商品按活动价{fmt_rate(r.rate)}计价"
-                f"（即活动价 × {r.rate}）。")
-    if isinstance(r, TierPrice):
-        parts = "，".join(f"购买{q}件及以上每件{fmt_rate(rt)}" for q, rt in sorted(r.tiers))
-        return f"阶梯价：同一商品（同一规格）{parts}，只按已达到的较高一档计算，不重复打折。"
-    if isinstance(r, NthDiscount):
-        word = "半价（5折）" if r.rate == Decimal("0.5") else ("免费（0元）" if r.rate == 0 else fmt_rate(r.rate))
-        tail = (f"第{2 * r.n}件、第{3 * r.n}件……以此类推" if r.repeat
-                else f"第{r.n + 1}件起按原活动价")
-        return (f"第{r.n}件{word}：同一商品（同一规格）购买{r.n}件及以上时，第{r.n}件按活动价的"
-                f"{fmt_rate(r.rate) if r.rate else '0元'}计价，{tail}；不足{r.n}件不享受。")
-    if isinstance(r, FullReduction):
-        before = [k for k in order[: order.index(FULL_REDUCTION)]] if FULL_REDUCTION in order else []
-        basis = f"按{'、'.join(before)}后的订单商品金额计算，" if before else "按订单商品金额计算，"
-        if r.repeat:
-            t, a = r.tiers[0]
-            return f"满减：{basis}每满{fmt_money(t)}元减{fmt_money(a)}元，上不封顶。"
-        tiers = "；".join(f"满{fmt_money(t)}元减{fmt_money(a)}元" for t, a in sorted(r.tiers))
-        return f"满减：{basis}{tiers}（含门槛金额），每单只减一次；设有多档时按已达到的较高一档减。"
-    if isinstance(r, Gift):
-        cond = f"实付满{fmt_money(r.threshold)}元且" if r.threshold > 0 else ""
-        return (f"前{r.limit}名赠品：活动期间{cond}按支付时间排名前{r.limit}名的订单赠送{r.gift}1个，"
-                f"送完即止；订单取消的名额顺延。")
-    return ""
-
-
-def rule_text(rules: RuleSet, *, title: str = "", start: Any = None, end: Any = None,
-              audience: str = "") -> str:
-    """The public rule text (活动规则公示) of ``rules``, in Chinese.
-
-    Every threshold, amount, date and limit of the rules is written out, the
-    stacking order is stated, and there is no 「最终解释权」-style clause.
-    """
-    start_t = when(start, "活动开始时间") if start not in (None, "") else rules.start
-    end_t = when(end, "活动结束时间", end=True) if end not in (None, "") else rules.end
-    out = [f"【{title or '活动'}】活动规则"]
-    n = 1
-    if start_t and end_t:
-        out.append(f"{_CN_NUM[n]}、活动时间：{fmt_time(start_t)} 至 {fmt_time(end_t)}。")
-        n += 1
-    if audience:
-        out.append(f"{_CN_NUM[n]}、参与对象：{audience}。")
-        n += 1
-    out.append(f"{_CN_NUM[n]}、优惠内容：")
-    n += 1
-    listed = sorted((r for r in rules.rules if r.kind != GIFT),
-                    key=lambda r: rules.order.index(r.kind) if r.kind in rules.order else 99)
-    listed += [r for r in rules.rules if r.kind == GIFT]
-    for i, r in enumerate(listed, 1):
-        alone = "" if r.stack else "（本优惠不与其他优惠同享）"
-        out.append(f"{i}. {_rule_sentence(r, rules.order)}{alone}")
-    price_kinds = [k for k in rules.order if any(r.kind == k for r in rules.rules)]
-    if price_kinds:
-        stack_line = f"{_CN_NUM[n]}、叠加规则：以上价格优惠按 {' → '.join(price_kinds)} 的顺序依次计算"
-        if any(not r.stack for r in rules.rules):
-            stack_line += "；标注“不与其他优惠同享”的优惠不叠加，系统自动按对您更优惠的方案计价"
-        out.append(stack_line + "；赠品不影响商品价格。")
-        n += 1
-    out.append(f"{_CN_NUM[n]}、退款说明：部分退货时，订单优惠按商品金额比例分摊到每件商品，按该商品分摊后的实付金额退款。")
-    return "\n".join(out)
 
 
 # -- checking a rule text -----------------------------------------------------------
@@ -330,7 +347,7 @@ def check_rule_text(text: str, rules: RuleSet | None = None, *, start: Any = Non
     """
     findings: list[Finding] = []
     if text is None or not str(text).strip():
-        return [Finding("缺少信息", "规则文案是空的。", "先用 rule_text(...) 生成文案，再按需要修改。")]
+        return [Finding("缺少信息", "规则文案是空的。", "写明活动时间、每条优惠的门槛、金额、折扣、名额和赠品。")]
     text = unicodedata.normalize("NFKC", str(text))
     flat = re.sub(r"\s+", "", text)
     start_t = when(start, "活动开始时间") if start not in (None, "") else (rules.start if rules else None)
@@ -411,218 +428,3 @@ def check_rule_text(text: str, rules: RuleSet | None = None, *, start: Any = Non
 def rule_text_problems(text: str, rules: RuleSet | None = None, **kw) -> list[str]:
     """``check_rule_text`` as plain Chinese lines (for forms and self-checks)."""
     return [str(f) for f in check_rule_text(text, rules, **kw)]
-
-
-# -- table 2: 营销活动效果跟踪表 -----------------------------------------------------
-
-TABLE2_COLUMNS = ["日期", "渠道", "UV", "加购数", "下单数", "GMV", "转化率", "问题记录"]
-
-
-def table2_sample():
-    """The three sample rows of 表2 营销活动效果跟踪表 (2024-06-01), as printed in the workshop plan."""
-    import pandas as pd
-
-    # 表2 营销活动效果跟踪表（样例）, the three rows of the workshop plan
-    return pd.DataFrame(
-        [["2024-06-01", "平台首页推荐", 1200, 300, 72, 28800.0, 6.0, "流量大但转化偏低"],
-         ["2024-06-01", "付费广告", 800, 240, 64, 25600.0, 8.0, "…率高于预期2倍（原文缺字）"],
-         ["2024-06-01", "社群引流", 500, 150, 30, 12000.0, 6.0, "用户咨询价格频次高"]],
-        columns=TABLE2_COLUMNS)
-
-
-def conversion_rate(orders: Any, uv: Any) -> float | None:
-    """转化率(%) = 下单数 ÷ UV × 100, one decimal, half up (表2); None when UV is 0.
-
-    >>> conversion_rate(72, 1200), conversion_rate(64, 800), conversion_rate(30, 500)
-    (6.0, 8.0, 6.0)
-    """
-    o, u = Decimal(str(int(orders))), Decimal(str(int(uv)))
-    if o < 0 or u < 0:
-        raise CourseError(f"下单数和 UV 不能是负数（下单数 {orders}，UV {uv}）。")
-    if u == 0:
-        return None
-    return float((o / u * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def add_rates(table):
-    """A copy of a table-2 frame with 转化率 (%) recomputed from 下单数 and UV, and
-    加购率 (%) = 加购数 ÷ UV × 100 added; columns are checked with a Chinese message."""
-    import pandas as pd
-
-    if table is None:
-        raise CourseError("表2 还是 None：请先完成上一步。")
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("表2 应是一个 DataFrame（表格）。")
-    missing = [c for c in ("UV", "加购数", "下单数") if c not in table.columns]
-    if missing:
-        raise CourseError(f"表2 缺少列：{'、'.join(missing)}。")
-    out = table.copy()
-    out["转化率"] = [conversion_rate(o, u) for o, u in zip(out["下单数"], out["UV"])]
-    out["加购率"] = [conversion_rate(c, u) for c, u in zip(out["加购数"], out["UV"])]
-    return out
-
-
-def check_table2(table) -> list[str]:
-    """Problems with a table 2 (columns, counts, 转化率 arithmetic); empty when consistent."""
-    import pandas as pd
-
-    if table is None:
-        return ["表2 还是 None：请先完成上一步。"]
-    if not isinstance(table, pd.DataFrame):
-        return ["表2 应是一个 DataFrame（表格）。"]
-    out = []
-    missing = [c for c in TABLE2_COLUMNS if c not in table.columns]
-    if missing:
-        return [f"表2 缺少列：{'、'.join(missing)}（列名：{'、'.join(TABLE2_COLUMNS)}）。"]
-    if table.empty:
-        return ["表2 是空的。"]
-    for col in ("UV", "加购数", "下单数", "GMV"):
-        v = pd.to_numeric(table[col], errors="coerce")
-        if v.isna().any():
-            out.append(f"“{col}”列有空值或不是数字。")
-        elif (v < 0).any():
-            out.append(f"“{col}”列有负数。")
-    if out:
-        return out
-    if (table["加购数"] > table["UV"]).any():
-        out.append("有的行加购数大于 UV：加购数按加购的访客（或访问）数计，不会超过 UV。")
-    if (table["下单数"] > table["UV"]).any():
-        out.append("有的行下单数大于 UV，请检查下单数与 UV 的口径。")
-    expect = [conversion_rate(o, u) for o, u in zip(table["下单数"], table["UV"])]
-    bad = [i for i, (e, g) in enumerate(zip(expect, table["转化率"])) if e is not None and
-           (pd.isna(g) or abs(float(g) - e) > 0.051)]
-    if bad:
-        out.append(f"有 {len(bad)} 行的转化率与 下单数 ÷ UV × 100 不一致（表2 口径：转化率 = 下单数/UV，以百分数表示，保留 1 位小数）。")
-    if table.duplicated(["日期", "渠道"]).any():
-        out.append("同一日期同一渠道出现了多行，每天每个渠道只占一行。")
-    return out
-
-
-# -- pausing channels -----------------------------------------------------------------
-
-def pause_flags(table, spend, *, conversion_floor: float | None = None, roi_floor: float | None = None,
-                min_uv: int | None = None, days: int | None = None):
-    """Channel-days that break the pause rule (暂停预算分配, 关键控制点: 优先高转化渠道).
-
-    The course's rule (thresholds in ``course/settings.yaml``, section campaign; the
-    source documents only say 「某渠道引流效果差，及时暂停预算分配」):
-
-    * a channel-day is **weak** (偏弱) when its UV is at least ``pause_min_uv`` and either
-      its 转化率 = 下单数 ÷ UV is below ``pause_conversion_floor`` (a share, 0.03 = 3%),
-      or its ROI = GMV ÷ 花费 is below ``pause_roi_floor``;
-    * a **paid** channel (花费 > 0 that day) is flagged **建议暂停** on the day it has
-      been weak for ``pause_consecutive_days`` days in a row (one bad day is noise).
-      A free channel (自然搜索) has no budget to pause; it can be weak, never paused.
-
-    ``table``: table 2 (日期, 渠道, UV, 下单数, GMV); ``spend``: a frame with
-    日期/date, 渠道/channel, 花费/spend (the ad_spend table works as it is).
-    Returns table 2's rows with 花费, ROI, 偏弱, 原因, 连续偏弱天数, 建议暂停, sorted by 日期, 渠道.
-    """
-    import pandas as pd
-
-    if table is None or not isinstance(table, pd.DataFrame):
-        raise CourseError("pause_flags 需要表2（DataFrame），请先完成表2。")
-    need = [c for c in ("日期", "渠道", "UV", "下单数", "GMV") if c not in table.columns]
-    if need:
-        raise CourseError(f"表2 缺少列：{'、'.join(need)}。")
-    if spend is None or not isinstance(spend, pd.DataFrame):
-        raise CourseError("pause_flags 还需要每天每个渠道的推广花费（如 ad_spend 表），用来计算 ROI、判断能否暂停预算。")
-    floor = float(_setting("pause_conversion_floor") if conversion_floor is None else conversion_floor)
-    roi_min = float(_setting("pause_roi_floor") if roi_floor is None else roi_floor)
-    uv_min = int(_setting("pause_min_uv") if min_uv is None else min_uv)
-    run = int(_setting("pause_consecutive_days") if days is None else days)
-    t = table.copy()
-    t["日期"] = pd.to_datetime(t["日期"]).dt.date
-    s = spend.rename(columns={"date": "日期", "channel": "渠道", "spend": "花费"})
-    if not {"日期", "渠道", "花费"} <= set(s.columns):
-        raise CourseError("花费表需要 日期、渠道、花费 三列（或 ad_spend 表的 date、channel、spend）。")
-    s = s[["日期", "渠道", "花费"]].copy()
-    s["日期"] = pd.to_datetime(s["日期"]).dt.date
-    s["渠道"] = s["渠道"].astype(str)
-    t["渠道"] = t["渠道"].astype(str)
-    s = s.groupby(["日期", "渠道"], as_index=False)["花费"].sum()
-    t = t.drop(columns=[c for c in ("花费",) if c in t.columns]).merge(s, on=["日期", "渠道"], how="left")
-    uv = t["UV"].astype(float)
-    conv = t["下单数"].astype(float) / uv.where(uv > 0)
-    paid = t["花费"].fillna(0) > 0
-    t["ROI"] = (t["GMV"].astype(float) / t["花费"].astype(float).where(paid)).round(2)
-    low_conv = conv.fillna(0) < floor
-    low_roi = paid & (t["ROI"] < roi_min)
-    t["偏弱"] = (uv >= uv_min) & (low_conv | low_roi)
-    reasons = []
-    for lc, lr, weak, c, roi in zip(low_conv, low_roi, t["偏弱"], conv.fillna(0), t["ROI"]):
-        r = []
-        if weak and lc:
-            r.append(f"转化率 {c * 100:.2f}% 低于 {floor * 100:g}%")
-        if weak and lr:
-            r.append(f"ROI {roi:.2f} 低于 {roi_min:g}")
-        reasons.append("；".join(r))
-    t["原因"] = reasons
-    t = t.sort_values(["渠道", "日期"]).reset_index(drop=True)
-    streak = []
-    prev_ch, prev_day, count = None, None, 0
-    for ch, day, weak in zip(t["渠道"], t["日期"], t["偏弱"]):
-        consecutive = prev_ch == ch and prev_day is not None and (day - prev_day).days == 1
-        count = (count + 1 if consecutive else 1) if weak else 0
-        streak.append(count)
-        prev_ch, prev_day = ch, day
-    t["连续偏弱天数"] = streak
-    t["建议暂停"] = (t["连续偏弱天数"] >= run) & (t["花费"].fillna(0) > 0)
-    return t.sort_values(["日期", "渠道"]).reset_index(drop=True)
-
-
-# -- stock replay -----------------------------------------------------------------------
-
-def replay_stock(start_stock, sales, alert: int | None = None):
-    """Replay sales against stock with the stock alert (库存低于 ``alert`` 件自动下架).
-
-    ``start_stock``: dict or Series sku_id -> units on hand at the start;
-    ``sales``: a frame with columns time (支付时间), sku_id, qty, in any order.
-    A SKU is delisted at the first sale after which its stock is below ``alert``
-    (default: thresholds.campaign.stock_alert_level, 10); sales after that moment
-    would not have happened with the alert on and are counted as 下架后售出.
-
-    A SKU already below the alert at the start is off sale from the start
-    (开始时已低于预警线); all its sales count as 下架后售出.
-
-    Returns one row per SKU: sku_id, 起始库存, 售出件数, 开始时已低于预警线,
-    下架时间 (NaT if never), 下架时库存, 下架后售出件数, 期末库存.
-    """
-    import pandas as pd
-
-    level = int(_setting("stock_alert_level") if alert is None else alert)
-    if level < 1:
-        raise CourseError(f"库存预警线应至少为 1 件，现在是 {level}。")
-    stock = dict(start_stock.items()) if hasattr(start_stock, "items") else dict(start_stock)
-    if sales is None or not isinstance(sales, pd.DataFrame):
-        raise CourseError("sales 应是一个 DataFrame（列：time、sku_id、qty）。")
-    missing = [c for c in ("time", "sku_id", "qty") if c not in sales.columns]
-    if missing:
-        raise CourseError(f"sales 缺少列：{'、'.join(missing)}（支付时间 time、SKU 编号 sku_id、数量 qty）。")
-    unknown = sorted(set(sales["sku_id"]) - set(stock))
-    if unknown:
-        raise CourseError(f"这些 SKU 没有起始库存：{'、'.join(map(str, unknown[:5]))}{' 等' if len(unknown) > 5 else ''}。")
-    s = sales[["time", "sku_id", "qty"]].copy()
-    s["time"] = pd.to_datetime(s["time"])
-    s = s.sort_values(["time", "sku_id"], kind="stable")
-    rows = {k: {"sku_id": k, "起始库存": int(v), "售出件数": 0, "开始时已低于预警线": int(v) < level,
-                "下架时间": pd.NaT, "下架时库存": None, "下架后售出件数": 0, "期末库存": int(v)}
-            for k, v in stock.items()}
-    for t, sku, q in zip(s["time"], s["sku_id"], s["qty"]):
-        r = rows[sku]
-        q = int(q)
-        r["售出件数"] += q
-        r["期末库存"] -= q
-        if r["开始时已低于预警线"]:
-            r["下架后售出件数"] += q
-        elif pd.isna(r["下架时间"]):
-            if r["期末库存"] < level:
-                r["下架时间"] = t
-                r["下架时库存"] = r["期末库存"]
-        else:
-            r["下架后售出件数"] += q
-    out = pd.DataFrame(list(rows.values()))
-    out["下架时库存"] = out["下架时库存"].astype("Int64")
-    return out.sort_values("sku_id").reset_index(drop=True)
-
-

@@ -601,15 +601,16 @@ class Quote:
 
         return upto(already + qty) - upto(already)
 
-    def margin(self, commission_rate: float | Decimal | None = None, ad_cost: Any = 0) -> dict:
-        """Profit of this order: 实付 − 商品成本 − 赠品成本 − 平台佣金 − 分摊广告费.
+    def costs(self, commission_rate: float | Decimal | None = None, ad_cost: Any = 0) -> dict:
+        """What this order costs the shop, as Decimal amounts: 实付金额, 商品成本, 赠品成本,
+        平台佣金 (实付 × ``commission_rate``, to the cent, as the platform charges it;
+        default: the setting thresholds.campaign.commission_rate) and 广告费 (``ad_cost``).
 
-        ``commission_rate`` defaults to the course setting (thresholds.campaign.commission_rate);
-        the commission is 实付 × rate rounded to the cent, as the platform charges it.
-        Returns amounts as Decimal and 毛利率 = 利润 ÷ 实付 (None when 实付 is 0).
+        The rates are the operator's to work out (module 2, 练习02):
+        活动毛利率 = (实付 − 商品成本) ÷ 实付; 净利率 = (实付 − all four costs) ÷ 实付.
         """
         if self.cost_amount is None:
-            raise RuleError("购物车里有商品没有填写成本（cost），无法计算利润。")
+            raise RuleError("购物车里有商品没有填写成本（cost），无法核算成本。")
         if commission_rate is None:
             from .. import settings
 
@@ -620,11 +621,8 @@ class Quote:
         ad = money(ad_cost, "分摊广告费")
         if ad < 0:
             raise RuleError("分摊广告费不能是负数。")
-        commission = round_money(self.paid_amount * r)
-        profit = self.paid_amount - self.cost_amount - self.gift_cost - commission - ad
-        m = None if self.paid_amount == 0 else (profit / self.paid_amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
         return {"实付金额": self.paid_amount, "商品成本": self.cost_amount, "赠品成本": self.gift_cost,
-                "平台佣金": commission, "广告费": ad, "利润": profit, "毛利率": m}
+                "平台佣金": round_money(self.paid_amount * r), "广告费": ad}
 
     def table(self):
         """The lines as a DataFrame (Chinese column names, floats to 0.01)."""
