@@ -1,7 +1,8 @@
 """``grading export``: the score sheet of table 6 (Excel or CSV).
 
 One row per student and module: 学号, 姓名, 模块, the module's five rubric
-dimensions in weight order (30, 25, 20, 15, 10), 总分, 评语.  The five columns
+dimensions in the order of ``course/settings.yaml`` (by default 30, 25, 20, 15,
+10; a teacher may put 备注 first), 总分, 评语.  The five columns
 always add up to 总分 (each rounded to 0.1, see grading/rubric.py).  Students on
 the roster who did not submit appear with 0 and the note 未提交.  评语 is the
 TA's remark (the comment on the 备注 cell first, then other comments),
@@ -37,11 +38,10 @@ def short_title(module: str) -> str:
 
 
 def columns(module: str) -> list[str]:
-    dims = sorted(rubric.dimensions(module), key=lambda d: -d.weight)
-    return FIXED + [d.name for d in dims] + ["总分", "评语"]
+    return FIXED + [d.name for d in rubric.dimensions(module)] + ["总分", "评语"]
 
 
-def _system_notes(sg, result: dict | None) -> list[str]:
+def _system_notes(module: str, sg, result: dict | None) -> list[str]:
     notes = []
     late = rubric.days_late(sg.timestamp, sg.due)
     if late:
@@ -53,7 +53,7 @@ def _system_notes(sg, result: dict | None) -> list[str]:
                           "recheck_failed": "复核失败，需人工复核", "empty": "没有可评分的笔记本"}[status])
         if any(c.get("disagree") for nb in result.get("notebooks", {}).values() for c in nb.get("cells", {}).values()):
             notes.append("自动评分复核不一致，已按较低分计")
-    remark = [sg.cells[g] for g in sg.grades if rubric.dimension_index(g) == 5]
+    remark = [sg.cells[g] for g in sg.grades if rubric.is_remark(module, g)]
     if remark and any(c["manual"] is None and c["needs_manual"] for c in remark):
         notes.append("备注待助教评分")
     return notes
@@ -81,9 +81,8 @@ def module_rows(ws: Workspace, gb, module: str) -> list[dict]:
             scores = rubric.row(module, sg.grades, sg.timestamp, sg.due)
             row.update({d: scores[d] for d in dims})
             row["总分"] = scores["总分"]
-            remark_first = sorted(sg.comments.items(), key=lambda kv: (rubric.dimension_index(kv[0]) != 5, kv[0]))
-            text = "；".join(t for _, t in remark_first)
-            notes = _system_notes(sg, ws.load_result(module, sid))
+            text = "；".join(rubric.remark_first(module, sg.comments))
+            notes = _system_notes(module, sg, ws.load_result(module, sid))
             row["评语"] = text + ("".join(f"【{n}】" for n in notes))
             if sid not in names:
                 row["评语"] += "【不在名单上】"

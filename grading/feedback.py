@@ -84,13 +84,13 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
            f"<h1>{_esc(cfg['course']['name'])} · {_esc(title)}</h1>",
            f"<p>学号：{_esc(student)}　姓名：{_esc(name)}　生成时间：{_dt.datetime.now():%Y-%m-%d %H:%M}</p>",
            "<h2>评分（学员操作任务评分表）</h2><table><tr><th>评分维度</th><th>得分</th><th>满分</th><th>说明</th></tr>"]
-    for d in sorted(dims, key=lambda d: -d.weight):
+    for d in dims:  # the order of the settings, like the score sheet
         note = ""
         if d.kind == "timeliness":
             late = rubric.days_late(sg.timestamp, sg.due)
             note = f"提交于 {fmt_beijing(sg.timestamp)}，截止 {fmt_beijing(sg.due)}" + (f"，迟交 {late} 天" if late else "，按时")
         elif d.kind == "remark":
-            note = remark_status(sg, dims.index(d) + 1)
+            note = remark_status(sg, d.id)
         else:
             note = "自动评分（经干净复核）"
         out.append(f"<tr><td>{_esc(d.name)}</td><td class='num'>{row[d.name]:g}</td><td class='num'>{d.weight}</td><td>{_esc(note)}</td></tr>")
@@ -112,8 +112,8 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
                 continue
             final = c.get("final") or 0.0
             mx = c.get("max") or 0.0
-            dim = rubric.dimension_index(gid)
-            dname = dims[dim - 1].name if dim and 0 < dim <= len(dims) else ""
+            dim = rubric.dimension_of(module, gid)
+            dname = dim.name if dim else ""
             head = _first_title(c.get("output") or "") or gid
             msgs = c.get("messages") or []
             cls = "ok" if final >= mx and mx > 0 else "bad"
@@ -127,8 +127,7 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
 
     out.append("<h2>助教评语</h2>")
     if sg.comments:
-        remark_first = sorted(sg.comments.items(), key=lambda kv: (rubric.dimension_index(kv[0]) != 5, kv[0]))
-        out.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for _, t in remark_first) + "</ul>")
+        out.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in rubric.remark_first(module, sg.comments)) + "</ul>")
     else:
         out.append("<p class='note'>暂无。</p>")
     notes = list((result or {}).get("reasons", [])) + [n for n in (result or {}).get("notes", []) if "快照" not in n]
@@ -147,8 +146,9 @@ def _direction(message: str) -> str:
     return text
 
 
-def remark_status(sg, index: int) -> str:
-    cells = [sg.cells[g] for g in sg.grades if rubric.dimension_index(g) == index]
+def remark_status(sg, dim_id: str) -> str:
+    """How far the 备注 dimension (id ``dim_id``, any position) is graded."""
+    cells = [sg.cells[g] for g in sg.grades if rubric.dimension_id(g) == dim_id]
     if not cells:
         return "本模块没有备注评分项"
     if all(c["manual"] is not None for c in cells):

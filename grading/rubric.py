@@ -1,17 +1,18 @@
 """The table-6 rubric: from cell grades to the five columns of the score sheet.
 
-Each module has five dimensions (``course.settings.rubric(module)``), by default
-in weight order 30/25/20/15/10.  Graded cells carry a ``grade_id`` whose prefix
-``d1_`` .. ``d5_`` is the stable ``id`` of the dimension they score (not its
-position: a teacher may reorder the rubric):
+Each module has five dimensions (``course.settings.rubric(module)``), in the
+order the settings list them (by default 30/25/20/15/10; a teacher may put
+备注 first).  Graded cells carry a ``grade_id`` whose prefix ``d1_`` .. ``d9_``
+is the stable ``id`` of the dimension they score, never its position; every
+rule below follows a dimension's ``kind``:
 
-* ``auto`` dimensions (d1-d3): sum of the cell scores / sum of the cell maxima
+* ``auto`` dimensions: sum of the cell scores / sum of the cell maxima
   x the dimension's weight;
-* the ``remark`` dimension (备注, d5): the TA's manual grade of the
-  ``d5_remark`` cell, scaled the same way; it is 0 until a TA enters a grade.
-  In the workshop's table 6 the worked rows add nothing in 备注
+* the ``remark`` dimension (备注): the TA's manual grade of its one cell
+  (``d5_remark`` at the default ids), scaled the same way; it is 0 until a TA
+  enters a grade.  In the workshop's table 6 the worked rows add nothing in 备注
   (28 + 20 + 16 + 15 -> 79, 30 + 25 + 20 + 15 -> 90): that is this default;
-* the ``timeliness`` dimension (提交时效性, d4) has no cells: full weight (15)
+* the ``timeliness`` dimension (提交时效性) has no cells: full weight (15)
   when submitted by the due time plus ``late.grace_minutes``, minus
   ``late.penalty_per_day`` for every started day after the due time, floor 0.
 
@@ -31,6 +32,8 @@ cells all have max 0, or that has no cells at all, scores 0.
 5.0
 >>> total("module1_listing", grades, due, due)
 79.0
+>>> is_remark("module1_listing", "d5_remark"), is_remark("module1_listing", "d1_title")
+(True, False)
 """
 from __future__ import annotations
 
@@ -54,10 +57,14 @@ def round1(x: float) -> float:
     return float(Decimal(repr(float(x))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def dimension_index(grade_id: str) -> int | None:
-    """The number in a grade_id's dimension prefix (``d2_price`` -> 2), or None."""
+def dimension_id(grade_id: str) -> str | None:
+    """The dimension id in a grade_id's prefix (``d2_price`` -> ``"d2"``), or None.
+
+    >>> dimension_id("d2_price"), dimension_id("ro_md_01")
+    ('d2', None)
+    """
     m = _PREFIX.match(grade_id or "")
-    return int(m.group(1)) if m else None
+    return f"d{m.group(1)}" if m else None
 
 
 def dimension_of(module: str, grade_id: str):
@@ -66,8 +73,19 @@ def dimension_of(module: str, grade_id: str):
     >>> dimension_of("module1_listing", "d2_detail").name
     '详情页逻辑性'
     """
-    m = _PREFIX.match(grade_id or "")
-    return _settings().dimension(module, f"d{m.group(1)}") if m else None
+    did = dimension_id(grade_id)
+    return _settings().dimension(module, did) if did else None
+
+
+def is_remark(module: str, grade_id: str) -> bool:
+    """True for a cell of the module's 备注 dimension (kind ``remark``), wherever it sits."""
+    dim = dimension_of(module, grade_id)
+    return dim is not None and dim.kind == "remark"
+
+
+def remark_first(module: str, comments: Mapping[str, str]) -> list[str]:
+    """TA comments with the 备注 cell's first, then the others by grade_id."""
+    return [t for _, t in sorted(comments.items(), key=lambda kv: (not is_remark(module, kv[0]), kv[0]))]
 
 
 def dimensions(module: str):
@@ -89,8 +107,7 @@ def dimension_scores(module: str, grades: Mapping[str, tuple[float | None, float
     dims = dimensions(module)
     sums = {d.id: [0.0, 0.0] for d in dims}
     for gid, pair in grades.items():
-        m = _PREFIX.match(gid or "")
-        key = f"d{m.group(1)}" if m else None
+        key = dimension_id(gid)
         if key not in sums:
             continue
         score, max_score = pair
