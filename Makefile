@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
-.PHONY: lab test install check-settings check-notebooks strip data bench clean-classroom
+.PHONY: lab test install check-settings teacher-material check-notebooks strip data bench clean-classroom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,13 @@ lab: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# the settings file, then the derived files (templates, red lines, glossary, schedule,
+# data) that no longer match it; teacher-material rewrites those (course/teacher/rebuild.py)
 check-settings: install
-	$(BIN)/python -m course.settings
+	$(BIN)/python -m course.teacher.rebuild --check
+
+teacher-material: install
+	$(BIN)/python -m course.teacher.rebuild
 
 check-notebooks: install
 	$(BIN)/python -m grading check

@@ -198,6 +198,11 @@ def render(words_file: Path = WORDS) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
+def outputs() -> dict[Path, bytes]:
+    """{file: the bytes this script would write} (used by ``course.teacher.rebuild``)."""
+    return {OUT: render().encode("utf-8")}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="由 absolute_words.yaml 生成 平台规则红线清单 redlines.md")
     ap.add_argument("--check", action="store_true", help="只检查 redlines.md 是否为最新，不写文件")
@@ -207,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     if args.check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
-            print(f"{out} 不是最新的：请运行 python course/resources/build_redlines.py")
+            print(f"{out} 不是最新的：请运行 python -m course.teacher.rebuild（或 python course/resources/build_redlines.py）")
             return 1
         print(f"{out} 是最新的。")
         return 0

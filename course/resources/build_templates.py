@@ -2,6 +2,7 @@
 
     python course/resources/build_templates.py          # writes the three .xlsx next to this file
     python course/resources/build_templates.py --out D  # somewhere else
+    python course/resources/build_templates.py --check  # exit 1 if a template is out of date
 
 The templates are what students take to work: the tables of the workshop plan
 with their sample rows, plus formulas that do the arithmetic an operator does
@@ -454,6 +455,11 @@ _FIXED_ISO = "2026-01-01T00:00:00Z"
 
 def save_reproducible(wb: Workbook, path: Path) -> None:
     """Save with fixed document dates and zip timestamps (no git noise on rebuild)."""
+    path.write_bytes(workbook_bytes(wb))
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx file of ``wb``, byte-for-byte reproducible (fixed dates and zip timestamps)."""
     import datetime as dt
 
     wb.properties.creator = "电商运营实战 course/resources/build_templates.py"
@@ -472,17 +478,22 @@ def save_reproducible(wb: Workbook, path: Path) -> None:
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             dst.writestr(zi, data)
-    path.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def outputs(out_dir: Path = HERE) -> dict[Path, bytes]:
+    """{file: the bytes this script would write} for the settings in force."""
+    cfg = _settings()
+    return {Path(out_dir) / name: workbook_bytes(builder(cfg))
+            for name, builder in ((TABLE1, build_table1), (TABLE2, build_table2), (TABLE3, build_table3))}
 
 
 def build(out_dir: Path = HERE) -> list[Path]:
-    cfg = _settings()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, builder in ((TABLE1, build_table1), (TABLE2, build_table2), (TABLE3, build_table3)):
-        path = out_dir / name
-        save_reproducible(builder(cfg), path)
+    for path, data in outputs(out_dir).items():
+        path.write_bytes(data)
         written.append(path)
     return written
 
@@ -490,7 +501,15 @@ def build(out_dir: Path = HERE) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="生成表1、表2、表3 的可编辑 Excel 模板")
     ap.add_argument("--out", default=str(HERE), help="输出文件夹（默认 course/resources/）")
+    ap.add_argument("--check", action="store_true", help="只检查模板是否为最新，不写文件")
     args = ap.parse_args(argv)
+    if args.check:
+        stale = [p for p, data in outputs(Path(args.out)).items() if not p.is_file() or p.read_bytes() != data]
+        for p in stale:
+            print(f"{p} 不是最新的：请运行 python -m course.teacher.rebuild")
+        if not stale:
+            print("表1、表2、表3 模板都是最新的。")
+        return 1 if stale else 0
     for p in build(Path(args.out)):
         print(f"已生成 {p}")
     return 0
