@@ -4,8 +4,9 @@ metadata check a teacher runs before release (``python -m grading check``).
 Conventions (see grading/AUTHORING.md):
 
 * ``grade_id`` starts with the rubric dimension it scores: ``d1_`` .. ``d5_``,
-  the index of the dimension in ``course/settings.yaml`` (1-based).  The
-  grading side adds each dimension's points per student from these prefixes.
+  the stable ``id`` of the dimension in ``course/settings.yaml`` (not its
+  position: a teacher may reorder the rubric).  The grading side adds each
+  dimension's points per student from these prefixes.
 * Autograded answer cells (``solution=True``) define a variable and end their
   solution region; the released stub never raises.
 * Test cells are locked grade cells; the hidden part starts with
@@ -273,9 +274,9 @@ def check_all(modules: Iterable[str] | None = None) -> dict[str, list[str]]:
     return {m: check_module(m) for m in (modules or MODULES)}
 
 
-# -- graded cells from a task declaration ----------------------------------------
+# -- graded cells from a task declaration (grading/task_cells.py) ------------------
 
-def task_cell_sources(task) -> tuple[str, str]:
+def task_cell_sources(task, form: str | None = None) -> tuple[str, str]:
     """(answer cell, test cell) sources for a declared task (grading/reference).
 
     >>> from grading.reference.tasks import Task
@@ -287,67 +288,79 @@ def task_cell_sources(task) -> tuple[str, str]:
     course.grade("n", _v)
     ### END HIDDEN TESTS
     """
-    var = task.var
-    if task.kind == "form":
-        answer = (f"{var} = form.answers()   # 换成本题表单的变量名\n"
-                  "### BEGIN SOLUTION\n"
-                  f"if {var} is None:\n    {var} = {{}}   # 参考答案：从设置和数据算出\n"
-                  "### END SOLUTION")
-    elif task.kind == "scaffold":
-        answer = (f"{var} = None\n### BEGIN SOLUTION\n{var} = ...   # 参考解答\n### END SOLUTION\n"
-                  f"### BEGIN SCAFFOLD\n# {var} = ___   # 学生拿到的代码骨架（最多 3 个空格）\n### END SCAFFOLD")
-    else:
-        answer = f"{var} = None\n### BEGIN SOLUTION\n{var} = ...\n### END SOLUTION"
-    test = (f'course.check("{task.name}", {var})\n'
-            "### BEGIN HIDDEN TESTS\n"
-            f'_v = course.export("{task.name}", globals().get("{var}"))\n'
-            f'course.grade("{task.name}", _v)\n'
-            "### END HIDDEN TESTS")
-    return answer, test
+    from .task_cells import cell_sources
+
+    return cell_sources(task, form)
 
 
-def add_task_cells(module: str, notebook: str, name: str, path: Path | None = None) -> Path:
-    """Append the answer and test cells of a declared task to a source notebook."""
-    from .reference import task as find_task
+def add_task_cells(module: str, notebook: str, name: str, path: Path | None = None,
+                   after: str | None = None, form: str | None = None) -> Path:
+    """Insert the answer and test cells of a declared task (after a given cell, or at the end)."""
+    from .task_cells import add_task_cells as add
 
-    t = find_task(module, notebook, name)
-    path = Path(path or Path(__file__).resolve().parent.parent / module / f"{notebook}.ipynb")
-    nb = nbformat.read(path, as_version=4)
-    answer, test = task_cell_sources(t)
-    a = nbformat.v4.new_code_cell(answer)
-    a.metadata.update(_meta(solution=True, grade_id=f"{t.grade_id}_answer"))
-    c = nbformat.v4.new_code_cell(test)
-    c.metadata.update(_meta(grade=True, locked=True, points=t.points, grade_id=t.grade_id))
-    nb.cells.extend([a, c])
-    write_clean(nb, path)
-    return path
+    return add(module, notebook, name, path, after, form)[0]
+
+
+class _ChineseParser(__import__("argparse").ArgumentParser):
+    def error(self, message):  # argparse's own messages are English
+        self.print_usage()
+        self.exit(2, f"用法有误：{message}。运行 python -m grading.authoring --help 查看写法。\n")
+
+
+def _list(module: str, notebook: str | None) -> int:
+    from .reference import registry
+
+    rows = [(nb, t) for (m, nb), tasks in sorted(registry().items()) if m == module and (notebook is None or nb == notebook)
+            for t in tasks.values()]
+    if not rows:
+        print(f"grading/reference/{module}/ 里{'没有为 ' + notebook + ' ' if notebook else '还没有'}声明任务。")
+        return 1
+    for nb, t in rows:
+        print(f"{nb}  {t.name}（{t.title}）  {t.grade_id}  {t.points:g} 分  {t.kind}  变量 {t.var}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m grading.authoring cells|add MODULE NOTEBOOK TASK``."""
-    import argparse
+    """``python -m grading.authoring list|cells|add MODULE [NOTEBOOK TASK] [--after CELL] [--form VAR]``."""
+    from .task_cells import AuthoringError, add_task_cells as add, cell_sources, find_task, form_variables
 
-    ap = argparse.ArgumentParser(prog="python -m grading.authoring",
-                                 description="按 grading/reference 中的任务声明生成评分单元格")
-    ap.add_argument("action", choices=["cells", "add"], help="cells：打印两个单元格；add：追加到源笔记本末尾")
+    ap = _ChineseParser(prog="python -m grading.authoring",
+                        description="按 grading/reference 中的任务声明生成评分单元格（写法见 grading/AUTHORING.md）")
+    ap.add_argument("action", choices=["list", "cells", "add"],
+                    help="list：列出声明的任务；cells：打印两个单元格；add：插入源笔记本")
     ap.add_argument("module")
-    ap.add_argument("notebook")
-    ap.add_argument("task")
+    ap.add_argument("notebook", nargs="?", help="笔记本文件名，不含 .ipynb")
+    ap.add_argument("task", nargs="?", help="任务名（声明里的第一个参数）")
+    ap.add_argument("--after", help="插在这个单元格后面：grade_id、单元格 id 或编号（1 = 第一个）；默认放在最后")
+    ap.add_argument("--form", help="表单题读取的表单变量（默认：插入位置上面最近一个还没被读取的表单）")
+    ap.add_argument("--file", help="笔记本文件（默认 <模块>/<笔记本>.ipynb）")
     args = ap.parse_args(argv)
-    from .reference import UnknownTask, task as find_task
-
+    if args.action == "list":
+        return _list(args.module, args.notebook)
+    if not (args.notebook and args.task):
+        print(f"✗ {args.action} 需要写出模块、笔记本和任务名，例如：python -m grading.authoring {args.action} "
+              "module1_listing 02_title kw_value")
+        return 2
     try:
-        t = find_task(args.module, args.notebook, args.task)
-    except UnknownTask:
-        print(f"✗ grading/reference/{args.module}/ 中没有为 {args.notebook} 声明任务「{args.task}」。先写任务声明（见 grading/AUTHORING.md）。")
+        if args.action == "cells":
+            t = find_task(args.module, args.notebook, args.task)
+            form = args.form
+            path = Path(args.file or Path(__file__).resolve().parent.parent / args.module / f"{args.notebook}.ipynb")
+            if t.kind == "form" and form is None and path.is_file():
+                found = form_variables(nbformat.read(path, as_version=4))
+                form = found[0] if found else "这里写表单变量名"
+            answer, test = cell_sources(t, form if t.kind in ("form", "text") else None)
+            print(f"# ---- 答案单元格（solution，grade_id {t.grade_id}_answer）----\n{answer}\n")
+            print(f"# ---- 测试单元格（grade，locked，{t.points:g} 分，grade_id {t.grade_id}）----\n{test}")
+            return 0
+        path, at = add(args.module, args.notebook, args.task, Path(args.file) if args.file else None,
+                       args.after, args.form)
+    except AuthoringError as exc:
+        print(f"✗ {exc}")
         return 1
-    if args.action == "cells":
-        answer, test = task_cell_sources(t)
-        print(f"# ---- 答案单元格（solution，grade_id {t.grade_id}_answer）----\n{answer}\n")
-        print(f"# ---- 测试单元格（grade，locked，{t.points:g} 分，grade_id {t.grade_id}）----\n{test}")
-        return 0
-    path = add_task_cells(args.module, args.notebook, args.task)
-    print(f"✓ 已在 {path} 末尾加入任务「{t.title}」的答案单元格和测试单元格；把它们移到对应的操作步骤下，再运行 python -m grading check。")
+    print(f"✓ 已在 {path.name} 第 {at + 1}、{at + 2} 个单元格加入任务「{args.task}」的答案单元格和测试单元格。\n"
+          "  下一步：在答案单元格的 ### BEGIN SOLUTION 区域写参考解答（代码题再写 ### BEGIN SCAFFOLD 骨架），"
+          "代码题在答案单元格上方加提示阶梯 course.hints(...)，然后运行 python -m grading check。")
     return 0
 
 

@@ -7,7 +7,9 @@ for the course's task conventions (grading/AUTHORING.md):
   is ``_v = course.export("<task>", globals().get("<var>"))`` then
   ``course.grade("<task>", _v)``; the task exists in ``grading/reference``,
   with the same points, dimension prefix and variable; the visible part runs
-  ``course.check("<task>", <var>)``; the variable is defined by a cell above;
+  ``course.check("<task>", <var>)``; the variable, and every other name the
+  test cell reads, is defined (or imported) by a cell above; the solution is
+  no longer the template ``python -m grading.authoring add`` wrote;
 * a scaffold has 1-3 blanks, each one name, number or choice, and the solution
   is the scaffold with its blanks filled;
 * free code only under a 挑战 heading, at most 20 % of a module's automatic
@@ -60,17 +62,63 @@ def _task_problems(inv: NotebookInventory, t: GradedTask, declared: dict) -> lis
     if m is None or m.group("name") != task.name or m.group("var") != task.var:
         out.append(f"{where}：可见部分应调用 course.check(\"{task.name}\", {task.var})，学生才能在练习时看到对错。")
     idx = inv.nb.cells.index(cell)
-    defined = set()
-    for c in inv.nb.cells[:idx]:
-        if c.cell_type == "code":
-            defined |= assigned(c.source)
+    defined = defined_above(inv.nb.cells[:idx])
     if task.var not in defined:
         out.append(f"{where}：隐藏测试读取的变量 {task.var} 在上面的单元格中没有定义。")
+    unknown = sorted(n for n in names_read(cell.source) - defined - _BUILTINS if n != task.var)
+    if unknown:
+        out.append(f"{where}：测试单元格读取的 {'、'.join(unknown)} 在上面的单元格中没有定义"
+                   "（学生版里会报 NameError，这一项只能得 0 分）：先在上面的单元格里定义或导入它。")
+    if _TEMPLATE_LEFT.search(solution_text(inv, t) or ""):
+        out.append(f"{where}：答案单元格的解答区域还是 python -m grading.authoring 生成的模板（… / {{}}），"
+                   "请写出参考解答（从设置和数据算出）。")
     if task.kind == "scaffold":
         out.extend(_scaffold_problems(inv, t, where))
     if task.kind == "free" and not t.challenge:
         out.append(f"{where}：自由编程题只能放在标题含「挑战」的选做部分。")
     return out
+
+
+_BUILTINS = set(dir(__import__("builtins"))) | {"__name__", "display", "get_ipython", "In", "Out"}
+#: what ``python -m grading.authoring add`` writes into a solution region for the author to replace
+_TEMPLATE_LEFT = re.compile(r"=\s*(\.\.\.|\{\})\s*#\s*参考(解答|答案)")
+
+
+def defined_above(cells) -> set[str]:
+    """Names the code cells define: assignments, functions, classes and imports."""
+    out: set[str] = set()
+    for c in cells:
+        if c.cell_type != "code":
+            continue
+        out |= assigned(c.source)
+        try:
+            tree = ast.parse(c.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return out
+
+
+def names_read(source: str) -> set[str]:
+    """Global names a cell reads before (or without) defining them itself."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    own = assigned(source) | {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+                               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    local = {a.arg for n in ast.walk(tree) if isinstance(n, (ast.Lambda, ast.FunctionDef)) for a in n.args.args}
+    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loads - own - local
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
 
 
 def _scaffold_problems(inv: NotebookInventory, t: GradedTask, where: str) -> list[str]:
@@ -102,8 +150,9 @@ def task_problems(module: str, folder: Path | None = None) -> list[str]:
             problems.extend(_task_problems(inv, t, declared))
             if t.declared:
                 used.add((inv.path.stem, t.declared))
+    present = {inv.path.stem for inv in invs}
     for (mod, nb), tasks in registry().items():
-        if mod != module:
+        if mod != module or nb not in present:
             continue
         for name in tasks:
             if (nb, name) not in used:
@@ -167,13 +216,14 @@ def literal_problems(module: str, folder: Path | None = None) -> list[str]:
                         if len(w) >= 2 and w in value:
                             problems.append(f"{inv.path.name}「{meta.get('grade_id')}」：隐藏测试里写死了{what}「{w}」"
                                             "（主推商品从设置读取：course.featured）。")
-    ref_dir = REPO / "grading" / "reference" / module
-    for py in sorted(ref_dir.glob("*.py")) if ref_dir.is_dir() else []:
+    from .reference import reference_files
+
+    for py in reference_files(module):
         for value in _literals(py.read_text(encoding="utf-8")):
             if isinstance(value, str):
                 for w, what in words.items():
                     if len(w) >= 2 and w in value and not value.startswith(("  ", "\n")) and len(value) < 40:
-                        problems.append(f"grading/reference/{module}/{py.name}：写死了{what}「{w}」（用 R.product 读取主推商品）。")
+                        problems.append(f"{_shown(py)}：写死了{what}「{w}」（用 R.product 读取主推商品）。")
     return sorted(set(problems))
 
 

@@ -10,21 +10,67 @@ A hidden test is then two lines (``_v = course.export(...)`` and
 ``course.grade("kw_value", _v)``); ``course.grade`` calls :func:`grade` here.
 Nothing in the ``course`` package imports this package at a student's desk,
 no module folder copies it, and the grading sandbox does not contain it.
+
+Tasks declared outside the repository (a teacher's own exercise, a test's):
+the environment variable ``GRADING_EXTRA_TASKS`` names folders (separated by
+``os.pathsep``) laid out like this package, ``<folder>/<module>/<file>.py``,
+each file with ``NOTEBOOK`` and ``TASKS`` and absolute imports
+(``from grading.reference.tasks import Task``).  Set it for every grading
+command (release, autograde, check); its tasks join the repository's, and a
+name declared twice for one notebook is an error.  The registry is read once
+per process (``registry.cache_clear()`` after changing the variable).
 """
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
 import pkgutil
 from functools import lru_cache
+from pathlib import Path
+
+EXTRA_ENV = "GRADING_EXTRA_TASKS"
 
 from .context import context as _context
 from .tasks import KINDS, Task
 
-__all__ = ["Task", "KINDS", "grade", "tasks", "task", "registry"]
+__all__ = ["Task", "KINDS", "grade", "tasks", "task", "registry", "reference_files", "EXTRA_ENV"]
 
 
 class UnknownTask(LookupError):
     pass
+
+
+def extra_folders() -> list[Path]:
+    """The folders named by ``$GRADING_EXTRA_TASKS`` (empty when unset)."""
+    return [Path(p) for p in os.environ.get(EXTRA_ENV, "").split(os.pathsep) if p.strip()]
+
+
+def _declaring_modules(module: str):
+    """The Python modules declaring one course module's tasks: the package here, then extra folders."""
+    try:
+        pkg = importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{module}":
+            raise
+    else:
+        for info in pkgutil.iter_modules(pkg.__path__):
+            yield importlib.import_module(f"{pkg.__name__}.{info.name}")
+    for n, folder in enumerate(extra_folders()):
+        for path in sorted((folder / module).glob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            spec = importlib.util.spec_from_file_location(f"{__name__}._extra{n}_{module}_{path.stem}", path)
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+            yield mod
+
+
+def reference_files(module: str) -> list[Path]:
+    """The files declaring a module's tasks (this package's and the extra folders')."""
+    own = Path(__file__).resolve().parent / module
+    files = sorted(own.glob("*.py")) if own.is_dir() else []
+    return files + [p for f in extra_folders() for p in sorted((f / module).glob("*.py"))]
 
 
 @lru_cache(maxsize=None)
@@ -34,14 +80,7 @@ def registry() -> dict[tuple[str, str], dict[str, Task]]:
 
     out: dict[tuple[str, str], dict[str, Task]] = {}
     for module in MODULES:
-        try:
-            pkg = importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{module}":
-                continue  # a module with no declared tasks yet
-            raise
-        for info in pkgutil.iter_modules(pkg.__path__):
-            mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        for mod in _declaring_modules(module):
             notebook = getattr(mod, "NOTEBOOK", None)
             if notebook is None:
                 continue
