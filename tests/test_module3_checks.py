@@ -92,7 +92,7 @@ MISTAKES = {
     ("02_funnel", "channel_funnel"): lambda v: {**v, "start": "2026-06-01"},
     ("02_funnel", "leak"): lambda v: {**v, "step": "访问→加购", "causes": ["流量不精准"]},
     ("03_channel_roi", "roi_table"): lambda v: v.assign(ROI=v["投产比"]),                                        # GMV ÷ spend
-    ("03_channel_roi", "low_roi"): lambda v: {**v, "by_roi": [NONE_BELOW], "measure": "投产比（GMV ÷ 广告花费）"},
+    ("03_channel_roi", "low_roi"): lambda v: {**v, "by_roi": [NONE_BELOW], "measure": "投产比（GMV÷广告花费）"},
     ("03_channel_roi", "budget"): lambda v: {**v, "明显减少的渠道": [], "理由": "平均分配"},
     ("04_ab_test", "ab_table"): lambda v: _table(v, "转化率", lambda x: x * 2.5),                                # 加购 for 支付
     ("04_ab_test", "ab_result"): lambda v: {**v, "p值": v["p值"] / 50},

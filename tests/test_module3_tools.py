@@ -487,8 +487,8 @@ def test_low_roi_form(session):
     floor = course.settings.threshold("analytics", "roi_floor")
     assert f"{floor:g}" in f.fields[1].label
     assert any("不要再勾选" in p for p in f.submit({"by_gmv_ratio": ["付费广告", NONE_BELOW], "by_roi": ["付费广告"],
-                                                   "measure": "ROI（毛利贡献 ÷ 广告花费）"}))
-    assert f.submit({"by_gmv_ratio": [NONE_BELOW], "by_roi": ["付费广告"], "measure": "ROI（毛利贡献 ÷ 广告花费）"}) == []
+                                                   "measure": "ROI（毛利贡献÷广告花费）"}))
+    assert f.submit({"by_gmv_ratio": [NONE_BELOW], "by_roi": ["付费广告"], "measure": "ROI（毛利贡献÷广告花费）"}) == []
     assert f.answers()["by_gmv_ratio"] == [NONE_BELOW]
 
 
@@ -706,3 +706,34 @@ def test_doctests(modname, in_tmp):
     import importlib
 
     assert doctest.testmod(importlib.import_module(modname)).failed == 0
+
+
+# -- typical mistakes in module 3's skeletons get Chinese explanations ----------------------------
+
+MISTAKES = [
+    ('paid_orders = camp_orders[camp_orders["paidat"].notna()]', ['没有名为 "paidat" 的列', '"paid_at"（支付时间）']),
+    ('paid_orders = camp_orders[camp_orders[paid_at].notna()]', ["要加引号", '"paid_at"']),
+    ('uv = camp_traffic["user_id"].nunqiue()', ["你是不是想写 .nunique"]),
+    ('kept = camp_orders[camp_orders["status"] == 已支付]', ["名字 已支付 还没有定义", "加引号"]),
+    ('margin = roi_table["净成交额"] - roi_table["佣金"]', ['没有名为 "佣金" 的列', '"平台佣金"']),
+    ('paid_n = [t.loc["B", "支付人"], t.loc["A", "支付人数"]]', ['没有名为 "支付人" 的列', '"支付人数"']),
+]
+
+
+@pytest.mark.parametrize("code,words", MISTAKES, ids=[m[0][:32] for m in MISTAKES])
+def test_typical_mistakes_in_the_skeletons_are_explained_in_chinese(code, words):
+    import traceback
+
+    from course import explain as X
+
+    t, o = shop()
+    ns = {"camp_traffic": t, "camp_orders": o, "A": A, "pd": pd,
+          "roi_table": pd.DataFrame({"渠道": ["直播"], "净成交额": [10.0], "平台佣金": [1.0]}),
+          "t": pd.DataFrame({"版本": ["A", "B"], "访客数": [10, 10], "支付人数": [1, 2]}).set_index("版本")}
+    with pytest.raises(Exception) as info:
+        exec(compile(code, "<cell>", "exec"), ns)  # noqa: S102 - the mistake under test
+    lines = [n for f, n in traceback.walk_tb(info.value.__traceback__) if f.f_code.co_filename == "<cell>"]
+    text = "\n".join(X.explain(info.value, namespace=ns, code=code, lineno=lines[-1] if lines else None))
+    for w in words:
+        assert w in text, text
+    assert "提升方向" in text and "Traceback" not in text

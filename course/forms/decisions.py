@@ -82,7 +82,7 @@ class LeakForm(Form):
 # -- 03: channels under the rules -------------------------------------------------------
 
 NONE_BELOW = "（没有渠道低于该值）"
-MEASURES = ("投产比（GMV ÷ 广告花费）", "ROI（毛利贡献 ÷ 广告花费）")
+MEASURES = ("投产比（GMV÷广告花费）", "ROI（毛利贡献÷广告花费）")   # no spaces: a dropdown shows them as NBSP
 
 
 class LowRoiForm(Form):
@@ -114,15 +114,15 @@ class LowRoiForm(Form):
 
 # -- 04: the A/B decision ---------------------------------------------------------------
 
-DECISIONS = ("全量上线新版 B", "保留原版 A", "证据不足，继续测试")
-MORE_TIME = ("不需要（已经可以下结论）", "约 1 个月以内", "约 1-2 个月", "约 2-3 个月", "3 个月以上")
+DECISIONS = ("全量上线新版B", "保留原版A", "证据不足，继续测试")
+MORE_TIME = ("不需要（已经可以下结论）", "约1个月以内", "约1-2个月", "约2-3个月", "3个月以上")
 
 
 def more_time_option(days: float) -> str:
     """The MORE_TIME option for a number of extra test days (30 days a month).
 
     >>> more_time_option(0), more_time_option(45), more_time_option(76)
-    ('不需要（已经可以下结论）', '约 1-2 个月', '约 2-3 个月')
+    ('不需要（已经可以下结论）', '约1-2个月', '约2-3个月')
     """
     if days <= 0:
         return MORE_TIME[0]

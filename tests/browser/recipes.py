@@ -41,6 +41,13 @@ _DETAIL_SECTIONS = [("场景导入", "小户型卧室床边的收纳难题"), ("
 _DETAIL_POINTS = [("40cm窄款不占地", "卧室空间小"), ("免安装抽拉设计", "安装麻烦"), ("双抽屉大容量", "收纳不够用"),
                   ("环保E1级板材", "担心甲醛")]
 
+def _module3_budget() -> dict:
+    """A budget plan keeping this campaign's total ad spend (the form reads it from the data)."""
+    import module3_answers
+
+    return module3_answers.budget_entries()
+
+
 RECIPES: dict[str, Recipe] = {
     # tests/fixtures/sample: the test-only assignment (a Text and a Number field)
     "shop": Recipe(
@@ -114,43 +121,59 @@ RECIPES: dict[str, Recipe] = {
     ),
 
     # -- module3_analytics --------------------------------------------------------------
-    "leak": Recipe(  # 02_funnel: dropdowns, check boxes, numbers
+    "targets": Recipe(  # 01_core_metrics: four dropdowns
+        wrong={}, wrong_messages=["必填"],
+        right={"gmv": "达标", "conversion": "未达标", "new_conversion": "未达标", "worst": "新客转化率"},
+    ),
+    "phase_funnel": Recipe(  # 02_funnel: the data centre (check boxes, dropdowns, dates)
+        wrong={"start": "2026/06/40"}, wrong_messages=["开始日期"],
+        right={"metrics": ["访问→加购", "加购→下单", "下单→支付"], "dimension": "按活动阶段", "start": "2026-06-01",
+               "end": "2026-06-30", "chart": "柱状图"},
+    ),
+    "channel_funnel": Recipe(  # 02_funnel: the data centre, defaults to the campaign's dates
+        wrong={}, wrong_messages=["至少勾选"],
+        right={"metrics": ["加购→下单"], "dimension": "按渠道"},
+    ),
+    "leak": Recipe(  # 02_funnel: dropdowns, check boxes, percentages ("30.4" and "12.2%" both read as percent)
         wrong={"normal_rate": "120"},
         wrong_messages=["不能大于 100"],
         right={"step": "加购→下单", "phases": ["预热期", "爆发期", "返场期"], "scope": "所有渠道普遍偏低",
-               "normal_rate": "25.0", "campaign_rate": "15.0", "campaign_cart_rate": "30.0",
-               "causes": ["结算流程繁琐或出错", "优惠规则不清晰"]},
+               "normal_rate": "30.4", "campaign_rate": "12.2%", "causes": ["结算流程繁琐或出错", "优惠规则不清晰"]},
     ),
-    "budget": Recipe(  # 03_channel_roi (released: no ROI table yet, so no spend to match)
+    "low_roi": Recipe(  # 03_channel_roi: check boxes with a "none" option
+        wrong={"by_gmv_ratio": ["付费广告", "（没有渠道低于该值）"], "by_roi": ["付费广告"],
+               "measure": "ROI（毛利贡献÷广告花费）"},
+        wrong_messages=["不要再勾选"],
+        right={"by_gmv_ratio": ["（没有渠道低于该值）"], "by_roi": ["付费广告"], "measure": "ROI（毛利贡献÷广告花费）"},
+    ),
+    "budget": Recipe(  # 03_channel_roi: the plan must keep this campaign's total spend (from the data)
         wrong={"paid_ads": "3000", "homepage": "2000", "community": "2000", "live": "2000", "reserve": "0",
                "reason": "太短"},
         wrong_messages=["风险准备金"],
-        right={"paid_ads": "3000", "homepage": "2000", "community": "2000", "live": "1800", "reserve": "1200",
-               "reason": "ROI 低的渠道减少预算，ROI 高的渠道适当增加，并留出风险准备金。"},
+        right=_module3_budget(),
     ),
-    "ab_decision": Recipe(  # 04_ab_test
-        wrong={"extra_days": "7天"},
-        wrong_messages=["不要带“天”"],
-        right={"decision": "证据不足，继续测试", "extra_days": "7",
+    "ab_decision": Recipe(  # 04_ab_test: two dropdowns and a text
+        wrong={"decision": "全量上线新版B", "more_time": "约1-2个月", "reason": "B 好"},
+        wrong_messages=["不需要继续测试"],
+        right={"decision": "证据不足，继续测试", "more_time": "约2-3个月",
                "reason": "p 值大于 0.05，置信区间包含 0，样本量还不够。"},
     ),
-    "dashboard": Recipe(  # 05_review_dashboard: the dashboard's filter form
-        wrong={"channel": "付费广告", "end": "2026/06/40"},
-        wrong_messages=["结束日期"],
-        right={"start": "2026-06-15", "end": "2026-06-20", "channel": "付费广告", "phase": "全部阶段"},
+    "daily_trend": Recipe(  # 05_review_dashboard: the data centre, a line chart by day
+        wrong={"end": "6月30日"}, wrong_messages=["结束日期"],
+        right={"metrics": ["UV", "转化率"], "dimension": "按日期", "start": "2026-06-01", "end": "2026-06-30",
+               "chart": "折线图"},
     ),
     "action_plan": Recipe(  # 05_review_dashboard: the action list (3 rows)
         wrong={}, wrong_messages=["至少填写 3 行"],
         right={"rows": [
-            {"problem": "活动期加购→下单只有 12%，日常为 20%", "cause": "优惠叠加规则复杂，算不清到手价",
-             "action": "在结算页顶部增加优惠明细模块，并在详情页放 3 个满减计算示例", "metric": "加购→下单",
-             "target": "≥ 20%", "deadline": "2026-10-31"},
-            {"problem": "付费广告活动期 ROI 只有 1.2，低于 2", "cause": "爆发期点击单价上涨，泛词流量跳失率高",
-             "action": "下次大促付费广告预算减少 60%，暂停跳失率高于 45% 的泛词计划", "metric": "付费广告 ROI",
-             "target": "≥ 2.0", "deadline": "2026-10-20"},
-            {"problem": "A/B 测试 B 组转化率高 0.5 个百分点，但 p 值大于 0.05", "cause": "样本量不足",
-             "action": "新版详情页继续测试到每组 7000 名访客后再决定是否全量上线", "metric": "A/B 检验 p 值",
-             "target": "每组访客 ≥ 7000", "deadline": "2026-09-30"},
+            {"problem": "活动期加购→下单只有 12%，日常为 30%；优惠叠加规则复杂，算不清到手价",
+             "action": "在结算页顶部增加优惠明细模块，并在详情页放 3 个满减计算示例", "target": "加购→下单 ≥ 20%",
+             "deadline": "2026-10-31"},
+            {"problem": "付费广告活动期 ROI 只有 0.9，低于 2", "action": "下次大促付费广告预算减少 60%，暂停泛词计划",
+             "target": "付费广告 ROI ≥ 2.0", "deadline": "2026-10-20"},
+            {"problem": "A/B 测试 B 组转化率高 1.4 个百分点，但 p 值大于 0.05",
+             "action": "新版详情页继续测试到每组 7000 名访客后再决定是否全量上线", "target": "每组访客 ≥ 7000",
+             "deadline": "2026-09-30"},
         ]},
     ),
 
