@@ -166,10 +166,9 @@ def plan_facts(values: Any) -> dict:
     return out
 
 
-def phase_dates_text(phases_table) -> str:
-    """The 阶段日期 fact of a phase table (``campaign_phases``): what a right plan says."""
-    import pandas as pd
+def phase_dates_text(phases) -> str:
+    """The 阶段日期 fact of a phase plan (``course.tools.campaign.Phase`` objects or dicts)."""
+    from ..tools.campaign import to_phases
 
-    rows = {str(r.phase): r for r in phases_table.itertuples(index=False)}
-    return "；".join(f"{n} {pd.Timestamp(rows[n].start_date):%Y-%m-%d}~{pd.Timestamp(rows[n].end_date):%Y-%m-%d}"
-                    for n in PHASE_NAMES)
+    rows = {p.name: p for p in to_phases(phases)}
+    return "；".join(f"{n} {rows[n].start}~{rows[n].end}" if n in rows else f"{n} ?~?" for n in PHASE_NAMES)

@@ -94,11 +94,10 @@ RECIPES: dict[str, Recipe] = {
     ),
 
     # -- module2_campaign --------------------------------------------------------------
-    "campaign_plan": Recipe(  # 01_plan: phases table with dates and channel check boxes
-        wrong={"gmv_target": "五万"},
+    "campaign_plan": Recipe(  # 01_plan: phases table with dates and channel check boxes; budget prefilled
+        wrong={"reserve": "六百"},
         wrong_messages=["阿拉伯数字"],
         right={"theme": "新人大促·焕新家限时直降", "audience": "店铺新客（从未下过单的访客）",
-               "gmv_target": "50000", "conversion_target": "8",
                "phases": [
                    {"phase": "预热期", "start": "2026-06-15", "end": "2026-06-17",
                     "channels": ["平台首页推荐", "社群引流", "直播"], "action": "社群预告，引导加购领券"},
@@ -106,18 +105,27 @@ RECIPES: dict[str, Recipe] = {
                     "channels": ["付费广告", "平台首页推荐", "直播"], "action": "加大付费广告，0点开抢"},
                    {"phase": "返场期", "start": "2026-06-19", "end": "2026-06-20",
                     "channels": ["社群引流", "直播"], "action": "向加购未支付用户推券"}],
-               "budget": "6000", "reserve": "600"},
+               "reserve": "600"},
     ),
     "promotion_rules": Recipe(  # 01_plan: rule rows (dropdown + check box per row)
         wrong={"start": "6月15日"},
         wrong_messages=["活动开始时间"],
-        right={"title": "新人大促·焕新家限时直降", "audience": "店铺新客（首次下单的用户）",
+        right={"title": "新人大促·焕新家限时直降",
                "start": "2026-06-15 00:00", "end": "2026-06-20 23:59",
                "rules": [{"type": "第N件折扣", "p1": "2", "p2": "0.5", "stack": True},
                          {"type": "满减", "p1": "399", "p2": "50", "stack": True},
                          {"type": "前N名赠品", "p1": "100", "p2": "", "stack": True}],
                "order": "第N件折扣 > 满减", "gift_name": "定制收纳盒", "gift_stock": "120", "gift_cost": "8.00",
                "stock_alert": "10"},
+    ),
+    "rule_text": Recipe(  # 02_pricing: the colleague's draft, saved as it is, then rewritten
+        wrong={}, wrong_messages=["违规条款", "前后矛盾"],
+        right={"text": "活动时间：2026-06-15 00:00 至 2026-06-20 23:59。同一商品第2件半价；第二件半价后满399元（含399元）"
+                       "减50元，每单一次；按支付时间前100名赠定制收纳盒，送完即止；部分退货按分摊后的实付金额退款。"},
+    ),
+    "rule_adjust": Recipe(  # 02_pricing: three numbers, prefilled with the shop's rules
+        wrong={"amount": "五十"}, wrong_messages=["阿拉伯数字"],
+        right={"nth_rate": "0.5", "threshold": "399", "amount": "80"},
     ),
 
     # -- module3_analytics --------------------------------------------------------------

@@ -32,8 +32,9 @@ ENCORE_WORDS = [["券"], ["未转化", "未支付", "未付款", "未下单", "�
 
 
 def phase_dates(R) -> str:
-    """The 阶段日期 fact of a right plan: the shop's phase table."""
-    return plan_form.phase_dates_text(R.table("campaign_phases"))
+    """The 阶段日期 fact of a right plan: the phases of the settings (3 / 1 / 2 days) around the
+    爆发期, 618 itself in the shop's data."""
+    return plan_form.phase_dates_text(campaign.plan_phases(campaign.burst_day()))
 
 
 def shop_rule_facts(R) -> dict:
