@@ -122,6 +122,22 @@ SPEC: dict[str, Any] = {
     "thresholds.crm.points_per_yuan": _NUM,
     "thresholds.crm.coupon_denominations": list,
     "thresholds.crm.return_gift_cost": _NUM,
+    "thresholds.crm.repurchase_window_days": int,
+    "thresholds.crm.cohort_start": "date",
+    "thresholds.crm.cohort_end": "date",
+    "thresholds.crm.member_day_zhe": _NUM,
+    "thresholds.crm.coupon_threshold": _NUM,
+    "thresholds.crm.coupon_off": _NUM,
+    "thresholds.crm.wakeup_coupon": _NUM,
+    "thresholds.crm.wakeup_coupon_days": int,
+    "thresholds.crm.comeback_coupon": _NUM,
+    "thresholds.crm.audit_start": "date",
+    "thresholds.crm.audit_end": "date",
+    "thresholds.crm.max_delay_hours": _NUM,
+    "thresholds.crm.send_hours_start": "clock",
+    "thresholds.crm.send_hours_end": "clock",
+    "thresholds.crm.plan_days": int,
+    "thresholds.crm.human_reply_minutes": int,
 }
 
 _TYPE_WORDS = {

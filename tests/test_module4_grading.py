@@ -1,117 +1,98 @@
-"""module4_crm under the real nbgrader command line (tests/harness.py): the reference
-solution scores full automatic points, the unchanged student version zero, a partly
-right student in between.  One class workspace for the whole file; all students are
-autograded in one call.
+"""module4_crm under the real grading command line (``python -m grading release`` /
+``autograde``: nbgrader plus the clean re-check outside the student's kernel).
 
-The partly right student types real code into some answer cells (with the mistakes
-students make: an off-by-one boundary for 沉睡/流失, rank-based binning of F that
-splits single-purchase customers) and fills two forms, one of them with a benefit
-that does not match table 3."""
+Students play the *released* notebooks as a student would: they fill the blanks
+``___`` of the code skeletons and save the forms (answer files with what they
+typed).  A complete student scores every automatic point, the unchanged release
+zero, a partly right one in between (some blanks, one of them with a typical
+mistake; two forms, one with two boundary customers placed wrong), and the clean
+re-check agrees with nbgrader on every cell.  One workspace, every student graded
+in one call."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
 import harness
+import module4_answers as A
+from grading import simulate
+from grading.scaffold import fill
 
-MODULE = "module4_crm"
-SOURCE = harness.REPO / MODULE
+MODULE = A.MODULE
+SOURCE = A.SOURCE
 pytestmark = pytest.mark.slow
 
 
-# -- what the partly right student writes ------------------------------------------------
-
-FEATURES = '''
-features = None
-def customer_features(orders, customers, as_of, window_days):
-    as_of = pd.Timestamp(as_of)
-    paid = orders[(orders["status"] == "已支付") & (orders["date"] <= as_of)]
-    recent = paid[paid["date"] > as_of - pd.Timedelta(days=window_days)]
-    out = customers[["user_id"]].copy()
-    out["recency"] = out["user_id"].map((as_of - paid.groupby("user_id")["date"].max()).dt.days)
-    out["orders_30d"] = out["user_id"].map(recent.groupby("user_id").size()).fillna(0).astype(int)
-    out["aov_30d"] = out["user_id"].map(recent.groupby("user_id")["paid_amount"].mean()).round(2)
-    return out.sort_values("user_id").reset_index(drop=True)
-
-features = customer_features(orders, customers, rules["as_of"], rules["window_days"])
-'''
-
-# ">" instead of ">=": customers exactly 30 or 60 days after their last order end up in the wrong layer
-SEGMENTS_OFF_BY_ONE = '''
-segments = None
-f = features.copy()
-r, n, aov = f["recency"], f["orders_30d"], f["aov_30d"]
-high = (r < 30) & (n >= rules["hv_min_orders"]) & (aov >= rules["hv_min_aov"])
-potential = (r < 30) & (n == 1) & (aov < rules["pot_max_aov"])
-f["segment"] = np.select([r.isna(), r > 60, r > 30, high, potential],
-                         ["未购买客户", "流失用户", "沉睡用户", "高价值用户", "潜力用户"], default="成长用户")
-segments = f
-'''
-
-COUNTS = '''
-segment_counts = segments["segment"].value_counts().rename_axis("segment").reset_index(name="customers")
-segment_counts["share"] = (segment_counts["customers"] / len(segments)).round(4)
-'''
-
-RFM = '''
-paid = orders[(orders["status"] == "已支付") & (orders["date"] <= AS_OF)]
-rfm = paid.groupby("user_id").agg(last=("date", "max"), F=("order_id", "count"), M=("paid_amount", "sum")).reset_index()
-rfm["R"] = (AS_OF - rfm["last"]).dt.days
-rfm = rfm[["user_id", "R", "F", "M"]]
-'''
-
-# the trap of exercise 02: equal-frequency bins on the rank of F split identical customers
-SCORES_RANK_F = '''
-rfm_scores = rfm.copy()
-rfm_scores["R_score"] = pd.qcut(rfm_scores["R"].rank(method="first", ascending=False), 5, labels=[1, 2, 3, 4, 5]).astype(int)
-rfm_scores["F_score"] = pd.qcut(rfm_scores["F"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5]).astype(int)
-rfm_scores["M_score"] = pd.qcut(rfm_scores["M"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5]).astype(int)
-'''
-
-TIERS = '''
-paid = orders[(orders["status"] == "已支付") & (orders["date"] <= AS_OF)]
-tiers = customers[["user_id", "member_tier"]].copy()
-tiers["spend"] = tiers["user_id"].map(paid.groupby("user_id")["paid_amount"].sum()).fillna(0).round(2)
-tiers["orders"] = tiers["user_id"].map(paid.groupby("user_id").size()).fillna(0).astype(int)
-tiers["tier_by_spend"] = membership.assign_tiers(tiers["spend"]).astype(str)
-tiers["tier_either"] = membership.assign_tiers(tiers["spend"], tiers["orders"], basis="either").astype(str)
-'''
+def type_blanks(nb, task: str, answers: list[str]) -> None:
+    """Type ``answers`` into the blanks of a released scaffold cell, in order."""
+    cell = harness.cell(nb, next(f"{d}_{task}_answer" for d in ("d1", "d2", "d3")
+                                 if _has(nb, f"{d}_{task}_answer")))
+    assert cell.source.count("___") == len(answers), cell.source
+    cell.source = fill(cell.source, answers)
 
 
-def strategy_rows(dormant_benefit: str = "50元无门槛券（7天）") -> list[dict]:
-    """The strategy form as typed (raw entries): table 3, with the 沉睡 benefit switchable."""
-    def row(segment, goal, channels, benefit, extras=(), redemption="15", tags=()):
-        return {"segment": segment, "goal": goal, "channels": list(channels), "benefit": benefit,
-                "extras": list(extras), "redemption": redemption, "tags": list(tags)}
-    return [
-        row("高价值用户", "提升忠诚度，推新品", ["专属客服", "短信"], "95折会员日", ["新品优先购"], "40"),
-        row("成长用户", "培养成高价值用户", ["App推送", "社群"], "满299减30", ["猜你喜欢"], "20"),
-        row("潜力用户", "促进二次消费", ["App推送", "社群"], "满299减30", ["猜你喜欢"], "15"),
-        row("沉睡用户", "唤醒复购", ["短信", "邮件"], dormant_benefit, [], "10"),
-        row("流失用户", "避免永久流失", ["短信", "电话回访"], "回归大礼包（100元券+赠品）", [], "5", ["关注促销活动"]),
-    ]
+def _has(nb, gid: str) -> bool:
+    try:
+        harness.cell(nb, gid)
+        return True
+    except KeyError:
+        return False
 
 
 def partial_submission(released: dict) -> tuple[dict, dict]:
     nbs = {name: nbformat.from_dict(json.loads(json.dumps(nb))) for name, nb in released.items()}
-    harness.set_source(nbs["01_segments.ipynb"], "a01_features", FEATURES)
-    harness.set_source(nbs["01_segments.ipynb"], "a01_segments", SEGMENTS_OFF_BY_ONE)
-    harness.set_source(nbs["01_segments.ipynb"], "a01_counts", COUNTS)
-    harness.set_source(nbs["02_rfm.ipynb"], "a02_rfm", RFM)
-    harness.set_source(nbs["02_rfm.ipynb"], "a02_scores", SCORES_RANK_F)
-    harness.set_source(nbs["05_membership.ipynb"], "a05_tiers", TIERS)
+    blanks = A.blank_answers()
+    # 01: the gap customers put in 潜力用户 (default typed wrong); 02: the whole customer base as denominator
+    type_blanks(nbs["01_segments.ipynb"], "segments", blanks["segments"][:2] + ['"潜力用户"'])
+    type_blanks(nbs["02_strategy.ipynb"], "repurchase", ["WINDOW_DAYS", "firsts"])
+    type_blanks(nbs["03_outreach.ipynb"], "audit_by_campaign", blanks["audit_by_campaign"])
+    type_blanks(nbs["04_membership.ipynb"], "tiers", blanks["tiers"])
+    raws = A.form_raws()
+    picks = dict(raws["segment_rules"], case_a="潜力用户", case_b="沉睡用户")       # both boundaries misread
     answers = {
-        "01_segments": harness.form_answers({"segment_rules": {"gap_rule": "单设成长用户"}}, "01_segments"),
-        "03_strategy": harness.form_answers({"segment_strategy": {"strategies": strategy_rows("满299减30")}},
-                                            "03_strategy"),
+        "01_segments": harness.form_answers({"segment_rules": picks}, "01_segments"),
+        "02_strategy": harness.form_answers({"segment_strategy": raws["segment_strategy"]}, "02_strategy"),
     }
     return nbs, answers
 
 
-def max_points(folder=SOURCE) -> dict[str, float]:
-    return harness.max_points(folder)
+def complete_submission(released: dict) -> tuple[dict, dict]:
+    nbs = {name: nbformat.from_dict(json.loads(json.dumps(nb))) for name, nb in released.items()}
+    blanks = A.blank_answers()
+    for task, notebook in A.NOTEBOOK.items():
+        if task in blanks:
+            type_blanks(nbs[f"{notebook}.ipynb"], task, blanks[task])
+    # the 挑战 is free code: a student who codes types the instructor's solution
+    source = nbformat.read(SOURCE / "01_segments.ipynb", as_version=4)
+    harness.set_source(nbs["01_segments.ipynb"], "d1_rfm_scores_answer", simulate.solutions(source)["d1_rfm_scores_answer"])
+    raws = A.form_raws()
+    answers = {nb: harness.form_answers({key: raws[key] for key, (n, _t) in A.FORMS.items() if n == nb}, nb)
+               for nb in {n for n, _t in A.FORMS.values()}}
+    return nbs, answers
+
+
+def grading(ws: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)], env=harness.env(),
+                          capture_output=True, text=True, timeout=1500, cwd=str(harness.REPO))
+    assert proc.returncode == 0, f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def results(ws: Path, student: str) -> dict:
+    return json.loads((ws / ".grading" / "results" / MODULE / f"{student}.json").read_text(encoding="utf-8"))
+
+
+def cells(res: dict) -> dict[str, dict]:
+    return {gid: c for nb in res["notebooks"].values() for gid, c in nb["cells"].items() if c["type"] == "code"}
+
+
+def max_points() -> dict[str, float]:
+    return harness.max_points(SOURCE)
 
 
 def auto_ids() -> list[str]:
@@ -122,15 +103,17 @@ def auto_ids() -> list[str]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    ws = harness.workspace(tmp_path_factory.mktemp("m4"))
-    harness.nbgrader(ws, "generate_assignment", MODULE, "--force")
+    from grading.workspace import ensure_workspace
+
+    ws = ensure_workspace(tmp_path_factory.mktemp("m4") / "classroom", modules=(MODULE,))
+    grading(ws, "release", MODULE, "--no-zip", "--no-exchange")
     released = harness.notebooks(ws / "release" / MODULE)
-    harness.submit(ws, MODULE, "m4_ref", harness.notebooks(SOURCE))
+    harness.submit(ws, MODULE, "m4_full", *complete_submission(released))
     harness.submit(ws, MODULE, "m4_blank", released)
-    nbs, answers = partial_submission(released)
-    harness.submit(ws, MODULE, "m4_partial", nbs, answers=answers)
-    scores = harness.autograde(ws, MODULE)      # all three students in one call
-    return ws, scores
+    harness.submit(ws, MODULE, "m4_partial", *partial_submission(released))
+    grading(ws, "autograde", MODULE, "--jobs", "2", "--quiet")     # every student in one call
+    return ws, {s: {gid: c["final"] for gid, c in cells(results(ws, s)).items()}
+                for s in ("m4_full", "m4_blank", "m4_partial")}
 
 
 def test_rubric_dimensions_have_cells():
@@ -141,47 +124,52 @@ def test_rubric_dimensions_have_cells():
     assert not any(g.startswith("d4_") for g in pts)           # 提交时效性 has no cells
 
 
-def test_reference_scores_full_automatic_points(graded):
+def test_complete_student_scores_every_automatic_point(graded):
     _ws, scores = graded
-    ref, pts = scores["m4_ref"], max_points()
-    lost = {g: (ref.get(g), pts[g]) for g in auto_ids() if ref.get(g) != pts[g]}
-    assert not lost, f"reference lost points: {lost}"
-    assert ref["total"] == ref["max"] == sum(pts[g] for g in auto_ids())
+    full, pts = scores["m4_full"], max_points()
+    lost = {g: (full.get(g), pts[g]) for g in auto_ids() if full.get(g) != pts[g]}
+    assert not lost, f"a complete student lost points: {lost}"
 
 
 def test_unchanged_release_scores_zero(graded):
     _ws, scores = graded
-    blank = scores["m4_blank"]
-    assert blank["total"] == 0, {g: blank.get(g) for g in auto_ids() if blank.get(g)}
+    assert sum(scores["m4_blank"].values()) == 0, {g: v for g, v in scores["m4_blank"].items() if v}
 
 
 def test_partly_right_scores_in_between(graded):
     _ws, scores = graded
     part, pts = scores["m4_partial"], max_points()
-    assert 0 < part["total"] < part["max"]
-    assert part["d1_features"] == pts["d1_features"]
-    assert 0 < part["d1_segments"] < pts["d1_segments"]          # the 30/60-day boundary
-    assert part["d1_counts"] == pts["d1_counts"]                 # consistent with the student's own layers
-    assert part["d1_movement"] == 0
-    assert part["d1_rfm_base"] == pts["d1_rfm_base"]
-    assert part["d1_rfm_scores"] == pytest.approx(pts["d1_rfm_scores"] * 5 / 7, abs=0.01)   # F ties split (2 of 7)
-    # the strategy form matches table 3 except the 沉睡 benefit (one check of 16.5 weight units)
-    assert part["d2_strategy"] == pytest.approx(pts["d2_strategy"] * 15.5 / 16.5, abs=0.01)
+    assert 0 < sum(part.values()) < sum(pts[g] for g in auto_ids())
+    assert part["d1_segment_rules"] == pytest.approx(pts["d1_segment_rules"] * 5 / 7, abs=0.01)   # keys + 4 of 6 cases
+    assert 0.5 * pts["d1_segments"] < part["d1_segments"] < pts["d1_segments"]               # only the gap customers
+    assert part["d2_strategy"] == pts["d2_strategy"]
+    assert 0 < part["d2_repurchase"] < pts["d2_repurchase"]                                   # the denominator
+    assert part["d3_audit_by_campaign"] == pts["d3_audit_by_campaign"]
     assert part["d2_tiers"] == pts["d2_tiers"]
-    assert all(part[g] == 0 for g in ("d2_targets", "d2_cost", "d2_repurchase", "d3_audit", "d3_plan",
-                                      "d3_schedule", "d3_export", "d3_reminders", "d3_coupons"))
+    assert all(part[g] == 0 for g in ("d1_rfm_scores", "d3_cap_rule", "d3_schedule_report", "d3_contact_export",
+                                      "d3_reminders", "d3_coupons"))
 
 
-def test_release_hides_solutions_and_hidden_tests(graded):
+def test_clean_recheck_agrees_with_nbgrader(graded):
+    ws, _ = graded
+    for student in ("m4_full", "m4_blank", "m4_partial"):
+        res = results(ws, student)
+        dis = {gid: c for gid, c in cells(res).items() if c.get("disagree")}
+        assert res["status"] == "ok" and not dis, (student, dis, res.get("reasons"))
+
+
+def test_release_hides_solutions_and_ships_the_checks(graded):
     ws, _ = graded
     release = ws / "release" / MODULE
     for path in release.glob("*.ipynb"):
         text = path.read_text(encoding="utf-8")
-        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, path.name
-        # no reference code or answer values
-        for needle in ("def classify", "def customer_features", "F_BOUNDS", "rank(method=\\\"first\\\", ascending=False)",
-                       "单设成长用户\\\"}", "redemption\\\": 40.0"):
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "BEGIN SCAFFOLD" not in text, path.name
+        assert "{{" not in text, path.name                                    # placeholders rendered
+        assert (release / f"{path.stem}.checks.json").is_file(), path.name
+        for needle in ('default=\\"成长用户\\"', "basis=\\\"either\\\"", "def _pick", "_b[3]"):
             assert needle not in text, (path.name, needle)
+    seg = (release / "01_segments.ipynb").read_text(encoding="utf-8")
+    assert "default=___" in seg and "___, ___" in seg
     assert (release / "assets" / "week_plan.csv").is_file() and (release / "assets" / "service_contacts.csv").is_file()
     assert not list(release.glob("*.answers.json"))
 
@@ -197,10 +185,11 @@ def test_blank_release_runs_without_errors(graded):
 
 
 def test_feedback_says_what_to_improve_in_chinese(graded):
+    """The re-check's 提升方向 lines (what the feedback shows) name the mistake, in Chinese."""
     ws, _ = graded
-    nb = nbformat.read(ws / "autograded" / "m4_partial" / MODULE / "02_rfm.ipynb", as_version=4)
-    text = json.dumps(nb.dict(), ensure_ascii=False)
-    assert "提升方向" in text and "同样消费次数的客户应得同样的分" in text
-    nb = nbformat.read(ws / "autograded" / "m4_partial" / MODULE / "03_strategy.ipynb", as_version=4)
-    text = json.dumps(nb.dict(), ensure_ascii=False)
-    assert "「沉睡用户」的核心权益与表3 不一致" in text
+    got = cells(results(ws, "m4_partial"))
+    rules = "\n".join(got["d1_segment_rules"]["messages"])
+    assert "客户A 的天数正好落在两层的分界线上" in rules and "客户C" not in rules
+    assert any("default" in m for m in got["d1_segments"]["messages"])
+    assert any("30天复购率不对" in m for m in got["d2_repurchase"]["messages"])
+    assert all("提升方向" in m for c in got.values() for m in c["messages"])

@@ -376,13 +376,15 @@ def test_frequency_cap_follows(use_settings):
     assert len(freq.check_cap(log).violations) == 1
 
 
-def test_segmentation_form_defaults_follow(use_settings):
+def test_segmentation_form_follows(use_settings):
     seg = pytest.importorskip("course.forms.segment_form")
-    assert seg.defaults()["hv_min_aov"] == 500
+    high = {c["key"]: c for c in seg.example_customers()}["case_c"]     # on the 高价值 threshold
+    assert high["aov_30d"] == 500 and "≥ 500 元" in seg.rules_text()[0]
     use_settings(modified_text())
-    assert seg.defaults()["hv_min_aov"] == 800
+    high = {c["key"]: c for c in seg.example_customers()}["case_c"]
+    assert high["aov_30d"] == 800 and "≥ 800 元" in seg.rules_text()[0]
     fields = {f.name: f for f in seg.segment_fields()}
-    assert fields["hv_min_aov"].default_raw() in ("800", "800.0")
+    assert "800" in fields["case_c"].label
 
 
 def test_stock_alert_follows(use_settings):

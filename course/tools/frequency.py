@@ -58,10 +58,13 @@ def _limits(cap: int | None, window_hours: float | None) -> tuple[int, pd.Timede
         cap = settings.threshold("crm", "frequency_cap_messages")
     if window_hours is None:
         window_hours = settings.threshold("crm", "frequency_cap_window_hours")
+    if isinstance(cap, str) or isinstance(window_hours, str):
+        raise CourseError(f"频控的条数和小时数要填数字，不能带引号（现在 cap={cap!r}、window_hours={window_hours!r}）："
+                          "例如 cap=2，或填上面读出的变量 CAP。")
     if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap < 1 or cap != int(cap):
-        raise CourseError(f"频控条数应为 ≥1 的整数，现在是 {cap!r}。")
+        raise CourseError(f"频控条数应为 ≥1 的整数，现在是 {cap!r}：例如 cap=2。")
     if isinstance(window_hours, bool) or not isinstance(window_hours, (int, float)) or window_hours <= 0:
-        raise CourseError(f"频控时间窗口应为大于 0 的小时数，现在是 {window_hours!r}。")
+        raise CourseError(f"频控时间窗口应为大于 0 的小时数，现在是 {window_hours!r}：例如 window_hours=24。")
     return int(cap), pd.Timedelta(hours=float(window_hours))
 
 
@@ -323,11 +326,14 @@ def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | N
     df = _frame(plan)
     n_cap, window = _limits(cap, window_hours)
     if isinstance(max_delay_hours, bool) or not isinstance(max_delay_hours, (int, float)) or max_delay_hours < 0:
-        raise CourseError(f"最多顺延的小时数应为 ≥0 的数字，现在是 {max_delay_hours!r}。")
+        raise CourseError(f"最多顺延的小时数应为 ≥0 的数字（不带引号），现在是 {max_delay_hours!r}：例如 max_delay_hours=12，"
+                          "或填上面读出的变量 MAX_DELAY。")
     hours = _send_hours(send_hours)
     ucol = _pick(df, user, USER_COLUMNS, "客户编号")
     tcol = _pick(df, time, TIME_COLUMNS, "发送时间")
     kcol = _pick(df, kind, KIND_COLUMNS, "消息类型")
+    if priority is not None and not isinstance(priority, str):
+        raise CourseError(f"priority 要填计划里优先级那一列的列名（文字，加引号），现在是 {priority!r}：例如 priority=\"priority\"。")
     pcol = _pick(df, priority, (), "优先级") if priority is not None else None
     ccol = campaign if campaign in df.columns else None
 
@@ -405,3 +411,75 @@ def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | N
         table.loc[list(final), "final_time"] = pd.to_datetime(list(final.values()), unit="ns")
     table = table.sort_values(["user_id", "planned_time"], kind="mergesort", na_position="last").reset_index(drop=True)
     return Schedule(table, tcol, n_cap, window.total_seconds() / 3600, ccol)
+
+
+# -- the week's calendar and the plan it expands to ------------------------------------
+
+CALENDAR_COLUMNS = ["campaign", "segment", "tag", "channel", "msg_type", "send_time", "priority", "content"]
+ALL_SEGMENTS = "全部"
+
+
+def plan_start(as_of=None) -> pd.Timestamp:
+    """The first day of the plan: the day after the as-of date (``thresholds.crm.as_of_date``)."""
+    from .. import settings
+
+    day = settings.threshold("crm", "as_of_date") if as_of is None else as_of
+    return pd.Timestamp(day).normalize() + pd.Timedelta(days=1)
+
+
+def week_calendar(path, as_of=None) -> pd.DataFrame:
+    """The campaign calendar of the week after the as-of date, read from a CSV file.
+
+    The file gives each send as ``day`` (1 = the day after the as-of date) and
+    ``time`` (``10:00``; empty = not decided yet), so the calendar follows the
+    settings; texts may state settings through placeholders
+    (``{{ crm.wakeup_coupon }}元无门槛券``).  Returns the columns
+    ``CALENDAR_COLUMNS`` with ``send_time`` a datetime (NaT when the time is empty).
+    """
+    from ..text import render
+
+    try:
+        raw = pd.read_csv(path, encoding="utf-8-sig", dtype={"tag": "string", "time": "string", "content": "string"})
+    except FileNotFoundError:
+        raise CourseError(f"找不到活动日历文件 {path}：请确认它和笔记本在同一个文件夹的 assets/ 里。") from None
+    missing = [c for c in ("campaign", "segment", "channel", "msg_type", "day", "time", "priority") if c not in raw.columns]
+    if missing:
+        raise CourseError(f"活动日历缺少这些列：{'、'.join(missing)}。")
+    start = plan_start(as_of)
+    day = pd.to_numeric(raw["day"], errors="coerce")
+    clock = raw["time"].fillna("").str.strip()
+    when = pd.to_datetime((start + pd.to_timedelta(day - 1, unit="D")).dt.strftime("%Y-%m-%d") + " " + clock,
+                          errors="coerce", format="mixed")
+    out = raw.assign(send_time=when.where(clock != ""), tag=raw["tag"].fillna(""),
+                     content=[render(str(x)) if pd.notna(x) else "" for x in raw["content"]])
+    return out[CALENDAR_COLUMNS].reset_index(drop=True)
+
+
+def expand_calendar(calendar: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """The message plan: one row per customer per calendar send.
+
+    ``people``: one row per customer with ``user_id``, ``segment`` and ``tags``
+    (``|``-separated).  A send for segment 全部 goes to every segment except
+    未购买客户; a send with a ``tag`` only to customers who carry that tag.
+    Sends without a time stay in the plan (``send_time`` NaT): the scheduler
+    reports them, nobody guesses a time.
+    """
+    if calendar is None or people is None:
+        raise CourseError("活动日历或客户分层还是 None：请先完成上面的步骤。")
+    for c in ("user_id", "segment"):
+        if c not in people.columns:
+            raise CourseError(f"客户表缺少列「{c}」（需要 user_id、segment、tags）。")
+    who = people[people["segment"] != "未购买客户"].copy()
+    tags = who["tags"] if "tags" in who.columns else pd.Series("", index=who.index)
+    who["_tags"] = tags.fillna("").astype(str).str.split("|")
+    parts = []
+    for row in calendar.itertuples(index=False):
+        hit = who if row.segment == ALL_SEGMENTS else who[who["segment"] == row.segment]
+        if isinstance(row.tag, str) and row.tag:
+            hit = hit[hit["_tags"].apply(lambda xs, t=row.tag: t in xs)]
+        parts.append(pd.DataFrame({"user_id": hit["user_id"].astype(str), "segment": hit["segment"],
+                                   "campaign": row.campaign, "channel": row.channel, "msg_type": row.msg_type,
+                                   "send_time": row.send_time, "priority": row.priority, "content": row.content}))
+    plan = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CALENDAR_COLUMNS)
+    plan["send_time"] = pd.to_datetime(plan["send_time"])
+    return plan.sort_values(["send_time", "user_id", "campaign"], na_position="last", kind="mergesort").reset_index(drop=True)

@@ -208,3 +208,46 @@ def repurchase_coupons(purchases: pd.DataFrame, *, user: str = "user_id", date: 
     out.loc[dup, "send"] = False
     out.loc[dup, "reason"] = "同一天的另一笔订单已安排回购券"
     return out
+
+
+# -- points about to expire ------------------------------------------------------------
+
+def expiring_points(orders: pd.DataFrame, customers: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """Per customer with points: how many points expire on ``points_expire_date``.
+
+    The shop's points: 1 point per 元 paid, valid one year; ``customers`` holds
+    the current ``points`` and the expiry date of the earliest batch.  The
+    earliest batch is what the customer paid on the first paid day (floored);
+    redemptions use the earliest points first, so the points that expire are
+    ``earliest batch − redeemed`` (redeemed = points earned − current points),
+    never below 0.  Returns ``user_id, points, expiring_points, expire_date``
+    (orders after ``as_of`` are not counted).
+    """
+    import numpy as np
+
+    if orders is None or customers is None:
+        raise CourseError("订单表或客户表还是 None：请先运行上面读取数据的单元格。")
+    for table, cols in ((orders, ("user_id", "date", "status", "paid_amount")),
+                        (customers, ("user_id", "points", "points_expire_date"))):
+        missing = [c for c in cols if c not in table.columns]
+        if missing:
+            raise CourseError(f"表格缺少列：{'、'.join(missing)}。")
+    day = pd.Timestamp(_crm()["as_of_date"] if as_of is None else as_of)
+    paid = orders[(orders["status"] == "已支付") & (orders["date"] <= day)]
+    first_day = paid.groupby("user_id")["date"].transform("min")
+    batch = np.floor(paid[paid["date"] == first_day].groupby("user_id")["paid_amount"].sum())
+    earned = np.floor(paid.groupby("user_id")["paid_amount"].sum())
+    out = customers[["user_id", "points", "points_expire_date"]].dropna(subset=["points_expire_date"]).copy()
+    redeemed = out["user_id"].map(earned) - pd.to_numeric(out["points"], errors="coerce")
+    out["expiring_points"] = (out["user_id"].map(batch) - redeemed).clip(lower=0).fillna(0).astype(int)
+    out = out.rename(columns={"points_expire_date": "expire_date"})
+    out["expire_date"] = pd.to_datetime(out["expire_date"]).dt.normalize()
+    return out[["user_id", "points", "expiring_points", "expire_date"]].sort_values("user_id").reset_index(drop=True)
+
+
+def tier_agreement(tiers: pd.DataFrame, column: str = "tier_by_spend", system: str = "member_tier") -> float:
+    """Share of customers whose computed tier equals the system's tier (0..1; a public check)."""
+    if tiers is None or column not in getattr(tiers, "columns", []) or system not in tiers.columns or len(tiers) == 0:
+        return 0.0
+    return float((tiers[column].astype(str) == tiers[system].astype(str)).mean())
+

@@ -231,3 +231,22 @@ def export_for(df: pd.DataFrame, purpose: str, *, quiet: bool = False) -> pd.Dat
               f"{'未导出 ' + str(len(dropped)) + ' 列（' + '、'.join(map(str, dropped)) + '）' if dropped else '没有多余的列'}；"
               "手机号、姓名、地址已脱敏。")
     return out.reset_index(drop=True)
+
+
+# -- public properties of an export (the module's visible self-checks use them) ----------
+
+def columns_allowed(df: pd.DataFrame, purpose: str) -> bool:
+    """True when every column of ``df`` is one the purpose needs (required or optional)."""
+    if df is None or purpose not in PURPOSES or not hasattr(df, "columns"):
+        return False
+    spec = PURPOSES[purpose]
+    allowed = set(spec["required"]) | set(spec["optional"])
+    return all(ALIASES.get(str(c), str(c)) in allowed for c in df.columns)
+
+
+def is_masked(df: pd.DataFrame) -> bool:
+    """True when no phone number, name or address is left in clear text (see :func:`find_unmasked`)."""
+    if df is None or not hasattr(df, "columns"):
+        return False
+    return not find_unmasked(df)
+

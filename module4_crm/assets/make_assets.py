@@ -1,11 +1,13 @@
 """Builds the two files of module4_crm/assets/ (both committed):
 
-* week_plan.csv        the campaign calendar of the week after the as-of date (exercise 04);
+* week_plan.csv        the campaign calendar of the week after the as-of date (exercise 03):
+                       day numbers and clock times, texts with settings placeholders, so the
+                       week follows ``thresholds.crm.as_of_date`` and the benefit amounts;
 * service_contacts.csv the customer-service contact export: synthetic full names, phone
                        numbers and addresses, consistent with the masked ones in
                        customers.csv (same surname, same first 3 and last 4 digits).
                        Every person in it is invented; it exists so that the export step
-                       of exercise 04 has real personal data to mask.
+                       of exercise 03 has real personal data to mask.
 
 Re-run after the shop data is regenerated (user ids may change):
     python module4_crm/assets/make_assets.py
@@ -24,27 +26,37 @@ OUT = REPO / "module4_crm" / "assets"
 OUT.mkdir(parents=True, exist_ok=True)
 
 CALENDAR = [
-    # campaign, segment, tag, channel, msg_type, send_time, priority, content
-    ("沉睡唤醒券", "沉睡用户", "", "短信", "营销", "2026-07-01 10:00", 1, "好久不见！50元无门槛券已到账，7天内有效。"),
-    ("沉睡唤醒邮件", "沉睡用户", "喜欢简约风", "邮件", "营销", "2026-07-01 19:00", 2, "北欧简约新品合集，用50元无门槛券下单更划算。"),
-    ("满299减30", "潜力用户", "", "App推送", "营销", "2026-07-02 12:00", 1, "满299减30券已到账，收纳好物等你来挑。"),
-    ("满299减30", "成长用户", "", "App推送", "营销", "2026-07-02 12:00", 1, "满299减30券已到账，再添一件凑成套。"),
-    ("社群专享", "潜力用户", "关注促销活动", "社群", "营销", "2026-07-02 20:00", 2, "群内专享：满299减30，今晚8点开抢。"),
-    ("暑期焕新季预热", "全部", "", "App推送", "营销", "2026-07-03 10:00", 3, "暑期焕新季今晚8点开抢，先加购再下单。"),
-    ("新品优先购", "高价值用户", "喜欢简约风", "专属客服", "营销", "2026-07-03 15:00", 1, "您的专属客服：北欧风新品已为您预留，可优先购买。"),
-    ("暑期焕新季开抢", "全部", "", "短信", "营销", "2026-07-03 20:00", 3, "暑期焕新季开抢！北欧风床头柜限时直降。"),
-    ("回归大礼包", "流失用户", "", "短信", "营销", "2026-07-04 09:30", 1, "好久不见！回归大礼包：100元券+定制收纳盒，等你回来。"),
-    ("售后回访", "流失用户", "曾咨询售后", "电话", "服务", "2026-07-04 14:00", 1, "售后回访：了解上次售后处理是否满意。"),
-    ("猜你喜欢", "潜力用户", "喜欢简约风", "App推送", "营销", "2026-07-05 19:00", 3, "猜你喜欢：和你买过的收纳盒同系列的新品。"),
-    ("唤醒券到期提醒", "沉睡用户", "", "短信", "营销", "2026-07-07 10:00", 2, "您的50元无门槛券今天到期，别错过。"),
-    ("会员日预告", "高价值用户", "", "短信", "营销", "2026-07-07 18:00", 1, "明天7月8日会员日：全场95折，新品优先购。"),
-    ("会员日预告", "成长用户", "", "App推送", "营销", "2026-07-07 18:00", 2, "明天7月8日会员日：全场95折。"),
-    ("购物体验调研", "高价值用户", "", "短信", "服务", "", 3, "618购物体验调研：邀请您花1分钟评价。"),
+    # campaign, segment, tag, channel, msg_type, day (1 = the day after the as-of date), time ("" = not decided),
+    # priority (1 = most important), content (settings as placeholders, rendered when the calendar is read)
+    ("沉睡唤醒券", "沉睡用户", "", "短信", "营销", 1, "10:00", 1,
+     "好久不见！{{ crm.wakeup_coupon }}元无门槛券已到账，{{ crm.wakeup_coupon_days }}天内有效。"),
+    ("沉睡唤醒邮件", "沉睡用户", "喜欢简约风", "邮件", "营销", 1, "19:00", 2,
+     "北欧简约新品合集，用{{ crm.wakeup_coupon }}元无门槛券下单更划算。"),
+    ("满减券", "潜力用户", "", "App推送", "营销", 2, "12:00", 1,
+     "满{{ crm.coupon_threshold }}减{{ crm.coupon_off }}券已到账，收纳好物等你来挑。"),
+    ("满减券", "成长用户", "", "App推送", "营销", 2, "12:00", 1,
+     "满{{ crm.coupon_threshold }}减{{ crm.coupon_off }}券已到账，再添一件凑成套。"),
+    ("社群专享", "潜力用户", "关注促销活动", "社群", "营销", 2, "20:00", 2,
+     "群内专享：满{{ crm.coupon_threshold }}减{{ crm.coupon_off }}，今晚8点开抢。"),
+    ("暑期焕新季预热", "全部", "", "App推送", "营销", 3, "10:00", 3, "暑期焕新季今晚8点开抢，先加购再下单。"),
+    ("新品优先购", "高价值用户", "喜欢简约风", "专属客服", "营销", 3, "15:00", 1,
+     "您的专属客服：北欧风新品已为您预留，可优先购买。"),
+    ("暑期焕新季开抢", "全部", "", "短信", "营销", 3, "20:00", 3, "暑期焕新季开抢！北欧风家居限时直降。"),
+    ("回归大礼包", "流失用户", "", "短信", "营销", 4, "09:30", 1,
+     "好久不见！回归大礼包：{{ crm.comeback_coupon }}元券+定制收纳盒，等你回来。"),
+    ("售后回访", "流失用户", "曾咨询售后", "电话", "服务", 4, "14:00", 1, "售后回访：了解上次售后处理是否满意。"),
+    ("猜你喜欢", "潜力用户", "喜欢简约风", "App推送", "营销", 5, "19:00", 3, "猜你喜欢：和你买过的收纳盒同系列的新品。"),
+    ("唤醒券到期提醒", "沉睡用户", "", "短信", "营销", 7, "10:00", 2,
+     "您的{{ crm.wakeup_coupon }}元无门槛券今天到期，别错过。"),
+    ("会员日预告", "高价值用户", "", "短信", "营销", 7, "18:00", 1,
+     "明天会员日：全场{{ crm.member_day_zhe }}折，新品优先购。"),
+    ("会员日预告", "成长用户", "", "App推送", "营销", 7, "18:00", 2, "明天会员日：全场{{ crm.member_day_zhe }}折。"),
+    ("购物体验调研", "高价值用户", "", "短信", "服务", 3, "", 3, "618购物体验调研：邀请您花1分钟评价。"),
 ]
 
 
 def calendar():
-    df = pd.DataFrame(CALENDAR, columns=["campaign", "segment", "tag", "channel", "msg_type", "send_time",
+    df = pd.DataFrame(CALENDAR, columns=["campaign", "segment", "tag", "channel", "msg_type", "day", "time",
                                          "priority", "content"])
     df.to_csv(OUT / "week_plan.csv", index=False, encoding="utf-8-sig")
     return df

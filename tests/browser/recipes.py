@@ -186,25 +186,25 @@ RECIPES: dict[str, Recipe] = {
     ),
 
     # -- module4_crm ---------------------------------------------------------------
-    "segment_rules": Recipe(  # 01_segments: thresholds prefilled from the settings
-        wrong={"pot_max_orders": "3", "gap_rule": "并入潜力用户"},
-        wrong_messages=["重叠"],
-        right={"pot_max_orders": "1", "gap_rule": "并入潜力用户"},  # 4 segments, as table 3 (see 03_strategy)
-    ),
-    "segment_strategy": Recipe(  # 03_strategy: one row per segment of table 3, check boxes in rows
+    "segment_rules": Recipe(  # 01_segments: a segment for each of six boundary/gap customers (default settings)
         wrong={}, wrong_messages=["必填"],
-        right={"strategies": [
-            {"segment": "高价值用户", "goal": "提升忠诚度，推新品", "channels": ["专属客服", "短信"], "benefit": "95折会员日",
-             "extras": ["新品优先购"], "redemption": "40"},
-            {"segment": "潜力用户", "goal": "促进二次消费", "channels": ["App推送", "社群"], "benefit": "满299减30",
-             "extras": ["猜你喜欢"], "redemption": "15"},
-            {"segment": "沉睡用户", "goal": "唤醒复购", "channels": ["短信", "邮件"], "benefit": "50元无门槛券（7天）",
-             "extras": [], "redemption": "10"},
-            {"segment": "流失用户", "goal": "避免永久流失", "channels": ["短信", "电话回访"],
-             "benefit": "回归大礼包（100元券+赠品）", "extras": [], "redemption": "5", "tags": ["关注促销活动"]},
-        ]},
+        right={"case_a": "沉睡用户", "case_b": "流失用户", "case_c": "高价值用户", "case_d": "成长用户",
+               "case_e": "成长用户", "case_f": "潜力用户"},
     ),
-    "survey_final": Recipe(  # 05_membership: the 1-5 satisfaction survey
+    "segment_strategy": Recipe(  # 02_strategy: a channel and a benefit per segment (table 3, amounts at default settings)
+        wrong={"high_channel": "专属客服 + 短信"}, wrong_messages=["必填"],
+        right={"high_channel": "专属客服 + 短信", "high_benefit": "95折会员日 + 新品优先购",
+               "growth_channel": "App推送 + 社群", "growth_benefit": "满299减30 + 猜你喜欢",
+               "potential_channel": "App推送 + 社群", "potential_benefit": "满299减30 + 猜你喜欢",
+               "dormant_channel": "短信 + 邮件", "dormant_benefit": "50元无门槛券（7天有效）",
+               "lost_channel": "电话回访（可选）", "lost_benefit": "回归大礼包（100元券 + 赠品）"},
+    ),
+    "cap_rule": Recipe(  # 03_outreach: the frequency-cap settings
+        wrong={"cap": "2条"}, wrong_messages=["数字"],
+        right={"cap": "2", "window_hours": "24", "window_kind": "任意连续的 N 小时（滚动计算）", "service": "不计入上限",
+               "missing_time": "退回活动负责人补时间，不发送"},
+    ),
+    "survey_final": Recipe(  # 04_membership: the 1-5 satisfaction survey
         wrong={}, wrong_messages=["必填"],
         right={"usefulness": "5", "lecturer": "5", "tools": "4", "comment": "表单和自动检查很实用。"},
     ),
