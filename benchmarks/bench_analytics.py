@@ -107,7 +107,7 @@ def duckdb_worker(folder: Path) -> dict:
     cal = calendar_of(pd.read_csv(folder / "campaign_phases.csv", encoding="utf-8-sig"))
     camp, month = (cal.start, cal.end), (cal.month_start, cal.month_end)
     t_load = time.perf_counter()
-    first, last = con.execute("SELECT MIN(date), MAX(date) FROM traffic").fetchone()
+    first, last = con.execute("SELECT MIN(date), MAX(date) FROM traffic").fetchall()[0]
     out = {
         "campaign": con.sql(_sql_metrics(None, *camp)).df(),
         "by_phase": con.sql(_sql_metrics("phase", *month)).df(),

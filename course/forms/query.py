@@ -28,6 +28,7 @@ from .base import Form
 from .fields import Choice, Date, MultiChoice
 
 MAX_METRICS = 6
+MAX_ROWS_SHOWN = 62      # rows of a result shown under the form (two months of days)
 _UNITS = {"rate": "%", "money": "元", "count": ""}
 
 
@@ -120,7 +121,9 @@ def _shared_centre() -> D.DataCentre:
 # -- rendering ------------------------------------------------------------------------
 
 def render_result(res: D.Result, *, chart: bool = True) -> str:
-    """The result as HTML: the messages, or the table (and the chart as an image)."""
+    """The result as HTML: the messages, or the chart (SVG) and the table."""
+    import pandas as pd
+
     esc = html.escape
     q = res.query
     head = (f"<div style='color:#555;margin:4px 0'>{esc(str(q.start))} 至 {esc(str(q.end))} · {esc(q.channel)} · "
@@ -130,7 +133,12 @@ def render_result(res: D.Result, *, chart: bool = True) -> str:
         return (f"<div class='course-query-result'>{head}<ul class='course-query-messages' "
                 f"style='color:#b35900;margin:4px 0'>{items}</ul></div>")
     shown = res.formatted()
-    table = shown.to_html(index=False, border=0, classes="course-query-table", escape=True)
+    note = ""
+    if len(shown) > MAX_ROWS_SHOWN + 1:             # long tables: the first rows and the total
+        note = (f"<div style='color:#555'>共 {len(shown) - 1} 行，这里显示前 {MAX_ROWS_SHOWN} 行和合计；"
+                f"完整结果在代码里用 .table() 取得。</div>")
+        shown = pd.concat([shown.head(MAX_ROWS_SHOWN), shown.tail(1)])
+    table = shown.to_html(index=False, border=0, classes="course-query-table", escape=True) + note
     img = svg_chart(res) if chart else ""
     box = f"<div style='max-height:320px;overflow-y:auto;display:inline-block'>{table}</div>"
     return f"<div class='course-query-result'>{head}{img}{box}</div>"

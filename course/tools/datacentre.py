@@ -165,6 +165,7 @@ class DataCentre:
         self.data_start = str(days.min()) if len(days) else None
         self.data_end = str(days.max()) if len(days) else None
         uid, _ = pd.factorize(pd.concat([t["user_id"], self.orders["user_id"]], ignore_index=True).astype("string"))
+        uid[uid < 0] = uid.max() + 1              # a missing visitor id counts as one unknown visitor
         self._days = {}
         self._frames = {"traffic": self._prepared(t, uid[:len(t)]), "orders": self._prepared(self.orders, uid[len(t):])}
 
@@ -185,7 +186,9 @@ class DataCentre:
                 out[col] = df[col].to_numpy()
         if "paid_at" in df:
             out["paid_at"] = np.where(df["paid_at"].notna(), 1.0, np.nan)
-        self._days[id(out)] = out["date"].to_numpy().astype("datetime64[D]")
+        days = out["date"].to_numpy().astype("datetime64[D]")
+        self._days[id(out)] = days
+        out["_day"] = days.astype("int64")
         return out
 
     # -- choosing -----------------------------------------------------------------
@@ -250,7 +253,8 @@ class DataCentre:
             hint = f"「{q.phase}」只包含活动日历里的那几天，请确认日期与阶段重叠。" if q.phase not in (None, "", ALL_PHASES) else ""
             raise CourseError(f"{s} 至 {e}、{q.channel or ALL_CHANNELS}、{q.phase or ALL_PHASES} 没有任何访问数据。{hint}")
         col, label = DIMENSIONS[q.dimension]
-        out = _metrics(base_measures(t, o, col), q.metrics).reset_index(drop=col is None)
+        needed = needed_measures(q.metrics)
+        out = _metrics(base_measures(t, o, col, needed), q.metrics).reset_index(drop=col is None)
         if col is None:
             out.insert(0, label, "全部")
         else:
@@ -264,7 +268,7 @@ class DataCentre:
             out = out.sort_values(q.metrics[0], ascending=q.sort == SORTS[2], kind="mergesort",
                                   na_position="last").reset_index(drop=True)
         if col is not None:                     # a split table ends with its total, as a data centre shows it
-            total = _metrics(base_measures(t, o, None), q.metrics)
+            total = _metrics(base_measures(t, o, None, needed), q.metrics)
             total.insert(0, label, TOTAL)
             out = pd.concat([out, total], ignore_index=True)
         return out, len(t)
@@ -296,55 +300,102 @@ def _funnel_counts(metrics: list) -> tuple | None:
     return None
 
 
-def base_measures(traffic, orders, by: str | None):
-    """Counts and sums per group (or for all rows): what every metric is made of."""
+#: the base measures each one needs computed first (all are one pass of ``np.bincount`` per group)
+TRAFFIC_MEASURES = ("访问次数", "PV", "跳失访问次数", "加购次数", "下单次数", "支付次数", "UV", "加购人数", "下单人数",
+                    "支付人数", "新访客数", "新访客支付人数")
+ORDER_MEASURES = ("GMV", "支付买家数", "复购买家数", "新客买家数")
+
+
+def base_measures(traffic, orders, by: str | None, needed=None):
+    """Counts and sums per group of ``by`` (or for all rows): what every metric is made of.
+
+    ``traffic`` / ``orders`` are the data centre's prepared tables (integer visitor
+    codes, category codes, ``_day`` numbers); only the ``needed`` measures are
+    computed.  Groups are those present in ``traffic``, in their natural order.
+    """
+    import numpy as np
     import pandas as pd
 
-    keys = [by] if by else []
-    t = traffic.assign(_one=1, _bounce=(traffic["pages_viewed"] == 1).astype("int64"),
-                       _new=traffic["is_new_customer"])
+    needed = list(needed or (*TRAFFIC_MEASURES, *ORDER_MEASURES))
 
-    def users(df, flag=None):
-        d = df if flag is None else df[df[flag]]
-        if keys:
-            return d.groupby(keys, observed=True)["user_id"].nunique()
-        return pd.Series([d["user_id"].nunique()])
+    def keys(df):
+        if by is None:
+            return np.zeros(len(df), np.int64)
+        if by == "date":
+            return df["_day"].to_numpy(np.int64)
+        return df[by].cat.codes.to_numpy().astype(np.int64)
 
-    if keys:
-        g = t.groupby(keys, observed=True, sort=True)
-        out = pd.DataFrame({"访问次数": g.size(), "PV": g["pages_viewed"].sum(), "跳失访问次数": g["_bounce"].sum(),
-                            "加购次数": g["added_to_cart"].sum(), "下单次数": g["ordered"].sum(),
-                            "支付次数": g["paid"].sum()})
-    else:
-        out = pd.DataFrame({"访问次数": [len(t)], "PV": [t["pages_viewed"].sum()], "跳失访问次数": [t["_bounce"].sum()],
-                            "加购次数": [t["added_to_cart"].sum()], "下单次数": [t["ordered"].sum()],
-                            "支付次数": [t["paid"].sum()]})
-    out["UV"] = users(t)
-    out["加购人数"] = users(t, "added_to_cart")
-    out["下单人数"] = users(t, "ordered")
-    out["支付人数"] = users(t, "paid")
-    new = t[t["_new"]]
-    out["新访客数"] = users(new)
-    out["新访客支付人数"] = users(new, "paid")
-    po = orders[orders["paid_at"].notna()]
-    if keys:
-        go = po.groupby(keys, observed=True)
-        out["GMV"] = go["paid_amount"].sum()
-        per_buyer = po.groupby(keys + ["user_id"], observed=True).size()
-        out["支付买家数"] = per_buyer.groupby(level=0).size()
-        out["复购买家数"] = (per_buyer >= 2).groupby(level=0).sum()
-        out["新客买家数"] = po[po["is_new_customer"]].groupby(keys, observed=True)["user_id"].nunique()
-    else:
-        per_buyer = po.groupby("user_id").size()
-        out["GMV"] = [po["paid_amount"].sum()]
-        out["支付买家数"] = [len(per_buyer)]
-        out["复购买家数"] = [int((per_buyer >= 2).sum())]
-        out["新客买家数"] = [po.loc[po["is_new_customer"], "user_id"].nunique()]
-    out = out.fillna(0)
-    out["GMV"] = out["GMV"].astype("float64").round(2)
+    kt, ko = keys(traffic), keys(orders)
+    ok_t = kt >= 0
+    top = int(kt[ok_t].max()) + 1 if ok_t.any() else 0
+    groups = np.flatnonzero(np.bincount(kt[ok_t], minlength=top)) if top else np.zeros(0, np.int64)
+    size = len(groups)
+    lookup = np.full(top + 1, -1, np.int64)            # key -> group number; the last slot: "no such group"
+    lookup[groups] = np.arange(size)
+    it = lookup[np.where(ok_t, kt, top)]
+    io = lookup[np.where((ko >= 0) & (ko < top), ko, top)]
+    ok_o = io >= 0
+    users = int(max(traffic["user_id"].max() if len(traffic) else 0, orders["user_id"].max() if len(orders) else 0)) + 1
+    ut, uo = traffic["user_id"].to_numpy(np.int64), orders["user_id"].to_numpy(np.int64)
+
+    def count(idx, mask, weights=None):
+        return np.bincount(idx[mask], weights=None if weights is None else weights[mask], minlength=size)
+
+    def distinct(idx, uid, mask):
+        pairs = pd.unique(idx[mask] * users + uid[mask])      # a hash table: faster than sorting here
+        return np.bincount(pairs // users, minlength=size)
+
+    flag = {c: traffic[c].to_numpy(bool) for c in ("added_to_cart", "ordered", "paid", "is_new_customer")}
+    paid = ok_o & ~np.isnan(orders["paid_at"].to_numpy(float))
+    pages = traffic["pages_viewed"].to_numpy(float)
+    make = {
+        "访问次数": lambda: count(it, ok_t),
+        "PV": lambda: count(it, ok_t, pages),
+        "跳失访问次数": lambda: count(it, ok_t & (pages == 1)),
+        "加购次数": lambda: count(it, ok_t & flag["added_to_cart"]),
+        "下单次数": lambda: count(it, ok_t & flag["ordered"]),
+        "支付次数": lambda: count(it, ok_t & flag["paid"]),
+        "UV": lambda: distinct(it, ut, ok_t),
+        "加购人数": lambda: distinct(it, ut, ok_t & flag["added_to_cart"]),
+        "下单人数": lambda: distinct(it, ut, ok_t & flag["ordered"]),
+        "支付人数": lambda: distinct(it, ut, ok_t & flag["paid"]),
+        "新访客数": lambda: distinct(it, ut, ok_t & flag["is_new_customer"]),
+        "新访客支付人数": lambda: distinct(it, ut, ok_t & flag["is_new_customer"] & flag["paid"]),
+        "GMV": lambda: np.round(count(io, paid, orders["paid_amount"].to_numpy(float)), 2),
+        "支付买家数": lambda: distinct(io, uo, paid),
+        "复购买家数": lambda: _repeat_buyers(io, uo, paid, users, size),
+        "新客买家数": lambda: distinct(io, uo, paid & orders["is_new_customer"].to_numpy(bool)),
+    }
+    out = pd.DataFrame({m: make[m]() for m in needed}, index=_labels(traffic, by, groups))
     for c in out.columns:
-        if c != "GMV":
-            out[c] = out[c].astype("int64")
-    if not keys:
-        out.index = pd.RangeIndex(1)
+        out[c] = out[c].astype("float64" if c == "GMV" else "int64")
+    return out
+
+
+def _repeat_buyers(idx, uid, mask, users: int, size: int):
+    import numpy as np
+
+    pairs, n = np.unique(idx[mask] * users + uid[mask], return_counts=True)
+    return np.bincount(pairs[n >= 2] // users, minlength=size)
+
+
+def _labels(traffic, by: str | None, groups):
+    import numpy as np
+    import pandas as pd
+
+    if by is None:
+        return pd.RangeIndex(len(groups))
+    if by == "date":
+        return pd.Index(pd.to_datetime(groups.astype("datetime64[D]")), name=by)
+    return pd.Index(np.asarray(traffic[by].cat.categories)[groups], name=by)
+
+
+def needed_measures(metrics: list) -> list:
+    """The base measures a list of metrics is made of."""
+    out = []
+    for name in metrics:
+        m = METRICS[name]
+        for part in (m.numerator, m.denominator):
+            if part and part not in out:
+                out.append(part)
     return out
