@@ -1,6 +1,7 @@
 # 电商运营实战 · two commands do all set-up on a fresh machine (Python >= 3.11, make):
 #   make lab    install (once) and open the course in JupyterLab, in Simplified Chinese
 #   make test   install (once) and run the whole test suite
+#   make hub    (as root) the class's JupyterHub: demo class, or ROSTER=名单.xlsx WORKSPACE=/srv/...
 # Both are idempotent: the virtualenv is reinstalled only when pyproject.toml changes.
 
 PYTHON ?= python3
@@ -8,16 +9,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+HUB_PORT ?= 8000
 PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
-.PHONY: lab test install check-settings teacher-material check-notebooks strip data bench clean-classroom
+.PHONY: lab hub test install check-settings teacher-material check-notebooks strip data bench clean-classroom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade --quiet pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,hub]"
 	@touch $(STAMP)
 
 install: $(STAMP) jupyter-settings
@@ -34,6 +36,12 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.port=$(PORT) \
 		$$( [ "$$(id -u)" = "0" ] && echo --allow-root ) \
 		$${LAB_ARGS}
+
+# the class's JupyterHub (grading/hub/README.md): without ROSTER a demo class in
+# /srv/ecom-ops/demo; a real class: make hub ROSTER=名单.xlsx WORKSPACE=/srv/ecom-ops/班级名
+hub: install
+	$(BIN)/python -m grading hub up --port $(HUB_PORT) \
+		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(WORKSPACE),--workspace "$(WORKSPACE)") $${HUB_ARGS}
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

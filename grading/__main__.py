@@ -11,6 +11,7 @@
     grading check | strip                    source-notebook metadata check / strip outputs
     grading survey ...                       course survey tools (grading/survey.py)
     grading demo                             the whole workflow on a simulated class
+    grading hub users|start|up               the class's JupyterHub (grading/hub/README.md)
 
 The workspace is ``--workspace DIR``, else ``$GRADING_WORKSPACE``, else
 ``classroom/`` in the repository.
@@ -284,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=30, help="每个单元格的时间上限（秒）")
     p.add_argument("--fixture", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(fn=cmd_demo)
+
+    from .hub.cli import add_parser as add_hub_parser
+
+    add_hub_parser(sub)  # grading hub users|start|up|stop-servers (grading/hub/)
     return ap
 
 
@@ -296,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     from .autograde import GradingError
     from .collect import CollectError
     from .release import ReleaseError
+    from .hub import HubError
     from .roster import RosterError
 
     try:
@@ -304,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         SettingsError = RuntimeError  # type: ignore
     try:
         return int(args.fn(args) or 0)
-    except (GradingError, CollectError, ReleaseError, RosterError, SettingsError, ValueError) as exc:
+    except (GradingError, CollectError, ReleaseError, RosterError, SettingsError, HubError, ValueError) as exc:
         print(f"✗ {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

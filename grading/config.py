@@ -68,6 +68,12 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
     c.Autograde.exclude_overwriting = {m: answer_files(m) for m in MODULES}
     c.Exchange.root = str(root / "exchange")
     c.Exchange.path_includes_course = True
+    # a class hub (grading/hub): the teacher and TAs are several Linux users in
+    # one staff group sharing the workspace and the exchange's course folder, and
+    # a submission made in another student's name is not collected
+    if (root / "hub" / "accounts.json").exists():
+        c.CourseDirectory.groupshared = True
+        c.ExchangeFactory.collect = "grading.hub.exchange.OwnerCheckedCollect"
 
     c.ClearSolutions.code_stub = {"python": "# 在此处填写你的代码\n"}
     c.ClearSolutions.text_stub = "在此处写下你的回答。"
