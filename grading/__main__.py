@@ -102,8 +102,10 @@ def cmd_autograde(args) -> int:
     from .config import CELL_TIMEOUT
 
     ws = _ws(args)
+    mode = "off" if args.unsafe_no_sandbox else args.sandbox
     s = autograde.run(ws, args.module, jobs=args.jobs, students=args.student or None,
-                      cell_timeout=args.timeout or CELL_TIMEOUT, progress=not args.quiet)
+                      cell_timeout=args.timeout or CELL_TIMEOUT, progress=not args.quiet,
+                      sandbox=mode, image=args.sandbox_image)
     print(s["text"])
     print(f"下一步：在 formgrader 中给“备注”打分并写评语，然后 grading feedback {args.module}、grading export")
     return 2 if s["modified_submissions"] or s["source_modified"] else 0
@@ -240,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", action="append", help="只评这些学生（可重复）")
     p.add_argument("--timeout", type=int, default=None, help="每个单元格的时间上限（秒）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument("--sandbox", choices=["auto", "bwrap", "podman", "docker"], default=None,
+                   help="学生代码在哪种沙箱中运行（默认 auto = bubblewrap；也可用环境变量 GRADING_SANDBOX）")
+    p.add_argument("--sandbox-image", help="podman/docker 沙箱使用的学生环境镜像")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="不使用沙箱（不安全：学生代码能读写你的文件；报告和成绩表评语会注明）")
     p.set_defaults(fn=cmd_autograde)
 
     p = sub.add_parser("feedback", parents=[common], help="生成每名学生的反馈 HTML")

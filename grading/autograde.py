@@ -11,11 +11,15 @@
   small class, but every write then waits on sqlite's file lock (default
   5-second busy timeout, "database is locked" beyond it); private copies remove
   the contention altogether and let the merge apply the re-check in one step.
+* Every student kernel runs in the sandbox (grading/sandbox; bubblewrap by
+  default).  Where none can run, the command refuses with a Chinese message
+  that says what to install, unless the TA passes ``--unsafe-no-sandbox``; such
+  a run is marked in the report and in the score sheet's 评语.
 * Merge = nbgrader's own semantics: only ``auto_score`` (and the
   needs-manual-grade flag, and automatic comments) are written, so grades and
   comments TAs entered in the formgrader survive a re-run.  The auto score is
-  ``min(in-kernel, clean re-check)``; a disagreement flags the cell for manual
-  review.
+  the clean re-check's (sandbox) or ``min(in-kernel, clean re-check)`` (no
+  sandbox); a disagreement flags the cell for manual review.
 * A worker that does not answer within the per-student limit is killed with its
   kernels and replaced; that student gets 0 and a reason, the batch goes on.
 """
@@ -82,7 +86,8 @@ def ensure_generated(ws: Workspace, module: str) -> None:
 
 
 class _WorkerProc:
-    def __init__(self, ws: Workspace, module: str, run_dir: Path, idx: int, cell_timeout: int, gen: int = 0):
+    def __init__(self, ws: Workspace, module: str, run_dir: Path, idx: int, cell_timeout: int, gen: int = 0,
+                 env: dict | None = None):
         self.db = run_dir / f"worker{idx}-{gen}.db"
         copy_db(ws.db_path, self.db)
         self.log_path = run_dir / f"worker{idx}.log"
@@ -90,7 +95,7 @@ class _WorkerProc:
         cmd = [sys.executable, "-m", "grading.worker", "--workspace", str(ws.root), "--module", module,
                "--db", str(self.db), "--cell-timeout", str(cell_timeout), "--log", str(self.log_path)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     env=worker_env(), text=True, encoding="utf-8", cwd=str(REPO),
+                                     env=worker_env(env), text=True, encoding="utf-8", cwd=str(REPO),
                                      start_new_session=True)
         line = self.readline(300)
         if not line or not json.loads(line).get("ready"):
@@ -182,8 +187,23 @@ def merge(gb, module: str, result: dict) -> None:
 
 def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = None,
         cell_timeout: int = CELL_TIMEOUT, student_timeout: float | None = None, progress: bool = True,
-        echo=print) -> dict:
-    """Autograde a module's submissions; return the run summary (also written to reports/)."""
+        echo=print, sandbox: str | None = None, image: str | None = None) -> dict:
+    """Autograde a module's submissions; return the run summary (also written to reports/).
+
+    ``sandbox``: ``auto`` (default, from ``$GRADING_SANDBOX``), ``bwrap``, ``podman``,
+    ``docker`` or ``off`` (unsafe, marked).
+    """
+    from . import sandbox as sandbox_mod
+
+    try:
+        used = sandbox_mod.check(sandbox, image)
+    except sandbox_mod.SandboxUnavailable as exc:
+        raise GradingError(str(exc)) from None
+    extra_env = {sandbox_mod.MODE_ENV: used}
+    if image:
+        extra_env[sandbox_mod.IMAGE_ENV] = image
+    if used == "off":
+        echo(f"⚠ {sandbox_mod.UNSAFE_MARK}：学生代码将以你的系统用户身份运行，能读写你能访问的文件。报告和成绩表评语会注明。")
     if module not in ws.modules():
         raise GradingError(f"工作区里没有模块 {module} 的源笔记本（可选：{'、'.join(ws.modules()) or '无'}）。")
     all_students = submitted_students(ws, module)
@@ -200,7 +220,7 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
     with gradebook(ws) as gb:
         ensure_assignment(gb, module)
     saved = backup(ws, f"before-autograde-{module}")
-    # kept in memory too: student code runs as this user and could edit any file
+    # kept in memory too: without the sandbox student code runs as this user and could edit any file
     pre_run = saved.read_bytes() if saved else None
     if saved:
         echo(f"已备份成绩库：{saved}")
@@ -234,7 +254,8 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
             with client_lock:
                 try:
                     finish(ws, module, res["student"], res, pending["kernel"], pending["staged"], pending["present"],
-                           pending["nbgrader_ok"], client, cell_timeout, pending["events"], pending["final_answers"])
+                           pending["nbgrader_ok"], client, cell_timeout, pending["events"], pending["final_answers"],
+                           pending.get("sandbox") or used)
                     res["seconds"] = round(res.get("seconds_worker", 0) + res.get("seconds_recheck", 0), 3)
                 except Exception as exc:  # noqa: BLE001 - never lose a result
                     res["status"] = "recheck_failed"
@@ -248,7 +269,7 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
     def loop(idx: int) -> None:
         gen = 0
         try:
-            w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen)
+            w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen, extra_env)
         except Exception as exc:  # noqa: BLE001
             results.put(("fatal", str(exc)))
             return
@@ -262,7 +283,7 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
                 if student is not None and not w.send(student):
                     w.kill()
                     gen += 1
-                    w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen)
+                    w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen, extra_env)
                     w.send(student)
                 if waiting is not None:
                     results.put(("result", complete(waiting)))
@@ -274,11 +295,11 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
                     alive = w.proc.poll() is None
                     w.kill()
                     res = {"student": student, "module": module, "status": "timeout" if alive else "failed",
-                           "notebooks": {}, "notes": [], "timestamp": None,
+                           "notebooks": {}, "notes": [], "timestamp": None, "sandbox": used,
                            "reasons": [f"评分超过 {int(student_timeout)} 秒仍未完成，已停止，自动评分计 0 分，请助教查看。"
                                        if alive else "评分进程意外退出，自动评分计 0 分，请助教查看。"]}
                     gen += 1
-                    w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen)
+                    w = _WorkerProc(ws, module, run_dir, idx, cell_timeout, gen, extra_env)
                 waiting = res
         finally:
             w.close()
@@ -346,7 +367,7 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
     for res in done.values():
         ws.result_path(module, res["student"]).write_text(json.dumps(res, ensure_ascii=False, indent=1),
                                                            encoding="utf-8")
-    summary = summarize(ws, module, done, todo, wall, n_jobs, changed, saved, tampered)
+    summary = summarize(ws, module, done, todo, wall, n_jobs, changed, saved, tampered, used)
     from .worker import staging_name
 
     rmtree(ws.root / staging_name(module))
@@ -383,8 +404,9 @@ def manual_snapshot(ws: Workspace, module: str) -> dict:
 
 
 def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: float, jobs: int,
-              changed: list[str], backup_path, tampered: dict | None = None) -> dict:
+              changed: list[str], backup_path, tampered: dict | None = None, sandbox: str = "bwrap") -> dict:
     from . import rubric
+    from .sandbox import UNSAFE_MARK, describe
     from .gradebook import read_submission
 
     rows = []
@@ -406,11 +428,18 @@ def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: flo
                "seconds_per_submission": round(wall / max(1, len(todo)), 2), "modified_submissions": changed,
                "source_modified": bool((tampered or {}).get("source")),
                "manual_grades_changed": (tampered or {}).get("manual", []),
-               "backup": str(backup_path or ""), "rows": rows}
+               "backup": str(backup_path or ""), "sandbox": sandbox, "rows": rows}
     ws.reports.mkdir(parents=True, exist_ok=True)
     (ws.reports / f"autograde-{module}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"自动评分报告 · {module} · {_dt.datetime.now():%Y-%m-%d %H:%M}",
-             f"共 {len(todo)} 份提交，{jobs} 个并行进程，用时 {wall:.1f} 秒（每份 {wall / max(1, len(todo)):.1f} 秒）。", ""]
+             f"共 {len(todo)} 份提交，{jobs} 个并行进程，用时 {wall:.1f} 秒（每份 {wall / max(1, len(todo)):.1f} 秒）。"]
+    if sandbox == "off":
+        lines.append(f"⚠ {UNSAFE_MARK}：本次使用了 --unsafe-no-sandbox，学生代码以助教的系统用户运行，"
+                     "自动评分取学生内核与干净复核的较低分。成绩表评语中已注明。")
+    else:
+        lines.append(f"学生代码在 {describe(sandbox)}中运行（只能看到自己的提交，无网络，启动的进程随笔记本结束）；"
+                     "自动评分以干净复核为准。")
+    lines.append("")
     lines.append(f"{pad('学号', 14)}{pad('状态', 14)}{pad('自动评分', 12)}{pad('总分(表6)', 10)}说明")
     for r in rows:
         total = "" if r["total"] is None else f"{r['total']:g}"
@@ -425,7 +454,7 @@ def summarize(ws: Workspace, module: str, done: dict, todo: list[str], wall: flo
         lines += [f"  {s}：{n}" for s, n in notes]
     if changed:
         lines += ["", f"⚠ 警告：这些学生的提交文件在评分过程中被改动（哈希不一致）：{'、'.join(changed)}。"
-                      "学生代码以助教的系统用户运行，请检查这些提交并考虑在隔离环境中重新评分。"]
+                      "请检查这些提交" + ("，并在沙箱中重新评分。" if sandbox == "off" else "。")]
     else:
         lines += ["", "✓ 所有提交文件评分前后哈希一致，未被改动。"]
     if summary["source_modified"]:

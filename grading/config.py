@@ -27,10 +27,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .package import MODULE_TEACHER_ONLY as TEACHER_ONLY  # one list of what students never get
 from .workspace import MODULES, REPO, default_workspace, ensure_workspace
 
 CELL_TIMEOUT = 120  # seconds per cell; the slowest reference cell takes a few seconds
-TEACHER_ONLY = ["TEACHER_NOTES.md", "README.md", "make_*.py"]
 ANSWER_PATTERNS = ["*.answers.json", "*.answers.json.*", ".answers-*"]
 
 
@@ -78,6 +78,12 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
     c.ClearSolutions.code_stub = {"python": "# 在此处填写你的代码\n"}
     c.ClearSolutions.text_stub = "在此处写下你的回答。"
     _release_preprocessors(c)
+    # every feedback path (grading feedback, nbgrader generate_feedback, the
+    # formgrader's button, hence release_feedback) hides tests and leaked secrets
+    from .feedback import feedback_preprocessors
+
+    c.GenerateFeedback.preprocessors = feedback_preprocessors()
+    c.HideTests.workspace = str(root)
 
     c.Execute.timeout = CELL_TIMEOUT
     c.Execute.interrupt_on_timeout = True
@@ -102,7 +108,9 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
                                                SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
         if not os.environ.get("GRADING_WORKER"):
             # plain `nbgrader autograde` (e.g. the formgrader's button) also gets
-            # the clean re-check, one student at a time, after nbgrader's run
+            # the sandbox check before any student code runs and the clean
+            # re-check, one student at a time, after nbgrader's run
+            c.Autograde.pre_convert_hook = "grading.hook.pre_autograde"
             c.Autograde.post_convert_hook = "grading.hook.post_autograde"
 
     # kernels started by nbgrader find the shop data and the course settings

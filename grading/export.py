@@ -26,6 +26,7 @@ from nbgrader.plugins import ExportPlugin
 from . import rubric
 from .gradebook import Workspace, gradebook, read_submission
 from .roster import load as load_roster
+from .sandbox import UNSAFE_MARK
 
 FIXED = ["学号", "姓名", "模块"]
 
@@ -51,8 +52,11 @@ def _system_notes(module: str, sg, result: dict | None) -> list[str]:
         if status in ("failed", "timeout", "recheck_failed", "empty"):
             notes.append({"failed": "评分出错，需人工复核", "timeout": "评分超时，需人工复核",
                           "recheck_failed": "复核失败，需人工复核", "empty": "没有可评分的笔记本"}[status])
+        unsafe = result.get("sandbox") == "off"
         if any(c.get("disagree") for nb in result.get("notebooks", {}).values() for c in nb.get("cells", {}).values()):
-            notes.append("自动评分复核不一致，已按较低分计")
+            notes.append("自动评分复核不一致，" + ("已按较低分计" if unsafe else "以干净复核为准"))
+        if unsafe:
+            notes.append(UNSAFE_MARK)
     remark = [sg.cells[g] for g in sg.grades if rubric.is_remark(module, g)]
     if remark and any(c["manual"] is None and c["needs_manual"] for c in remark):
         notes.append("备注待助教评分")
@@ -112,7 +116,8 @@ def _rules_text() -> list[list[str]]:
             ["备注", "助教在评分界面（formgrader）中给“备注”单元格打分并写评语；未评分时为 0"],
             ["总分", "五个维度之和（与各列相加一致）"],
             ["未提交", "各维度 0 分，评语注明【未提交】"],
-            ["自动评分", "学生代码在其内核中运行后，评分结果再用纯数据在干净进程中复核，取两者较低分；不一致的会标注"]]
+            ["自动评分", "学生代码在沙箱中运行（只能看到自己的提交、无网络），评分结果再用纯数据在干净进程中复核，以复核分为准；"
+                     "不一致的会标注。评语中有【" + UNSAFE_MARK + "】的，是助教关闭沙箱评分的，取两者较低分"]]
 
 
 def write_excel(tables: dict[str, list[dict]], path: Path) -> Path:

@@ -15,15 +15,24 @@ grading/config.py) and adds, around the student's kernel:
   ignores the interrupt after a timeout no longer aborts the whole submission:
   the cells already run keep their result, the remaining cells get an error
   (so score 0), and the reason is recorded for the TA;
+* **the sandbox** (grading/sandbox): the kernel runs in bubblewrap (or a
+  container) and sees only its own notebook folder; the preprocessor refuses
+  to run when no sandbox is possible here, unless ``sandbox`` is ``off``
+  (``GRADING_SANDBOX=off``, the TA's explicit choice, marked in the results).
+  After the notebook, nothing the kernel started is alive, and the folder is
+  cleaned of links and special files before nbgrader writes into it;
 * **memory limit** on the kernel process (``RLIMIT_AS``, Linux).
 
 What happened is kept in ``EVENTS`` (per student/notebook) for the caller in the
-same process (the grading worker or the post-convert hook).
+same process (the grading worker or the post-convert hook): the events, the
+export snapshots, the sandbox used and the test cells whose in-kernel run only
+deferred to the clean re-check (``course.grade`` in the sandbox).
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 from pathlib import Path
 
@@ -31,13 +40,17 @@ from nbformat.notebooknode import NotebookNode
 from jupyter_core.utils import run_sync
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, Unicode, default
+
+from . import sandbox as _sandbox
+from .sandbox.kernel import Run, sanitise, sandboxed
 
 try:  # nbclient >= 0.6
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 except ImportError:  # pragma: no cover
     from nbclient.util import CellTimeoutError, DeadKernelError  # type: ignore
 
+DEFERRED_MARK = "[评分端复核]"  # printed by course.grade when the sandbox defers to the re-check
 EXPORT_LINE = re.compile(r"""^(?P<var>[A-Za-z_]\w*)\s*=\s*course\.export\(\s*(?P<q>['"])(?P<name>[^'"]+)(?P=q)\s*,.*\)\s*(#.*)?$""")
 MAX_ANSWER_BYTES = 5_000_000
 
@@ -100,17 +113,68 @@ class GuardedExecute(Execute):
     memory_limit_mb = Integer(4096, help="Address-space limit of the student's kernel (0 = none).").tag(config=True)
     start_attempts = Integer(3, help="Kernel start-ups tried before a submission is reported as failed.").tag(config=True)
     snapshot_exports = Bool(True, help="Snapshot each test cell's exported answer before the test runs.").tag(config=True)
+    sandbox = Unicode(help="Where student kernels run: auto (bubblewrap), bwrap, podman, docker, or off "
+                           "(unsafe, marked). Default: $GRADING_SANDBOX, else auto.").tag(config=True)
+    sandbox_image = Unicode(help="Container image with the student environment (podman/docker).").tag(config=True)
+    max_processes = Integer(64, help="Processes a sandbox may have at once before it is stopped.").tag(config=True)
+    max_tasks = Integer(512, help="RLIMIT_NPROC (threads included) inside the sandbox.").tag(config=True)
+    cpu_seconds = Integer(3600, help="CPU seconds per process inside the sandbox.").tag(config=True)
+    file_size_mb = Integer(200, help="Largest file a sandboxed kernel may write.").tag(config=True)
+    tmpfs_mb = Integer(512, help="Size of the sandbox's private /tmp.").tag(config=True)
+
+    @default("sandbox")
+    def _sandbox_default(self):
+        return os.environ.get(_sandbox.MODE_ENV) or "auto"
+
+    @default("sandbox_image")
+    def _sandbox_image_default(self):
+        return os.environ.get(_sandbox.IMAGE_ENV) or _sandbox.DEFAULT_IMAGE
 
     # -- whole notebook ---------------------------------------------------
     def preprocess(self, nb, resources, km=None):
         info = resources.get("nbgrader", {})
         self._key = (info.get("student", ""), info.get("assignment", ""), info.get("notebook", ""))
-        self._record = {"events": [], "snapshots": {}, "dead": None}
+        # refuses (SandboxUnavailable, a Chinese message) before any student code runs
+        self._backend = _sandbox.backend(self.sandbox, self.sandbox_image)
+        self._record = {"events": [], "snapshots": {}, "dead": None, "deferred": [],
+                        "sandbox": self._backend.name if self._backend else "off"}
         EVENTS[self._key] = self._record
         path = resources.get("metadata", {}).get("path") or "."
-        self._answers_path = Path(path) / f"{info.get('notebook', 'notebook')}.answers.json"
+        self._workdir = Path(os.path.abspath(path))
+        self._answers_path = self._workdir / f"{info.get('notebook', 'notebook')}.answers.json"
         self._dead = None
-        return super().preprocess(nb, resources, km)
+        self._runs: list[Run] = []
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            self._end_sandbox()
+
+    def _end_sandbox(self) -> None:
+        """Nothing the kernel started survives; the folder is safe for nbgrader to write into."""
+        for run in self._runs:
+            run.stop()
+        if self._backend is not None:
+            owner = (os.geteuid(), os.getegid()) if self._backend.privileged else None
+            removed = sanitise(self._workdir, owner)
+            if removed:
+                self._event("评分后删除了学生代码在笔记本文件夹中留下的链接或特殊文件：" + "、".join(removed[:5]))
+
+    def create_kernel_manager(self):
+        if getattr(self, "_backend", None) is None:
+            return super().create_kernel_manager()
+        plain = self.kernel_manager_class
+        self.kernel_manager_class = sandboxed(plain)
+        try:
+            km = super().create_kernel_manager()
+        finally:
+            self.kernel_manager_class = plain
+        limits = _sandbox.Limits(memory_mb=self.memory_limit_mb or 1 << 20, cpu_seconds=self.cpu_seconds,
+                                 tasks=self.max_tasks, processes=self.max_processes, file_mb=self.file_size_mb,
+                                 tmpfs_mb=self.tmpfs_mb)
+        run = Run(self._backend, self._workdir, limits)
+        self._runs.append(run)
+        km.attach_sandbox(run)
+        return km
 
     def _event(self, text: str) -> None:
         if text not in self._record["events"]:
@@ -120,7 +184,7 @@ class GuardedExecute(Execute):
     async def async_start_new_kernel(self, **kwargs):
         self._start_kwargs = dict(kwargs)
         await super().async_start_new_kernel(**kwargs)
-        if self.memory_limit_mb > 0:
+        if self.memory_limit_mb > 0 and getattr(self, "_backend", None) is None:  # the sandbox sets its own
             try:
                 import psutil
 
@@ -172,7 +236,11 @@ class GuardedExecute(Execute):
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self._dead = "学生内核在运行中意外退出（代码调用了 os._exit、内存耗尽或崩溃），之后的单元格未运行，计 0 分。"
+            run = getattr(self.km, "sandbox_run", None)
+            if run is not None and run.violation:
+                self._dead = f"{run.violation}，之后的单元格未运行，计 0 分。"
+            else:
+                self._dead = "学生内核在运行中意外退出（代码调用了 os._exit、内存耗尽或崩溃），之后的单元格未运行，计 0 分。"
         except CellTimeoutError:
             self._dead = "某个单元格超时且无法中断（例如捕获了 KeyboardInterrupt 的死循环），之后的单元格未运行，计 0 分。"
             try:
@@ -191,6 +259,9 @@ class GuardedExecute(Execute):
         if self.snapshot_exports and cell.cell_type == "code" and utils.is_grade(cell):
             await self._snapshot(cell)
         out = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        if cell.cell_type == "code" and utils.is_grade(cell) and any(
+                DEFERRED_MARK in str(o.get("text", "")) for o in out.outputs or []):
+            self._record["deferred"].append(cell.metadata.get("nbgrader", {}).get("grade_id"))
         if self._truncated:
             note = f"[评分系统] 本单元格输出超过 {self.max_output_bytes // 1_000_000} MB，已截断并中断运行。\n"
             out.outputs.append(NotebookNode(output_type="stream", name="stdout", text=note))

@@ -1,11 +1,18 @@
-"""nbgrader ``post_convert_hook``: the clean re-check for plain ``nbgrader autograde``.
+"""nbgrader hooks: the sandbox and the clean re-check for plain ``nbgrader autograde``.
 
-``grading autograde`` re-checks inside its workers.  When a TA instead runs
-``nbgrader autograde`` directly (or presses "autograde" in the formgrader), this
-hook -- installed by grading/config.py -- runs after each student's submission:
-it re-checks the test cells in a clean process, lowers the gradebook's
-auto scores to ``min(in-kernel, re-check)`` and saves the result that
-``grading feedback`` and ``grading export`` read.
+``grading autograde`` checks the sandbox once and re-checks inside its workers.
+When a TA instead runs ``nbgrader autograde`` directly (or presses "autograde"
+in the formgrader), two hooks installed by grading/config.py do the same:
+
+* ``pre_autograde`` (``pre_convert_hook``) refuses, with the same Chinese
+  message as ``grading autograde``, when no sandbox can run here -- before any
+  student code runs -- unless ``GRADING_SANDBOX=off`` was set (unsafe, marked);
+  the kernels themselves are started in the sandbox by ``GuardedExecute``;
+* ``post_autograde`` (``post_convert_hook``) runs after each student's
+  submission: it re-checks the test cells in a clean process, sets the
+  gradebook's auto scores (the re-check's with the sandbox, the lower of the
+  two without) and saves the result that ``grading feedback`` and
+  ``grading export`` read.
 
 The plain path does not sanitise submissions the way ``grading autograde``
 does (nbgrader copies the submitted folder as it is), so the TA guide tells TAs
@@ -28,6 +35,20 @@ def _client():
         _CLIENT = Client()
         atexit.register(_CLIENT.close)
     return _CLIENT
+
+
+def pre_autograde(assignment=None, student=None, notebooks=None, **_ignored) -> None:
+    """Stop the whole ``nbgrader autograde`` run when the sandbox cannot run here.
+
+    nbgrader logs and ignores a hook's ordinary exceptions, so this raises
+    ``SystemExit``: the command ends with the message (the formgrader shows it).
+    """
+    from . import sandbox
+
+    try:
+        sandbox.check()
+    except sandbox.SandboxUnavailable as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) -> None:
@@ -55,8 +76,12 @@ def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) ->
     result = {"student": student_id, "module": module, "status": "ok", "reasons": [], "notes": [],
               "notebooks": {}, "timestamp": None, "via": "nbgrader autograde (post_convert_hook)"}
     kernel = _read_worker_grades(ws, ws.db_url, module, student_id)
+    from .sandbox import mode_from_env
+
+    mode = mode_from_env()  # what GuardedExecute used when no notebook ran at all
     finish(ws, module, student_id, result, kernel, staged, present, True, _client(), CELL_TIMEOUT,
-           **recorded(ws, module, student_id, present))  # nbgrader graded in this process
+           sandbox="bwrap" if mode == "auto" else mode,
+           **recorded(ws, module, student_id, present))  # nbgrader graded (sandboxed) in this process
     with gradebook(ws) as gb:
         merge(gb, module, result)
     ws.results_dir(module).mkdir(parents=True, exist_ok=True)

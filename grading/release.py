@@ -5,8 +5,11 @@
 * ``nbgrader release_assignment`` puts it into the exchange (JupyterHub
   classes, ``nbgrader fetch_assignment`` on the student side);
 * a zip per module for classes that download from a learning platform and work
-  in a local Anaconda: the released notebooks and assets, the shop data
-  (``data/``), the student-side ``course/`` package and 使用说明.txt.
+  in a local Anaconda: the student package of grading/package.py -- the
+  released notebooks with their ``.checks.json`` and assets, the shop data
+  (``data/``), the student files of ``course/``, a pinned student environment
+  (``environment.yml`` and ``requirements.txt``, the course's versions) and
+  使用说明.txt, which installs from it.  Nothing of the teacher's side.
 
 A source folder that holds an answer file (``*.answers.json``) is refused: an
 instructor's saved answers must never reach students.
@@ -19,11 +22,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from . import package
+
 from .config import ANSWER_PATTERNS, stray_answer_files
 from .gradebook import Workspace, ensure_assignment, fmt_beijing, gradebook, module_due
 
 REPO = Path(__file__).resolve().parent.parent
-SKIP = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store", ".git", *ANSWER_PATTERNS)
 
 
 class ReleaseError(Exception):
@@ -63,8 +67,12 @@ def generate(ws: Workspace, module: str) -> Path:
         ensure_assignment(gb, module)
     rel = ws.release(module)
     leaked = [p for p in rel.rglob("*") if any(fnmatch.fnmatch(p.name, pat) for pat in ANSWER_PATTERNS)]
-    for p in leaked:  # belt and braces: never ship an answer file
-        p.unlink()
+    leaked += [rel / t for t in package.teacher_files_in(rel)]
+    for p in leaked:  # belt and braces: never ship an answer file or a teacher's file
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+        elif p.exists() or p.is_symlink():
+            p.unlink()
     return rel
 
 
@@ -83,10 +91,6 @@ def release_exchange(ws: Workspace, module: str) -> tuple[bool, str]:
     return False, f"未能发布到交换目录（{last[0]}）；压缩包仍可使用。"
 
 
-def _ignore(_dir, names):
-    return [n for n in names if any(fnmatch.fnmatch(n, pat) for pat in SKIP)]
-
-
 def instructions(module: str) -> str:
     from course import settings
 
@@ -96,14 +100,21 @@ def instructions(module: str) -> str:
     return f"""{cfg['course']['name']} · {title}
 ========================================
 
-一、准备（只需一次）
-  1. 安装 Anaconda（Python 3.11 或更新版本）。
-  2. 打开 Anaconda Prompt（Mac 为“终端”），运行：
-       pip install pandas matplotlib seaborn ipywidgets jieba zhplot openpyxl pyyaml statsmodels scipy jupyterlab
+一、准备（只需一次；所有模块共用同一个环境）
+  1. 安装 Anaconda（或 Miniconda）。
+  2. 把本压缩包完整解压到一个文件夹（不要直接在压缩软件里打开笔记本）。
+     解压后 {module} 文件夹里应有：若干 .ipynb 笔记本、course 文件夹、data 文件夹、
+     environment.yml、requirements.txt 和本说明。
+  3. 打开 Anaconda Prompt（Mac 为“终端”），进入 {module} 文件夹，运行：
+       conda env create -f environment.yml
+     （软件包的版本与助教评分时完全相同。已经建过这个环境的，改为运行
+       conda env update -f environment.yml ）
+     不用 conda 的同学可以在 Python 3.11 中运行：pip install -r requirements.txt
 二、开始作业
-  1. 把本压缩包完整解压到一个文件夹（不要直接在压缩软件里打开笔记本）。
-     解压后 {module} 文件夹里应有：若干 .ipynb 笔记本、course 文件夹、data 文件夹和本说明。
-  2. 在 Anaconda Prompt 中进入该文件夹并运行  jupyter lab  ，按编号顺序打开笔记本。
+  1. 在 Anaconda Prompt 中进入 {module} 文件夹，运行：
+       conda activate ecom-ops-student
+       jupyter lab
+     按编号顺序打开笔记本。
   3. 每个笔记本先运行最上面的第一个代码单元格；看到“环境已就绪”后再往下做。
   4. 表单填好后点「保存」；答案会自动保存到与笔记本同名的 .answers.json 文件里。
 三、提交
@@ -128,17 +139,11 @@ def build_zip(ws: Workspace, module: str, out_dir: Path | None = None) -> Path:
     out_dir = Path(out_dir or ws.root / "zips")
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = ws.state / "zip-stage" / module
-    if stage.exists():
-        shutil.rmtree(stage)
-    shutil.copytree(rel, stage, ignore=_ignore, symlinks=False)
-    shutil.copytree(REPO / "course", stage / "course", ignore=_ignore)
     data = Path(os.environ.get("COURSE_DATA_DIR") or REPO / "datasets" / "data")
-    notes = []
-    if (data / "manifest.json").is_file():
-        shutil.copytree(data, stage / "data", ignore=_ignore)
-    else:
-        notes.append("店铺数据尚未生成（datasets/data 中没有 manifest.json），压缩包里没有 data 文件夹。")
-    (stage / "使用说明.txt").write_text(instructions(module), encoding="utf-8")
+    try:
+        notes = package.write_module_package(rel, stage, data, instructions(module))
+    except ValueError as exc:
+        raise ReleaseError(str(exc)) from None
     dest = out_dir / f"{module}.zip"
     tmp = dest.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:

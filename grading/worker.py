@@ -7,7 +7,8 @@ student on stdout.  Per student it
 1. builds a sanitised *staging* copy of the submission (the submitted folder
    itself is never touched): only the module's notebooks (valid JSON, outputs
    cleared), their answer files (valid JSON, size-capped, with any pre-filled
-   ``exports`` removed) and ``timestamp.txt``; symlinks, other files (a
+   ``exports`` removed), ``timestamp.txt`` and nbgrader's
+   ``submission_secret.txt``; symlinks, other files (a
    ``course/`` or ``pandas.py`` that would shadow the course package) and odd
    names are ignored and reported;
 2. runs nbgrader autograde for that student through ``NbGraderAPI`` with the
@@ -17,6 +18,12 @@ student on stdout.  Per student it
    snapshots and the final answer files; the parent re-checks every test cell
    in one shared clean process (grading/recheck.py, ``finish``) while this
    worker already grades the next student, and merges the final scores.
+
+The student's kernel runs in the sandbox (grading/sandbox, started by
+``GuardedExecute``); the parent has checked that it works and passes the
+backend in ``GRADING_SANDBOX``.  With the sandbox, a test cell's final score
+is the clean re-check's (the in-kernel score is not trusted); without it (the
+TA's explicit ``--unsafe-no-sandbox``), the lower of the two.
 """
 from __future__ import annotations
 
@@ -35,6 +42,7 @@ if str(REPO) not in sys.path:
 
 from .gradebook import STATE, Workspace, rmtree, timestamp_text  # noqa: E402
 from .guard import EVENTS, MAX_ANSWER_BYTES, read_answers  # noqa: E402
+from .sandbox import MODE_ENV  # noqa: E402
 
 MAX_NOTEBOOK_BYTES = 50_000_000
 
@@ -75,6 +83,11 @@ def stage(ws: Workspace, module: str, student: str) -> tuple[Path, list[str], di
             continue
         st = entry.stat(follow_symlinks=False)
         newest = max(newest or 0, st.st_mtime)
+        if name == "submission_secret.txt":  # nbgrader's exchange key: release_feedback needs it
+            text = Path(entry.path).read_text(encoding="utf-8", errors="replace").strip()[:200]
+            if text.isprintable():
+                (dest / name).write_text(text, encoding="utf-8")
+            continue
         if name == "timestamp.txt":
             text = Path(entry.path).read_text(encoding="utf-8", errors="replace").strip()[:100]
             try:
@@ -133,8 +146,9 @@ def stage(ws: Workspace, module: str, student: str) -> tuple[Path, list[str], di
 
 def recorded(ws: Workspace, module: str, student: str, present: list[str]) -> dict:
     """What this process recorded while nbgrader graded one student, as plain data:
-    the guard's events and export snapshots, and the final answer files."""
-    events = {stem: EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None})
+    the guard's events, export snapshots, sandbox and deferred cells, and the final answer files."""
+    events = {stem: EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None,
+                                                          "deferred": [], "sandbox": None})
               for stem in ws.notebooks(module)}
     final = {stem: read_answers(ws.autograded(student, module) / f"{stem}.answers.json") for stem in present}
     return {"events": events, "final_answers": final}
@@ -152,17 +166,43 @@ def outcome(ws: Workspace, module: str, student: str, db_url: str, present: list
     return {"kernel": kernel, **recorded(ws, module, student, present)}
 
 
+def sandbox_used(events: dict, present: list[str], default: str | None) -> str:
+    """The sandbox the notebooks ran in (``off`` if any ran without; ``default`` if none ran)."""
+    modes = {(events.get(stem) or {}).get("sandbox") for stem in present} - {None}
+    if "off" in modes:
+        return "off"
+    return sorted(modes)[0] if modes else (default or "off")
+
+
+def final_score(in_kernel: float, recheck: float, sandboxed: bool, deferred: bool) -> tuple[float, bool]:
+    """(final score, disagreement to report) of one test cell.
+
+    Sandboxed: the clean re-check decides (the kernel ran untrusted code); a cell
+    whose in-kernel run deferred to the re-check (``course.grade``) is no disagreement.
+    Unsandboxed: the lower of the two.
+
+    >>> final_score(10, 4, True, False), final_score(10, 4, True, True), final_score(2, 4, False, False)
+    ((4.0, True), (4.0, False), (2.0, True))
+    """
+    differ = abs(in_kernel - recheck) > 1e-6
+    if sandboxed:
+        return round(float(recheck), 4), differ and not deferred
+    return round(float(min(in_kernel, recheck)), 4), differ
+
+
 def finish(ws: Workspace, module: str, student: str, result: dict, kernel: dict, staged: dict,
            present: list[str], nbgrader_ok: bool, client, cell_timeout: int, events: dict,
-           final_answers: dict) -> dict:
+           final_answers: dict, sandbox: str | None = None) -> dict:
     """Re-check each notebook and fill ``result`` with in-kernel, re-check and final scores."""
     from .recheck import RecheckError, build_answers
 
     result["timestamp"] = kernel["timestamp"]
+    result["sandbox"] = sandbox_used(events, present, sandbox)
     t_rc = time.time()
     for stem in ws.notebooks(module):
         nb_kernel = kernel["notebooks"].get(stem, {"grades": {}, "comments": {}})
         ev = events.get(stem) or {"events": [], "snapshots": {}, "dead": None}
+        sandboxed = (ev.get("sandbox") or result["sandbox"]) != "off"
         for e in ev["events"]:
             result["reasons"].append(f"{stem}：{e}")
         nb_out = {"cells": {}, "comments": nb_kernel.get("comments", {}), "submitted": stem in present}
@@ -189,8 +229,8 @@ def finish(ws: Workspace, module: str, student: str, result: dict, kernel: dict,
                 if not graded_ok or rc is None:
                     cell["final"] = 0.0
                 else:
-                    cell["final"] = round(min(kern, rc["score"]), 4)
-                    if abs(kern - rc["score"]) > 1e-6:
+                    cell["final"], differ = final_score(kern, rc["score"], sandboxed, gid in (ev.get("deferred") or []))
+                    if differ:
                         cell["needs_manual"] = True
                         cell["disagree"] = True
             nb_out["cells"][gid] = cell
@@ -199,7 +239,8 @@ def finish(ws: Workspace, module: str, student: str, result: dict, kernel: dict,
     dis = [f"{stem}/{gid}（学生内核 {c['in_kernel'] or 0:g}，干净复核 {c['recheck']:g}）"
            for stem, nb in result["notebooks"].items() for gid, c in nb["cells"].items() if c.get("disagree")]
     if dis:
-        result["reasons"].append("学生内核中的得分与干净复核不一致，已按较低分计：" + "；".join(dis))
+        rule = "以干净复核为准" if result["sandbox"] != "off" else "已按较低分计"
+        result["reasons"].append(f"学生内核中的得分与干净复核不一致，{rule}：" + "；".join(dis))
     return result
 
 
@@ -264,6 +305,7 @@ class Worker:
                 self.log.flush()
         # the parent re-checks (one shared clean process) and merges
         result["pending"] = {"staged": staged, "present": present, "nbgrader_ok": nbgrader_ok,
+                             "sandbox": os.environ.get(MODE_ENV) or None,
                              **outcome(self.ws, self.module, student, self.db_url, present)}
         result["seconds_worker"] = round(time.time() - t0, 3)
         return result
