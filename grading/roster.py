@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,27 +86,31 @@ def read(path: str | Path, teaching_assistants: list[str] | None = None) -> list
     if "id" not in cols or "name" not in cols:
         raise RosterError(f"名单文件 {path.name} 的第一行应为表头，至少包含“学号”和“姓名”两列（现在是：{'、'.join(map(str, rows[0]))}）。")
     students: list[Student] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     problems: list[str] = []
     for line_no, row in enumerate(rows[1:], start=2):
         def cell(field: str) -> str:
             i = cols.get(field)
             return str(row[i]).strip() if i is not None and i < len(row) else ""
 
-        sid = cell("id")
+        # full-width digits and letters from a Chinese input method count as ASCII
+        sid = unicodedata.normalize("NFKC", cell("id")).strip()
         if sid.endswith(".0") and sid[:-2].isdigit():  # Excel numbers
             sid = sid[:-2]
         name = cell("name")
+        who = f"（{name}）" if name else ""
         if not sid:
-            problems.append(f"第 {line_no} 行：缺少学号。")
+            problems.append(f"第 {line_no} 行{who}：缺少学号。")
             continue
         if not ID_RE.match(sid):
-            problems.append(f"第 {line_no} 行：学号「{sid}」只能包含字母、数字、短横线和下划线。")
+            problems.append(f"第 {line_no} 行{who}：学号「{sid}」只能包含字母、数字、短横线和下划线。")
             continue
-        if sid in seen:
-            problems.append(f"第 {line_no} 行：学号 {sid} 与第 {seen[sid]} 行重复。")
+        key = sid.lower()  # logins do not tell upper from lower case
+        if key in seen:
+            first, first_name = seen[key]
+            problems.append(f"第 {line_no} 行{who}：学号 {sid} 与第 {first} 行{f'（{first_name}）' if first_name else ''}重复。")
             continue
-        seen[sid] = line_no
+        seen[key] = (line_no, name)
         students.append(Student(sid, name or sid, cell("ta"), cell("email")))
     if problems:
         raise RosterError(f"名单文件 {path.name} 有 {len(problems)} 处需要修改：\n  " + "\n  ".join(problems))
