@@ -53,12 +53,16 @@ SPEC: dict[str, Any] = {
     "thresholds.listing.title_width_min": int,
     "thresholds.listing.title_width_max": int,
     "thresholds.listing.main_image_count": int,
+    "thresholds.listing.main_image_scene_count": int,
+    "thresholds.listing.main_image_detail_count": int,
     "thresholds.listing.main_image_size": int,
     "thresholds.listing.white_background_share_min": "share",
     "thresholds.listing.white_pixel_level": int,
     "thresholds.listing.white_border_share_min": "share",
     "thresholds.listing.selling_points_min": int,
     "thresholds.listing.selling_points_max": int,
+    "thresholds.listing.video_seconds_min": int,
+    "thresholds.listing.video_seconds_max": int,
     "thresholds.listing.selection_pick_min": int,
     "thresholds.listing.selection_pick_max": int,
     "thresholds.listing.traffic_discount_min": "share",
@@ -440,6 +444,7 @@ def validate(data: dict, lines: dict, where: str) -> None:
         pairs = [
             ("listing", "title_width_min", "title_width_max"),
             ("listing", "selling_points_min", "selling_points_max"),
+            ("listing", "video_seconds_min", "video_seconds_max"),
             ("listing", "selection_pick_min", "selection_pick_max"),
             ("listing", "traffic_discount_min", "traffic_discount_max"),
             ("campaign", "margin_target_min", "margin_target_max"),
@@ -470,6 +475,11 @@ def validate(data: dict, lines: dict, where: str) -> None:
         lst = th.get("listing", {})
         if lst.get("white_pixel_level", 0) > 255:
             problems.append(f"{at('thresholds.listing.white_pixel_level')}：white_pixel_level 是像素亮度，最大 255。")
+        mix = [lst.get(k) for k in ("main_image_count", "main_image_scene_count", "main_image_detail_count")]
+        if all(isinstance(x, int) for x in mix) and mix[1] + mix[2] + 1 != mix[0]:
+            problems.append(f"{at('thresholds.listing.main_image_count')}：表1 主图 = 白底图 1 张 + 场景图 + 细节图，"
+                            f"main_image_count ({mix[0]}) 应等于 1 + main_image_scene_count ({mix[1]}) + "
+                            f"main_image_detail_count ({mix[2]})。")
 
     if problems:
         def line_no(msg: str) -> int:

@@ -1,137 +1,131 @@
-"""module1_listing under the real nbgrader command line: the reference solution
-scores full automatic points, the unchanged student version zero, a partly right
-answer in between.  One class workspace for the whole file (generate once,
-autograde all students in one call).
+"""module1_listing under the real grading command line (``python -m grading release`` /
+``autograde``: nbgrader plus the clean re-check outside the student's kernel).
 
-The builders ``student_forms`` / ``answer_files`` are shared with test_table6.py:
-they give the forms' raw entries exactly as a student types them."""
+Students play the *released* notebooks as a student would: they fill the blanks
+``___`` of the code skeletons and save the forms (answer files with what they
+typed).  A complete student scores every automatic point, the unchanged release
+zero, a partly answered one in between, and the clean re-check agrees with
+nbgrader on every cell.  A second class features another product
+(``featured.product_id`` in a copy of the settings): the released text names it
+and the same kind of complete answer, computed for it, keeps full points.
+One workspace per class, every student graded in one call."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 import harness
+import module1_answers as A
 
-MODULE = "module1_listing"
+MODULE = A.MODULE
 SOURCE = harness.REPO / MODULE
 pytestmark = pytest.mark.slow
 
 
-# -- what a student types into the forms ---------------------------------------------
-
-def reference_picks() -> list:
-    """The item_ids a right selection gives (computed from the data, not hard-coded)."""
-    import os
-
-    os.environ.setdefault("COURSE_DATA_DIR", str(harness.DATA))
-    from course import data, settings
-
-    t = data.load("category_top100")
-    f = t[t["target_age_band"].isin(["25-30岁", "31-35岁"]) & t["target_gender"].isin(["女", "不限"])
-          & (t["spending_level"] == "中") & (t["est_margin_rate"] >= settings.threshold("listing", "selection_margin_min"))
-          & (t["competition_level"] != "高")].copy()
-    f["g"] = (f["price"] - f["est_cost"]) * f["monthly_sales"]
-    return f.sort_values("g", ascending=False).head(4).to_dict("records")
+def grading(ws: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)], env=harness.env(),
+                          capture_output=True, text=True, timeout=1500, cwd=str(harness.REPO))
+    assert proc.returncode == 0, f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
 
 
-def student_forms(*, title_missing_attribute=False, detail_out_of_order=False, sku_invalid_option=False) -> dict:
-    """{notebook stem: {form key: raw entries}} for a complete, right listing, with
-    the three defects of table 6's first worked row switchable."""
-    swot_rows = [{"item_id": r["item_id"],
-                  "s": f"毛利率{r['est_margin_rate']:.0%}，月毛利高",
-                  "w": f"单件成本{r['est_cost']:.0f}元，备货压资金",
-                  "o": f"月销{r['monthly_sales']}件，{r['season_hint']}",
-                  "t": f"竞争度{r['competition_level']}，在线商品{r['online_items']}个"} for r in reference_picks()]
-    title = "栖木北欧ins风简约床头柜卧室小户型储物柜现代简约白色2026新款"
-    if title_missing_attribute:
-        title = title.replace("小户型", "")          # 缺核心属性词
-    order = ["场景导入", "产品细节", "核心卖点", "规格参数", "用户评价"]
-    if detail_out_of_order:
-        order = ["核心卖点", "场景导入", "规格参数", "产品细节", "用户评价"]   # 卖点排序混乱
-    colours = "白色/原木色/浅灰色" + ("/默认" if sku_invalid_option else "")      # 存在无效选项
-    return {
-        "01_selection": {"swot": {"rows": swot_rows}},
-        "02_title": {"title": {"core_keyword": "床头柜", "attributes": "北欧、简约、小户型、卧室",
-                               "marketing": "2026新款", "title": title}},
-        "03_detail_page": {"detail": {
-            "sections": [{"module": m, "content": f"{m}的内容"} for m in order],
-            "points": [{"point": "40cm窄款不占地", "pain": "卧室空间小"}, {"point": "免安装抽拉设计", "pain": "安装麻烦"},
-                       {"point": "双抽屉大容量", "pain": "收纳不够用"}, {"point": "环保E1级板材", "pain": "担心甲醛"},
-                       {"point": "北欧简约三色可选", "pain": "风格难搭配"}],
-            "video_seconds": "20"}},
-        "04_sku_price": {
-            "sku": {"attributes": [{"name": "颜色", "values": colours}, {"name": "尺寸", "values": "40cm宽/48cm宽"}]},
-            "price": {"prices": [{"spec": "40cm宽", "daily": "199.00", "activity": "179.00"},
-                                 {"spec": "48cm宽", "daily": "259.00", "activity": "229.00"}]}},
-    }
+def filled(released: dict, only: set[str] | None = None) -> dict:
+    """The released notebooks with the blanks of every skeleton filled in, as a student types them."""
+    from grading.scaffold import fill
+
+    out = {}
+    for name, nb in released.items():
+        nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            task = gid[3:-len("_answer")] if gid.endswith("_answer") else None
+            if task in A.BLANKS and (only is None or task in only):
+                assert cell.source.count("___") == len(A.BLANKS[task]), (gid, cell.source)
+                cell.source = fill(cell.source, A.BLANKS[task])
+        out[name] = nb
+    return out
 
 
-def answer_files(forms: dict) -> dict:
-    """Answer-file contents for ``harness.submit(answers=...)``."""
-    return {stem: harness.form_answers(entries, stem) for stem, entries in forms.items()}
+def results(ws: Path, student: str) -> dict:
+    return json.loads((ws / ".grading" / "results" / MODULE / f"{student}.json").read_text(encoding="utf-8"))
 
 
-def max_points(folder: Path = SOURCE) -> dict[str, float]:
-    return harness.max_points(folder)
+def cells(res: dict) -> dict[str, dict]:
+    return {gid: c for nb in res["notebooks"].values() for gid, c in nb["cells"].items() if c["type"] == "code"}
 
 
-def auto_ids(folder: Path = SOURCE) -> list[str]:
-    return harness.auto_ids(folder)
+def release(ws: Path) -> dict:
+    grading(ws, "release", MODULE, "--no-zip", "--no-exchange")
+    return harness.notebooks(ws / "release" / MODULE)
 
 
-# -- the workspace ------------------------------------------------------------------
+# -- the class at default settings ------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    ws = harness.workspace(tmp_path_factory.mktemp("m1"))
-    harness.nbgrader(ws, "generate_assignment", MODULE, "--force")
-    released = harness.notebooks(ws / "release" / MODULE)
-    source = harness.notebooks(SOURCE)
-    harness.submit(ws, MODULE, "m1_ref", source)
+    from grading.workspace import ensure_workspace
+
+    ws = ensure_workspace(tmp_path_factory.mktemp("m1") / "classroom", modules=(MODULE,))
+    released = release(ws)
+    harness.submit(ws, MODULE, "m1_full", filled(released), answers=A.answer_files(A.student_forms()))
     harness.submit(ws, MODULE, "m1_blank", released)
-    # partly right: forms filled (title right, SKU with 颜色:默认), no code answered
-    forms = student_forms(sku_invalid_option=True)
+    # partly right: the title and the SKU/price forms saved (SKU with the draft's invalid option), one skeleton filled
+    forms = A.student_forms(sku_invalid_option=True)
     partial = {k: v for k, v in forms.items() if k in ("02_title", "04_sku_price")}
-    harness.submit(ws, MODULE, "m1_partial", released, answers=answer_files(partial))
-    scores = harness.autograde(ws, MODULE)   # all submitted students in one call
-    return ws, scores
+    harness.submit(ws, MODULE, "m1_partial", filled(released, only={"kw_value"}), answers=A.answer_files(partial))
+    grading(ws, "autograde", MODULE, "--jobs", "2", "--quiet")
+    return ws, released
 
 
-def test_reference_scores_full_automatic_points(graded):
-    _ws, scores = graded
-    ref = scores["m1_ref"]
-    pts = max_points()
-    missing = {g: (ref.get(g), pts[g]) for g in auto_ids() if ref.get(g) != pts[g]}
-    assert not missing, f"reference lost points: {missing}"
-    assert ref["total"] == ref["max"] == sum(pts[g] for g in auto_ids()) == 75
+def test_complete_student_scores_every_automatic_point(graded):
+    ws, _ = graded
+    res = results(ws, "m1_full")
+    got = cells(res)
+    lost = {gid: (c["final"], c["max"]) for gid, c in got.items() if c["final"] != c["max"]}
+    assert res["status"] == "ok" and not lost, (lost, res.get("reasons"))
+    assert sum(c["max"] for c in got.values()) == 75
 
 
 def test_unchanged_release_scores_zero(graded):
-    _ws, scores = graded
-    blank = scores["m1_blank"]
-    assert blank["total"] == 0, {g: blank.get(g) for g in auto_ids() if blank.get(g)}
+    ws, _ = graded
+    got = cells(results(ws, "m1_blank"))
+    assert sum(c["final"] for c in got.values()) == 0, {g: c["final"] for g, c in got.items() if c["final"]}
 
 
 def test_partly_right_scores_in_between(graded):
-    _ws, scores = graded
-    part = scores["m1_partial"]
-    assert 0 < part["total"] < part["max"]
-    assert part["d1_title"] == 10 and part["d1_keywords"] == 8
-    assert part["d3_sku"] == 4            # 颜色:默认 costs the invalid-option check
-    assert part["d3_price"] == 4
-    assert part["d1_kw_value"] == 0 and part["d2_candidates"] == 0
+    ws, _ = graded
+    got = {gid: c["final"] for gid, c in cells(results(ws, "m1_partial")).items()}
+    assert 0 < sum(got.values()) < 75
+    assert got["d1_title"] == 10 and got["d1_title_choice"] == 8 and got["d1_kw_value"] == 8
+    assert got["d3_sku"] == 4            # the draft's invalid option costs the invalid-option check
+    assert got["d3_prices"] == 4
+    assert got["d2_candidates"] == 0 and got["d2_detail"] == 0
+
+
+def test_clean_recheck_agrees_with_nbgrader(graded):
+    ws, _ = graded
+    for student in ("m1_full", "m1_blank", "m1_partial"):
+        res = results(ws, student)
+        dis = {gid: c for gid, c in cells(res).items() if c.get("disagree")}
+        assert res["status"] == "ok" and not dis, (student, dis, res.get("reasons"))
 
 
 def test_release_hides_solutions_and_hidden_tests(graded):
-    ws, _ = graded
-    for path in (ws / "release" / MODULE).glob("*.ipynb"):
-        text = path.read_text(encoding="utf-8")
-        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, path.name
-        assert "栖木北欧ins风" not in text and "cand_03.png\", \"cand_01" not in text, path.name
-    assert (ws / "release" / MODULE / "assets" / "P001" / "cand_01.png").is_file()   # every featurable product's images ship
+    ws, released = graded
+    reference_title = A.title_text()
+    for name, nb in released.items():
+        text = json.dumps(nb, ensure_ascii=False)
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "BEGIN SCAFFOLD" not in text, name
+        assert reference_title not in text and "{{" not in text, name
+    assert (ws / "release" / MODULE / "assets" / "P001" / "cand_01.png").is_file()
+    assert (ws / "release" / MODULE / "02_title.checks.json").is_file()
 
 
 def test_blank_release_runs_without_errors(graded):
@@ -149,3 +143,66 @@ def test_feedback_in_chinese(graded):
     path = ws / "autograded" / "m1_partial" / MODULE / "04_sku_price.ipynb"
     text = json.dumps(nbformat.read(path, as_version=4).dict(), ensure_ascii=False)
     assert "提升方向" in text and "无效选项" in text
+
+
+# -- another featured product: the same module, graded for it ---------------------------------
+
+SWITCH_NOTEBOOKS = ("02_title.ipynb", "04_sku_price.ipynb")
+
+
+def other_product() -> str:
+    from course import featured
+
+    return next(c.id for c in reversed(featured.featurable()) if c.id != featured.featured_id())
+
+
+@pytest.fixture(scope="module")
+def switched(tmp_path_factory):
+    """Module 1 (two notebooks, to stay fast) released and graded with another featured product."""
+    from grading.workspace import ensure_workspace
+
+    base = tmp_path_factory.mktemp("m1switch")
+    pid = other_product()
+    text = (harness.REPO / "course" / "settings.yaml").read_text(encoding="utf-8")
+    settings = base / "settings.yaml"
+    settings.write_text(text.replace("\n  product_id: ", f"\n  product_id: {pid}  # was ", 1), encoding="utf-8")
+    old = os.environ.get("COURSE_SETTINGS")
+    os.environ["COURSE_SETTINGS"] = str(settings)
+    try:
+        from course import featured
+
+        assert featured.featured_id() == pid
+        ws = ensure_workspace(base / "classroom", modules=())
+        folder = ws / "source" / MODULE
+        folder.mkdir(parents=True)
+        for name in SWITCH_NOTEBOOKS:
+            shutil.copy(SOURCE / name, folder / name)
+        shutil.copytree(SOURCE / "assets", folder / "assets")
+        released = release(ws)
+        forms = {k: v for k, v in A.student_forms().items() if f"{k}.ipynb" in SWITCH_NOTEBOOKS}
+        harness.submit(ws, MODULE, "full", filled(released), answers=A.answer_files(forms))
+        harness.submit(ws, MODULE, "blank", released)
+        grading(ws, "autograde", MODULE, "--jobs", "2", "--quiet")
+        yield {"ws": ws, "released": released, "product": featured.product()}
+    finally:
+        if old is None:
+            os.environ.pop("COURSE_SETTINGS", None)
+        else:
+            os.environ["COURSE_SETTINGS"] = old
+
+
+def test_other_product_text_names_it(switched):
+    p = switched["product"]
+    title_md = "".join(c.source for c in switched["released"]["02_title.ipynb"].cells if c.cell_type == "markdown")
+    assert p.name in title_md and p.id in title_md and p.brand in title_md
+    sku_md = "".join(c.source for c in switched["released"]["04_sku_price.ipynb"].cells if c.cell_type == "markdown")
+    assert p.name in sku_md
+
+
+def test_other_product_reference_scores_full_points(switched):
+    ws = switched["ws"]
+    full, blank = cells(results(ws, "full")), cells(results(ws, "blank"))
+    lost = {gid: (c["final"], c["max"]) for gid, c in full.items() if c["final"] != c["max"]}
+    assert not lost and sum(c["max"] for c in full.values()) == 8 + 8 + 10 + 8 + 3 + 4 + 2, lost
+    assert sum(c["final"] for c in blank.values()) == 0
+    assert not any(c.get("disagree") for c in full.values())

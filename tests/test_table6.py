@@ -5,8 +5,10 @@ Row 2: 30/30 + 25/25 + 20/20 + 15/15 -> 90
 备注 (10) carries the remark only in both rows (no TA grade entered -> 0).
 
 Each row is a real submission: the reference notebooks plus answer files with the
-forms filled in as a student types them, with the row's defects (title without
-the core attribute word 小户型, detail-page modules out of order, 颜色:默认).
+forms filled in as a student types them (``module1_answers``: computed for the
+featured product in force), with the row's defects (the title without a core
+attribute word, detail-page modules out of order, the SKU draft's invalid option
+such as 颜色:默认 kept).
 nbgrader autogrades them on the command line; the columns are computed by the
 grading side's ``grading.rubric`` from the cell grades and the submission time.
 """
@@ -17,7 +19,13 @@ import datetime as dt
 import pytest
 
 import harness
-from test_module1_grading import MODULE, SOURCE, answer_files, max_points, student_forms
+from module1_answers import MODULE, answer_files, student_forms
+
+SOURCE = harness.REPO / MODULE
+
+
+def max_points():
+    return harness.max_points(SOURCE)
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +33,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory):
     from grading import rubric
+    from grading.workspace import ensure_workspace
+    from test_module1_grading import cells, grading, results
 
-    ws = harness.workspace(tmp_path_factory.mktemp("table6"))
-    harness.nbgrader(ws, "generate_assignment", MODULE, "--force")
+    ws = ensure_workspace(tmp_path_factory.mktemp("table6") / "classroom", modules=(MODULE,))
+    grading(ws, "release", MODULE, "--no-zip", "--no-exchange")
     source = harness.notebooks(SOURCE)
     due = rubric._settings().due(MODULE)
     on_time = due - dt.timedelta(minutes=20)
@@ -35,11 +45,12 @@ def rows(tmp_path_factory):
     flawed = student_forms(title_missing_attribute=True, detail_out_of_order=True, sku_invalid_option=True)
     harness.submit(ws, MODULE, "row_79", source, answers=answer_files(flawed), timestamp=stamp)
     harness.submit(ws, MODULE, "row_90", source, answers=answer_files(student_forms()), timestamp=stamp)
-    scores = harness.autograde(ws, MODULE)
+    grading(ws, "autograde", MODULE, "--jobs", "2", "--quiet")     # nbgrader + the clean re-check
     pts = max_points()
     out = {}
     for student in ("row_79", "row_90"):
-        grades = {gid: (scores[student].get(gid), mx) for gid, mx in pts.items()}
+        final = {gid: c["final"] for gid, c in cells(results(ws, student)).items()}
+        grades = {gid: (final.get(gid), mx) for gid, mx in pts.items()}
         columns = rubric.dimension_scores(MODULE, grades)
         columns["提交时效性"] = rubric.timeliness_score(MODULE, on_time, due)
         out[student] = {"grades": grades, "columns": columns, "total": rubric.total(MODULE, grades, on_time, due)}

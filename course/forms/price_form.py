@@ -26,12 +26,15 @@ class PriceForm(Form):
     description = "每个规格一行：日常价和活动价都精确到 0.01 元，只填数字（不要写“元”）。"
 
     def __init__(self, key: str | None = None, *, costs: dict | None = None):
+        """``costs``: {规格: 成本价}; the form starts with one row per spec."""
         self.costs = {str(k): float(v) for k, v in (costs or {}).items()}
+        rows = [{"spec": k, "daily": "", "activity": ""} for k in self.costs] or None
+        first = next(iter(self.costs), "")
         fields = [Repeat("prices", "销售价格", fields=[
-            Text("spec", "规格", placeholder="40cm宽"),
-            Number("daily", "日常价", decimals=2, minimum=0.01, unit="元", placeholder="199.00"),
-            Number("activity", "活动价", decimals=2, minimum=0.01, unit="元", placeholder="179.00")],
-            min_rows=1, max_rows=6, add_label="添加规格")]
+            Text("spec", "规格", placeholder=first),
+            Number("daily", "日常价", decimals=2, minimum=0.01, unit="元", placeholder="599.00"),
+            Number("activity", "活动价", decimals=2, minimum=0.01, unit="元", placeholder="499.00")],
+            min_rows=1, max_rows=6, add_label="添加规格", default=rows)]
         super().__init__(key or self.key, self.title, fields)
 
     def check(self, values: dict) -> list[str]:
@@ -50,6 +53,21 @@ class PriceForm(Form):
                 probs.append(f"还没有给规格「{spec}」定价。")
         return probs
 
+    @staticmethod
+    def table(values: dict | None):
+        """The saved prices as a table (规格、日常价、活动价), or None when nothing is saved.
+
+        >>> PriceForm.table({"prices": [{"spec": "40cm宽", "daily": 199.0, "activity": 179.0}]}).to_dict("records")
+        [{'规格': '40cm宽', '日常价': 199.0, '活动价': 179.0}]
+        """
+        import pandas as pd
+
+        if values is None:
+            return None
+        rows = [{"规格": r.get("spec"), "日常价": r.get("daily"), "活动价": r.get("activity")}
+                for r in values.get("prices") or [] if isinstance(r, dict)]
+        return pd.DataFrame(rows, columns=["规格", "日常价", "活动价"])
+
     def preview(self, values: dict, raw: dict) -> str:
         rows = []
         for r in (values or {}).get("prices") or []:
@@ -63,3 +81,34 @@ class PriceForm(Form):
             return ""
         return ("<table class='course-price-preview' style='font-size:12px'><tr><th>规格</th><th>日常价</th><th>活动价</th>"
                 "<th>成本价</th><th>让利幅度</th><th>活动毛利率</th></tr>" + "".join(rows) + "</table>")
+
+
+# -- the price rules as yes/no checks on PriceForm.table(...) (public; visible checks use them) ----
+
+def _rows(table) -> list[dict]:
+    try:
+        return list(table.to_dict("records"))
+    except AttributeError:
+        return []
+
+
+def cents_and_below_daily(table) -> bool:
+    """Daily and activity prices to 0.01 yuan, the activity price below the daily price (table 1)."""
+    from ..tools.pricing import cents_ok
+
+    rows = _rows(table)
+    return bool(rows) and all(cents_ok(r.get("日常价")) and cents_ok(r.get("活动价"))
+                              and float(r["活动价"]) < float(r["日常价"]) for r in rows)
+
+
+def activity_not_below_cost(table, product_id: str | None = None) -> bool:
+    """No activity price below the spec's cost (表1 审核要点：活动价是否低于成本价); costs of the featured product."""
+    from .. import featured
+
+    costs = {k: p.cost for k, p in featured.product(product_id).prices.items()}
+    rows = _rows(table)
+    try:
+        return bool(rows) and all(str(r.get("规格")) in costs and float(r["活动价"]) >= costs[str(r["规格"])] - 1e-9
+                                  for r in rows)
+    except (TypeError, ValueError):
+        return False

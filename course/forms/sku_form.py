@@ -27,13 +27,15 @@ class SkuForm(Form):
     description = ("一行一个销售属性（如 颜色、尺寸），属性值用“/”分隔。下方实时生成全部组合，"
                    "并标出无效选项（如“颜色:默认”、库存里没有的选项、重复选项）。")
 
-    def __init__(self, key: str | None = None, *, inventory=None, product_id: str | None = None):
+    def __init__(self, key: str | None = None, *, inventory=None, product_id: str | None = None, draft=None):
+        """``draft``: {属性名: [属性值]} the form starts with (a colleague's draft to review)."""
         self.inventory = inventory
         self.product_id = product_id
+        rows = [{"name": n, "values": "/".join(v)} for n, v in (draft or {}).items()] or None
         fields = [Repeat("attributes", "销售属性", fields=[
             Text("name", "属性名", placeholder="颜色"),
             Words("values", "属性值", placeholder="白色/原木色", required=False, min_items=0)],
-            min_rows=1, max_rows=4, add_label="添加属性")]
+            min_rows=1, max_rows=4, add_label="添加属性", default=rows)]
         super().__init__(key or self.key, self.title, fields)
 
     @staticmethod

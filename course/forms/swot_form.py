@@ -11,12 +11,18 @@ Workshop plan, module 1: 使用SWOT模型对选品进行评估：优势(S，如�
 >>> f = SwotForm(min_rows=1)
 >>> f.submit({"rows": [{"item_id": "T016", "s": "月销2万件", "w": "月销2万件", "o": "开学季需求上升", "t": "竞品多价格战"}]})
 ['第 1 行 劣势 W 与 优势 S 内容相同：四个象限应分别分析，不要复制。']
+
+The graded task checks the picks and the quadrants with the public functions
+and the ``TopPicks`` check kind below (``grading/reference`` holds the ranking).
 """
 from __future__ import annotations
 
 import html
+import json
 import re
+from dataclasses import dataclass
 
+from .. import checks as C
 from .base import Form
 from .fields import Repeat, Text
 
@@ -36,7 +42,11 @@ class SwotForm(Form):
     description = ("每个入选商品填一行：商品编号（榜单中的 item_id，如 T016）和 S/W/O/T 各一条具体的分析，"
                    f"每条至少 {MIN_CHARS} 个字，最好带上数据（如“毛利率 52%，高于同类”）。四个象限不要互相复制。")
 
-    def __init__(self, key: str | None = None, *, valid_ids=None, min_rows: int = 3, max_rows: int = 5):
+    def __init__(self, key: str | None = None, *, valid_ids=None, min_rows: int | None = None,
+                 max_rows: int | None = None):
+        lo, hi = pick_range()
+        min_rows = lo if min_rows is None else min_rows
+        max_rows = hi if max_rows is None else max_rows
         self.valid_ids = set(valid_ids) if valid_ids is not None else None
         fields = [Repeat("rows", "SWOT 分析", fields=[Text("item_id", "商品编号", placeholder="T016")]
                          + [Text(k, label, placeholder=ph) for k, label, ph in QUADRANTS],
@@ -86,3 +96,65 @@ class SwotForm(Form):
                 f"<tr><td style='border:1px solid #ccc;background:#eef2fb'>O {e['o']}</td>"
                 f"<td style='border:1px solid #ccc;background:#fbf6e6'>T {e['t']}</td></tr></table>")
         return "".join(cells)
+
+
+# -- the rules as yes/no checks on the saved rows (public; graded task and visible check use them) ----
+
+def pick_range() -> tuple[int, int]:
+    """(min, max) number of candidates to pick (settings ``selection_pick_min`` / ``selection_pick_max``)."""
+    from .. import settings
+
+    return (int(settings.threshold("listing", "selection_pick_min")),
+            int(settings.threshold("listing", "selection_pick_max")))
+
+
+def _rows(rows) -> list[dict]:
+    return [r for r in (rows or []) if isinstance(r, dict)]
+
+
+def picks_count_ok(rows) -> bool:
+    """3-5 different candidates (the settings' range), one row each."""
+    lo, hi = pick_range()
+    ids = [str(r.get("item_id") or "").strip().upper() for r in _rows(rows)]
+    return lo <= len(ids) <= hi and len(set(ids)) == len(ids) and all(ids)
+
+
+def quadrants_concrete(rows) -> bool:
+    """Every S/W/O/T point is a concrete statement (at least MIN_CHARS characters, not a vague word)."""
+    points = [_clean(r.get(k)) for r in _rows(rows) for k, _label, _ph in QUADRANTS]
+    return bool(points) and all(len(t) >= MIN_CHARS and t not in _VAGUE for t in points)
+
+
+def quadrants_distinct(rows) -> bool:
+    """No point copied between quadrants or between products."""
+    points = [_clean(r.get(k)) for r in _rows(rows) for k, _label, _ph in QUADRANTS]
+    return bool(points) and len(set(points)) == len(points)
+
+
+@dataclass(kw_only=True)
+class TopPicks(C.Check):
+    """The picked items (``field`` of the rows at ``column``) are the first n of the reference ranking,
+    n being how many were picked: "the best n", whatever n the student chose.
+
+    >>> ranking = ["T034", "T029", "T036", "T032"]
+    >>> task = [TopPicks(msg="不是最高的几款")]
+    >>> ref = C.PlainReference(C.reference_forms(task, [ranking]))
+    >>> C.judge_all(task, {"rows": [{"item_id": "t029"}, {"item_id": "T034"}, {"item_id": "T036"}]}, ref).right
+    True
+    >>> C.judge_all(task, {"rows": [{"item_id": "T034"}, {"item_id": "T032"}, {"item_id": "T036"}]}, ref).right
+    False
+    """
+
+    column: str | None = "rows"
+    field: str = "item_id"
+    kind = "TopPicks"
+    needs_reference = True
+
+    def reference_forms(self, ref_value):
+        ranking = [C.norm_text(x).upper() for x in C.as_items(ref_value)]
+        return {"": [json.dumps(sorted(ranking[:n]), ensure_ascii=False) for n in range(1, len(ranking) + 1)]}
+
+    def judge(self, value, ref):
+        rows = _rows(C.column_or_field(value, self.column))
+        ids = sorted({C.norm_text(r.get(self.field) or "").upper() for r in rows} - {""})
+        return float(bool(ids) and ref.has("", [json.dumps(ids, ensure_ascii=False)]))

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 __all__ = ["Issue", "MEANINGLESS", "check_options", "combinations", "normalise_attributes",
-           "match_inventory", "ATTRIBUTE_COLUMNS"]
+           "match_inventory", "ATTRIBUTE_COLUMNS", "product_inventory", "varying_attributes", "covers_inventory",
+           "no_invalid_options"]
 
 #: values that carry no information for the buyer (exact match after trimming)
 MEANINGLESS = frozenset({
@@ -168,3 +169,56 @@ def match_inventory(attributes, inventory, product_id: str | None = None):
         extra["在选项中"] = False
         merged = pd.concat([merged, extra], ignore_index=True)
     return merged.reset_index(drop=True)
+
+
+# -- the SKU rules as yes/no checks on a {属性名: [属性值]} answer (public; visible checks use them) ---
+
+def product_inventory(product_id: str | None = None):
+    """The ``skus`` rows of one product (default: the featured product of the settings)."""
+    from .. import data
+
+    if product_id is None:
+        from .. import featured
+
+        product_id = featured.featured_id()
+    inv = data.load("skus")
+    return inv[inv["product_id"] == product_id]
+
+
+def varying_attributes(attributes, inventory) -> list[str]:
+    """The attribute names of ``attributes`` whose inventory column differs between SKUs.
+
+    >>> import pandas as pd
+    >>> inv = pd.DataFrame({"color": ["白色", "原木色"], "size": ["40cm宽", "40cm宽"], "material": ["板", "板"]})
+    >>> varying_attributes({"颜色": [], "尺寸": [], "材质": []}, inv)
+    ['颜色']
+    """
+    out = []
+    for name, _values in normalise_attributes(attributes):
+        col = ATTRIBUTE_COLUMNS.get(name)
+        if col and col in inventory.columns and inventory[col].nunique() > 1:
+            out.append(name)
+    return out
+
+
+def covers_inventory(attributes, product_id: str | None = None) -> bool:
+    """Every value the inventory uses (of each attribute that varies) is an option: nothing in stock
+    that a buyer cannot pick (库存数据与线上显示一致)."""
+    attrs = normalise_attributes(attributes)
+    if not attrs:
+        return False
+    inv = product_inventory(product_id)
+    given = dict(attrs)
+    for col in [c for c in ("color", "size", "material") if c in inv.columns and inv[c].nunique() > 1]:
+        names = [n for n in given if ATTRIBUTE_COLUMNS.get(n) == col]
+        need = {str(v) for v in inv[col].dropna().unique()}
+        if not names or not need <= set(given[names[0]]):
+            return False
+    return True
+
+
+def no_invalid_options(attributes, product_id: str | None = None) -> bool:
+    """No invalid option (无效选项): nothing meaningless (默认), repeated, unused by the inventory or empty."""
+    if not normalise_attributes(attributes):
+        return False
+    return not any(i.invalid for i in check_options(attributes, product_inventory(product_id)))

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .adwords import Finding, find_absolute_words
+from .. import checks as _checks
 
 DICT_DIR = Path(__file__).resolve().parent.parent / "dict"
 LEXICON = DICT_DIR / "lexicon.csv"
@@ -42,7 +43,7 @@ _ROLE_TAG = {"核心词": "core", "属性词": "attr", "营销词": "mkt", "他�
 _FREQ = 200000  # high enough that a dictionary word beats jieba's own splits
 
 __all__ = ["title_width", "width_range", "segment", "check_title", "TitleReport", "Token", "lexicon", "split_words",
-           "userdict_text", "char_problems"]
+           "userdict_text", "char_problems", "width_ok", "no_stuffing", "clean_chars", "ContainsAll", "ContainsAny"]
 
 
 # -- width ------------------------------------------------------------------------
@@ -362,3 +363,102 @@ def check_title(title: str | None, *, core_keyword: str | None = None, required:
     for f in rep.absolute:
         rep.problems.append(f.message())
     return rep
+
+
+# -- the title rules as yes/no checks (public; graded tasks and visible checks use them) ----
+
+def _text(title) -> str:
+    return "" if title is None else str(title).strip()
+
+
+def width_ok(title) -> bool:
+    """The title's width is within the settings' range (汉字 2, letters and digits 1).
+
+    >>> width_ok("北欧ins风简约床头柜卧室小户型储物柜现代简约白色"), width_ok("床头柜")
+    (True, False)
+    """
+    lo, hi = width_range()
+    text = _text(title)
+    return bool(text) and lo <= title_width(text) <= hi
+
+
+def no_stuffing(title, category: str | None = None) -> bool:
+    """No repeated word, no word of another category, no other brand's name (关键词堆砌).
+
+    ``category`` defaults to the featured product's sub-category.
+
+    >>> no_stuffing("北欧简约床头柜卧室床头柜", category="床头柜"), no_stuffing("北欧床头柜鞋柜", category="床头柜")
+    (False, False)
+    """
+    text = _text(title)
+    if not text:
+        return False
+    if category is None:
+        from .. import featured
+
+        category = featured.product().category
+    rep = check_title(text, category=category)
+    return not rep.repeated and not rep.unrelated and not rep.other_brands
+
+
+def clean_chars(title) -> bool:
+    """No emoji, symbols, full-width punctuation or full-width letters.
+
+    >>> clean_chars("北欧床头柜"), clean_chars("北欧床头柜！")
+    (True, False)
+    """
+    text = _text(title)
+    return bool(text) and not char_problems(text)
+
+
+def _pieces(text: str, longest: int) -> set[str]:
+    return {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)}
+
+
+@dataclass(kw_only=True)
+class ContainsAll(_checks.Check):
+    """A text (at ``column``) contains every reference word (the core attribute words, the brand).
+
+    Partial credit with ``partial=True``: the share of the words found.
+
+    >>> task = [ContainsAll(msg="缺词")]
+    >>> forms = _checks.reference_forms(task, [["北欧", "简约"]])
+    >>> _checks.judge_all(task, "北欧风简约床头柜", _checks.PlainReference(forms)).right
+    True
+    >>> _checks.judge_all(task, "北欧床头柜", _checks.PlainReference(forms)).messages
+    ['缺词']
+    """
+
+    column: str | None = None
+    longest: int = 16
+    kind = "ContainsAll"
+    needs_reference = True
+
+    def reference_forms(self, ref_value):
+        return {"": sorted({w for w in (_checks.norm_text(x) for x in _checks.as_items(ref_value)) if w})}
+
+    def judge(self, value, ref):
+        text = _checks.norm_text(_checks.column_or_field(value, self.column) or "")
+        if not text:
+            return 0.0
+        got, total = ref.hits("", _pieces(text, self.longest))
+        if total == 0:
+            return 1.0
+        return got / total if self.partial else float(got == total)
+
+
+@dataclass(kw_only=True)
+class ContainsAny(ContainsAll):
+    """A text (at ``column``) contains at least one of the reference words (a compliant marketing word).
+
+    >>> task = [ContainsAny(msg="没有营销词")]
+    >>> forms = _checks.reference_forms(task, [["2026新款", "焕新家"]])
+    >>> _checks.judge_all(task, "北欧床头柜2026新款", _checks.PlainReference(forms)).right
+    True
+    """
+
+    kind = "ContainsAny"
+
+    def judge(self, value, ref):
+        text = _checks.norm_text(_checks.column_or_field(value, self.column) or "")
+        return float(bool(text) and ref.hits("", _pieces(text, self.longest))[0] > 0)

@@ -40,6 +40,7 @@ _DETAIL_SECTIONS = [("场景导入", "小户型卧室床边的收纳难题"), ("
                     ("核心卖点", "免安装、窄款"), ("规格参数", "40cm宽/48cm宽"), ("用户评价", "带图好评")]
 _DETAIL_POINTS = [("40cm窄款不占地", "卧室空间小"), ("免安装抽拉设计", "安装麻烦"), ("双抽屉大容量", "收纳不够用"),
                   ("环保E1级板材", "担心甲醛")]
+_MAIN_IMAGES = ["cand_03.png", "cand_01.png", "cand_07.png", "cand_05.png", "cand_08.png"]  # table 1: 1 white, 2 scenes, 2 details
 
 def _module3_budget() -> dict:
     """A budget plan keeping this campaign's total ad spend (the form reads it from the data)."""
@@ -86,11 +87,19 @@ RECIPES: dict[str, Recipe] = {
         right={"attributes": [{"name": "颜色", "values": "白色/原木色/浅灰色"},
                               {"name": "尺寸", "values": "40cm宽/48cm宽"}]},
     ),
-    "price": Recipe(  # 04_sku_price: 日常价 + 活动价 per size
+    "price": Recipe(  # 04_sku_price: 日常价 + 活动价 per size (one row per spec to start with)
         wrong={"prices": [{"spec": "40cm宽", "daily": "199元", "activity": "89"}]},
         wrong_messages=["不要带“元”"],
         right={"prices": [{"spec": "40cm宽", "daily": "199.00", "activity": "179.00"},
                           {"spec": "48cm宽", "daily": "259.00", "activity": "229.00"}]},
+    ),
+    "images": Recipe(  # 03_detail_page: five dropdowns (main images in order) and check boxes (detail page)
+        wrong={**{f"main_{i}": f for i, f in enumerate(["cand_02.png", *_MAIN_IMAGES[1:]], 1)}, "detail": ["cand_04.png"]},
+        wrong_messages=["首图", "拼接图"],
+        right={**{f"main_{i}": f for i, f in enumerate(_MAIN_IMAGES, 1)}, "detail": _MAIN_IMAGES},
+    ),
+    "catalog_audit": Recipe(  # 05_listing_audit: four rows of check boxes (the shop's products)
+        right={"title": ["P006", "P010", "P012"], "price": ["P005"], "sku": ["P013"], "original": ["P003"]},
     ),
 
     # -- module2_campaign --------------------------------------------------------------
