@@ -40,7 +40,11 @@ class CapRuleForm(Form):
 
     key = FORM_KEY
     title = "消息频控设置（工作坊方案·模块四 关键控制点）"
-    description = "把“同一用户 24 小时内接收的促销信息不超过 2 条”这句规则填进后台的频控设置。"
 
     def __init__(self):
+        from .. import settings
+
+        th = settings.thresholds("crm")
+        self.description = (f"把“避免同一用户 {th['frequency_cap_window_hours']:g} 小时内接收超过 "
+                            f"{th['frequency_cap_messages']} 条促销信息”这句规则填进后台的频控设置。")
         super().__init__(fields=cap_fields())

@@ -74,7 +74,7 @@ def table3() -> pd.DataFrame:
 def strategy_fields() -> list:
     out = []
     for seg, p in PREFIX.items():
-        out.append(Choice(f"{p}_channel", f"{seg}（目标：{GOALS[seg]}）· 触达方式", options=list(CHANNELS)))
+        out.append(Choice(f"{p}_channel", f"{seg} · 触达方式", options=list(CHANNELS)))
         out.append(Choice(f"{p}_benefit", f"{seg} · 核心权益", options=benefit_options()))
     return out
 
@@ -84,7 +84,7 @@ class StrategyForm(Form):
 
     key = FORM_KEY
     title = "分层运营策略（表3 用户分层运营策略表）"
-    description = "每一层选一种触达方式和一项核心权益：想一想这一层的目标，哪种方式、哪种权益最合适、成本最合理。"
+    description = "每一层选一种触达方式和一项核心权益（下方表格列出每层的目标）：哪种方式、哪种权益最合适、成本最合理？"
 
     def __init__(self):
         super().__init__(fields=strategy_fields())

@@ -583,7 +583,9 @@ class FormDriver:
                 out.append({n: self.get(n, within=row) for n in self.sub_names(row)})
             return out
         if kind == "choice":
-            return loc.locator("select").evaluate("(s) => s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].textContent")
+            # ipywidgets renders the spaces of an option's label as no-break spaces (U+00A0)
+            return loc.locator("select").evaluate(
+                "(s) => s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].textContent.replace(/\\u00a0/g, ' ')")
         if kind == "check":
             return loc.locator("input[type=checkbox]").is_checked()
         if kind == "multi":
