@@ -16,8 +16,9 @@ for the course's task conventions (grading/AUTHORING.md):
   points and none in modules 1 and 2;
 * hidden tests carry no literal thresholds, product ids, brands, categories;
   reference graders name no product, brand or category of the shop;
-* markdown placeholders name real settings, and no threshold is typed into
-  the text where a placeholder should state it.
+* markdown placeholders name real settings.  (A threshold typed into the
+  text instead of a placeholder is found by tests/test_settings_variants.py,
+  which releases every module with moved thresholds and reads the text.)
 
 >>> problems = task_problems("module1_listing")
 >>> isinstance(problems, list)

@@ -761,3 +761,68 @@ def test_real_notebooks_follow_the_cell_conventions():
             continue
         problems = [p for p in check_module(module) if "没有任何评分单元格" not in p and "答案文件" not in p]
         assert not problems, f"{module}: " + "\n".join(problems)
+
+
+# -- every command the documentation names exists ---------------------------------------------
+
+DOCS = ["README.md", "course/teacher/README.md", "course/teacher/notebook_editing.md", "grading/AUTHORING.md",
+        "grading/README.md", "datasets/README.md", "datasets/TEACHER_NOTES.md", "module1_listing/README.md",
+        "module2_campaign/README.md", "module3_analytics/TEACHER_NOTES.md", "module4_crm/TEACHER_NOTES.md"]
+
+
+def _code_spans(text: str) -> list[str]:
+    """Fenced blocks and inline code: where a command is written to be typed."""
+    fenced = re.findall(r"```.*?```", text, flags=re.S)
+    rest = re.sub(r"```.*?```", " ", text, flags=re.S)
+    return fenced + re.findall(r"`([^`\n]+)`", rest)
+
+
+def _doc_commands(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {"script": set(), "module": set(), "make": set(), "grading": set()}
+    for span in _code_spans(text):
+        found["script"] |= set(re.findall(r"python3? ([\w./-]+\.py)\b", span))
+        found["module"] |= {m.rstrip(".") for m in re.findall(r"python3? -m ([\w.]+)", span)}
+        found["make"] |= set(re.findall(r"(?<![\w-])make ([a-z][\w-]*)", span))
+        found["grading"] |= set(re.findall(r"(?:^|[\s(;])grading ([a-z][\w-]*)", span))
+    return found
+
+
+def test_every_command_the_documentation_names_exists():
+    """Scripts, ``python -m`` modules, make targets and ``grading`` subcommands written in the docs are real."""
+    import importlib.util
+
+    from grading.__main__ import build_parser
+
+    targets = set(re.findall(r"^([A-Za-z][\w-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M))
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    missing = []
+    for doc in DOCS:
+        path = REPO / doc
+        if not path.is_file():
+            continue
+        cmds = _doc_commands(path.read_text(encoding="utf-8"))
+        missing += [f"{doc}: python {s}" for s in cmds["script"] if not (REPO / s).is_file()]
+        missing += [f"{doc}: python -m {m}" for m in cmds["module"] if importlib.util.find_spec(m) is None]
+        missing += [f"{doc}: make {t}" for t in cmds["make"] if t not in targets]
+        missing += [f"{doc}: grading {c}" for c in cmds["grading"] if c not in sub.choices]
+    assert not missing, missing
+
+
+def test_rebuild_names_every_builder_and_the_docs_name_the_command():
+    import importlib
+
+    rebuild = importlib.import_module("course.teacher.rebuild")   # python -m course.teacher.rebuild
+    assert [i.name for i in rebuild.ITEMS] == ["data", "templates", "redlines", "glossary", "schedule"]
+    for doc in ("README.md", "course/teacher/README.md"):
+        text = (REPO / doc).read_text(encoding="utf-8")
+        assert "make teacher-material" in text and "make check-settings" in text, doc
+    assert "course.teacher.rebuild --check" in (REPO / "Makefile").read_text(encoding="utf-8")
+
+
+def test_glossary_is_rendered_from_its_template():
+    bg = _script("build_glossary", RES / "build_glossary.py")
+    assert (RES / "glossary.md").read_text(encoding="utf-8") == bg.render(), \
+        "glossary.md is out of date: edit course/teacher/glossary.md.j2 and run python -m course.teacher.rebuild"
+    template = (TEACHER / "glossary.md.j2").read_text(encoding="utf-8")
+    for placeholder in ("{{ listing.title_width_min }}", "{{ campaign.gmv_target }}", "{{ crm.frequency_cap_messages }}"):
+        assert placeholder in template
