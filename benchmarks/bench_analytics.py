@@ -77,16 +77,18 @@ FROM traffic WHERE date BETWEEN DATE '{start}' AND DATE '{end}' GROUP BY ALL ORD
 
 
 def _sql_roi(start: str, end: str) -> str:
+    """One row per channel present in the period's orders or ad spend (as the pandas side)."""
     return f"""
 WITH o AS (SELECT * FROM orders WHERE date BETWEEN DATE '{start}' AND DATE '{end}'),
+a AS (SELECT channel, SUM(spend) AS spend FROM ad_spend WHERE date BETWEEN DATE '{start}' AND DATE '{end}' GROUP BY ALL),
+ch AS (SELECT DISTINCT channel FROM o UNION SELECT channel FROM a),
 g AS (SELECT channel, SUM(paid_amount) AS gmv FROM o WHERE paid_at IS NOT NULL GROUP BY ALL),
-k AS (SELECT channel, SUM(paid_amount) AS net, SUM(cost_amount) AS cost, SUM(commission) AS commission,
-             SUM(gift_cost) AS gift FROM o WHERE status = '已支付' GROUP BY ALL),
-a AS (SELECT channel, SUM(spend) AS spend FROM ad_spend WHERE date BETWEEN DATE '{start}' AND DATE '{end}' GROUP BY ALL)
-SELECT g.channel AS "渠道", ROUND(COALESCE(a.spend, 0), 2) AS "广告花费", ROUND(g.gmv, 2) AS "GMV",
-       ROUND(k.net - k.cost - k.commission - k.gift, 2) AS "毛利贡献",
-       g.gmv / NULLIF(a.spend, 0) AS "投产比", (k.net - k.cost - k.commission - k.gift) / NULLIF(a.spend, 0) AS "ROI"
-FROM g JOIN k USING (channel) LEFT JOIN a USING (channel) ORDER BY 1"""
+k AS (SELECT channel, SUM(paid_amount) - SUM(cost_amount) - SUM(commission) - SUM(gift_cost) AS margin
+      FROM o WHERE status = '已支付' GROUP BY ALL)
+SELECT ch.channel AS "渠道", ROUND(COALESCE(a.spend, 0), 2) AS "广告花费", ROUND(COALESCE(g.gmv, 0), 2) AS "GMV",
+       ROUND(COALESCE(k.margin, 0), 2) AS "毛利贡献",
+       COALESCE(g.gmv, 0) / NULLIF(a.spend, 0) AS "投产比", COALESCE(k.margin, 0) / NULLIF(a.spend, 0) AS "ROI"
+FROM ch LEFT JOIN a USING (channel) LEFT JOIN g USING (channel) LEFT JOIN k USING (channel) ORDER BY 1"""
 
 
 def duckdb_worker(folder: Path) -> dict:

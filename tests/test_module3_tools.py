@@ -737,3 +737,26 @@ def test_typical_mistakes_in_the_skeletons_are_explained_in_chinese(code, words)
     for w in words:
         assert w in text, text
     assert "提升方向" in text and "Traceback" not in text
+
+
+def test_benchmark_pandas_and_duckdb_agree_on_a_small_shop(tmp_path):
+    """The benchmark's two sides (``benchmarks/bench_analytics.py``) compute the same seven tables."""
+    import importlib.util
+
+    pytest.importorskip("duckdb")
+    t, o = shop()
+    t["user_id"] = t["user_id"].str.replace("u", "U000")
+    o["user_id"] = o["user_id"].str.replace("u", "U000")
+    t.to_csv(tmp_path / "traffic.csv", index=False, encoding="utf-8-sig")
+    o.to_csv(tmp_path / "orders.csv", index=False, encoding="utf-8-sig")
+    pd.DataFrame({"date": ["2026-06-18", "2026-06-19"], "channel": ["付费广告", "自然搜索"], "spend": [100.0, 0.0]}).to_csv(
+        tmp_path / "ad_spend.csv", index=False, encoding="utf-8-sig")
+    pd.DataFrame({"phase": ["爆发期", "返场期"], "start_date": ["2026-06-18", "2026-06-19"],
+                  "end_date": ["2026-06-18", "2026-06-19"]}).to_csv(tmp_path / "campaign_phases.csv", index=False,
+                                                                    encoding="utf-8-sig")
+    spec = importlib.util.spec_from_file_location("bench_analytics", REPO / "benchmarks" / "bench_analytics.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    pandas_side, duckdb_side = bench.pandas_worker(tmp_path), bench.duckdb_worker(tmp_path)
+    assert set(pandas_side["tables"]) == set(duckdb_side["tables"])
+    assert bench.compare(pandas_side["tables"], duckdb_side["tables"]) == []

@@ -27,7 +27,7 @@ def channel_roi(orders: pd.DataFrame, ad_spend: pd.DataFrame, start: str, end: s
     paid = o[o["paid_at"].notna()]
     kept = o[o["status"] == PAID_STATUS]
     ad = between(ad_spend, start, end)
-    names = channels or sorted(set(map(str, o["channel"].dropna())) | set(map(str, ad["channel"].dropna())))
+    names = channels or sorted(set(map(str, pd.unique(o["channel"].dropna()))) | set(map(str, pd.unique(ad["channel"].dropna()))))
     out = pd.DataFrame(index=pd.Index(names, name="渠道"))
     out["广告花费"] = ad.groupby(ad["channel"].astype(str))["spend"].sum()
     out["GMV"] = paid.groupby(paid["channel"].astype(str))["paid_amount"].sum()

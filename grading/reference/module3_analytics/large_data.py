@@ -52,7 +52,7 @@ def pipeline(traffic: pd.DataFrame, orders: pd.DataFrame, ad_spend: pd.DataFrame
         "daily": daily,
         "funnel": _in_order(funnel_table(between(traffic, *month), ("channel", "phase")), cal),
         "by_channel_year": _in_order(group_metrics(traffic, orders, "channel"), cal),
-        "roi": channel_roi(orders, ad_spend, *camp, channels=list(CHANNELS)),
+        "roi": channel_roi(orders, ad_spend, *camp),            # one row per channel present in the period
     }
 
 
