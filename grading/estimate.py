@@ -141,7 +141,8 @@ def estimate_notebook(module: str, path: Path) -> Estimate:
                                              for t in tasks)
     # every blank a student fills counts, graded or not (a practice cell's blank takes as long)
     practice = [s for i, (c, s) in enumerate(zip(nb.cells, [split_scaffold(c.source)[0] for c in nb.cells]))
-                if c.cell_type == "code" and i not in graded_cells]
+                if c.cell_type == "code" and i not in graded_cells
+                and not c.metadata.get("nbgrader", {}).get("grade")]   # a test cell's check is its task's
     est.parts["填空"] = BLANK * (sum(t.blanks for t in tasks) + sum(count_blanks(s) for s in practice))
     est.parts["填表单"] = FORM_FIELD * sum(t.effort or UNDECLARED_FORM_FIELDS for t in tasks if t.kind == "form")
     est.parts["自由编程"] = FREE_CODE * sum(t.kind == "free" for t in tasks)
