@@ -1,17 +1,17 @@
-"""The 导学's pandas primer: self-checks of its six try-it cells.
+"""The 导学's pandas primer: self-checks of its four try-it cells.
 
 The guide (``course/00_guide.ipynb``) teaches the six table operations the
 course uses — read a table, filter rows, add a column, group and sum, sort,
-merge — each with a one-line example on the shop data and a try-it cell whose
-skeleton has a blank ``___``.  ``check(name, value)`` judges a try-it the way
-a graded self-check does: ✓ 正确, or ✗ with a 提升方向 that says what to look
+merge — with one-line examples on the shop data and four try-it cells (read
+and filter together, group and sort together) whose skeletons have blanks
+``___``.  ``check(name, value)`` judges a try-it the way a graded self-check does: ✓ 正确, or ✗ with a 提升方向 that says what to look
 at, never the expected value.  The guide is not graded, so the expected
 results are computed here in the open from the shop data.
 
 >>> import pandas as pd
->>> check("sort", pd.DataFrame({"click_rate": [0.1, 0.3]}))
-【⑤ 排序】✗ 还有 1 处需要修改：
-  ✗ 提升方向：现在是从小到大排的。要从高到低，ascending 应该填 True 还是 False？看上面例子里的写法。
+>>> check("column", pd.DataFrame({"paid_amount": [1.0]}))
+【③ 加一列】✗ 还有 1 处需要修改：
+  ✗ 提升方向：orders 里还没有“毛利”这一列：运行上面填好的那一行。
 """
 from __future__ import annotations
 
@@ -49,15 +49,6 @@ def _paid() -> pd.DataFrame:
     return orders[orders["status"] == "已支付"]
 
 
-def _read_rules() -> list[Rule]:
-    products = data.load("products")
-    return [
-        Rule(_table, "products 还不是一张表：把 ___ 换成表名，表名是文字，两边要加英文引号。"),
-        Rule(lambda v: list(v.columns) == list(products.columns) and len(v) == len(products),
-             "读进来的不是商品表：表名要和题目里说的那张表一模一样（全是小写英文字母）。"),
-    ]
-
-
 def _filter_rules() -> list[Rule]:
     orders = data.load("orders")
     live = orders[orders["channel"] == "直播"]
@@ -92,15 +83,7 @@ def _group_rules() -> list[Rule]:
         Rule(lambda v: sorted(map(str, v.index)) == sorted(map(str, expected.index))
              and _same_numbers(v.sort_index(), expected.sort_index()),
              "各阶段的合计不对：加总的应该是已支付订单（paid）的实付金额。"),
-    ]
-
-
-def _sort_rules() -> list[Rule]:
-    return [
-        Rule(lambda v: _table(v) and "click_rate" in v.columns, "by_click 应该是排好序的关键词表。"),
-        Rule(lambda v: not v["click_rate"].is_monotonic_increasing or v["click_rate"].nunique() <= 1,
-             "现在是从小到大排的。要从高到低，ascending 应该填 True 还是 False？看上面例子里的写法。"),
-        Rule(lambda v: v["click_rate"].is_monotonic_decreasing, "还没有按点击率从高到低排好：检查 sort_values 里的写法。"),
+        Rule(lambda v: v.is_monotonic_decreasing, "还没有从大到小排好：sort_values 里 ascending 应该是 False（上面例子里的写法）。"),
     ]
 
 
@@ -116,11 +99,9 @@ def _merge_rules() -> list[Rule]:
 
 
 EXERCISES: dict[str, tuple[str, Callable[[], list[Rule]]]] = {
-    "read": ("① 读一张表", _read_rules),
-    "filter": ("② 筛选行", _filter_rules),
+    "filter": ("①② 读一张表、筛选行", _filter_rules),
     "column": ("③ 加一列", _column_rules),
-    "group": ("④ 分组求和", _group_rules),
-    "sort": ("⑤ 排序", _sort_rules),
+    "group": ("④⑤ 分组求和、排序", _group_rules),
     "merge": ("⑥ 合并两张表", _merge_rules),
 }
 

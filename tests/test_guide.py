@@ -1,5 +1,5 @@
-"""The 导学 (course/00_guide.ipynb): the pandas primer (six operations, each an example,
-a try-it skeleton with a blank and a self-check that teaches like the graded ones),
+"""The 导学 (course/00_guide.ipynb): the pandas primer (six operations in examples and four
+try-it skeletons with blanks, each with a self-check that teaches like the graded ones),
 its time by the estimate rule, and the settings placeholders of its text.
 
 The guide's form and its restart behaviour are tested in test_teacher_material.py.
@@ -19,17 +19,21 @@ from course.blanks import count_blanks
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "course" / "00_guide.ipynb"
-OPERATIONS = ["read", "filter", "column", "group", "sort", "merge"]
+TRY_ITS = ["filter", "column", "group", "merge"]      # read+filter and group+sort share a try-it
 
-# (exercise, the right fill of its blank, typical wrong fills)
+# (try-it, the right fills of its blanks in order, typical wrong fills)
 FILLS = {
-    "read": ('"products"', ['"keywords"']),
-    "filter": ('"channel"', ['"phase"', '"status"']),
-    "column": ('"cost_amount"', ['"discount_amount"']),
-    "group": ('"phase"', ['"channel"']),
-    "sort": ("False", ["True"]),
-    "merge": ('"product_id"', []),
+    "filter": (['"orders"', '"channel"'], [['"orders"', '"phase"'], ['"orders"', '"status"']]),
+    "column": (['"cost_amount"'], [['"discount_amount"']]),
+    "group": (['"phase"'], [['"channel"']]),
+    "merge": (['"product_id"'], []),
 }
+
+
+def _fill(source: str, values: list[str]) -> str:
+    for v in values:
+        source = source.replace("___", v, 1)
+    return source
 
 
 def _nb():
@@ -48,10 +52,10 @@ def _try_cells(nb) -> dict[str, nbformat.NotebookNode]:
 def test_primer_has_the_six_operations_each_with_example_try_it_and_check():
     nb = _nb()
     tries = _try_cells(nb)
-    assert list(tries) == OPERATIONS == list(guide.EXERCISES)
+    assert list(tries) == TRY_ITS == list(guide.EXERCISES)
     cells = nb.cells
     for name, cell in tries.items():
-        assert count_blanks(cell.source) == 1, f"{name}: one blank ___ per try-it"
+        assert count_blanks(cell.source) == len(FILLS[name][0]), f"{name}: blanks ___ of the try-it"
         i = cells.index(cell)
         example = next(c for c in reversed(cells[:i]) if c.cell_type == "code" and "guide.check" not in c.source
                        and "course.hints" not in c.source)
@@ -79,9 +83,9 @@ def test_primer_and_guide_time_by_the_estimate_rule(tmp_path):
     nbformat.write(part, tmp_path / "primer.ipynb")
     primer = estimate_notebook("course", tmp_path / "primer.ipynb")
     assert primer.minutes <= 20, primer.parts
-    # the practice the rule does not count for an ungraded notebook is stated by the schedule builder
+    # practice blanks and self-checks are counted by the rule like graded ones
     blanks = sum(count_blanks(c.source) for c in part.cells if c.cell_type == "code")
-    assert sched.guide_practice_minutes() == blanks * BLANK + len(OPERATIONS) * CHECK_CYCLE
+    assert primer.parts["填空"] == blanks * BLANK and primer.parts["自检与修改"] == len(TRY_ITS) * CHECK_CYCLE
 
 
 def _schedule():
@@ -144,11 +148,11 @@ def filled(tmp_path_factory):
         cell = tries[name]
         i = nb.cells.index(cell)
         for wrong in wrongs:
-            w = nbformat.v4.new_code_cell(cell.source.replace("___", wrong))
+            w = nbformat.v4.new_code_cell(_fill(cell.source, wrong))
             w.metadata["wrong"] = name
             nb.cells.insert(i, w)
             i += 1
-        cell.source = cell.source.replace("___", right)
+        cell.source = _fill(cell.source, right)
     nbformat.write(nb, folder / GUIDE.name)
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
@@ -164,7 +168,7 @@ def test_right_fills_pass_and_wrong_fills_get_a_direction_not_the_answer(filled)
     from course import data
 
     tries = _try_cells(filled)
-    for name in OPERATIONS:
+    for name in TRY_ITS:
         assert "✓ 正确" in _out(tries[name]), (name, _out(tries[name]))
     wrong = [c for c in filled.cells if c.metadata.get("wrong")]
     assert len(wrong) == sum(len(w) for _, w in FILLS.values())
@@ -187,19 +191,21 @@ def test_typical_errors_in_the_primer_are_explained_in_chinese(tmp_path):
     folder.mkdir()
     nb = _nb()
     tries = _try_cells(nb)
-    tries["read"].source = tries["read"].source.replace("___", '"product"')            # a table name typo
-    tries["filter"].source = tries["filter"].source.replace("___", "channel")           # no quotes
-    tries["sort"].source = tries["sort"].source.replace("___", '"False"')               # a quoted choice
-    tries["merge"].source = tries["merge"].source.replace("___", '"product_name"')      # not in both tables
+    read_typo = nb.cells.index(tries["filter"])
+    typo = nbformat.v4.new_code_cell(_fill(tries["filter"].source, ['"order"', '"channel"']))      # a table name typo
+    nb.cells.insert(read_typo, typo)
+    tries["filter"].source = _fill(tries["filter"].source, ['"orders"', "channel"])                # no quotes
+    tries["group"].source = _fill(tries["group"].source, ['"phase"']).replace("ascending=False", 'ascending="False"')  # a quoted choice
+    tries["merge"].source = _fill(tries["merge"].source, ['"product_name"'])                      # not in both tables
     nbformat.write(nb, folder / GUIDE.name)
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
-    assert '你是不是想写 "products"' in _out(tries["read"])
+    assert '你是不是想写 "orders"' in _out(typo)
     assert 'channel 是列名（成交渠道），列名是文字，要加引号' in _out(tries["filter"])
-    assert "不能加引号" in _out(tries["sort"])
+    assert "不能加引号" in _out(tries["group"])
     assert '没有名为 "product_name" 的列' in _out(tries["merge"]) and "表 products 有这一列，但表 skus 没有" in _out(tries["merge"])
-    for name in ("read", "filter", "sort", "merge"):
-        assert "Traceback" not in _out(tries[name])
+    for cell in (typo, tries["filter"], tries["group"], tries["merge"]):
+        assert "Traceback" not in _out(cell)
 
 
 def test_no_placeholder_text_reaches_students_from_course():

@@ -11,12 +11,9 @@ dates come from ``course/settings.yaml``.  When a module's notebooks need more
 time than its block has, the minutes are scaled down (never below
 ``MIN_MINUTES``) and the plan says so, instead of pretending it fits.
 
-The 导学 keeps its 25-minute slot.  Its estimate (grading/estimate.py) counts
-graded tasks' blanks and self-checks only; the guide's six pandas try-its are
-not graded, so the plan adds them by the same rule (2 minutes a blank, 1 a
-self-check: :func:`guide_practice_minutes`) and, when the guide then needs more
-than its slot, says how much and whether the morning module has spare minutes
-to give (it has none while module 1's notebooks need more than their block).
+The 导学 gets 35 minutes: its estimate (grading/estimate.py, practice blanks and
+self-checks of the pandas primer included) is 35, and module 1's notebooks fit
+the 135 minutes of practice that leaves before lunch.
 """
 from __future__ import annotations
 
@@ -44,7 +41,7 @@ LUNCH = ("12:30", 40)  # the plan: 9:00-17:00 including 1 hour of lunch and tea 
 DAY_PLAN = {
     1: [("fixed", 10, "开场：课程目标、分组（{gmin}-{gmax} 人一组）与组内角色（运营组 / 设计组 / 客服组）",
          "介绍课程与评分（表6）", "按名单分组，确认每台电脑能打开 JupyterLab"),
-        ("guide", 25, "导学 `course/00_guide.ipynb`：电商运营、B2B/B2C/C2C、活动类型、表单怎么用、六个表格动作（代码填空）",
+        ("guide", 35, "导学 `course/00_guide.ipynb`：电商运营、B2B/B2C/C2C、活动类型、表单怎么用、六个表格动作（代码填空）",
          "讲解 + 演示表单保存与重启、演示一个代码填空", "巡视：每人都保存过一次表单、重启后答案仍在、做过代码填空并看到 ✓"),
         ("module", "module1_listing"),
         ("lunch",),
