@@ -343,6 +343,7 @@ class BudgetForm(Form):
 
     def __init__(self, roi: dict | None = None, *, key: str | None = None, current: dict | None = None):
         from .. import settings
+        from ..text import show
         from .fields import Number, TextArea
 
         self.current = dict(current) if current is not None else RR.campaign_spend()
@@ -355,13 +356,13 @@ class BudgetForm(Form):
                          help=f"本次花费 {A.format_money(self.current.get(ch, 0.0))}")
                   for ch, name in BUDGET_FIELDS.items()]
         fields.append(Number("reserve", f"{RESERVE_LABEL}（元）", decimals=2, minimum=0, unit="元",
-                             help=f"至少占总预算的 {self.reserve_share:.0%}（来源文档：预算中预留风险准备金）"))
+                             help=f"至少占总预算的 {show(self.reserve_share, 'share')}（来源文档：预算中预留风险准备金）"))
         fields.append(TextArea("reason", "调整理由", rows=3, placeholder="用 ROI 和毛利的数字说明为什么这样挪预算"))
         total = sum(self.current.values())
         super().__init__(key or self.key, self.title, fields,
                          description=f"总额 = 本次活动四个付费渠道的花费之和 {A.format_money(total)}（只“挪”不“加”）；"
-                                     f"ROI 低于 {self.floor:g} 的渠道至少减少 {self.min_cut:.0%}；"
-                                     f"单个渠道最多增加 {self.max_increase:.0%}。")
+                                     f"ROI 低于 {self.floor:g} 的渠道至少减少 {show(self.min_cut, 'share')}；"
+                                     f"单个渠道最多增加 {show(self.max_increase, 'share')}。")
 
     @staticmethod
     def _plan(values: dict) -> dict:
@@ -379,17 +380,17 @@ class BudgetForm(Form):
                             "这次是把同样多的钱重新分配，请让总额相同（误差 1% 以内）。")
         if total > 0 and not RR.budget_reserve_ok(plan):
             problems.append(f"风险准备金只占 {A.format_rate((plan[RESERVE_LABEL] or 0) / total, 1)}，"
-                            f"至少要占总预算的 {self.reserve_share:.0%}。")
+                            f"至少要占总预算的 {_pct(self.reserve_share)}。")
         for ch, now in self.current.items():
             new = plan.get(ch)
             if new is None or now <= 0:
                 continue
             if new > now * (1 + self.max_increase) + 0.005:
                 problems.append(f"「{ch}」从 {A.format_money(now)} 增加到 {A.format_money(new)}，"
-                                f"超过了 {self.max_increase:.0%} 的上限：流量有天花板，加钱不一定等比例带来成交。")
+                                f"超过了 {_pct(self.max_increase)} 的上限：流量有天花板，加钱不一定等比例带来成交。")
             r = self.roi.get(ch)
             if r is not None and not A.is_missing(r) and float(r) < self.floor and new > now * (1 - self.min_cut) + 0.005:
-                problems.append(f"「{ch}」按你算的 ROI 低于 {self.floor:g}，预算至少要减少 {self.min_cut:.0%}。")
+                problems.append(f"「{ch}」按你算的 ROI 低于 {self.floor:g}，预算至少要减少 {_pct(self.min_cut)}。")
         if len(RR._plain(values.get("reason"))) < 15:
             problems.append("调整理由太短：请用数字说明（例如哪个渠道 ROI 多少、为什么减、加给谁）。")
         return problems
@@ -418,6 +419,12 @@ class BudgetForm(Form):
         out["明显减少的渠道"] = cuts
         out["增加的渠道"] = raises
         return out
+
+
+def _pct(x: float) -> str:
+    from ..text import show
+
+    return show(x, "share")
 
 
 ACTION_FIELDS = dict(zip(("problem", "action", "target", "deadline"), RR.ACTION_COLUMNS))

@@ -39,13 +39,15 @@ class TargetsForm(Form):
     title = "活动目标达成情况"
 
     def __init__(self, *, key: str | None = None):
+        from ..text import show
+
         gmv = settings.threshold("campaign", "gmv_target")
         conv = settings.threshold("analytics", "conversion_target")
         new = settings.threshold("campaign", "new_customer_conversion_target")
         fields = [
-            Choice("gmv", f"GMV（目标 {gmv:,.0f} 元）", options=list(REACHED)),
-            Choice("conversion", f"转化率（目标 {conv:.0%}）", options=list(REACHED)),
-            Choice("new_conversion", f"新客转化率（目标 {new:.0%}）", options=list(REACHED)),
+            Choice("gmv", f"GMV（目标 {show(gmv)} 元）", options=list(REACHED)),
+            Choice("conversion", f"转化率（目标 {show(conv, 'share')}）", options=list(REACHED)),
+            Choice("new_conversion", f"新客转化率（目标 {show(new, 'share')}）", options=list(REACHED)),
             Choice("worst", "达成率（实际 ÷ 目标）最低的指标", options=list(TARGETS)),
         ]
         super().__init__(key or self.key, self.title, fields,

@@ -92,7 +92,7 @@ TASKS = [
         C.Equals(column="more_time", weight=1.5, ref=lambda R: more_time_option(results(R)["extra_days"]),
                  msg="还需测试的时间不对：每组还差（需要的样本量 − 现有每组人数）人，除以每组每天新增的访客数，得到天数；"
                      "决定上线或保留时选“不需要”。"),
-        C.Mentions(column="reason", groups=1, longest=4, ref=[["p值", "p 值", "P值", "置信区间", "样本", "显著"]],
+        C.Mentions(column="reason", groups=1, longest=4, ref=[["p值", "p 值", "P值", "P 值", "置信区间", "样本", "显著"]],
                    msg="理由要写出依据：p 值、置信区间或样本量，而不是只说“B 的转化率更高”。"),
     ]),
 ]
