@@ -136,6 +136,9 @@ class Reference:
     def hits(self, label: str, candidates: Iterable[str]) -> tuple[int, int]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def labels(self) -> list[str]:  # pragma: no cover - interface
+        raise NotImplementedError
+
     def at(self, index: int) -> "Scoped":
         return Scoped(self, str(index))
 
@@ -154,12 +157,20 @@ class Scoped:
     def has(self, label: str, candidates: Iterable[str]) -> bool:
         return self.hits(label, candidates)[0] > 0
 
+    def labels(self) -> list[str]:
+        """The sub-labels this check's reference has (e.g. ``预热期|UV`` per table cell)."""
+        head = self.prefix + ":"
+        return sorted(k[len(head):] for k in self.ref.labels() if k.startswith(head))
+
 
 class PlainReference(Reference):
     """The grader's side: canonical reference texts by label."""
 
     def __init__(self, items: dict[str, list[str]]):
         self.items = {k: set(v) for k, v in items.items()}
+
+    def labels(self) -> list[str]:
+        return list(self.items)
 
     def hits(self, label, candidates):
         ref = self.items.get(label, set())
@@ -172,6 +183,9 @@ class HashedReference(Reference):
     def __init__(self, salt: str, task: str, digests: dict[str, list[str]]):
         self.salt, self.task = salt, task
         self.digests = {k: set(v) for k, v in digests.items()}
+
+    def labels(self) -> list[str]:
+        return list(self.digests)
 
     def hits(self, label, candidates):
         ref = self.digests.get(label, set())
@@ -513,8 +527,8 @@ class Mentions(Check):
 class TableMatch(Check):
     """A table whose rows (found by ``key``) carry the reference's ``columns`` values.
 
-    ``rows`` is the reference's row count (public).  Partial by default: the
-    share of reference cells that are right.
+    ``rows`` is the reference's row count (public; 0 = take it from the
+    reference's cells).  Partial by default: the share of reference cells that are right.
     """
 
     key: str = ""
@@ -537,7 +551,8 @@ class TableMatch(Check):
     def judge(self, value, ref):
         if not is_table(value) or self.key not in value.columns:
             return 0.0
-        total = self.rows * len(self.columns)
+        # rows not declared: the reference's own cells are the total (never "nothing to check")
+        total = self.rows * len(self.columns) or len(ref.labels())
         if total == 0:
             return 1.0
         right = 0
