@@ -75,7 +75,7 @@ def query(metrics, dimension, start, end, chart="只看表格") -> dict:
 
 def budget_entries() -> dict:
     """A plan that follows every rule: the low-ROI channels cut hard, the reserve kept, the rest to the best channels."""
-    from course.forms.dashboard import BUDGET_FIELDS
+    from course.forms.plans import BUDGET_FIELDS
     from course.tools import review_rules as RR
     from grading.reference.module3_analytics import channel_roi as CR
 

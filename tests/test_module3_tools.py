@@ -12,7 +12,8 @@ import pytest
 
 import course
 from course import CourseError
-from course.forms.dashboard import ALL_CHANNELS, ActionPlanForm, BudgetForm, Dashboard, render_html
+from course.forms.dashboard import ALL_CHANNELS, Dashboard, render_html
+from course.forms.plans import ActionPlanForm, BudgetForm
 from course.forms.decisions import (DECISIONS, MORE_TIME, NONE_BELOW, AbDecisionForm, LeakForm, LowRoiForm,
                                     TargetsForm, more_time_option)
 from course.forms.query import QueryBuilder, figure, render_result, svg_chart
@@ -186,16 +187,6 @@ def test_funnel_chart_has_chinese_labels_and_rates():
 def test_funnel_chart_bad_input(bad, msg):
     with pytest.raises(CourseError, match=msg):
         A.funnel_chart(bad)
-
-
-def test_step_rate_chart_skips_missing_and_names_them():
-    import matplotlib
-    matplotlib.use("Agg")
-    df = pd.DataFrame({"阶段": ["日常", "爆发期"], "访问→加购": [0.28, 0.26], "加购→下单": [0.30, np.nan]})
-    ax = A.step_rate_chart(df, "阶段", ["访问→加购", "加购→下单"], references={"正常 25%": 0.25})
-    assert "1 个值无法计算" in ax.get_title() and ax.get_ylabel() == "转化率（%）"
-    with pytest.raises(CourseError, match="缺少列"):
-        A.step_rate_chart(df, "渠道", ["访问→加购"])
 
 
 # -- A/B ------------------------------------------------------------------------------
@@ -697,7 +688,7 @@ def test_reference_on_the_classroom_data():
 
 
 @pytest.mark.parametrize("modname", ["course.tools.analytics", "course.tools.datacentre", "course.tools.review_rules",
-                                     "course.forms.dashboard", "course.forms.decisions", "course.forms.query",
+                                     "course.forms.dashboard", "course.forms.plans", "course.forms.decisions", "course.forms.query",
                                      "grading.reference.module3_analytics.shop",
                                      "grading.reference.module3_analytics.compare",
                                      "grading.reference.module3_analytics.large_data"])

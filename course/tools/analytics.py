@@ -10,8 +10,8 @@ offers next to its reports, never the answer of a graded exercise.
   ("付费广高" -> 你是不是想写「付费广告」？), date ranges checked against the data.
 * Display: rates as percentages, money in 元, ``Unavailable`` and ``NaN`` shown
   as words, not as "nan%".
-* Charts: a funnel chart (访问 → 加购 → 下单 → 支付) and a step-rate chart
-  with the source documents' reference lines, all labels in Chinese.
+* Charts: a funnel chart (访问 → 加购 → 下单 → 支付) with its step rates, all
+  labels in Chinese.
 * A/B test input checks: two groups of whole, non-negative counts, with
   Chinese messages for an empty or impossible group (the test itself is run
   with statsmodels in the notebook, on the counts the student chose).
@@ -352,16 +352,6 @@ def format_metric(name: str, value: Any) -> str:
     return format_number(v, 0 if v == int(v) else 2)
 
 
-def metrics_frame(metrics: Mapping[str, Any] | None):
-    """A dict of metrics as a two-column table for display (指标, 数值)."""
-    import pandas as pd
-
-    if metrics is None:
-        print("✗ 还没有结果（仍是 None）：请先完成上面的代码单元格。")
-        return None
-    return pd.DataFrame({"指标": list(metrics), "数值": [format_metric(k, v) for k, v in metrics.items()]})
-
-
 # -- choosing data ------------------------------------------------------------
 
 def check_choice(value: Any, options: Sequence[str], what: str) -> str:
@@ -503,45 +493,6 @@ def funnel_chart(counts: Any, *, steps: Sequence[str] | None = None, title: str 
     ax.set_ylabel("漏斗环节")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    return ax
-
-
-def step_rate_chart(table, group: str, rate_columns: Sequence[str], *, title: str = "各环节转化率对比",
-                    references: Mapping[str, float] | None = None, ax=None):
-    """Grouped bars of step rates per group (e.g. per phase), rates in %.
-
-    ``references`` maps a label to a rate drawn as a dashed line, e.g.
-    ``{"访问→加购 正常水平 25%": 0.25, "加购→下单 偏低 12%": 0.12}``.
-    NaN rates are left out and named in the title.
-    """
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    missing = [c for c in [group, *rate_columns] if c not in table.columns]
-    if missing:
-        raise CourseError(f"表格缺少列：{'、'.join(missing)}。")
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(8, 4.2))
-    groups = [str(g) for g in table[group]]
-    x = np.arange(len(groups))
-    width = 0.8 / max(len(rate_columns), 1)
-    gaps = 0
-    for i, col in enumerate(rate_columns):
-        vals = [np.nan if is_missing(v) else float(v) * 100 for v in table[col]]
-        gaps += sum(np.isnan(vals))
-        bars = ax.bar(x + (i - (len(rate_columns) - 1) / 2) * width, vals, width, label=col)
-        for b, v in zip(bars, vals):
-            if not np.isnan(v):
-                ax.text(b.get_x() + b.get_width() / 2, v, f"{v:.1f}", ha="center", va="bottom", fontsize=8)
-    for j, (label, val) in enumerate((references or {}).items()):
-        ax.axhline(val * 100, linestyle="--", linewidth=1, color=["#C00000", "#E69F00", "#555555"][j % 3], label=label)
-    ax.set_xticks(x)
-    ax.set_xticklabels(groups)
-    ax.set_ylabel("转化率（%）")
-    ax.set_xlabel(group)
-    ax.set_title(title + (f"（{gaps} 个值无法计算，未画出）" if gaps else ""))
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
-    ax.figure.subplots_adjust(bottom=0.32)
     return ax
 
 
