@@ -49,7 +49,10 @@ class CourseSpawner(LocalProcessSpawner):
 
     def user_env(self, env):
         entry = pwd.getpwnam(self.system_name)
-        env.update(USER=self.system_name, LOGNAME=self.system_name, HOME=entry.pw_dir, SHELL=entry.pw_shell or "/bin/bash")
+        env.update(USER=self.system_name, LOGNAME=self.system_name, HOME=entry.pw_dir, SHELL=entry.pw_shell or "/bin/bash",
+                   # a temporary folder of one's own: nothing shared through /tmp (jieba, for one,
+                   # keeps its cache there and would trip over another student's file)
+                   TMPDIR=os.path.join(entry.pw_dir, ".tmp"))
         return env
 
     def get_env(self):
@@ -83,6 +86,7 @@ class CourseSpawner(LocalProcessSpawner):
         umask = 0o002 if self.staff else 0o077
         per_process = self.memory_mode == "rlimit" and limit > 0
         workdir = self.workspace if self.staff else None  # staff terminals open in the workspace
+        tmpdir = os.path.join(pwd.getpwnam(self.system_name).pw_dir, ".tmp")
 
         def preexec():
             # in the child, still root: join the memory group first, so that the
@@ -93,6 +97,7 @@ class CourseSpawner(LocalProcessSpawner):
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             os.umask(umask)
             drop()
+            os.makedirs(tmpdir, mode=0o700, exist_ok=True)
             if workdir:
                 os.chdir(workdir)
 
