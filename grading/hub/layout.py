@@ -239,8 +239,13 @@ def install_student_side(paths: HubPaths) -> Path:
     return dest
 
 
-def write_role_configs(paths: HubPaths, course_id: str) -> None:
-    """Jupyter server, JupyterLab and nbgrader configuration of each role's servers."""
+def write_role_configs(paths: HubPaths, course_id: str, exchange: Path | None = None, repo: Path = REPO,
+                       workspace: Path | None = None) -> None:
+    """Jupyter server, JupyterLab and nbgrader configuration of each role's servers
+    (``exchange``/``repo``/``workspace``: where they are seen from the servers, when not
+    where this machine has them -- the Kubernetes image)."""
+    exchange = exchange or paths.exchange
+    workspace = workspace or paths.workspace
     page = {"buildCheck": False, "buildAvailable": False}
     # extension manager read-only: nobody installs JupyterLab extensions from the page;
     # window.jupyterapp exposed: the page is the user's own, and browser tests drive it
@@ -261,13 +266,13 @@ def write_role_configs(paths: HubPaths, course_id: str) -> None:
         _dump(d / "labconfig" / "page_config.json", lab_page)
     _dump(paths.role_config(False) / "nbgrader_config.json",
           {"CourseDirectory": {"course_id": course_id},
-           "Exchange": {"root": str(paths.exchange), "path_includes_course": True}})
+           "Exchange": {"root": str(exchange), "path_includes_course": True}})
     (paths.role_config(True) / "nbgrader_config.py").write_text(
         "# nbgrader in TA and teacher servers: the class workspace's configuration\n"
         "import sys\n"
-        f"sys.path.insert(0, {str(REPO)!r})\n"
+        f"sys.path.insert(0, {str(repo)!r})\n"
         "from grading.config import apply\n"
-        f"apply(get_config(), workspace={str(paths.workspace)!r})  # noqa: F821\n", encoding="utf-8")
+        f"apply(get_config(), workspace={str(workspace)!r})  # noqa: F821\n", encoding="utf-8")
     bindir = paths.role_config(True) / "bin"
     bindir.mkdir(exist_ok=True)
     (bindir / "grading").write_text('#!/bin/sh\n# the TA command line, as documented in grading/README.md\n'
