@@ -1,6 +1,6 @@
 """A student's typical mistake, explained in Chinese: what went wrong, where, and the likely fix.
 
-``course.start`` installs a handler (``course.messages``) that turns an error in
+``course.start`` installs a handler (``course.friendly_errors``) that turns an error in
 a notebook cell into a few Chinese lines instead of an English traceback.  This
 module does the explaining; it only *reads* the failing line and the values of
 the names in it (never runs code again):

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answers import AnswerStore, answer_path
-from .messages import CourseError, install_friendly_errors
+from .friendly_errors import install_friendly_errors
+from .messages import CourseError
 
 
 @dataclass
@@ -70,7 +71,7 @@ def start(module: str, notebook: str, *, seed: int | None = None, quiet: bool = 
     from . import settings
     from .plotting import use_chinese_font
 
-    install_friendly_errors()  # first: a bad settings file shows its message, not a traceback
+    install_friendly_errors(notebook)  # first: a bad settings file shows its message, not a traceback
     cfg = settings.load()
     seed = int(cfg["dataset"]["seed"] if seed is None else seed)
     random.seed(seed)

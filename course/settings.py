@@ -25,9 +25,9 @@ from typing import Any
 import yaml
 
 from .messages import CourseError
+from .modules import MODULES
 
 DEFAULT_PATH = Path(__file__).with_name("settings.yaml")
-MODULES = ("module1_listing", "module2_campaign", "module3_analytics", "module4_crm")
 RUBRIC_KINDS = ("auto", "timeliness", "remark")
 _DIM_ID = re.compile(r"^d[1-9]$")
 
@@ -495,9 +495,9 @@ def _featured_problem(product_id: str) -> str | None:
     data; where none is found the check is left to ``course.featured``, which says
     the same when the product is first used."""
     try:
-        from . import featured
+        from . import catalog
 
-        return featured.why_not(product_id)
+        return catalog.why_not(product_id)
     except Exception:  # noqa: BLE001 - missing or old data is reported where the data is used
         return None
 

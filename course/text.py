@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from .messages import CourseError
+from .money import yuan
 
 _PLACEHOLDER = re.compile(r"{{|{%")
 
@@ -138,7 +139,7 @@ def _filters() -> dict:
     return {
         "raw": lambda v: v.raw if isinstance(v, Shown) else v,
         "pct": lambda v: show(v.raw if isinstance(v, Shown) else v, "share"),
-        "money": lambda v: f"{float(v.raw if isinstance(v, Shown) else v):,.2f}",
+        "money": lambda v: yuan(v.raw if isinstance(v, Shown) else v, unit=""),
     }
 
 

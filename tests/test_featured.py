@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course import data, featured, settings
+from course import catalog, data, featured, settings
 from course.messages import CourseError
 from course.settings import SettingsError
 from course.tools import images, sku as sku_tools
@@ -251,7 +251,7 @@ def test_images_are_found_in_a_student_zip_layout(tmp_path):
 
 
 def test_missing_images_get_a_chinese_message(monkeypatch):
-    monkeypatch.setattr(featured, "_image_folders", lambda pid: [])
+    monkeypatch.setattr(catalog, "_image_folders", lambda pid: [])
     p = featured.product("P004")                    # the facts do not need the images (module 2)
     with pytest.raises(CourseError, match="找不到商品 P004 的候选主图"):
         p.images_dir
@@ -334,5 +334,5 @@ def test_table1_template_is_about_the_featured_product(use_settings, tmp_path):
 def test_doctests():
     from datasets import featured as spec
 
-    for mod in (featured, spec):
+    for mod in (featured, catalog, spec):
         assert doctest.testmod(mod).failed == 0

@@ -8,8 +8,8 @@ import pytest
 
 import course
 from course.answers import AnswerStore
-from course.forms import (Check, Choice, Date, Form, Lines, MultiChoice, Number, Repeat, Text,
-                          parse_number)
+from course.forms import Check, Choice, Date, Form, Lines, MultiChoice, Number, Repeat, Text
+from course.parse import parse_number
 
 
 @pytest.fixture

@@ -233,7 +233,7 @@ def test_daily_channel_counts_match_table_2_definitions():
     assert (got["问题记录"] == "").all() and "转化率" not in got.columns
     with pytest.raises(CourseError, match="还是空的"):
         monitor.daily_channel_counts(t, o, None, END)
-    with pytest.raises(CourseError, match="不是时间"):
+    with pytest.raises(CourseError, match="没有年份"):
         monitor.daily_channel_counts(t, o, "6月15日", END)
 
 

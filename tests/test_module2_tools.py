@@ -184,7 +184,7 @@ def test_invalid_rules_are_explained_and_never_priced(rules, needle):
     ([{"type": "第N件折扣", "n": 2, "discount": 5}], "5 折写 0.5"),
     ([{"type": "第N件折扣", "n": 2, "discount": -0.5}], "不能是负数"),
     ([{"type": "限时折扣", "discount": 0.9, "start": "6月18日", "end": "2026-06-18 23:59"}], "没有年份"),
-    ([{"type": "限时折扣", "discount": 0.9, "start": "2026年6月18日", "end": "2026-06-18 23:59"}], "年-月-日"),
+    ([{"type": "限时折扣", "discount": 0.9, "start": "2026年6月", "end": "2026-06-18 23:59"}], "年-月-日"),
     ([{"type": "秒杀", "discount": 0.5}], "不认识的规则类型"),
     ([{"type": "满减", "threshold": "399.001", "amount": 50}], "精确到 0.01"),
 ])
@@ -341,7 +341,7 @@ def test_phases_plan_and_checks():
     typed[1]["开始日期"] = "6月18日"
     assert any("没有年份" in p for p in C.check_phases(typed))
     with pytest.raises(CourseError, match="不存在"):
-        C.parse_day("2026-02-30")
+        C.plan_phases("2026-02-30")
 
 
 def _shop_ruleset():
@@ -548,7 +548,7 @@ def test_campaign_form_plan_checks(in_tmp):
     bad["reserve"] = "100"
     bad["theme"] = "史上最低价"
     probs = "\n".join(f.submit(bad))
-    for needle in ("开始日期：日期请写成“年-月-日”", "返场期：请至少勾选一个推广渠道", "不足总预算的 10%", "绝对化用语"):
+    for needle in ("开始日期：“6月18日”没有年份", "返场期：请至少勾选一个推广渠道", "不足总预算的 10%", "绝对化用语"):
         assert needle in probs, needle
     assert f._store.form_entry("campaign_plan")["raw"]["phases"][1]["start"] == "6月18日"
 

@@ -154,7 +154,7 @@ def test_periods():
     with pytest.raises(CourseError, match="没有数据：店铺数据覆盖 2025-07-01 至 2026-06-30"):
         A.check_period("2026-07-05", "2026-07-10", "2025-07-01", "2026-06-30")
     with pytest.raises(CourseError, match="年-月-日"):
-        A.to_date("6月18日")
+        A.check_period("6月18日", "2026-06-20")
     t, _ = shop()
     assert len(A.filter_period(t, "2026-06-18", "2026-06-18")) == 4
     with pytest.raises(CourseError, match="没有数据"):

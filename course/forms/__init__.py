@@ -2,11 +2,11 @@
 
 The framework (``Form`` and the fields) lives here; each module's concrete
 forms (title, promotion rules, segmentation, ...) live next to the tool they
-use, in ``course.forms.<name>``.
+use, in ``course.forms.<name>``.  Typed numbers and dates are read by
+``course.parse`` and ``course.dates``, which the tools use too.
 """
 from .base import Form
-from .fields import (Check, Choice, Date, DateTime, Field, Lines, MultiChoice, Number, Percent, Repeat, Text,
-                     TextArea, parse_date, parse_datetime, parse_number)
+from .fields import Check, Choice, Date, DateTime, Field, Lines, MultiChoice, Number, Percent, Repeat, Text, TextArea
 
 __all__ = ["Form", "Field", "Text", "TextArea", "Lines", "Number", "Percent", "Choice", "MultiChoice", "Check",
-           "Date", "DateTime", "Repeat", "parse_number", "parse_date", "parse_datetime"]
+           "Date", "DateTime", "Repeat"]

@@ -47,3 +47,58 @@ class CatalogAuditForm(Form):
         lines = [f"<li>{html.escape(label)}：{html.escape('、'.join(raw.get(name) or []) or '（无）')}</li>"
                  for name, label, _h in RULES]
         return "<ul class='course-audit-preview' style='margin:2px 0'>" + "".join(lines) + "</ul>"
+
+
+# -- the student's own listing, from the answer files of notebooks 02-04 -------------------
+
+def saved_listing(*, folder=None) -> dict:
+    """The listing a student saved in notebooks 02-04 for the featured product (``course.featured``).
+
+    Reads ``02_title`` (title form), ``03_detail_page`` (detail-page and image
+    forms) and ``04_sku_price`` (SKU and price forms) from the answer files next
+    to this notebook, re-parsing what was typed.  Parts not saved yet are left
+    out, so the audit (``course.tools.listing_audit.audit``) reports them as 未填写.
+    """
+    from .. import data, featured
+    from ..answers import AnswerStore, answer_path
+    from ..session import answers_folder
+    from .detail_form import DetailForm, ImagePlanForm
+    from .price_form import PriceForm
+    from .sku_form import SkuForm
+    from .title_form import TitleForm
+
+    product = featured.product()
+    folder = folder or answers_folder()
+    skus = data.load("skus")
+    listing: dict = {"brand": product.brand, "category": product.category, "product_id": product.id,
+                     "inventory": skus[skus["product_id"] == product.id]}
+
+    def values(notebook: str, form) -> dict | None:
+        entry = AnswerStore(answer_path(notebook, folder)).form_entry(form.key)
+        if not entry:
+            return None
+        if isinstance(entry.get("raw"), dict):
+            return form.parse(form._merged(entry["raw"]))[0]
+        return entry.get("values")
+
+    t = values("02_title", TitleForm(category=product.category, brand=product.brand))
+    if t:
+        listing.update(title=t.get("title"), core_keyword=t.get("core_keyword"), core_attributes=t.get("attributes") or [])
+    d = DetailForm.summary(values("03_detail_page", DetailForm(pain_points=list(product.pain_signals))))
+    if d:
+        listing["sections"] = [m for m in d["modules"] if m]
+        listing["selling_points"] = [p for p in d["points"] if p]
+    im = ImagePlanForm.plan(values("03_detail_page", ImagePlanForm()))
+    if im:
+        listing["main_images"], listing["detail_images"] = im["main"], im["detail"]
+    s = values("04_sku_price", SkuForm())
+    if s:
+        listing["sku_attributes"] = SkuForm.as_dict(s)
+    p = values("04_sku_price", PriceForm())
+    if p:
+        listing["prices"] = [{"规格": r.get("spec"), "日常价": r.get("daily"), "活动价": r.get("activity"),
+                              "成本价": getattr(product.prices.get(str(r.get("spec"))), "cost", None)}
+                             for r in p.get("prices") or []]
+    found = [k for k in ("title", "sections", "main_images", "sku_attributes", "prices") if listing.get(k)]
+    print(f"已读取练习 2-4 保存的内容：{'、'.join(found) if found else '（还没有保存任何表单）'}")
+    return listing

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..money import yuan
 from ..tools.campaign import CHANNELS, PHASE_NAMES, check_phases
 from .base import Form
 from .fields import Choice, Date, MultiChoice, Number, Repeat, Text
@@ -118,7 +119,7 @@ def _reserve_problems(values: dict) -> list[str]:
     if reserve >= budget:
         return [f"风险准备金 {reserve:g} 元不能大于或等于总预算 {budget:g} 元。"]
     if reserve + 1e-9 < share * budget:
-        return [f"风险准备金 {reserve:g} 元不足总预算的 {share:.0%}（{share * budget:,.2f} 元）："
+        return [f"风险准备金 {reserve:g} 元不足总预算的 {share:.0%}（{yuan(share * budget)}）："
                 "预算中要预留一定比例的应急资金（[003] 预算与资源规划·风险预留金）。"]
     return []
 

@@ -252,7 +252,8 @@ class Dashboard(Form):
         view = self.compute(values.get("start"), values.get("end"), values.get("channel") or ALL_CHANNELS,
                             values.get("phase") or ALL_PHASES)
         if values.get("start") is None and raw.get("start"):
-            view.messages.insert(0, "开始日期请写成“年-月-日”，例如 2026-06-15。")
+            start_field = next(f for f in self.fields if f.name == "start")
+            view.messages.insert(0, start_field.parse(raw["start"])[1])
         return render_html(view)
 
     def view(self, start: Any = None, end: Any = None, channel: Any = None, phase: Any = None) -> DashboardView:

@@ -8,7 +8,7 @@ invalid entry is shown back exactly as typed together with what to fix.
 >>> Number("price", "日常价", decimals=2).parse("499.00")
 (499.0, None)
 >>> Date("day", "开始日期").parse("6月18日")[1]
-'开始日期：日期请写成“年-月-日”，例如 2026-06-18。'
+'开始日期：“6月18日”没有年份，请写成“年-月-日”，例如 2026-06-18。'
 
 A rate is typed as a percentage and stored as the 0-1 decimal (the course's one
 convention, ``course/resources/glossary.md``); the form says how it read the entry:
@@ -21,13 +21,13 @@ convention, ``course/resources/glossary.md``); the form says how it read the ent
 """
 from __future__ import annotations
 
-import datetime as _dt
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-_CN_NUMERALS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
+from ..dates import parse_date, parse_datetime
+from ..messages import CourseError
+from ..parse import parse_number
 
 
 @dataclass
@@ -105,26 +105,6 @@ class Lines(TextArea):
         if self.max_items is not None and len(items) > self.max_items:
             return None, f"{self.label}：最多 {self.max_items} 条（每行一条），现在有 {len(items)} 条。"
         return items, None
-
-
-def parse_number(text: str, label: str, *, decimals: int | None = None, integer: bool = False):
-    """Parse a typed number; the message says exactly what to change."""
-    s = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "")
-    if s and all(ch in _CN_NUMERALS for ch in s):
-        return None, f"{label}：请用阿拉伯数字填写（例如 499），不要写成“{text}”。"
-    unit = re.search(r"[元块¥￥%件个天次]", s)
-    if unit:
-        return None, f"{label}：请只填数字，不要带“{unit.group(0)}”等单位，例如 {'10' if integer else '499.00'}。"
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
-        return None, f"{label}：“{text}”不是数字，请填写像 {'10' if integer else '499.00'} 这样的数字。"
-    value = float(s)
-    if integer:
-        if value != int(value):
-            return None, f"{label}：请填写整数，现在是 {text}。"
-        return int(value), None
-    if decimals is not None and "." in s and len(s.split(".")[1].rstrip("0")) > decimals:
-        return None, f"{label}：最多保留 {decimals} 位小数（精确到 {10 ** -decimals:.{decimals}f}），现在是 {text}。"
-    return value, None
 
 
 @dataclass
@@ -254,22 +234,6 @@ class Check(Field):
         return bool(raw), None
 
 
-def parse_date(text: str, label: str):
-    s = unicodedata.normalize("NFKC", str(text)).strip().replace("/", "-").replace(".", "-")
-    try:
-        return _dt.date.fromisoformat(s), None
-    except ValueError:
-        return None, f"{label}：日期请写成“年-月-日”，例如 2026-06-18。"
-
-
-def parse_datetime(text: str, label: str):
-    s = unicodedata.normalize("NFKC", str(text)).strip().replace("/", "-")
-    try:
-        return _dt.datetime.fromisoformat(s), None
-    except ValueError:
-        return None, f"{label}：时间请写成“年-月-日 时:分”，例如 2026-06-18 20:00。"
-
-
 @dataclass
 class Date(Field):
     """A date typed as 2026-06-18 (typed, so "6月18日" gets a message, not lost)."""
@@ -277,8 +241,10 @@ class Date(Field):
     placeholder: str = "2026-06-18"
 
     def convert(self, raw):
-        value, msg = parse_date(raw, self.label)
-        return (None, msg) if msg else (value.isoformat(), None)
+        try:
+            return parse_date(raw, what=self.label).isoformat(), None
+        except CourseError as exc:
+            return None, str(exc)
 
 
 @dataclass
@@ -288,8 +254,10 @@ class DateTime(Field):
     placeholder: str = "2026-06-18 20:00"
 
     def convert(self, raw):
-        value, msg = parse_datetime(raw, self.label)
-        return (None, msg) if msg else (value.isoformat(sep=" ", timespec="minutes"), None)
+        try:
+            return parse_datetime(raw, what=self.label).isoformat(sep=" ", timespec="minutes"), None
+        except CourseError as exc:
+            return None, str(exc)
 
 
 @dataclass

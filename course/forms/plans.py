@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 
+from ..money import yuan
 from ..tools import analytics as A
 from ..tools import review_rules as RR
 from .base import Form
@@ -53,14 +54,14 @@ class BudgetForm(Form):
         self.max_increase = float(settings.threshold("analytics", "budget_max_increase"))
         self.min_cut = float(settings.threshold("analytics", "budget_min_cut"))
         fields = [Number(name, f"{ch}（元）", decimals=2, minimum=0, unit="元",
-                         help=f"本次花费 {A.format_money(self.current.get(ch, 0.0))}")
+                         help=f"本次花费 {yuan(self.current.get(ch, 0.0))}")
                   for ch, name in BUDGET_FIELDS.items()]
         fields.append(Number("reserve", f"{RESERVE_LABEL}（元）", decimals=2, minimum=0, unit="元",
                              help=f"至少占总预算的 {show(self.reserve_share, 'share')}（来源文档：预算中预留风险准备金）"))
         fields.append(TextArea("reason", "调整理由", rows=3, placeholder="用 ROI 和毛利的数字说明为什么这样挪预算"))
         total = sum(self.current.values())
         super().__init__(key or self.key, self.title, fields,
-                         description=f"总额 = 本次活动四个付费渠道的花费之和 {A.format_money(total)}（只“挪”不“加”）；"
+                         description=f"总额 = 本次活动四个付费渠道的花费之和 {yuan(total)}（只“挪”不“加”）；"
                                      f"ROI 低于 {self.floor:g} 的渠道至少减少 {show(self.min_cut, 'share')}；"
                                      f"单个渠道最多增加 {show(self.max_increase, 'share')}。")
 
@@ -76,7 +77,7 @@ class BudgetForm(Form):
         cur = sum(self.current.values())
         problems = []
         if not RR.budget_total_ok(plan, self.current):
-            problems.append(f"预算总额 {A.format_money(total)} 与本次活动推广总花费 {A.format_money(cur)} 不一致："
+            problems.append(f"预算总额 {yuan(total)} 与本次活动推广总花费 {yuan(cur)} 不一致："
                             "这次是把同样多的钱重新分配，请让总额相同（误差 1% 以内）。")
         if total > 0 and not RR.budget_reserve_ok(plan):
             problems.append(f"风险准备金只占 {A.format_rate((plan[RESERVE_LABEL] or 0) / total, 1)}，"
@@ -86,7 +87,7 @@ class BudgetForm(Form):
             if new is None or now <= 0:
                 continue
             if new > now * (1 + self.max_increase) + 0.005:
-                problems.append(f"「{ch}」从 {A.format_money(now)} 增加到 {A.format_money(new)}，"
+                problems.append(f"「{ch}」从 {yuan(now)} 增加到 {yuan(new)}，"
                                 f"超过了 {_pct(self.max_increase)} 的上限：流量有天花板，加钱不一定等比例带来成交。")
             r = self.roi.get(ch)
             if r is not None and not A.is_missing(r) and float(r) < self.floor and new > now * (1 - self.min_cut) + 0.005:
@@ -102,12 +103,12 @@ class BudgetForm(Form):
             now = self.current.get(ch)
             new = plan.get(ch)
             change = f"{(new - now) / now:+.0%}" if now and new is not None else ""
-            rows.append(f"<tr><td>{html.escape(ch)}</td><td>{A.format_money(now) if now is not None else '—'}</td>"
-                        f"<td>{A.format_money(new) if new is not None else '（未填）'}</td><td>{change}</td></tr>")
+            rows.append(f"<tr><td>{html.escape(ch)}</td><td>{yuan(now) if now is not None else '—'}</td>"
+                        f"<td>{yuan(new) if new is not None else '（未填）'}</td><td>{change}</td></tr>")
         total = sum(float(v) for v in plan.values() if v is not None)
         return ("<table class='course-budget-preview'><tr><th>渠道</th><th>本次花费</th><th>下次预算</th><th>变化</th></tr>"
-                + "".join(rows) + f"<tr><td><b>合计</b></td><td>{A.format_money(sum(self.current.values()))}"
-                f"</td><td><b>{A.format_money(total)}</b></td><td></td></tr></table>")
+                + "".join(rows) + f"<tr><td><b>合计</b></td><td>{yuan(sum(self.current.values()))}"
+                f"</td><td><b>{yuan(total)}</b></td><td></td></tr></table>")
 
     def answers(self) -> dict | None:
         vals = super().answers()

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..messages import CourseError
+from ..money import yuan
 from ..tools import promotion as P
 from .base import Form
 from .fields import Check, Choice, Field, Number, Repeat, Text, TextArea
@@ -408,7 +409,7 @@ def adjust_summary(values: Any) -> str:
     where = "在目标区间内" if lo <= r["活动毛利率"] <= hi else ("低于目标下限：让利太深" if r["活动毛利率"] < lo
                                                          else "高于目标上限：让利偏浅")
     return (f"新规则下：活动毛利率 {show(r['活动毛利率'], 'share')}（{where}，目标 {show(lo, 'share')}-{show(hi, 'share')}），"
-            f"净利率 {show(r['净利率'], 'share')}，典型订单平均优惠 {r['加权优惠金额']:.2f} 元。")
+            f"净利率 {show(r['净利率'], 'share')}，典型订单平均优惠 {yuan(r['加权优惠金额'])}。")
 
 
 def adjust_ok(values: Any) -> bool:

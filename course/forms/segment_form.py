@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 
+from ..money import yuan
 from .base import Form
 from .fields import Choice
 
@@ -51,7 +52,8 @@ def _crm() -> dict:
 
 
 def _money(x) -> str:
-    return f"{float(x):g}"
+    """An amount as the rule table writes it: 200 元, 99.5 元."""
+    return yuan(x, grouping=False, trim=True)
 
 
 def rule_rows() -> list[tuple[str, str, str]]:
@@ -59,8 +61,8 @@ def rule_rows() -> list[tuple[str, str, str]]:
     th = _crm()
     n = th["activity_window_days"]
     return [
-        (HIGH, f"近{n}天消费 ≥ {th['high_value_min_orders_30d']} 次，且客单价 ≥ {_money(th['high_value_min_aov'])} 元", "表3"),
-        (POTENTIAL, f"近{n}天消费 {th['potential_orders_30d']} 次，且客单价 < {_money(th['potential_max_aov'])} 元", "表3"),
+        (HIGH, f"近{n}天消费 ≥ {th['high_value_min_orders_30d']} 次，且客单价 ≥ {_money(th['high_value_min_aov'])}", "表3"),
+        (POTENTIAL, f"近{n}天消费 {th['potential_orders_30d']} 次，且客单价 < {_money(th['potential_max_aov'])}", "表3"),
         (GROWTH, f"近{n}天有消费，但不符合高价值、潜力的标准", "课程规定"),
         (DORMANT, f"{th['dormant_days_min']}-{th['lost_days_min']} 天未消费、有历史订单"
                   f"（{th['dormant_days_min']} ≤ 距上次消费天数 < {th['lost_days_min']}）", "表3"),
@@ -95,7 +97,7 @@ def example_customers() -> list[dict]:
     out = []
     for i, (key, recency, orders, aov) in enumerate(cases):
         if orders:
-            text = f"距上次消费 {recency} 天，近{n}天消费 {orders} 次，客单价 {_money(aov)} 元"
+            text = f"距上次消费 {recency} 天，近{n}天消费 {orders} 次，客单价 {_money(aov)}"
         else:
             text = f"距上次消费 {recency} 天，近{n}天没有消费（以前买过）"
         out.append({"key": key, "label": f"客户{'ABCDEF'[i]}", "recency": recency, "orders_30d": orders,

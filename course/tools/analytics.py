@@ -41,7 +41,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..dates import parse_date
 from ..messages import CourseError
+from ..money import yuan
 
 CHANNELS = ("自然搜索", "付费广告", "平台首页推荐", "社群引流", "直播")
 PHASES = ("日常", "预热期", "爆发期", "返场期")
@@ -280,16 +282,12 @@ def format_rate(x: Any, digits: int = 2) -> str:
 
 
 def format_money(x: Any, digits: int = 2) -> str:
-    """Money in 元 with thousands separators.
+    """Money in 元 (``course.money.yuan``); ``Unavailable`` as its reason.
 
     >>> format_money(12345.6)
     '12,345.60 元'
     """
-    if isinstance(x, Unavailable):
-        return x.short
-    if is_missing(x):
-        return "无法计算"
-    return f"{float(x):,.{digits}f} 元"
+    return x.short if isinstance(x, Unavailable) else yuan(x, digits=digits)
 
 
 def format_number(x: Any, digits: int = 0) -> str:
@@ -375,33 +373,13 @@ def check_phase(value: Any, options: Sequence[str] = PHASES) -> str:
     return check_choice(value, options, "活动阶段")
 
 
-def to_date(value: Any, label: str = "日期") -> _dt.date:
-    """A date from ``2026-06-18``, ``2026/6/18``, a datetime or a Timestamp."""
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().date()
-    from ..forms.fields import parse_date
-
-    text = str(value or "").strip()
-    parts = text.replace("/", "-").replace(".", "-").split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        text = f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
-    day, msg = parse_date(text, label)
-    if msg:
-        raise CourseError(msg)
-    return day
-
-
 def check_period(start: Any, end: Any, data_start: Any = None, data_end: Any = None) -> tuple[_dt.date, _dt.date]:
     """Check a date range (start ≤ end, overlapping the data); return it as dates."""
-    s, e = to_date(start, "开始日期"), to_date(end, "结束日期")
+    s, e = parse_date(start, what="开始日期"), parse_date(end, what="结束日期")
     if s > e:
         raise CourseError(f"开始日期 {s} 晚于结束日期 {e}，请对调或重新选择。")
     if data_start is not None and data_end is not None:
-        ds, de = to_date(data_start), to_date(data_end)
+        ds, de = parse_date(data_start), parse_date(data_end)
         if e < ds or s > de:
             raise CourseError(f"{s} 至 {e} 没有数据：店铺数据覆盖 {ds} 至 {de}，请在这个范围内选择日期。")
     return s, e

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
+from ..dates import parse_date
 from ..messages import CourseError
 from .monitor import (TABLE2_COLUMNS, add_rates, check_table2, conversion_rate, pause_flags,  # noqa: F401
                       replay_stock, table2_sample)
@@ -51,36 +52,6 @@ def _setting(name: str):
 
 # -- dates and phases --------------------------------------------------------------
 
-def parse_day(value: Any, label: str = "日期") -> _dt.date:
-    """A day typed as 2026-06-18 (or 2026/6/18); 「6月18日」 gets a message, not a guess.
-
-    >>> parse_day("2026/6/18")
-    datetime.date(2026, 6, 18)
-    >>> parse_day("6月18日")
-    Traceback (most recent call last):
-    ...
-    course.messages.CourseError: 日期：“6月18日”没有年份，请写成“年-月-日”，例如 2026-06-18。
-    """
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if hasattr(value, "date") and callable(value.date):  # pandas Timestamp
-        return value.date()
-    s = unicodedata.normalize("NFKC", str(value or "")).strip()
-    if not s:
-        raise CourseError(f"{label}：请填写日期，例如 2026-06-18。")
-    if "年" not in s and re.search(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?", s):
-        raise CourseError(f"{label}：“{value}”没有年份，请写成“年-月-日”，例如 2026-06-18。")
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?", s)
-    if not m:
-        raise CourseError(f"{label}：“{value}”不是日期，请写成“年-月-日”，例如 2026-06-18。")
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise CourseError(f"{label}：“{value}”这一天不存在，请检查月份和日期。") from None
-
-
 @dataclass(frozen=True)
 class Phase:
     """One campaign phase; ``end`` is included."""
@@ -94,7 +65,7 @@ class Phase:
         return (self.end - self.start).days + 1
 
     def contains(self, day: Any) -> bool:
-        d = parse_day(day)
+        d = parse_date(day)
         return self.start <= d <= self.end
 
 
@@ -106,7 +77,7 @@ def phase_days() -> dict[str, int]:
 def plan_phases(burst_day: Any, days: dict[str, int] | None = None) -> list[Phase]:
     """The three phases around the 爆发期 day (618 → 2026-06-18)."""
     d = days or phase_days()
-    burst = parse_day(burst_day, "爆发期日期")
+    burst = parse_date(burst_day, what="爆发期日期")
     pre_start = burst - _dt.timedelta(days=d["预热期"])
     burst_end = burst + _dt.timedelta(days=d["爆发期"] - 1)
     return [Phase("预热期", pre_start, burst - _dt.timedelta(days=1)),
@@ -126,8 +97,8 @@ def to_phases(rows: Iterable[Any]) -> list[Phase]:
             continue
         name = r.get("phase", r.get("阶段", r.get("name")))
         try:
-            start = parse_day(r.get("start", r.get("开始日期", r.get("start_date"))), f"第 {i} 个阶段开始日期")
-            end = parse_day(r.get("end", r.get("结束日期", r.get("end_date"))), f"第 {i} 个阶段结束日期")
+            start = parse_date(r.get("start", r.get("开始日期", r.get("start_date"))), what=f"第 {i} 个阶段开始日期")
+            end = parse_date(r.get("end", r.get("结束日期", r.get("end_date"))), what=f"第 {i} 个阶段结束日期")
         except CourseError as exc:
             problems.append(str(exc))
             continue
@@ -174,7 +145,7 @@ def check_phases(rows: Iterable[Any], days: dict[str, int] | None = None) -> lis
 
 def phase_of(day: Any, phases: Iterable[Any]) -> str:
     """The phase a day falls in, or 日常."""
-    d = parse_day(day)
+    d = parse_date(day)
     for p in to_phases(phases):
         if p.start <= d <= p.end:
             return p.name

@@ -25,6 +25,7 @@ import datetime as _dt
 
 import pandas as pd
 
+from ..dates import parse_date
 from ..messages import CourseError
 
 TIERS = ("普通", "银卡", "金卡", "铂金")
@@ -149,22 +150,13 @@ def expiry_reminder(points, days_left) -> str:
     return f"您有{points_text}积分将在{when}过期，请尽快使用！"
 
 
-def _date(value, label: str) -> _dt.date:
-    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        raise CourseError(f"{label}是空的。")
-    try:
-        return pd.Timestamp(value).date()
-    except (TypeError, ValueError):
-        raise CourseError(f"{label}“{value}”无法识别，请写成 2026-06-30。") from None
-
-
 def reminder_due(expire_date, as_of, days: int | None = None) -> bool:
     """True when points expiring on ``expire_date`` need a reminder on ``as_of``
     (expiry within the next ``days`` days, today included)."""
     days = _crm()["points_expiry_reminder_days"] if days is None else days
     if expire_date is None or pd.isna(expire_date):
         return False
-    left = (_date(expire_date, "积分到期日") - _date(as_of, "提醒日期")).days
+    left = (parse_date(expire_date, what="积分到期日") - parse_date(as_of, what="提醒日期")).days
     return 0 <= left <= days
 
 
@@ -173,7 +165,7 @@ def reminder_due(expire_date, as_of, days: int | None = None) -> bool:
 def repurchase_coupon_date(purchase_date, days: int | None = None) -> _dt.date:
     """The day the 回购券 goes out: ``days`` (7) days after the purchase."""
     days = _crm()["repurchase_coupon_days"] if days is None else days
-    return _date(purchase_date, "购买日期") + _dt.timedelta(days=int(days))
+    return parse_date(purchase_date, what="购买日期") + _dt.timedelta(days=int(days))
 
 
 def repurchase_coupons(purchases: pd.DataFrame, *, user: str = "user_id", date: str = "date",

@@ -22,6 +22,7 @@ import numbers
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..dates import parse_datetime
 from ..messages import CourseError
 
 #: the columns of 表2 营销活动效果跟踪表, as the workshop plan prints them
@@ -58,12 +59,9 @@ def _time(value: Any, label: str):
     if value is None or (isinstance(value, float) and value != value):
         raise CourseError(f"{label}还是空的（None）：请先运行上面读取活动时间的单元格。")
     try:
-        t = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        t = pd.NaT
-    if pd.isna(t):
-        raise CourseError(f"{label}“{value}”不是时间：写成 2026-06-15 或 2026-06-15 00:00，或用上面定义好的变量（如 start）。")
-    return t
+        return pd.Timestamp(parse_datetime(value, what=label))
+    except CourseError as exc:
+        raise CourseError(f"{exc}也可以用上面定义好的变量（如 start）。") from None
 
 
 # -- table 2: 营销活动效果跟踪表 -----------------------------------------------------

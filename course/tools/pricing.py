@@ -19,7 +19,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..forms.fields import parse_number
+from ..money import yuan
+from ..parse import parse_number
 
 __all__ = ["parse_price", "cents_ok", "check_prices", "LowestPrice", "lowest_deal_price",
            "check_original_price", "traffic_price_band", "price_discount_vs_average"]
@@ -62,12 +63,12 @@ def check_prices(daily, activity, *, cost=None, original=None, lowest_30d=None, 
     if activity is None:
         probs.append(f"{head}缺少活动价：表1 建议设置“日常价+活动价”（如 599.00 / 499.00）。")
     if daily is not None and activity is not None and activity >= daily:
-        probs.append(f"{head}活动价 {activity:.2f} 元不低于日常价 {daily:.2f} 元：活动价应低于日常价，否则不是优惠。")
+        probs.append(f"{head}活动价 {yuan(activity)}不低于日常价 {yuan(daily)}：活动价应低于日常价，否则不是优惠。")
     if activity is not None and cost is not None and activity < cost:
-        probs.append(f"{head}活动价 {activity:.2f} 元低于成本价 {cost:.2f} 元：每卖一件亏 {cost - activity:.2f} 元。"
+        probs.append(f"{head}活动价 {yuan(activity)}低于成本价 {yuan(cost)}：每卖一件亏 {yuan(cost - activity)}。"
                      "请把活动价提高到成本价以上，或换一个让利方式。")
     if original is not None and lowest_30d is not None and original > lowest_30d + 1e-9:
-        probs.append(f"{head}划线价（原价）{original:.2f} 元高于近30天最低成交价 {lowest_30d:.2f} 元：原价必须真实有据，"
+        probs.append(f"{head}划线价（原价）{yuan(original)}高于近30天最低成交价 {yuan(lowest_30d)}：原价必须真实有据，"
                      "不能“先涨后降”。请把划线价改为不高于近30天最低成交价，或不标原价。")
     return probs
 
@@ -92,7 +93,7 @@ class LowestPrice:
         if self.value is None:
             return (f"{self.sku_id}：{self.start}~{self.end} 没有任何在售的价格记录，无法证明原价。"
                     "请检查 SKU 编号和日期，或说明这段时间未上架。")
-        text = f"{self.sku_id}：{self.start}~{self.end} 最低成交价 {self.value:.2f} 元"
+        text = f"{self.sku_id}：{self.start}~{self.end} 最低成交价 {yuan(self.value)}"
         if self.missing:
             shown = "、".join(self.missing[:5]) + ("……" if len(self.missing) > 5 else "")
             text += (f"；注意价格记录缺少 {len(self.missing)} 天（{shown}），这些天的成交价无法核实，"
@@ -137,7 +138,7 @@ def check_original_price(history, sku_id: str, original: float, campaign_start) 
     if low.value is None:
         return [low.message()]
     if original > low.value + 1e-9:
-        probs.append(f"{sku_id}：划线价 {original:.2f} 元高于活动前30天最低成交价 {low.value:.2f} 元，"
+        probs.append(f"{sku_id}：划线价 {yuan(original)}高于活动前30天最低成交价 {yuan(low.value)}，"
                      "属于虚构原价（先涨后降），违反价格标示规范。")
     if low.missing:
         probs.append(low.message())

@@ -52,7 +52,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable
 
+from ..dates import parse_datetime
 from ..messages import CourseError
+from ..money import yuan
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -158,49 +160,30 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-_CN_DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
-
-
 def when(value: Any, label: str = "时间", *, end: bool = False) -> _dt.datetime:
-    """A point in time: ``2026-06-18 20:00``, ``2026-06-18`` (a day; as an end it means 23:59:59).
+    """A point in time (``course.dates.parse_datetime``): ``2026-06-18 20:00``, or a day
+    (as an end it means 23:59:59, and an end typed to the minute includes that minute).
 
     >>> when("2026-06-18", end=True), when("2026-06-18 23:59", end=True)
     (datetime.datetime(2026, 6, 18, 23, 59, 59), datetime.datetime(2026, 6, 18, 23, 59, 59))
     >>> when("6月18日")
     Traceback (most recent call last):
     ...
-    course.tools.promotion.RuleError: 时间：“6月18日”没有年份，请写成“年-月-日 时:分”，例如 2026-06-18 00:00。
+    course.tools.promotion.RuleError: 时间：“6月18日”没有年份，请写成“年-月-日 时:分”，例如 2026-06-18 20:00。
     """
-    if isinstance(value, _dt.datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, _dt.date):
-        return _dt.datetime.combine(value, _dt.time(23, 59, 59) if end else _dt.time(0, 0))
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().replace(tzinfo=None)
-    s = unicodedata.normalize("NFKC", str(value or "")).strip().replace("/", "-")
-    if not s:
-        raise RuleError(f"{label}：请填写时间，例如 2026-06-18 00:00。")
-    if _CN_DATE.search(s) or "年" in s:
-        raise RuleError(f"{label}：“{value}”没有年份，请写成“年-月-日 时:分”，例如 2026-06-18 00:00。"
-                        if "年" not in s else
-                        f"{label}：“{value}”请写成“年-月-日 时:分”的数字格式，例如 2026-06-18 00:00。")
     try:
-        if len(s) <= 10:
-            d = _dt.date.fromisoformat(s)
-            return _dt.datetime.combine(d, _dt.time(23, 59, 59) if end else _dt.time(0, 0))
-        t = _dt.datetime.fromisoformat(s)
-        if end and re.fullmatch(r".*\d{1,2}:\d{2}", s):
-            t = t.replace(second=59)  # an end typed to the minute includes that whole minute
-        return t
-    except ValueError:
-        raise RuleError(f"{label}：“{value}”不是有效时间，请写成“年-月-日 时:分”，例如 2026-06-18 00:00。") from None
+        return parse_datetime(value, what=label, end=end)
+    except CourseError as exc:
+        raise RuleError(str(exc)) from None
 
 
 def fmt_money(d: Decimal | float | int) -> str:
-    """399.00 -> '399', 49.90 -> '49.9' (as a shop writes amounts in rule text)."""
-    d = money(d)
-    s = f"{d:.2f}".rstrip("0").rstrip(".")
-    return s
+    """399.00 -> '399', 49.90 -> '49.9': an amount as a shop writes it in rule text (满399减50).
+
+    >>> fmt_money(Decimal("49.90")), fmt_money(1000)
+    ('49.9', '1000')
+    """
+    return yuan(money(d), unit="", grouping=False, trim=True)
 
 
 def fmt_rate(r: Decimal | float) -> str:

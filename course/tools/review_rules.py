@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..dates import parse_date
+from ..messages import CourseError
+
 
 #: the paid channels a budget plan covers (natural search has no ad budget)
 PAID_CHANNELS = ("付费广告", "平台首页推荐", "社群引流", "直播")
@@ -123,9 +126,10 @@ def review_date() -> str:
 def deadline_problem(day: Any, after: str | None = None) -> str | None:
     """Why a completion date is not usable (None = fine): after the review, within the year."""
     after = after or review_date()
-    text = str(day or "").strip()[:10]
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return "完成日期请写成“年-月-日”，例如 2026-10-31。"
+    try:
+        text = parse_date(day, what="完成日期").isoformat()
+    except CourseError as exc:
+        return str(exc)
     if text <= after:
         return f"完成日期 {text} 不晚于复盘日 {after}：请写复盘之后、下次大促之前的日期。"
     if text[:4] != after[:4]:
