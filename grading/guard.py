@@ -102,6 +102,18 @@ def read_answers(path: Path) -> dict | None:
         return None
 
 
+def _deferred(outputs) -> bool:
+    """A test cell whose in-kernel run left the score to the clean re-check: ``course.grade``
+    in the sandbox, or a hidden test importing ``grading`` (absent from the sandbox)."""
+    for o in outputs:
+        if DEFERRED_MARK in str(o.get("text", "")):
+            return True
+        if o.get("output_type") == "error" and o.get("ename") in ("ModuleNotFoundError", "ImportError") \
+                and "grading" in str(o.get("evalue", "")):
+            return True
+    return False
+
+
 def _error_output(ename: str, text: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
 
@@ -116,7 +128,7 @@ class GuardedExecute(Execute):
     sandbox = Unicode(help="Where student kernels run: auto (bubblewrap), bwrap, podman, docker, or off "
                            "(unsafe, marked). Default: $GRADING_SANDBOX, else auto.").tag(config=True)
     sandbox_image = Unicode(help="Container image with the student environment (podman/docker).").tag(config=True)
-    max_processes = Integer(64, help="Processes a sandbox may have at once before it is stopped.").tag(config=True)
+    max_processes = Integer(16, help="Processes a sandbox may have at once before it is stopped.").tag(config=True)
     max_tasks = Integer(512, help="RLIMIT_NPROC (threads included) inside the sandbox.").tag(config=True)
     cpu_seconds = Integer(3600, help="CPU seconds per process inside the sandbox.").tag(config=True)
     file_size_mb = Integer(200, help="Largest file a sandboxed kernel may write.").tag(config=True)
@@ -259,8 +271,7 @@ class GuardedExecute(Execute):
         if self.snapshot_exports and cell.cell_type == "code" and utils.is_grade(cell):
             await self._snapshot(cell)
         out = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-        if cell.cell_type == "code" and utils.is_grade(cell) and any(
-                DEFERRED_MARK in str(o.get("text", "")) for o in out.outputs or []):
+        if cell.cell_type == "code" and utils.is_grade(cell) and _deferred(out.outputs or []):
             self._record["deferred"].append(cell.metadata.get("nbgrader", {}).get("grade_id"))
         if self._truncated:
             note = f"[评分系统] 本单元格输出超过 {self.max_output_bytes // 1_000_000} MB，已截断并中断运行。\n"

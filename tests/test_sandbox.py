@@ -210,7 +210,7 @@ def test_a_sandboxed_kernel_from_the_inside(tmp_path):
                 nbformat.v4.new_code_cell("while True:\n    pass"),  # interrupted at the timeout
                 nbformat.v4.new_code_cell("import os\nos.symlink('/etc/passwd', 'link')\nos.mkfifo('fifo')\nprint('after')"),
                 deferred]
-    ep = GuardedExecute(kernel_name="python3", timeout=8, sandbox="bwrap", memory_limit_mb=2048, file_size_mb=1)
+    ep = GuardedExecute(kernel_name="python3", timeout=10, sandbox="bwrap", memory_limit_mb=2048, file_size_mb=1)
     out, _ = ep.preprocess(nb, {"metadata": {"path": str(work)},
                                 "nbgrader": {"student": "s1", "assignment": "m", "notebook": "n"}})
     probe = json.loads((work / "probe.json").read_text())

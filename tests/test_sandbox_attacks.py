@@ -372,8 +372,7 @@ def run(tmp_path_factory):
 
     # 4. plain nbgrader autograde (the formgrader's button): the same sandbox
     server.connections.clear()
-    harness.nbgrader(ws, "autograde", M, "--force", "--student", "a_net")
-    harness.nbgrader(ws, "autograde", M, "--force", "--student", "a_read")
+    harness.nbgrader(ws, "autograde", M, "--force", "--student", "a_[rn]e[at]*")  # a_read and a_net
     out["plain_scores"] = harness.scores(ws, M)
     out["plain_results"] = {s: ws_result(ws, s) for s in ("a_read", "a_net")}
     out["plain_connections"] = list(server.connections)
@@ -387,7 +386,7 @@ def run(tmp_path_factory):
                                           cwd=ws, env=harness.env(**missing), capture_output=True, text=True, timeout=600)
     server.connections.clear()
     out["unsafe"] = grading(ws, "autograde", M, "--unsafe-no-sandbox", "--student", "a_read", "--student", "a_net",
-                            "--student", "s_blank", "--timeout", "30", "--quiet", env=missing)
+                            "--timeout", "30", "--quiet", env=missing)
     out["unsafe_scores"] = harness.scores(ws, M)
     out["unsafe_connections"] = list(server.connections)
     out["unsafe_sheet"] = sheet(ws, base / "unsafe.csv")
@@ -527,6 +526,6 @@ def test_without_the_sandbox_the_attacks_work_and_the_run_is_marked(run):
     assert auto_total(sc["a_read"]) == 30 and auto_total(sc["a_net"]) == 30, sc  # the attacks are real
     assert run["unsafe_connections"]
     assert UNSAFE_MARK in run["unsafe"].stdout
-    for s in ("a_read", "a_net", "s_blank"):
+    for s in ("a_read", "a_net"):
         assert f"【{UNSAFE_MARK}】" in run["unsafe_sheet"][s]["评语"], run["unsafe_sheet"][s]
-    assert UNSAFE_MARK not in run["unsafe_sheet"]["s_full"]["评语"]
+    assert UNSAFE_MARK not in run["unsafe_sheet"]["s_full"]["评语"]  # graded in the sandbox before

@@ -55,7 +55,7 @@ class Limits:
     memory_mb: int = 4096        # address space per process; the sandbox's summed RSS
     cpu_seconds: int = 3600      # CPU time per process
     tasks: int = 512             # RLIMIT_NPROC (threads count): caps a fork storm
-    processes: int = 64          # the watchdog stops a sandbox with more processes than this
+    processes: int = 16          # the watchdog stops a sandbox with more processes (a kernel needs one or two)
     file_mb: int = 200           # largest file it may write
     tmpfs_mb: int = 512          # size of its private /tmp
     cpus: float = 1.25           # CPU cores it may use together (a kernel uses one; numeric libraries get one thread)

@@ -19,7 +19,6 @@ get it):
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import signal
@@ -27,74 +26,12 @@ import stat
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
+from .procs import (allocate_uid, cpu_seconds, descendants, kill_all, memory, processes_in_pidns,
+                    processes_of_uid, short_tmp)
+
 REPO = Path(__file__).resolve().parent.parent.parent
-UID_RANGE = range(61000, 65000)   # Debian: 60000-64999 are allocated on demand; none is a login user
-
-
-def _short_tmp() -> str:
-    """A short folder for unix sockets (their paths are limited to 107 bytes)."""
-    return "/tmp" if os.access("/tmp", os.W_OK) else tempfile.gettempdir()
-
-
-def allocate_uid() -> tuple[int, int]:
-    """A uid no other sandbox on this machine uses right now, and the lock that holds it."""
-    folder = Path(_short_tmp()) / "grading-sandbox-uids"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    start = (os.getpid() * 7919) % len(UID_RANGE)
-    for i in range(len(UID_RANGE)):
-        uid = UID_RANGE[(start + i) % len(UID_RANGE)]
-        fd = os.open(folder / f"{uid}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            continue
-        kill_uid(uid)  # nothing may be left from a grader that crashed
-        return uid, fd
-    raise RuntimeError("no free sandbox uid")
-
-
-def processes_of_uid(uid: int) -> list[int]:
-    import psutil
-
-    out = []
-    for p in psutil.process_iter(["uids"]):
-        with contextlib.suppress(psutil.Error, TypeError):
-            if p.info["uids"] and uid in (p.info["uids"].real, p.info["uids"].effective):
-                out.append(p.pid)
-    return out
-
-
-def processes_in_pidns(ns: str) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{entry}/ns/pid") == ns:
-                    out.append(int(entry))
-    return out
-
-
-def _kill_all(find, timeout: float = 10.0) -> list[int]:
-    """SIGKILL what ``find()`` returns until nothing is left; return the pids killed."""
-    killed: list[int] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        pids = find()
-        if not pids or time.monotonic() > deadline:
-            return killed
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-        time.sleep(0.05)
-
-
-def kill_uid(uid: int) -> list[int]:
-    return _kill_all(lambda: processes_of_uid(uid))
 
 
 def sanitise(folder: Path, owner: tuple[int, int] | None = None) -> list[str]:
@@ -172,7 +109,7 @@ def course_lib() -> Path:
         for old in _LIBS.values():
             shutil.rmtree(old.parent, ignore_errors=True)
         _LIBS.clear()
-        base = Path(tempfile.mkdtemp(prefix="gk-lib-", dir=_short_tmp()))
+        base = Path(tempfile.mkdtemp(prefix="gk-lib-", dir=short_tmp()))
         os.chmod(base, 0o755)  # a sandbox uid reads it
         lib = base / "lib"
         copy_course(lib, REPO)
@@ -205,29 +142,6 @@ def host_caches() -> list[tuple[str, Path]]:
     return out
 
 
-def _cpu_seconds(procs) -> float:
-    import psutil
-
-    total = 0.0
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            t = p.cpu_times()
-            total += t.user + t.system
-    return total
-
-
-def _memory(procs) -> int:
-    """Memory the processes use together (proportional set size: pages a fork shares count once)."""
-    import psutil
-
-    total = 0
-    for p in procs:
-        with contextlib.suppress(psutil.Error, AttributeError):
-            info = p.memory_full_info()
-            total += getattr(info, "pss", info.rss)
-    return total
-
-
 class Run:
     """Everything about one sandboxed kernel, from start to end."""
 
@@ -235,7 +149,7 @@ class Run:
         self.backend = backend
         self.workdir = Path(workdir).resolve()
         self.limits = limits
-        self.base = Path(tempfile.mkdtemp(prefix="gk-", dir=_short_tmp()))
+        self.base = Path(tempfile.mkdtemp(prefix="gk-", dir=short_tmp()))
         self.ipc_dir = self.base / "ipc"
         self.ipc_dir.mkdir()
         self.lib = course_lib()
@@ -298,32 +212,26 @@ class Run:
         self._watch.start()
 
     def _watchdog(self) -> None:
-        import psutil
-
-        try:
-            root = psutil.Process(self.pid)
-        except psutil.Error:
-            return
-        lim, tick = self.limits, 0.2
+        """Stop the sandbox when its processes together take too many processes, cores or memory."""
+        lim, tick = self.limits, 0.25
         cpu_before, hot = None, 0.0
         while not self._stop.wait(tick):
-            try:
-                procs = root.children(recursive=True)
-            except psutil.Error:
+            pids = descendants(self.pid)
+            if not pids and not os.path.exists(f"/proc/{self.pid}"):
                 return
-            if self.ns is None and procs:
+            if self.ns is None and pids:
                 with contextlib.suppress(OSError):
-                    self.ns = os.readlink(f"/proc/{procs[0].pid}/ns/pid")
-            cpu = _cpu_seconds(procs)
+                    self.ns = os.readlink(f"/proc/{pids[0]}/ns/pid")
+            cpu = cpu_seconds(pids)
             rate = 0.0 if cpu_before is None else max(0.0, cpu - cpu_before) / tick
             cpu_before = cpu
             hot = hot + tick if rate > lim.cpus else 0.0
-            if len(procs) > lim.processes + 1:  # + bubblewrap's own init
+            if len(pids) > lim.processes + 1:  # + bubblewrap's own init
                 self.violation = f"学生代码同时启动了超过 {lim.processes} 个进程（fork 炸弹），评分沙箱已被终止"
             elif hot >= lim.cpu_burst_seconds:
                 self.violation = (f"学生代码同时占用了超过 {lim.cpus:g} 个 CPU 核心（例如大量并行进程），"
                                   "会拖慢其他同学的评分，评分沙箱已被终止")
-            elif _memory(procs) > lim.memory_mb * 1024 * 1024:
+            elif memory(pids) > lim.memory_mb * 1024 * 1024:
                 self.violation = f"学生代码的进程共占用内存超过 {lim.memory_mb} MB，评分沙箱已被终止"
             if self.violation:
                 self.kill()
@@ -342,7 +250,7 @@ class Run:
         if self.pid:
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
-        _kill_all(self.members)
+        kill_all(self.members)
 
     def stop(self) -> None:
         """After the kernel: nothing of the sandbox survives; its folders are removed."""
@@ -352,7 +260,7 @@ class Run:
         self._stop.set()
         if self._watch is not None:
             self._watch.join(timeout=5)
-        _kill_all(self.members)
+        kill_all(self.members)
         with contextlib.suppress(Exception):
             self.backend.stop(self)
         if self._lock is not None:
