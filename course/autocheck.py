@@ -22,8 +22,9 @@ right (a DataFrame with these columns, 3-5 rows ...) without revealing values.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 
 def _empty(answer: Any) -> bool:
@@ -120,7 +121,8 @@ def _shape_ok(value: Any, *, name: str, columns: Iterable[str] | None, rows: tup
         n = len(value)
         lo, hi = rows
         if not lo <= n <= hi:
-            print(f"✗ {name} 应有 {lo}-{hi} 行，现在有 {n} 行。" if lo != hi else f"✗ {name} 应有 {lo} 行，现在有 {n} 行。")
+            expected = f"{lo}-{hi}" if lo != hi else f"{lo}"
+            print(f"✗ {name} 应有 {expected} 行，现在有 {n} 行。")
             return False
     print(f"✓ {name} 的格式正确（数值是否正确由评分时检查）。")
     return True

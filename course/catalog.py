@@ -158,10 +158,12 @@ def _records(folder: str, stamp: int) -> dict[str, dict]:
             core_keywords=tuple(str(k) for k in core["keyword"]),
             pain_signals={str(q.pain_point): _split(q.signal_words)
                           for q in pains[pains["product_id"] == pid].itertuples(index=False)},
-            persona=Persona(tuple(_split(r.persona_age_bands)), tuple(_split(r.persona_genders)), str(r.persona_spending)),
+            persona=Persona(tuple(_split(r.persona_age_bands)), tuple(_split(r.persona_genders)),
+                            str(r.persona_spending)),
             sku_attributes=_draft(r.sku_options_draft),
             prices=_spec_prices(mine),
-            skus=tuple(Sku(str(s.sku_id), str(s.color), str(s.size), str(s.material)) for s in mine.itertuples(index=False)),
+            skus=tuple(Sku(str(s.sku_id), str(s.color), str(s.size), str(s.material))
+                       for s in mine.itertuples(index=False)),
         )
     return out
 
@@ -182,7 +184,7 @@ def why_not(product_id: str) -> str | None:
     """Why a product cannot be featured (a Chinese sentence naming the choices), or None.
 
     >>> print(why_not("P002"))  # doctest: +ELLIPSIS
-    P002 北欧实木床头柜是本店商品，但数据里没有它作为主推商品所需的资料（...）。可以选择：P001 北欧风简约床头柜（床头柜）；...
+    P002 北欧实木床头柜是本店商品，但数据里没有它作为主推商品所需的资料（...）。可以选择：P001 ...
     """
     from . import data
 
@@ -200,7 +202,8 @@ def product_facts(product_id: str) -> Product:
     pid = str(product_id).strip().upper()
     records = _all()
     if pid not in records:
-        raise CourseError(f"主推商品不能是 {pid}：{why_not(pid)}（在 course/settings.yaml 的 featured.product_id 中修改。）")
+        raise CourseError(f"主推商品不能是 {pid}：{why_not(pid)}（在 course/settings.yaml 的 featured.product_id "
+                          "中修改。）")
     r = records[pid]
     return Product(**{**r, "pain_signals": {k: list(v) for k, v in r["pain_signals"].items()},
                       "sku_attributes": {k: list(v) for k, v in r["sku_attributes"].items()},

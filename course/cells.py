@@ -38,7 +38,7 @@ class NotebookInfo:
         self.current = self._find(current_source, current_id)
 
     @classmethod
-    def read(cls, path, current_source: str = "", current_id: str | None = None) -> "NotebookInfo | None":
+    def read(cls, path, current_source: str = "", current_id: str | None = None) -> NotebookInfo | None:
         import json
 
         try:

@@ -29,8 +29,9 @@ import hashlib
 import json
 import math
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 #: how much a number may differ from the reference, in units of its last kept digit
 TOLERANCE = 0.4
@@ -125,7 +126,7 @@ def value_form(value: Any, digits: int | None) -> str | None:
 
 def digest(salt: str, task: str, label: str, canonical: str) -> str:
     """The salted digest the release stores instead of a reference value."""
-    return hashlib.sha256(f"{salt}|{task}|{label}|{canonical}".encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(f"{salt}|{task}|{label}|{canonical}".encode()).hexdigest()[:24]
 
 
 # -- where the reference comes from -----------------------------------------------
@@ -139,7 +140,7 @@ class Reference:
     def labels(self) -> list[str]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def at(self, index: int) -> "Scoped":
+    def at(self, index: int) -> Scoped:
         return Scoped(self, str(index))
 
 
@@ -271,7 +272,7 @@ class Check:
     def params(self) -> dict:
         """Public parameters, written to the release's check spec."""
         out = {}
-        for name, f in self.__dataclass_fields__.items():
+        for name in self.__dataclass_fields__:
             if name in ("ref",):
                 continue
             out[name] = getattr(self, name)

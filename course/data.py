@@ -10,8 +10,10 @@ folder is found, in this order:
    unzipped download);
 3. ``datasets/data/`` next to the installed ``course`` package.
 
->>> orders = load("orders")            # doctest: +SKIP
->>> sorted(tables())[:3]               # doctest: +SKIP
+>>> phases = load("campaign_phases")
+>>> list(phases["phase"])
+['预热期', '爆发期', '返场期']
+>>> sorted(tables())[:3]
 ['ab_test', 'ad_spend', 'campaign_phases']
 """
 from __future__ import annotations
@@ -95,7 +97,8 @@ def load(name: str) -> pd.DataFrame:
     spec = tabs[name]
     path = folder / spec["file"]
     if not path.is_file():
-        raise CourseError(f"数据文件 {path.name} 不见了（应在 {folder}）。请重新解压数据包，或向老师要一份 {path.name}。")
+        raise CourseError(f"数据文件 {path.name} 不见了（应在 {folder}）。请重新解压数据包，或向老师要一份 "
+                          f"{path.name}。")
     cols = spec.get("columns", {})
     dtypes, dates = {}, []
     for col, info in cols.items():

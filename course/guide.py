@@ -4,9 +4,10 @@ The guide (``course/00_guide.ipynb``) teaches the six table operations the
 course uses — read a table, filter rows, add a column, group and sum, sort,
 merge — with one-line examples on the shop data and four try-it cells (read
 and filter together, group and sort together) whose skeletons have blanks
-``___``.  ``check(name, value)`` judges a try-it the way a graded self-check does: ✓ 正确, or ✗ with a 提升方向 that says what to look
-at, never the expected value.  The guide is not graded, so the expected
-results are computed here in the open from the shop data.
+``___``.  ``check(name, value)`` judges a try-it the way a graded self-check does:
+✓ 正确, or ✗ with a 提升方向 that says what to look at, never the expected value.
+The guide is not graded, so the expected results are computed here in the open
+from the shop data.
 
 >>> import pandas as pd
 >>> check("column", pd.DataFrame({"paid_amount": [1.0]}))
@@ -15,8 +16,9 @@ results are computed here in the open from the shop data.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -77,13 +79,15 @@ def _column_rules() -> list[Rule]:
 def _group_rules() -> list[Rule]:
     expected = _paid().groupby("phase", observed=True)["paid_amount"].sum()
     return [
-        Rule(lambda v: isinstance(v, pd.Series), "by_phase 应该是分组加总的结果：按例子的样子写 groupby(...)[...].sum()。"),
+        Rule(lambda v: isinstance(v, pd.Series),
+             "by_phase 应该是分组加总的结果：按例子的样子写 groupby(...)[...].sum()。"),
         Rule(lambda v: v.index.name == "phase",
              "分组用的列不对：要按“活动阶段”分组（日常 / 预热期 / 爆发期 / 返场期），看表头里它的英文列名。"),
         Rule(lambda v: sorted(map(str, v.index)) == sorted(map(str, expected.index))
              and _same_numbers(v.sort_index(), expected.sort_index()),
              "各阶段的合计不对：加总的应该是已支付订单（paid）的实付金额。"),
-        Rule(lambda v: v.is_monotonic_decreasing, "还没有从大到小排好：sort_values 里 ascending 应该是 False（上面例子里的写法）。"),
+        Rule(lambda v: v.is_monotonic_decreasing,
+             "还没有从大到小排好：sort_values 里 ascending 应该是 False（上面例子里的写法）。"),
     ]
 
 

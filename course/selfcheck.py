@@ -23,7 +23,6 @@ reads this file; it re-judges with the reference itself.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +102,3 @@ def check(task: str, value: Any = None) -> None:
         report(task, value, load_spec(path), name=path.name)
     except Exception as exc:  # noqa: BLE001 - never stop the student's notebook
         print(f"（自检暂时无法运行：{type(exc).__name__}）")
-
-
-def is_nan(x: float) -> bool:
-    return isinstance(x, float) and math.isnan(x)

@@ -56,11 +56,6 @@ def _warnings_to_stdout() -> None:
         warnings.filterwarnings("ignore", category=cat)
 
 
-def is_batch_run() -> bool:
-    """True under nbgrader/papermill/nbval execution, where no one clicks."""
-    return bool(os.environ.get("NBGRADER_EXECUTION") or os.environ.get("COURSE_BATCH"))
-
-
 def start(module: str, notebook: str, *, seed: int | None = None, quiet: bool = False) -> Session:
     """Set up this notebook; call once in its first code cell.
 
@@ -195,13 +190,6 @@ def export(name: str, value):
     entry = json.loads(json.dumps(encode(value), ensure_ascii=False))
     st.export(name, value)
     return decode(entry)
-
-
-def remove_answer_file(notebook: str, folder: str | os.PathLike | None = None) -> None:
-    """Delete an answer file (used by tests and the teacher's reset)."""
-    p = answer_path(notebook, folder)
-    if p.exists():
-        p.unlink()
 
 
 def here() -> Path:

@@ -18,7 +18,7 @@ them in the repository.  What a placeholder may name:
 >>> render("{{ listing.no_such_thing }}")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-course.text.TemplateProblem: 说明文字中的占位符 {{ listing.no_such_thing }} 不认识：设置里没有 listing.no_such_thing。可用的有：...
+course.text.TemplateProblem: 说明文字中的占位符 {{ listing.no_such_thing }} 不认识：...
 """
 from __future__ import annotations
 
@@ -168,8 +168,8 @@ def render(text: str, ctx: dict | None = None) -> str:
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(_unknown_message(text, ctx, str(exc))) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"说明文字第 {exc.lineno} 行的占位符写法有误（{exc.message}）：应写成 {{{{ 分组.名称 }}}}，"
-                              "两边各两个花括号。") from None
+        raise TemplateProblem(f"说明文字第 {exc.lineno} 行的占位符写法有误（{exc.message}）："
+                              "应写成 {{ 分组.名称 }}，两边各两个花括号。") from None
 
 
 def _unknown_message(text: str, ctx: dict, detail: str) -> str:

@@ -83,7 +83,8 @@ def saved_listing(*, folder=None) -> dict:
 
     t = values("02_title", TitleForm(category=product.category, brand=product.brand))
     if t:
-        listing.update(title=t.get("title"), core_keyword=t.get("core_keyword"), core_attributes=t.get("attributes") or [])
+        listing.update(title=t.get("title"), core_keyword=t.get("core_keyword"),
+                       core_attributes=t.get("attributes") or [])
     d = DetailForm.summary(values("03_detail_page", DetailForm(pain_points=list(product.pain_signals))))
     if d:
         listing["sections"] = [m for m in d["modules"] if m]

@@ -28,7 +28,8 @@ Stable CSS classes for browser tests: ``course-form``, ``course-form-<key>``,
 from __future__ import annotations
 
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import messages
 from ..session import store as _store
@@ -190,7 +191,8 @@ def _echo_field(f: Field, raw: Any) -> list[str]:
         rows = raw or []
         out = [f"  {f.label}："]
         for i, r in enumerate(rows, 1):
-            cells = "；".join(f"{sub.label}={_short(r.get(sub.name))}{_read_as(sub, r.get(sub.name))}" for sub in f.fields)
+            cells = "；".join(f"{sub.label}={_short(r.get(sub.name))}{_read_as(sub, r.get(sub.name))}"
+                             for sub in f.fields)
             out.append(f"    {i}. {cells}")
         return out
     if isinstance(f, (MultiChoice,)):

@@ -21,7 +21,8 @@ Checks while saving (the plan an operator hands to the team):
 >>> probs = f.submit({"theme": "全网最低价狂欢", "audience": "新客", "budget": "6000", "reserve": "300"})
 >>> [p.split("：")[0] for p in probs if "主题" in p or "准备金" in p]
 ['活动主题含绝对化用语', '风险准备金 300 元不足总预算的 10%（600.00 元）']
->>> plan_facts({"phases": [{"phase": "爆发期", "start": "2026-06-18", "end": "2026-06-18", "channels": ["付费广告"]}]})["爆发期渠道"]
+>>> burst = {"phase": "爆发期", "start": "2026-06-18", "end": "2026-06-18", "channels": ["付费广告"]}
+>>> plan_facts({"phases": [burst]})["爆发期渠道"]
 ['付费广告']
 """
 from __future__ import annotations
@@ -51,7 +52,8 @@ class CampaignForm(Form):
 
         th = _settings()
         self.description = (f"店长的要求：活动期 GMV {show(th['gmv_target'])} 元、新客转化率提升到 "
-                            f"{show(th['new_customer_conversion_target'], 'share')}，推广总预算 {show(th['budget_total'])} 元。"
+                            f"{show(th['new_customer_conversion_target'], 'share')}，推广总预算 "
+                            f"{show(th['budget_total'])} 元。"
                             "写下活动方案的骨架：主题与人群、三个阶段的日期和每个阶段用哪些渠道做什么、"
                             "预算中预留的风险准备金。日期写成 2026-06-18。")
         fields = [

@@ -36,8 +36,9 @@ from __future__ import annotations
 import html
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..messages import CourseError
 from ..tools import analytics as A
@@ -79,7 +80,8 @@ class DashboardView:
         if self.funnel:
             steps = list(self.funnel.items())
             lines.append("  人数漏斗：" + " → ".join(f"{n} {c:,.0f}" for n, c in steps))
-            lines.append("  环节转化：" + "；".join(f"{lab} {A.format_rate(r, 1)}" for lab, r in A.step_rates(self.funnel)))
+            steps = A.step_rates(self.funnel)
+            lines.append("  环节转化：" + "；".join(f"{lab} {A.format_rate(r, 1)}" for lab, r in steps))
         lines.extend(f"  • {m}" for m in self.notes)
         lines.extend(f"  ⚠ {m}" for m in self.messages)
         return "\n".join(lines)
@@ -110,7 +112,8 @@ class Dashboard(Form):
         for name, df in (("traffic", traffic), ("orders", orders)):
             missing = [c for c in ("date", "channel", "phase") if c not in df.columns]
             if missing:
-                raise CourseError(f"看板需要 {name} 表里有列：{'、'.join(missing)}。请传入从 course.data.load 读取的原始表。")
+                raise CourseError(f"看板需要 {name} 表里有列：{'、'.join(missing)}。请传入从 course.data.load "
+                                  "读取的原始表。")
         self.metric_fn = metrics
         self.traffic, self.orders = traffic, orders
         if conversion_target is None:
@@ -118,7 +121,7 @@ class Dashboard(Form):
 
             conversion_target = float(settings.threshold("analytics", "conversion_target"))
         self.conversion_target = conversion_target
-        present = set(map(str, pd.unique(traffic["channel"].dropna()))) | set(map(str, pd.unique(orders["channel"].dropna())))
+        present = {str(c) for df in (traffic, orders) for c in pd.unique(df["channel"].dropna())}
         self.channels = list(A.CHANNELS) + sorted(present - set(A.CHANNELS))
         phases = set(map(str, pd.unique(traffic["phase"].dropna())))
         self.phases = list(A.PHASES) + sorted(phases - set(A.PHASES))
@@ -203,14 +206,16 @@ class Dashboard(Form):
         try:
             out = self.metric_fn(traffic, orders)
         except ZeroDivisionError:
-            view.messages.append("你的指标函数在分母为 0 时出错（ZeroDivisionError）：所选范围内某个分母（如 UV、买家数）是 0。"
+            view.messages.append("你的指标函数在分母为 0 时出错（ZeroDivisionError）："
+                                 "所选范围内某个分母（如 UV、买家数）是 0。"
                                  "请用 course.tools.analytics.safe_rate(分子, 分母) 计算比率。")
             return None
         except CourseError as exc:
             view.messages.append(str(exc))
             return None
         except Exception as exc:  # noqa: BLE001 - a student's function may fail in any way
-            view.messages.append(f"你的指标函数出错：{type(exc).__name__}: {exc}。请先在上面的单元格用全部数据试运行它。")
+            view.messages.append(f"你的指标函数出错：{type(exc).__name__}: {exc}。"
+                                 "请先在上面的单元格用全部数据试运行它。")
             return None
         if hasattr(out, "to_dict") and not hasattr(out, "columns"):
             out = out.to_dict()
@@ -280,7 +285,8 @@ class Dashboard(Form):
             print("⚠ 还没有可以画的漏斗：" + ("；".join(view.messages) if view else "请先运行 dashboard.view(...)。"))
             return None
         f = view.filters
-        return A.funnel_chart(view.funnel, title=f"人数漏斗：{f['start']} 至 {f['end']} · {f['channel']} · {f['phase']}")
+        title = f"人数漏斗：{f['start']} 至 {f['end']} · {f['channel']} · {f['phase']}"
+        return A.funnel_chart(view.funnel, title=title)
 
 
 def render_html(view: DashboardView) -> str:
@@ -312,7 +318,8 @@ def render_html(view: DashboardView) -> str:
                         f"<span style='display:inline-block;background:#4C72B0;height:14px;width:{width * 3:.0f}px;"
                         f"vertical-align:middle'></span> {count:,.0f} 人 {rate}</div>")
             prev = name
-        parts.append("<div class='course-dashboard-funnel' style='margin-top:6px'><b>人数漏斗</b>" + "".join(rows) + "</div>")
+        parts.append("<div class='course-dashboard-funnel' style='margin-top:6px'><b>人数漏斗</b>"
+                     + "".join(rows) + "</div>")
     if view.notes:
         parts.append("<div class='course-dashboard-notes' style='color:#333;margin:4px 0'>"
                      + "".join(f"<div>• {esc(n)}</div>" for n in view.notes) + "</div>")

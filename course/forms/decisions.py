@@ -25,7 +25,6 @@ from ..tools import review_rules as RR
 from .base import Form
 from .fields import Choice, MultiChoice, Percent, TextArea
 
-
 # -- 01: targets ----------------------------------------------------------------------
 
 REACHED = ("达标", "未达标")

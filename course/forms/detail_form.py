@@ -63,7 +63,7 @@ class DetailForm(Form):
         if missing:
             probs.append(f"缺少模块：{'、'.join(missing)}。")
         if not dup and not missing and mods != DETAIL_ORDER:
-            probs.append("模块顺序不对：详情页按 " + "→".join(DETAIL_ORDER) + " 的逻辑布局，现在是 " + "→".join(mods) + "。")
+            probs.append(f"模块顺序不对：详情页按 {'→'.join(DETAIL_ORDER)} 的逻辑布局，现在是 {'→'.join(mods)}。")
         points = values.get("points") or []
         if not self.lo <= len(points) <= self.hi:
             probs.append(f"首屏卖点应为 {self.lo}-{self.hi} 个（表1），现在是 {len(points)} 个。")
@@ -78,7 +78,8 @@ class DetailForm(Form):
                 probs.append(f"卖点「{t}」：{f.message()}")
         v = values.get("video_seconds")
         if v is not None and not video_ok(v):
-            probs.append(f"短视频时长 {v} 秒不合适：工作坊方案要求 {self.video[0]}-{self.video[1]} 秒，展示产品使用场景。")
+            probs.append(f"短视频时长 {v} 秒不合适：工作坊方案要求 {self.video[0]}-{self.video[1]} 秒，"
+                         "展示产品使用场景。")
         return probs
 
     @staticmethod
@@ -195,7 +196,8 @@ class ImagePlanForm(Form):
         from ..tools import images
 
         plan = self.plan(values)
-        return images.check_main_images(self._infos(plan["main"])) + images.check_detail_images(self._infos(plan["detail"]))
+        return (images.check_main_images(self._infos(plan["main"]))
+                + images.check_detail_images(self._infos(plan["detail"])))
 
     def preview(self, values: dict, raw: dict) -> str:
         chosen = [raw.get(f.name) for f in self.fields if f.name.startswith("main_")]

@@ -279,11 +279,15 @@ class Repeat(Field):
         rows = self.default or [{} for _ in range(max(self.min_rows, 1))]
         return [{f.name: (r.get(f.name) if f.name in r else f.default_raw()) for f in self.fields} for r in rows]
 
+    def _blank_row(self, row: dict) -> bool:
+        """Nothing typed in the row (a ticked check box alone does not count)."""
+        return all(f.empty(row.get(f.name)) for f in self.fields if not isinstance(f, Check))
+
     def empty(self, raw):
-        return not raw or all(all(f.empty(r.get(f.name)) for f in self.fields if not isinstance(f, Check)) for r in raw)
+        return not raw or all(self._blank_row(r) for r in raw)
 
     def parse(self, raw):
-        rows = [r for r in (raw or []) if not all(f.empty(r.get(f.name)) for f in self.fields if not isinstance(f, Check))]
+        rows = [r for r in (raw or []) if not self._blank_row(r)]
         if not rows:
             if self.required or self.min_rows:
                 return None, f"{self.label}：至少填写 {max(self.min_rows, 1)} 行。"

@@ -23,7 +23,6 @@ from ..tools import review_rules as RR
 from .base import Form
 from .fields import Date
 
-
 BUDGET_FIELDS = {"付费广告": "paid_ads", "平台首页推荐": "homepage", "社群引流": "community", "直播": "live"}
 RESERVE_LABEL = RR.RESERVE
 
@@ -57,7 +56,8 @@ class BudgetForm(Form):
                          help=f"本次花费 {yuan(self.current.get(ch, 0.0))}")
                   for ch, name in BUDGET_FIELDS.items()]
         fields.append(Number("reserve", f"{RESERVE_LABEL}（元）", decimals=2, minimum=0, unit="元",
-                             help=f"至少占总预算的 {show(self.reserve_share, 'share')}（来源文档：预算中预留风险准备金）"))
+                             help=f"至少占总预算的 {show(self.reserve_share, 'share')}（来源文档："
+                                  "预算中预留风险准备金）"))
         fields.append(TextArea("reason", "调整理由", rows=3, placeholder="用 ROI 和毛利的数字说明为什么这样挪预算"))
         total = sum(self.current.values())
         super().__init__(key or self.key, self.title, fields,
@@ -90,7 +90,8 @@ class BudgetForm(Form):
                 problems.append(f"「{ch}」从 {yuan(now)} 增加到 {yuan(new)}，"
                                 f"超过了 {_pct(self.max_increase)} 的上限：流量有天花板，加钱不一定等比例带来成交。")
             r = self.roi.get(ch)
-            if r is not None and not A.is_missing(r) and float(r) < self.floor and new > now * (1 - self.min_cut) + 0.005:
+            below_floor = r is not None and not A.is_missing(r) and float(r) < self.floor
+            if below_floor and new > now * (1 - self.min_cut) + 0.005:
                 problems.append(f"「{ch}」按你算的 ROI 低于 {self.floor:g}，预算至少要减少 {_pct(self.min_cut)}。")
         if len(RR._plain(values.get("reason"))) < 15:
             problems.append("调整理由太短：请用数字说明（例如哪个渠道 ROI 多少、为什么减、加给谁）。")
@@ -106,7 +107,8 @@ class BudgetForm(Form):
             rows.append(f"<tr><td>{html.escape(ch)}</td><td>{yuan(now) if now is not None else '—'}</td>"
                         f"<td>{yuan(new) if new is not None else '（未填）'}</td><td>{change}</td></tr>")
         total = sum(float(v) for v in plan.values() if v is not None)
-        return ("<table class='course-budget-preview'><tr><th>渠道</th><th>本次花费</th><th>下次预算</th><th>变化</th></tr>"
+        return ("<table class='course-budget-preview'>"
+                "<tr><th>渠道</th><th>本次花费</th><th>下次预算</th><th>变化</th></tr>"
                 + "".join(rows) + f"<tr><td><b>合计</b></td><td>{yuan(sum(self.current.values()))}"
                 f"</td><td><b>{yuan(total)}</b></td><td></td></tr></table>")
 

@@ -79,7 +79,8 @@ class PriceForm(Form):
                         f"<td>{'' if c is None else f'{c:.2f}'}</td><td>{1 - a / d:.1%}</td><td>{margin}</td></tr>")
         if not rows:
             return ""
-        return ("<table class='course-price-preview' style='font-size:12px'><tr><th>规格</th><th>日常价</th><th>活动价</th>"
+        return ("<table class='course-price-preview' style='font-size:12px'>"
+                "<tr><th>规格</th><th>日常价</th><th>活动价</th>"
                 "<th>成本价</th><th>让利幅度</th><th>活动毛利率</th></tr>" + "".join(rows) + "</table>")
 
 

@@ -94,13 +94,13 @@ def rule_dicts(values: dict) -> tuple[list[dict], list[str]]:
             elif kind == P.NTH_DISCOUNT:
                 if _blank(p1) or _blank(p2):
                     raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.5。")
-                out.append({"type": kind, "n": P._int(p1, f"{where}{lab1}", 1),
+                out.append({"type": kind, "n": P.whole_number(p1, f"{where}{lab1}", 1),
                             "discount": float(P.rate(p2, f"{where}{lab2}", allow_zero=True)), "stack": stack})
             elif kind == P.GIFT:
                 gift_rows += 1
                 if _blank(p1):
                     raise P.RuleError(f"{where}：请填写{lab1}，如 100。")
-                d = {"type": "赠品", "limit": P._int(p1, f"{where}{lab1}", 1),
+                d = {"type": "赠品", "limit": P.whole_number(p1, f"{where}{lab1}", 1),
                      "gift": (values.get("gift_name") or "赠品"),
                      "gift_cost": float(values["gift_cost"]) if values.get("gift_cost") is not None else 0.0,
                      "stack": stack}
@@ -113,7 +113,8 @@ def rule_dicts(values: dict) -> tuple[list[dict], list[str]]:
                 if _blank(p2):
                     raise P.RuleError(f"{where}：请填写{lab2}。")
                 if _blank(row.get("start")) or _blank(row.get("end")):
-                    raise P.RuleError(f"{where}：限时折扣要填写开始时间和结束时间，如 2026-06-18 00:00 和 2026-06-18 23:59。")
+                    raise P.RuleError(f"{where}：限时折扣要填写开始时间和结束时间，"
+                                      "如 2026-06-18 00:00 和 2026-06-18 23:59。")
                 r = P.rate(p2, f"{where}{lab2}")
                 out.append({"type": kind, "discount": float(r),
                             "start": P.fmt_time(P.when(row.get("start"), f"{where}开始时间")),
@@ -121,7 +122,7 @@ def rule_dicts(values: dict) -> tuple[list[dict], list[str]]:
             elif kind == P.TIER_PRICE:
                 if _blank(p1) or _blank(p2):
                     raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.95。")
-                out.append({"type": kind, "tiers": [[P._int(p1, f"{where}{lab1}", 1),
+                out.append({"type": kind, "tiers": [[P.whole_number(p1, f"{where}{lab1}", 1),
                                                      float(P.rate(p2, f"{where}{lab2}"))]], "stack": stack})
             else:
                 problems.append(f"第 {i} 条规则：请选择规则类型（{'、'.join(P.RULE_TYPES)}）。")
@@ -275,7 +276,8 @@ def rule_facts(values: Any) -> dict:
         return {}
     out: dict[str, Any] = {}
     try:
-        out["活动时间"] = f"{P.fmt_time(P.when(values.get('start')))} 至 {P.fmt_time(P.when(values.get('end'), end=True))}"
+        start, end = P.when(values.get("start")), P.when(values.get("end"), end=True)
+        out["活动时间"] = f"{P.fmt_time(start)} 至 {P.fmt_time(end)}"
     except (CourseError, TypeError):
         pass
     try:
@@ -408,7 +410,8 @@ def adjust_summary(values: Any) -> str:
     lo, hi = (settings.threshold("campaign", k) for k in ("margin_target_min", "margin_target_max"))
     where = "在目标区间内" if lo <= r["活动毛利率"] <= hi else ("低于目标下限：让利太深" if r["活动毛利率"] < lo
                                                          else "高于目标上限：让利偏浅")
-    return (f"新规则下：活动毛利率 {show(r['活动毛利率'], 'share')}（{where}，目标 {show(lo, 'share')}-{show(hi, 'share')}），"
+    return (f"新规则下：活动毛利率 {show(r['活动毛利率'], 'share')}（{where}，目标 "
+            f"{show(lo, 'share')}-{show(hi, 'share')}），"
             f"净利率 {show(r['净利率'], 'share')}，典型订单平均优惠 {yuan(r['加权优惠金额'])}。")
 
 

@@ -22,6 +22,7 @@ Stable CSS classes for browser tests, besides the form's own
 from __future__ import annotations
 
 import html
+
 from ..tools import analytics as A
 from ..tools import datacentre as D
 from .base import Form
@@ -48,7 +49,8 @@ class QueryBuilder(Form):
         cal = A.campaign_calendar()
         fields = [
             MultiChoice("metrics", "指标", options=list(D.METRIC_NAMES), default=list(metrics or []), min_items=1,
-                        max_items=MAX_METRICS, help=f"勾选 1-{MAX_METRICS} 个；排序和图表按勾选的指标中排在最前面的那个"),
+                        max_items=MAX_METRICS,
+                        help=f"勾选 1-{MAX_METRICS} 个；排序和图表按勾选的指标中排在最前面的那个"),
             Choice("dimension", "拆分维度", options=list(D.DIMENSIONS), default=dimension),
             Date("start", "开始日期", default=start or cal.start,
                  help=f"数据范围 {self.centre.data_start} 至 {self.centre.data_end}"),
@@ -59,7 +61,8 @@ class QueryBuilder(Form):
             Choice("chart", "图表", options=list(D.CHARTS), default=D.CHARTS[0]),
         ]
         super().__init__(key, title or self.title, fields,
-                         description=description or "像生意参谋一样取数：选指标、拆分维度、日期和筛选条件，下面的结果立即更新。"
+                         description=description or "像生意参谋一样取数：选指标、拆分维度、日期和筛选条件，"
+                                                    "下面的结果立即更新。"
                                                     "点「保存」记下这次取数（评分看你选的条件）。")
 
     # -- the query --------------------------------------------------------------------
@@ -258,9 +261,10 @@ def svg_chart(res: D.Result, width: int = 640, height: int = 300) -> str:
     for i in range(0, len(labels), step):
         parts.append(f"<text transform='translate({x(i):.1f},{top + ph + 12}) rotate(35)' font-size='10'>"
                      f"{esc(labels[i])}</text>")
+    y_title = _axis(names[0]) if len(names) == 1 else _axis(names[0]).replace(names[0], "、".join(names))
     parts.append(f"<text x='{left + pw / 2}' y='{height - 4}' text-anchor='middle' font-size='12'>{esc(res.key)}</text>"
                  f"<text transform='translate(14,{top + ph / 2}) rotate(-90)' text-anchor='middle' font-size='12'>"
-                 f"{esc(_axis(names[0]) if len(names) == 1 else _axis(names[0]).replace(names[0], '、'.join(names)))}</text>"
+                 f"{esc(y_title)}</text>"
                  f"<line x1='{left}' x2='{left + pw}' y1='{y(0):.1f}' y2='{y(0):.1f}' stroke='#333'/>")
     return (f"<svg class='course-query-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
             f"role='img' aria-label='{esc(_title(res))}'>{''.join(parts)}</svg>")
@@ -274,8 +278,11 @@ def _funnel_html(res: D.Result) -> str:
     unit = "次" if "访问次数" in steps else "人"
     rows = []
     for i, (name, c) in enumerate(zip(steps, counts)):
-        rate = "" if i == 0 else f"（{html.escape(steps[i - 1])}→{html.escape(name)}：{A.format_rate(A.safe_rate(c, counts[i - 1]), 1)}）"
-        rows.append(f"<div style='margin:2px 0'><span style='display:inline-block;width:72px'>{html.escape(name)}</span>"
-                    f"<span style='display:inline-block;background:#4C72B0;height:14px;width:{max(2.0, 300 * c / top):.0f}px;"
+        step = A.format_rate(A.safe_rate(c, counts[i - 1]), 1) if i else ""
+        rate = f"（{html.escape(steps[i - 1])}→{html.escape(name)}：{step}）" if i else ""
+        bar = max(2.0, 300 * c / top)
+        rows.append("<div style='margin:2px 0'>"
+                    f"<span style='display:inline-block;width:72px'>{html.escape(name)}</span>"
+                    f"<span style='display:inline-block;background:#4C72B0;height:14px;width:{bar:.0f}px;"
                     f"vertical-align:middle'></span> {c:,.0f} {unit} {rate}</div>")
     return f"<div class='course-query-chart'><b>{html.escape(_title(res))}</b>{''.join(rows)}</div>"

@@ -61,8 +61,10 @@ def rule_rows() -> list[tuple[str, str, str]]:
     th = _crm()
     n = th["activity_window_days"]
     return [
-        (HIGH, f"近{n}天消费 ≥ {th['high_value_min_orders_30d']} 次，且客单价 ≥ {_money(th['high_value_min_aov'])}", "表3"),
-        (POTENTIAL, f"近{n}天消费 {th['potential_orders_30d']} 次，且客单价 < {_money(th['potential_max_aov'])}", "表3"),
+        (HIGH, f"近{n}天消费 ≥ {th['high_value_min_orders_30d']} 次，"
+               f"且客单价 ≥ {_money(th['high_value_min_aov'])}", "表3"),
+        (POTENTIAL, f"近{n}天消费 {th['potential_orders_30d']} 次，且客单价 < {_money(th['potential_max_aov'])}",
+         "表3"),
         (GROWTH, f"近{n}天有消费，但不符合高价值、潜力的标准", "课程规定"),
         (DORMANT, f"{th['dormant_days_min']}-{th['lost_days_min']} 天未消费、有历史订单"
                   f"（{th['dormant_days_min']} ≤ 距上次消费天数 < {th['lost_days_min']}）", "表3"),
@@ -122,11 +124,6 @@ def rules_html() -> str:
 def rules_text() -> list[str]:
     """The rule table as plain lines (the echo, and where widgets do not render)."""
     return [f"{seg}：{rule}（{src}）" for seg, rule, src in rule_rows()]
-
-
-def segment_names() -> list[str]:
-    """The segments the course's rule produces, in display order."""
-    return list(SEGMENTS)
 
 
 class SegmentForm(Form):

@@ -6,8 +6,9 @@ Table 1, SKU row: 属性组合避免无效选项（如“颜色:默认”）；�
 >>> import course
 >>> _ = course.start("module1_listing", "doc_sku_form", quiet=True)
 >>> f = SkuForm()
->>> f.submit({"attributes": [{"name": "颜色", "values": "白色/默认"}, {"name": "尺寸", "values": ""}]})
-['「颜色:默认」是无效选项：买家无法从中知道买到的是什么（表1：避免“颜色:默认”这类选项）。请写出真实的属性值，或删除这个选项。', '属性「尺寸」没有填写属性值：请填写至少一个值（用“/”或顿号分隔，如 白色/原木色），不需要的属性请删除这一行。']
+>>> probs = f.submit({"attributes": [{"name": "颜色", "values": "白色/默认"}, {"name": "尺寸", "values": ""}]})
+>>> [p.split("：")[0] for p in probs]
+['「颜色:默认」是无效选项', '属性「尺寸」没有填写属性值']
 >>> f.values["attributes"][1]
 {'name': '尺寸', 'values': None}
 """
@@ -69,8 +70,8 @@ class SkuForm(Form):
         for _, r in table.iterrows():
             flag = any((c, str(r[c])) in bad for c in table.columns)
             style = " style='background:#fde2e2'" if flag else ""
-            body.append(f"<tr{style}>" + "".join(f"<td style='padding:2px 8px'>{html.escape('' if str(v) in ('nan', '<NA>') else str(v))}</td>"
-                                                 for v in r.values) + "</tr>")
+            cells = (html.escape("" if str(v) in ("nan", "<NA>") else str(v)) for v in r.values)
+            body.append(f"<tr{style}>" + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells) + "</tr>")
         notes = "".join(f"<li>{html.escape(i.message)}</li>" for i in issues)
         return (f"<div class='course-sku-preview'><b>共 {len(table)} 个组合</b>"
                 f"<table style='border-collapse:collapse;font-size:12px'><tr>{head}</tr>{''.join(body)}</table>"

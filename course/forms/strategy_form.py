@@ -90,10 +90,12 @@ class StrategyForm(Form):
         super().__init__(fields=strategy_fields())
 
     def preview(self, values: dict, raw: dict) -> str:
-        head = "".join(f"<th style='padding:2px 6px;text-align:left'>{h}</th>" for h in ("分层", "目标", "触达方式", "核心权益"))
+        head = "".join(f"<th style='padding:2px 6px;text-align:left'>{h}</th>"
+                       for h in ("分层", "目标", "触达方式", "核心权益"))
         body = ""
         for seg, p in PREFIX.items():
-            cells = [seg, GOALS[seg], values.get(f"{p}_channel") or "（未选）", values.get(f"{p}_benefit") or "（未选）"]
+            cells = [seg, GOALS[seg], values.get(f"{p}_channel") or "（未选）",
+                     values.get(f"{p}_benefit") or "（未选）"]
             body += "<tr>" + "".join(f"<td style='padding:2px 6px'>{html.escape(str(c))}</td>" for c in cells) + "</tr>"
         return f"<table class='course-preview-strategy'><tr>{head}</tr>{body}</table>"
 

@@ -9,7 +9,8 @@ Workshop plan, module 1: 使用SWOT模型对选品进行评估：优势(S，如�
 >>> f.submit({"rows": [{"item_id": "T016", "s": "月销高", "w": "月销高", "o": "", "t": "竞品多"}]})
 ['SWOT 分析：至少填写 3 行，现在有 1 行。']
 >>> f = SwotForm(min_rows=1)
->>> f.submit({"rows": [{"item_id": "T016", "s": "月销2万件", "w": "月销2万件", "o": "开学季需求上升", "t": "竞品多价格战"}]})
+>>> f.submit({"rows": [{"item_id": "T016", "s": "月销2万件", "w": "月销2万件", "o": "开学季需求上升",
+...                     "t": "竞品多价格战"}]})
 ['第 1 行 劣势 W 与 优势 S 内容相同：四个象限应分别分析，不要复制。']
 
 The graded task checks the picks and the quadrants with the public functions
@@ -71,7 +72,8 @@ class SwotForm(Form):
             for k, label, _ph in QUADRANTS:
                 t = _clean(r.get(k))
                 if t in _VAGUE or len(t) < MIN_CHARS:
-                    probs.append(f"第 {i} 行 {label}「{r.get(k)}」太笼统：请写一条具体的分析（至少 {MIN_CHARS} 个字，最好带数据）。")
+                    probs.append(f"第 {i} 行 {label}「{r.get(k)}」太笼统：请写一条具体的分析（至少 {MIN_CHARS} 个字，"
+                                 "最好带数据）。")
                 if t in texts.values():
                     other = next(lb for lb, v in texts.items() if v == t)
                     probs.append(f"第 {i} 行 {label} 与 {other} 内容相同：四个象限应分别分析，不要复制。")

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..tools.adwords import find_absolute_words
-from ..tools.title import width_range, check_title, split_words
+from ..tools.title import check_title, split_words, width_range
 from .base import Form
 from .fields import Text
-
 
 #: default of TitleForm's category and brand: the featured product of the settings
 FEATURED: Any = object()

@@ -92,7 +92,8 @@ class _RepeatEditor:
         self.add_btn = W.Button(description=f.add_label, icon="plus", layout=W.Layout(width="auto"))
         self.add_btn.add_class("course-add-row")
         self.add_btn.on_click(lambda _b: self.add_row({}, notify=True))
-        header = W.HBox([W.HTML(f"<b>{messages_escape(s.label)}</b>", layout=W.Layout(width="170px")) for s in f.fields])
+        header = W.HBox([W.HTML(f"<b>{messages_escape(s.label)}</b>", layout=W.Layout(width="170px"))
+                         for s in f.fields])
         self.container = W.VBox([header, self.box, self.add_btn])
         for r in raw_rows or []:
             self.add_row(r, notify=False)
@@ -133,91 +134,95 @@ class _RepeatEditor:
 
 def build_form_widget(form):
     """Build the widget tree for ``form`` with autosave, save button and preview."""
-    getters = {}
-    status = W.HTML()
-    status.add_class("course-status")
-    messages_box = W.HTML()
-    messages_box.add_class("course-messages")
-    preview = W.HTML()
-    preview.add_class("course-preview")
-    state = {"ready": False, "shown": ""}  # shown: "", "problems" or "ok"
+    return _FormWidget(form).box
 
-    def current_raw():
-        return {name: g() for name, g in getters.items()}
 
-    def render(problems, saved_by_button):
+class _FormWidget:
+    """One form on screen: its fields, a live preview, the 保存 button, the status and the messages."""
+
+    def __init__(self, form):
+        self.form = form
+        self.getters: dict = {}
+        self.readings: list = []  # (field, getter, HTML): "已按 8% 读取" beside the fields that say how they read
+        self.shown = ""  # what the messages box shows: "", "problems" or "ok"
+        self.ready = False
+        self.status = self._html("course-status")
+        self.messages_box = self._html("course-messages")
+        self.preview = self._html("course-preview")
+        rows = [self._field_row(f) for f in form.fields]
+        save = W.Button(description="保存", button_style="primary", icon="save")
+        save.add_class("course-save")
+        save.on_click(lambda _b: self.render(form.submit(self.current_raw()), saved_by_button=True))
+        description = f"<div style='color:#555'>{messages_escape(form.description)}</div>" if form.description else ""
+        header = W.HTML(f"<h4 style='margin:4px 0'>{messages_escape(form.title)}</h4>{description}")
+        self.box = _FormBox([header, *rows, self.preview, W.HBox([save, self.status]), self.messages_box],
+                            layout=W.Layout(border="1px solid #ddd", padding="8px", width="auto"))
+        self.box.form_title = form.title
+        self.box.add_class("course-form")
+        self.box.add_class(f"course-form-{_css_name(form.key)}")
+        if form.saved:
+            self.render(form.problems, saved_by_button=True)
+        else:
+            self.status.value = f"<span style='color:#888'>{messages.NOTHING_SAVED_YET}</span>"
+        self.update_preview()
+        self.ready = True
+
+    @staticmethod
+    def _html(css_class: str) -> W.HTML:
+        w = W.HTML()
+        w.add_class(css_class)
+        return w
+
+    def _field_row(self, f: Field):
+        raw = self.form._raw.get(f.name)
+        if isinstance(f, Repeat):
+            editor = _RepeatEditor(f, raw, self.on_change)
+            self.getters[f.name] = editor.get
+            help_ = f" <span style='color:#666;font-size:12px'>{messages_escape(f.help)}</span>" if f.help else ""
+            return W.VBox([W.HTML(f"<b>{messages_escape(f.label)}</b>{help_}"), editor.container])
+        w, getter = _field_widget(f, raw, self.on_change)
+        self.getters[f.name] = getter
+        note = W.HTML(_reading_html(f, raw))
+        note.add_class(f"course-reading-{_css_name(f.name)}")
+        self.readings.append((f, getter, note))
+        return _labelled(f, w, note)
+
+    def current_raw(self) -> dict:
+        return {name: g() for name, g in self.getters.items()}
+
+    def render(self, problems, saved_by_button: bool) -> None:
         # The messages box follows the last 保存 click; an autosave only keeps it honest:
         # a shown problem list is refreshed, and a confirmation that is no longer true
         # is removed (or shown, once an autosave finds nothing left to fix).
         now = _dt.datetime.now().strftime("%H:%M:%S")
         if problems:
-            status.value = f"<span style='color:#b35900'>{messages.SAVED_WITH_PROBLEMS.format(n=len(problems))}（{now}）</span>"
-            if saved_by_button or state["shown"] == "problems":
-                messages_box.value = "<ul style='color:#b30000;margin:4px 0'>" + "".join(
+            self.status.value = (f"<span style='color:#b35900'>{messages.SAVED_WITH_PROBLEMS.format(n=len(problems))}"
+                                 f"（{now}）</span>")
+            if saved_by_button or self.shown == "problems":
+                self.messages_box.value = "<ul style='color:#b30000;margin:4px 0'>" + "".join(
                     f"<li>{messages_escape(p)}</li>" for p in problems) + "</ul>"
-                state["shown"] = "problems"
-            elif state["shown"] == "ok":
-                messages_box.value = ""
-                state["shown"] = ""
+                self.shown = "problems"
+            elif self.shown == "ok":
+                self.messages_box.value = ""
+                self.shown = ""
         else:
-            status.value = f"<span style='color:#217a21'>{messages.SAVED}（{now}）</span>"
-            if saved_by_button or state["shown"]:
-                messages_box.value = f"<div style='color:#217a21'>{messages.CHECK_PASSED}</div>"
-                state["shown"] = "ok"
+            self.status.value = f"<span style='color:#217a21'>{messages.SAVED}（{now}）</span>"
+            if saved_by_button or self.shown:
+                self.messages_box.value = f"<div style='color:#217a21'>{messages.CHECK_PASSED}</div>"
+                self.shown = "ok"
 
-    def update_preview():
-        raw = current_raw()
-        values, _ = form.parse(raw)
+    def update_preview(self) -> None:
+        raw = self.current_raw()
+        values, _ = self.form.parse(raw)
         try:
-            preview.value = form.preview(values, raw) or ""
+            self.preview.value = self.form.preview(values, raw) or ""
         except Exception as exc:  # a preview must never break typing
-            preview.value = f"<span style='color:#999'>（预览暂不可用：{messages_escape(exc)}）</span>"
+            self.preview.value = f"<span style='color:#999'>（预览暂不可用：{messages_escape(exc)}）</span>"
 
-    readings = []  # (field, getter, HTML): "已按 8% 读取" beside the fields that say how they read
-
-    def on_change():
-        if not state["ready"]:
+    def on_change(self) -> None:
+        if not self.ready:
             return
-        for f, get, note in readings:
+        for f, get, note in self.readings:
             note.value = _reading_html(f, get())
-        update_preview()
-        render(form.submit(current_raw()), saved_by_button=False)
-
-    rows = []
-    for f in form.fields:
-        raw = form._raw.get(f.name)
-        if isinstance(f, Repeat):
-            editor = _RepeatEditor(f, raw, on_change)
-            getters[f.name] = editor.get
-            rows.append(W.VBox([W.HTML(f"<b>{messages_escape(f.label)}</b>"
-                                       + (f" <span style='color:#666;font-size:12px'>{messages_escape(f.help)}</span>" if f.help else "")),
-                                editor.container]))
-        else:
-            w, getter = _field_widget(f, raw, on_change)
-            getters[f.name] = getter
-            note = W.HTML(_reading_html(f, raw))
-            note.add_class(f"course-reading-{_css_name(f.name)}")
-            readings.append((f, getter, note))
-            rows.append(_labelled(f, w, note))
-
-    save = W.Button(description="保存", button_style="primary", icon="save")
-    save.add_class("course-save")
-
-    def on_save(_b):
-        render(form.submit(current_raw()), saved_by_button=True)
-
-    save.on_click(on_save)
-    header = W.HTML(f"<h4 style='margin:4px 0'>{messages_escape(form.title)}</h4>"
-                    + (f"<div style='color:#555'>{messages_escape(form.description)}</div>" if form.description else ""))
-    box = _FormBox([header, *rows, preview, W.HBox([save, status]), messages_box],
-                   layout=W.Layout(border="1px solid #ddd", padding="8px", width="auto"))
-    box.form_title = form.title
-    box.add_class("course-form")
-    box.add_class(f"course-form-{_css_name(form.key)}")
-    if form.saved:
-        render(form.problems, saved_by_button=True)
-    else:
-        status.value = f"<span style='color:#888'>{messages.NOTHING_SAVED_YET}</span>"
-    update_preview()
-    state["ready"] = True
-    return box
+        self.update_preview()
+        self.render(self.form.submit(self.current_raw()), saved_by_button=False)

@@ -28,18 +28,19 @@ The data centre (``course.tools.datacentre``) and the review rules
 '6.25%'
 >>> format_rate(r)
 '无法计算（UV 为 0）'
->>> check_channel("付费广高")
+>>> check_channel("付费广高")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-course.messages.CourseError: 没有名为「付费广高」的渠道，你是不是想写「付费广告」？可选：自然搜索、付费广告、平台首页推荐、社群引流、直播。
+course.messages.CourseError: 没有名为「付费广高」的渠道，你是不是想写「付费广告」？可选：自然搜索、付费广告、...
 """
 from __future__ import annotations
 
 import datetime as _dt
 import difflib
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..dates import parse_date
 from ..messages import CourseError
@@ -258,7 +259,8 @@ def campaign_calendar(phases=None) -> Calendar:
         phases = data.load("campaign_phases")
     missing = [c for c in ("phase", "start_date", "end_date") if c not in phases.columns]
     if missing or phases.empty:
-        raise CourseError("活动日历表 campaign_phases 缺少列或没有数据：请用 course.data.load(\"campaign_phases\") 读取原始表。")
+        raise CourseError("活动日历表 campaign_phases 缺少列或没有数据：请用 course.data.load(\"campaign_phases\") "
+                          "读取原始表。")
     starts = pd.to_datetime(phases["start_date"])
     ends = pd.to_datetime(phases["end_date"])
     order = starts.argsort(kind="mergesort")
@@ -479,10 +481,10 @@ def funnel_chart(counts: Any, *, steps: Sequence[str] | None = None, title: str 
 def check_ab_counts(conversions: Sequence[Any], visitors: Sequence[Any], names: Sequence[str] = ("B", "A")) -> None:
     """Two groups of counts a two-proportion test can use, or a CourseError saying what is wrong.
 
-    >>> check_ab_counts([0, 180], [0, 1900])
+    >>> check_ab_counts([0, 180], [0, 1900])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    course.messages.CourseError: B 组没有访客（访客数为 0 或空）：这一组的转化率无法计算，不能做检验。请检查分组列的取值（是否拼写不同、是否被筛选掉）。
+    course.messages.CourseError: B 组没有访客（访客数为 0 或空）：这一组的转化率无法计算，不能做检验。...
     """
     if len(conversions) != 2 or len(visitors) != 2:
         raise CourseError("A/B 检验需要正好两组：转化人数和访客数各给两个数（顺序一致，例如 [B组, A组]）。")

@@ -27,16 +27,27 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from ..dates import parse_date
 from ..messages import CourseError
-from .monitor import (TABLE2_COLUMNS, add_rates, check_table2, conversion_rate, pause_flags,  # noqa: F401
-                      replay_stock, table2_sample)
-from .promotion import (FullReduction, Gift, NthDiscount, RuleSet, TierPrice, TimeDiscount, fmt_money, fmt_rate,
-                        fmt_time, from_promotions_table, when)
+from .monitor import TABLE2_COLUMNS, add_rates, check_table2, conversion_rate, pause_flags, replay_stock, table2_sample  # noqa: F401
+from .promotion import (
+    FullReduction,
+    Gift,
+    NthDiscount,
+    RuleSet,
+    TierPrice,
+    TimeDiscount,
+    fmt_money,
+    fmt_rate,
+    fmt_time,
+    from_promotions_table,
+    when,
+)
 
 PHASE_NAMES = ("预热期", "爆发期", "返场期")
 #: the shop's traffic channels (datasets/README.md)
@@ -316,86 +327,118 @@ def check_rule_text(text: str, rules: RuleSet | None = None, *, start: Any = Non
       outside the campaign, overlapping windows ...) and a 满X减Y or 前N名 in the text
       that the rules do not have.
     """
-    findings: list[Finding] = []
     if text is None or not str(text).strip():
         return [Finding("缺少信息", "规则文案是空的。", "写明活动时间、每条优惠的门槛、金额、折扣、名额和赠品。")]
     text = unicodedata.normalize("NFKC", str(text))
     flat = re.sub(r"\s+", "", text)
     start_t = when(start, "活动开始时间") if start not in (None, "") else (rules.start if rules else None)
     end_t = when(end, "活动结束时间", end=True) if end not in (None, "") else (rules.end if rules else None)
-
     # 1) everything the buyer needs to know is written down
-    if start_t and not _has_date(flat, start_t):
-        findings.append(Finding("缺少信息", f"没有写活动开始日期（{start_t:%Y-%m-%d}）。", "写明“活动时间：开始 至 结束”。"))
-    if end_t and not _has_date(flat, end_t):
-        findings.append(Finding("缺少信息", f"没有写活动结束日期（{end_t:%Y-%m-%d}）。", "写明“活动时间：开始 至 结束”。"))
+    findings = _missing_dates(flat, start_t, end_t)
     for r in (rules.rules if rules else []):
-        if isinstance(r, FullReduction):
-            for t, a in sorted(r.tiers):
-                if not _has_number(flat, t):
-                    findings.append(Finding("缺少信息", f"没有写满减门槛 {fmt_money(t)} 元。", f"写明“满{fmt_money(t)}元减{fmt_money(a)}元”。"))
-                if not _has_number(flat, a):
-                    findings.append(Finding("缺少信息", f"没有写满减金额 {fmt_money(a)} 元。", f"写明“满{fmt_money(t)}元减{fmt_money(a)}元”。"))
-        elif isinstance(r, NthDiscount):
-            if not _has_int(flat, r.n):
-                findings.append(Finding("缺少信息", f"没有写第几件打折（第{r.n}件）。", f"写明“同一商品第{r.n}件……”。"))
-            if not _has_rate(flat, r.rate):
-                findings.append(Finding("缺少信息", f"没有写第{r.n}件的折扣（{fmt_rate(r.rate)}）。", "写明折扣，如“半价（5折）”。"))
-        elif isinstance(r, Gift):
-            if not _has_int(flat, r.limit):
-                findings.append(Finding("缺少信息", f"没有写赠品名额（前{r.limit}名）。", f"写明“按支付时间前{r.limit}名”。"))
-            if r.gift and r.gift != "赠品" and r.gift not in flat:
-                findings.append(Finding("缺少信息", f"没有写赠品是什么（{r.gift}）。", "写明赠品名称和数量。"))
-            if r.threshold > 0 and not _has_number(flat, r.threshold):
-                findings.append(Finding("缺少信息", f"没有写领取赠品的门槛 {fmt_money(r.threshold)} 元。", ""))
-        elif isinstance(r, TimeDiscount):
-            if not (_has_date(flat, r.start) and r.start.strftime("%H:%M") in flat):
-                findings.append(Finding("缺少信息", f"没有写限时折扣的开始时间（{fmt_time(r.start)}）。", "写明到分钟的起止时间。"))
-            if not (_has_date(flat, r.end) and r.end.strftime("%H:%M") in flat):
-                findings.append(Finding("缺少信息", f"没有写限时折扣的结束时间（{fmt_time(r.end)}）。", "写明到分钟的起止时间。"))
-            if not _has_rate(flat, r.rate):
-                findings.append(Finding("缺少信息", f"没有写限时折扣的折扣（{fmt_rate(r.rate)}）。", ""))
-        elif isinstance(r, TierPrice):
-            for q, rt in sorted(r.tiers):
-                if not _has_int(flat, q) or not _has_rate(flat, rt):
-                    findings.append(Finding("缺少信息", f"没有写阶梯价“买{q}件{fmt_rate(rt)}”这一档。", ""))
-
-    # 2) clauses that must not be there
-    clause_spans = []
-    for pat, why, fix in _CLAUSES:
-        for m in pat.finditer(text):
-            clause_spans.append((m.start(), m.end()))
-            findings.append(Finding("违规条款", f"“{m.group(0).strip()}”：{why}（关键控制点：活动规则需明确无歧义）。", fix))
-
-    # 3) absolute words (广告法), not counted twice inside a clause already reported
+        findings += _MISSING_FACTS[type(r)](flat, r)
+    # 2) clauses that must not be there; 3) absolute words (广告法), not counted twice inside such a clause
+    clauses, spans = _bad_clauses(text)
+    findings += clauses
     if absolute_words:
-        from .adwords import find_absolute_words
-
-        for f in find_absolute_words(text):
-            if any(a <= f.start < b for a, b in clause_spans):
-                continue
-            findings.append(Finding("绝对化用语", f"“{f.word}”（{f.category}）：{f.reason}", f.suggestion))
-
+        findings += _absolute_words(text, spans)
     # 4) contradictions
     if rules is not None:
-        rs = RuleSet(rules.rules, order=rules.order, start=start_t, end=end_t)
-        for p in rs.problems():
-            if "矛盾" in p or "重叠" in p or "超出" in p:
-                findings.append(Finding("前后矛盾", p, ""))
-        tiers = {(t, a) for r in rules.rules if isinstance(r, FullReduction) for t, a in r.tiers}
-        for m in re.finditer(r"满(\d+(?:\.\d+)?)元?减(\d+(?:\.\d+)?)元?", flat):
-            pair = (Decimal(m.group(1)).quantize(Decimal("0.01")), Decimal(m.group(2)).quantize(Decimal("0.01")))
-            if pair not in tiers:
-                findings.append(Finding("前后矛盾", f"文案写了“{m.group(0)}”，但规则里没有这一档满减。",
-                                        "文案与后台规则保持一致。"))
-        limits = {r.limit for r in rules.rules if isinstance(r, Gift)}
-        for m in re.finditer(r"前(\d+)名", flat):
-            if int(m.group(1)) not in limits:
-                findings.append(Finding("前后矛盾", f"文案写了“{m.group(0)}”，但规则里的赠品名额不是 {m.group(1)} 名。",
-                                        "文案与后台规则保持一致。"))
+        findings += _contradictions(flat, rules, start_t, end_t)
     return findings
 
 
-def rule_text_problems(text: str, rules: RuleSet | None = None, **kw) -> list[str]:
-    """``check_rule_text`` as plain Chinese lines (for forms and self-checks)."""
-    return [str(f) for f in check_rule_text(text, rules, **kw)]
+def _missing_dates(flat: str, start_t, end_t) -> list[Finding]:
+    out = []
+    if start_t and not _has_date(flat, start_t):
+        out.append(Finding("缺少信息", f"没有写活动开始日期（{start_t:%Y-%m-%d}）。", "写明“活动时间：开始 至 结束”。"))
+    if end_t and not _has_date(flat, end_t):
+        out.append(Finding("缺少信息", f"没有写活动结束日期（{end_t:%Y-%m-%d}）。", "写明“活动时间：开始 至 结束”。"))
+    return out
+
+
+def _missing_full_reduction(flat: str, r: FullReduction) -> list[Finding]:
+    out = []
+    for t, a in sorted(r.tiers):
+        how = f"写明“满{fmt_money(t)}元减{fmt_money(a)}元”。"
+        if not _has_number(flat, t):
+            out.append(Finding("缺少信息", f"没有写满减门槛 {fmt_money(t)} 元。", how))
+        if not _has_number(flat, a):
+            out.append(Finding("缺少信息", f"没有写满减金额 {fmt_money(a)} 元。", how))
+    return out
+
+
+def _missing_nth_discount(flat: str, r: NthDiscount) -> list[Finding]:
+    out = []
+    if not _has_int(flat, r.n):
+        out.append(Finding("缺少信息", f"没有写第几件打折（第{r.n}件）。", f"写明“同一商品第{r.n}件……”。"))
+    if not _has_rate(flat, r.rate):
+        out.append(Finding("缺少信息", f"没有写第{r.n}件的折扣（{fmt_rate(r.rate)}）。", "写明折扣，如“半价（5折）”。"))
+    return out
+
+
+def _missing_gift(flat: str, r: Gift) -> list[Finding]:
+    out = []
+    if not _has_int(flat, r.limit):
+        out.append(Finding("缺少信息", f"没有写赠品名额（前{r.limit}名）。", f"写明“按支付时间前{r.limit}名”。"))
+    if r.gift and r.gift != "赠品" and r.gift not in flat:
+        out.append(Finding("缺少信息", f"没有写赠品是什么（{r.gift}）。", "写明赠品名称和数量。"))
+    if r.threshold > 0 and not _has_number(flat, r.threshold):
+        out.append(Finding("缺少信息", f"没有写领取赠品的门槛 {fmt_money(r.threshold)} 元。", ""))
+    return out
+
+
+def _missing_time_discount(flat: str, r: TimeDiscount) -> list[Finding]:
+    out = []
+    for t, which in ((r.start, "开始"), (r.end, "结束")):
+        if not (_has_date(flat, t) and t.strftime("%H:%M") in flat):
+            out.append(Finding("缺少信息", f"没有写限时折扣的{which}时间（{fmt_time(t)}）。", "写明到分钟的起止时间。"))
+    if not _has_rate(flat, r.rate):
+        out.append(Finding("缺少信息", f"没有写限时折扣的折扣（{fmt_rate(r.rate)}）。", ""))
+    return out
+
+
+def _missing_tier_price(flat: str, r: TierPrice) -> list[Finding]:
+    return [Finding("缺少信息", f"没有写阶梯价“买{q}件{fmt_rate(rt)}”这一档。", "")
+            for q, rt in sorted(r.tiers) if not _has_int(flat, q) or not _has_rate(flat, rt)]
+
+
+#: what a rule text must state, per rule type
+_MISSING_FACTS = {FullReduction: _missing_full_reduction, NthDiscount: _missing_nth_discount, Gift: _missing_gift,
+                  TimeDiscount: _missing_time_discount, TierPrice: _missing_tier_price}
+
+
+def _bad_clauses(text: str) -> tuple[list[Finding], list[tuple[int, int]]]:
+    """Findings for the clauses that must not be in a rule text, and where they stand."""
+    findings, spans = [], []
+    for pat, why, fix in _CLAUSES:
+        for m in pat.finditer(text):
+            spans.append((m.start(), m.end()))
+            findings.append(Finding("违规条款", f"“{m.group(0).strip()}”：{why}（关键控制点：活动规则需明确无歧义）。",
+                                    fix))
+    return findings, spans
+
+
+def _absolute_words(text: str, skip: list[tuple[int, int]]) -> list[Finding]:
+    from .adwords import find_absolute_words
+
+    return [Finding("绝对化用语", f"“{f.word}”（{f.category}）：{f.reason}", f.suggestion)
+            for f in find_absolute_words(text) if not any(a <= f.start < b for a, b in skip)]
+
+
+def _contradictions(flat: str, rules: RuleSet, start_t, end_t) -> list[Finding]:
+    """The rules' own contradictions, and a 满X减Y or 前N名 in the text the rules do not have."""
+    rs = RuleSet(rules.rules, order=rules.order, start=start_t, end=end_t)
+    out = [Finding("前后矛盾", p, "") for p in rs.problems() if "矛盾" in p or "重叠" in p or "超出" in p]
+    tiers = {(t, a) for r in rules.rules if isinstance(r, FullReduction) for t, a in r.tiers}
+    for m in re.finditer(r"满(\d+(?:\.\d+)?)元?减(\d+(?:\.\d+)?)元?", flat):
+        pair = (Decimal(m.group(1)).quantize(Decimal("0.01")), Decimal(m.group(2)).quantize(Decimal("0.01")))
+        if pair not in tiers:
+            out.append(Finding("前后矛盾", f"文案写了“{m.group(0)}”，但规则里没有这一档满减。",
+                               "文案与后台规则保持一致。"))
+    limits = {r.limit for r in rules.rules if isinstance(r, Gift)}
+    for m in re.finditer(r"前(\d+)名", flat):
+        if int(m.group(1)) not in limits:
+            out.append(Finding("前后矛盾", f"文案写了“{m.group(0)}”，但规则里的赠品名额不是 {m.group(1)} 名。",
+                               "文案与后台规则保持一致。"))
+    return out

@@ -185,7 +185,8 @@ def price_table(carts, rules: RuleSet, skus, price: str = "campaign_price"):
         row = {"购物车": name, "商品金额": float(q.goods_amount), "优惠金额": float(q.discount_amount),
                "实付金额": float(q.paid_amount)}
         if "订单占比" in rows.columns:
-            row = {"购物车": name, "订单占比": float(rows["订单占比"].iloc[0]), **{k: v for k, v in row.items() if k != "购物车"}}
+            row = {"购物车": name, "订单占比": float(rows["订单占比"].iloc[0]),
+                   **{k: v for k, v in row.items() if k != "购物车"}}
         out.append(row)
     return pd.DataFrame(out)
 
@@ -263,7 +264,8 @@ def cost_table(carts, rules: RuleSet, skus, *, ad_rate: float, commission_rate: 
         q = rules.price(_cart_lines(rows, s, "campaign_price"))
         m = q.costs(commission_rate=commission_rate, ad_cost=round(float(q.paid_amount) * ad_rate, 2))
         out.append({"购物车": name, "订单占比": float(rows["订单占比"].iloc[0]) if "订单占比" in rows else None,
-                    "实付金额": float(m["实付金额"]), "商品成本": float(m["商品成本"]), "赠品成本": float(m["赠品成本"]),
+                    "实付金额": float(m["实付金额"]), "商品成本": float(m["商品成本"]),
+                    "赠品成本": float(m["赠品成本"]),
                     "平台佣金": float(m["平台佣金"]), "广告费": float(m["广告费"])})
     return pd.DataFrame(out, columns=COST_COLUMNS)
 
@@ -286,5 +288,6 @@ def blended_rates(rules: RuleSet | list | None = None, product: Any = None) -> d
     paid = float((w * t["实付金额"]).sum())
     gross = float((w * (t["实付金额"] - t["商品成本"])).sum())
     net = gross - float((w * (t["赠品成本"] + t["平台佣金"] + t["广告费"])).sum())
+    discounts = price_table(typical_carts(product), rs, _data("skus"))["优惠金额"]
     return {"活动毛利率": round(gross / paid, 4), "净利率": round(net / paid, 4),
-            "加权优惠金额": round(float((w * price_table(typical_carts(product), rs, _data("skus"))["优惠金额"]).sum()), 2)}
+            "加权优惠金额": round(float((w * discounts).sum()), 2)}

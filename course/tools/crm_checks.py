@@ -39,6 +39,7 @@ from typing import Any
 from ..checks import Check, as_number, column_or_field, is_table, norm_text, num_forms, value_form, value_forms
 
 EMPTY = "（空）"
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")  # a date, maybe with a time
 
 
 # -- reading the parts of an answer ----------------------------------------------
@@ -74,7 +75,7 @@ def cell_text(value: Any, digits: int = 2) -> str:
             return EMPTY
         if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
             return _day_text(pd.Timestamp(value))
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?", value.strip()):
+        if isinstance(value, str) and _ISO_TIME.fullmatch(value.strip()):
             return _day_text(pd.Timestamp(value.strip()))
     except (ImportError, ValueError, TypeError):  # pragma: no cover - not a date after all
         pass

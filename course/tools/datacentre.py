@@ -250,8 +250,10 @@ class DataCentre:
         t, o = self._slice("traffic", q), self._slice("orders", q)
         if t.empty:
             s, e = A.check_period(q.start, q.end)
-            hint = f"「{q.phase}」只包含活动日历里的那几天，请确认日期与阶段重叠。" if q.phase not in (None, "", ALL_PHASES) else ""
-            raise CourseError(f"{s} 至 {e}、{q.channel or ALL_CHANNELS}、{q.phase or ALL_PHASES} 没有任何访问数据。{hint}")
+            hint = ("" if q.phase in (None, "", ALL_PHASES)
+                    else f"「{q.phase}」只包含活动日历里的那几天，请确认日期与阶段重叠。")
+            raise CourseError(f"{s} 至 {e}、{q.channel or ALL_CHANNELS}、{q.phase or ALL_PHASES} 没有任何访问数据。"
+                              f"{hint}")
         col, label = DIMENSIONS[q.dimension]
         needed = needed_measures(q.metrics)
         out = _metrics(base_measures(t, o, col, needed), q.metrics).reset_index(drop=col is None)
@@ -290,7 +292,8 @@ def _in_order(df, column: str, order: list | None):
     if order is None:
         return df.sort_values(column, kind="mergesort").reset_index(drop=True)
     rank = {v: i for i, v in enumerate(order)}
-    return df.assign(_r=df[column].map(rank)).sort_values("_r", kind="mergesort").drop(columns="_r").reset_index(drop=True)
+    ordered = df.assign(_r=df[column].map(rank)).sort_values("_r", kind="mergesort")
+    return ordered.drop(columns="_r").reset_index(drop=True)
 
 
 def _funnel_counts(metrics: list) -> tuple | None:
@@ -313,28 +316,47 @@ def base_measures(traffic, orders, by: str | None, needed=None):
     codes, category codes, ``_day`` numbers); only the ``needed`` measures are
     computed.  Groups are those present in ``traffic``, in their natural order.
     """
-    import numpy as np
     import pandas as pd
 
     needed = list(needed or (*TRAFFIC_MEASURES, *ORDER_MEASURES))
+    groups, it, io = _group_rows(traffic, orders, by)
+    make = _measure_makers(traffic, orders, it, io, len(groups))
+    out = pd.DataFrame({m: make[m]() for m in needed}, index=_labels(traffic, by, groups))
+    for c in out.columns:
+        out[c] = out[c].astype("float64" if c == "GMV" else "int64")
+    return out
 
-    def keys(df):
-        if by is None:
-            return np.zeros(len(df), np.int64)
-        if by == "date":
-            return df["_day"].to_numpy(np.int64)
-        return df[by].cat.codes.to_numpy().astype(np.int64)
 
-    kt, ko = keys(traffic), keys(orders)
+def _group_keys(df, by: str | None):
+    import numpy as np
+
+    if by is None:
+        return np.zeros(len(df), np.int64)
+    if by == "date":
+        return df["_day"].to_numpy(np.int64)
+    return df[by].cat.codes.to_numpy().astype(np.int64)
+
+
+def _group_rows(traffic, orders, by: str | None):
+    """(the group keys present in ``traffic``, the group number of each traffic row, of each order row);
+    -1 for a row outside every group (a missing category, an order of a group without traffic)."""
+    import numpy as np
+
+    kt, ko = _group_keys(traffic, by), _group_keys(orders, by)
     ok_t = kt >= 0
     top = int(kt[ok_t].max()) + 1 if ok_t.any() else 0
     groups = np.flatnonzero(np.bincount(kt[ok_t], minlength=top)) if top else np.zeros(0, np.int64)
-    size = len(groups)
     lookup = np.full(top + 1, -1, np.int64)            # key -> group number; the last slot: "no such group"
-    lookup[groups] = np.arange(size)
-    it = lookup[np.where(ok_t, kt, top)]
-    io = lookup[np.where((ko >= 0) & (ko < top), ko, top)]
-    ok_o = io >= 0
+    lookup[groups] = np.arange(len(groups))
+    return groups, lookup[np.where(ok_t, kt, top)], lookup[np.where((ko >= 0) & (ko < top), ko, top)]
+
+
+def _measure_makers(traffic, orders, it, io, size: int) -> dict:
+    """{measure: a function computing it per group}: one ``np.bincount`` pass each, run only when needed."""
+    import numpy as np
+    import pandas as pd
+
+    ok_t, ok_o = it >= 0, io >= 0
     users = int(max(traffic["user_id"].max() if len(traffic) else 0, orders["user_id"].max() if len(orders) else 0)) + 1
     ut, uo = traffic["user_id"].to_numpy(np.int64), orders["user_id"].to_numpy(np.int64)
 
@@ -348,7 +370,7 @@ def base_measures(traffic, orders, by: str | None, needed=None):
     flag = {c: traffic[c].to_numpy(bool) for c in ("added_to_cart", "ordered", "paid", "is_new_customer")}
     paid = ok_o & ~np.isnan(orders["paid_at"].to_numpy(float))
     pages = traffic["pages_viewed"].to_numpy(float)
-    make = {
+    return {
         "访问次数": lambda: count(it, ok_t),
         "PV": lambda: count(it, ok_t, pages),
         "跳失访问次数": lambda: count(it, ok_t & (pages == 1)),
@@ -366,10 +388,6 @@ def base_measures(traffic, orders, by: str | None, needed=None):
         "复购买家数": lambda: _repeat_buyers(io, uo, paid, users, size),
         "新客买家数": lambda: distinct(io, uo, paid & orders["is_new_customer"].to_numpy(bool)),
     }
-    out = pd.DataFrame({m: make[m]() for m in needed}, index=_labels(traffic, by, groups))
-    for c in out.columns:
-        out[c] = out[c].astype("float64" if c == "GMV" else "int64")
-    return out
 
 
 def _repeat_buyers(idx, uid, mask, users: int, size: int):

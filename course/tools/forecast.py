@@ -75,7 +75,6 @@ def channel_totals(traffic, orders, start: Any, end: Any):
 
 def new_customer_totals(traffic, orders, start: Any, end: Any) -> dict:
     """New customers over a window: 新客UV (each day's unique new visitors, added up) and 新客下单数."""
-    import pandas as pd
 
     t = _frame(traffic, "traffic", ["date", "user_id", "is_new_customer"])
     o = _frame(orders, "orders", ["date", "is_new_customer"])
@@ -107,7 +106,8 @@ def factors():
         if not _nonneg((conv or {}).get(phase)):
             problems.append(f"conv_factor 的「{phase}」应是不小于 0 的数字，现在是 {(conv or {}).get(phase)!r}。")
     if problems:
-        raise CourseError("设置文件 course/settings.yaml（campaign 部分）的测算系数有问题：\n  " + "\n  ".join(problems))
+        raise CourseError("设置文件 course/settings.yaml（campaign 部分）的测算系数有问题：\n  "
+                          + "\n  ".join(problems))
     table = pd.DataFrame({p: {c: float(uv[p][c]) for c in CHANNELS} for p in PHASE_NAMES}).T
     table.index.name, table.columns.name = "阶段", "渠道"
     return table, pd.Series({p: float(conv[p]) for p in PHASE_NAMES}, name="转化系数")

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pandas as pd
 
@@ -151,7 +151,8 @@ class CapCheck:
         else:
             lines.append(f"  ✗ {len(self.violations)} 条消息超出频控，涉及 {len(self.customers)} 位客户。")
         if len(self.missing_time):
-            lines.append(f"  ⚠ {len(self.missing_time)} 条消息缺少发送时间，无法检查（见 .missing_time），请补全后再检查。")
+            lines.append(f"  ⚠ {len(self.missing_time)} 条消息缺少发送时间，无法检查（见 .missing_time），"
+                         "请补全后再检查。")
         if len(self.unknown_kind):
             lines.append(f"  ⚠ {len(self.unknown_kind)} 条消息类型无法识别（见 .unknown_kind），已按营销消息计算。")
         return "\n".join(lines)
@@ -164,7 +165,7 @@ def _window_counts(times: list, window: pd.Timedelta) -> list[tuple[int, int]]:
     """For sorted times, (count in (t - window, t], index of the first of them)."""
     out, start = [], 0
     for i, t in enumerate(times):
-        while times[i] - times[start] >= window:
+        while t - times[start] >= window:
             start += 1
         out.append((i - start + 1, start))
     return out
@@ -325,37 +326,54 @@ def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | N
     """
     df = _frame(plan)
     n_cap, window = _limits(cap, window_hours)
-    if isinstance(max_delay_hours, bool) or not isinstance(max_delay_hours, (int, float)) or max_delay_hours < 0:
-        raise CourseError(f"最多顺延的小时数应为 ≥0 的数字（不带引号），现在是 {max_delay_hours!r}：例如 max_delay_hours=12，"
-                          "或填上面读出的变量 MAX_DELAY。")
-    hours = _send_hours(send_hours)
+    rule = _CapRule(n_cap, int(window.value), window.total_seconds() / 3600, _max_delay(max_delay_hours),
+                    float(max_delay_hours), _send_hours(send_hours))
     ucol = _pick(df, user, USER_COLUMNS, "客户编号")
     tcol = _pick(df, time, TIME_COLUMNS, "发送时间")
     kcol = _pick(df, kind, KIND_COLUMNS, "消息类型")
-    if priority is not None and not isinstance(priority, str):
-        raise CourseError(f"priority 要填计划里优先级那一列的列名（文字，加引号），现在是 {priority!r}：例如 priority=\"priority\"。")
-    pcol = _pick(df, priority, (), "优先级") if priority is not None else None
-    ccol = campaign if campaign in df.columns else None
-
+    pcol = _priority_column(df, priority)
     table = df.copy().reset_index(drop=True)
     if ucol != "user_id":
         table["user_id"] = table[ucol]
     t = _times(table, tcol)
     kinds = message_kinds(table[kcol])
+    promo = _set_unscheduled(table, t, kinds)
+    accepted = _sent_before(already_sent, user, time, kind)
+    final, action, reason = rule.place_all(_placing_order(table, promo, pcol, t), table["user_id"].astype(str),
+                                           t, kinds, accepted)
+    if action:
+        table.loc[list(action), "action"] = list(action.values())
+        table.loc[list(action), "reason"] = list(reason.values())
+    if final:
+        table.loc[list(final), "final_time"] = pd.to_datetime(list(final.values()), unit="ns")
+    table = table.sort_values(["user_id", "planned_time"], kind="mergesort", na_position="last").reset_index(drop=True)
+    ccol = campaign if campaign in df.columns else None
+    return Schedule(table, tcol, n_cap, rule.window_hours, ccol)
+
+
+def _max_delay(max_delay_hours) -> int:
+    """The longest move allowed, in nanoseconds."""
+    if isinstance(max_delay_hours, bool) or not isinstance(max_delay_hours, (int, float)) or max_delay_hours < 0:
+        raise CourseError(f"最多顺延的小时数应为 ≥0 的数字（不带引号），现在是 {max_delay_hours!r}："
+                          "例如 max_delay_hours=12，或填上面读出的变量 MAX_DELAY。")
+    return int(pd.Timedelta(hours=float(max_delay_hours)).value)
+
+
+def _priority_column(df: pd.DataFrame, priority) -> str | None:
+    if priority is None:
+        return None
+    if not isinstance(priority, str):
+        raise CourseError(f"priority 要填计划里优先级那一列的列名（文字，加引号），现在是 {priority!r}：例如 "
+                          "priority=\"priority\"。")
+    return _pick(df, priority, (), "优先级")
+
+
+def _set_unscheduled(table: pd.DataFrame, t: pd.Series, kinds: pd.Series) -> pd.Index:
+    """Fill in the rows the cap does not place (no time: 缺少时间; service: 保留); the promotional rows' index."""
     table["planned_time"] = t
     table["final_time"] = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")
     table["action"] = ""
     table["reason"] = ""
-
-    accepted: dict[str, list] = {}
-    if already_sent is not None:
-        prev = _frame(already_sent)
-        pu = _pick(prev, user, USER_COLUMNS, "客户编号")
-        pt = _times(prev, _pick(prev, time, TIME_COLUMNS, "发送时间"))
-        pk = message_kinds(prev[_pick(prev, kind, KIND_COLUMNS, "消息类型")])
-        for u, tt in zip(prev.loc[pt.notna() & pk.ne("服务"), pu].astype(str), pt[pt.notna() & pk.ne("服务")]):
-            accepted.setdefault(u, []).append(tt)
-
     missing = t.isna()
     table.loc[missing, "action"] = NO_TIME
     table.loc[missing, "reason"] = "缺少发送时间（或时间无法识别），没有安排；请补上时间后重新排期"
@@ -363,54 +381,78 @@ def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | N
     table.loc[service, "action"] = KEEP
     table.loc[service, "final_time"] = t[service]
     table.loc[service, "reason"] = "服务消息，不受频控限制"
+    return table.index[~missing & ~service]
 
-    promo = table.index[~missing & ~service]
+
+def _sent_before(already_sent: pd.DataFrame | None, user, time, kind) -> dict[str, list[int]]:
+    """{customer: sorted send times in ns} of the promotional messages sent before the plan."""
+    if already_sent is None:
+        return {}
+    prev = _frame(already_sent)
+    pu = _pick(prev, user, USER_COLUMNS, "客户编号")
+    pt = _times(prev, _pick(prev, time, TIME_COLUMNS, "发送时间"))
+    promo = pt.notna() & message_kinds(prev[_pick(prev, kind, KIND_COLUMNS, "消息类型")]).ne("服务")
+    out: dict[str, list[int]] = {}
+    for u, tt in zip(prev.loc[promo, pu].astype(str), pt[promo]):
+        out.setdefault(u, []).append(int(pd.Timestamp(tt).as_unit("ns").value))
+    return {u: sorted(v) for u, v in out.items()}
+
+
+def _placing_order(table: pd.DataFrame, promo: pd.Index, pcol: str | None, t: pd.Series) -> list:
+    """The promotional rows in the order they are placed: priority (smaller first, none last), time, row."""
     order = pd.DataFrame({"_p": table.loc[promo, pcol] if pcol else 0, "_t": t[promo], "_i": promo}, index=promo)
     order["_p"] = pd.to_numeric(order["_p"], errors="coerce").fillna(float("inf"))
-    order = order.sort_values(["_p", "_t", "_i"], kind="mergesort")
-    # times as integer nanoseconds: the loop below runs once per promotional message
-    ns = pd.Series(t.astype("datetime64[ns]").to_numpy().view("int64"), index=t.index)
-    win = int(window.value)
-    max_delay = int(pd.Timedelta(hours=float(max_delay_hours)).value)
-    acc_ns = {u: sorted(int(pd.Timestamp(x).as_unit("ns").value) for x in v) for u, v in accepted.items()}
-    users = table["user_id"].astype(str)
-    final, action, reason = {}, {}, {}
-    for i in order.index:
-        u = users[i]
-        planned = int(ns[i])
-        acc = acc_ns.setdefault(u, [])
-        note = "（类型无法识别，按营销消息处理）" if kinds[i] == "未知" else ""
-        chosen = None
-        for c in sorted({planned, *(x + win for x in acc if x + win > planned)}):
-            if c != planned and hours is not None:
-                c = int(_into_hours(pd.Timestamp(c), hours).value)
-            if c - planned > max_delay:
-                break
-            if _fits(acc, c, n_cap, win):
-                chosen = c
-                break
-        if chosen is None:
-            near = [x for x in acc if abs(x - planned) < win]
-            action[i] = DROP
-            reason[i] = (f"该客户 {_fmt(planned)} 前后 {window.total_seconds() / 3600:g} 小时内已有 "
-                         f"{len(near)} 条营销消息（{'、'.join(_fmt(x) for x in near)}），"
-                         f"顺延 {max_delay_hours:g} 小时内也排不开，已删除" + note)
-            continue
-        bisect.insort(acc, chosen)
-        final[i] = chosen
-        if chosen == planned:
-            action[i], reason[i] = KEEP, "未超出频控" + note
-        else:
-            action[i] = MOVE
-            reason[i] = f"原定时间会超出频控，顺延 {(chosen - planned) / 3.6e12:g} 小时到 {_fmt(chosen)}" + note
-    if action:
-        idx = list(action)
-        table.loc[idx, "action"] = list(action.values())
-        table.loc[idx, "reason"] = list(reason.values())
-    if final:
-        table.loc[list(final), "final_time"] = pd.to_datetime(list(final.values()), unit="ns")
-    table = table.sort_values(["user_id", "planned_time"], kind="mergesort", na_position="last").reset_index(drop=True)
-    return Schedule(table, tcol, n_cap, window.total_seconds() / 3600, ccol)
+    return list(order.sort_values(["_p", "_t", "_i"], kind="mergesort").index)
+
+
+@dataclass(frozen=True)
+class _CapRule:
+    """The cap as the scheduler applies it; times in integer nanoseconds (the loop runs once per message)."""
+
+    cap: int
+    window: int
+    window_hours: float
+    max_delay: int
+    max_delay_hours: float
+    hours: tuple[_dt.time, _dt.time] | None
+
+    def earliest(self, planned: int, accepted: list[int]) -> int | None:
+        """The planned time if the cap allows it, else the earliest later time that fits (None: none in reach)."""
+        for c in sorted({planned, *(x + self.window for x in accepted if x + self.window > planned)}):
+            if c != planned and self.hours is not None:
+                c = int(_into_hours(pd.Timestamp(c), self.hours).value)
+            if c - planned > self.max_delay:
+                return None
+            if _fits(accepted, c, self.cap, self.window):
+                return c
+        return None
+
+    def place_all(self, order: list, users: pd.Series, t: pd.Series, kinds: pd.Series,
+                  accepted: dict[str, list[int]]) -> tuple[dict, dict, dict]:
+        """({row: final time}, {row: action}, {row: reason}) of the promotional rows, placed in ``order``."""
+        ns = pd.Series(t.astype("datetime64[ns]").to_numpy().view("int64"), index=t.index)
+        final, action, reason = {}, {}, {}
+        for i in order:
+            acc = accepted.setdefault(users[i], [])
+            planned = int(ns[i])
+            note = "（类型无法识别，按营销消息处理）" if kinds[i] == "未知" else ""
+            chosen = self.earliest(planned, acc)
+            if chosen is None:
+                action[i], reason[i] = DROP, self._drop_reason(planned, acc) + note
+                continue
+            bisect.insort(acc, chosen)
+            final[i] = chosen
+            if chosen == planned:
+                action[i], reason[i] = KEEP, "未超出频控" + note
+            else:
+                action[i] = MOVE
+                reason[i] = f"原定时间会超出频控，顺延 {(chosen - planned) / 3.6e12:g} 小时到 {_fmt(chosen)}" + note
+        return final, action, reason
+
+    def _drop_reason(self, planned: int, accepted: list[int]) -> str:
+        near = [x for x in accepted if abs(x - planned) < self.window]
+        return (f"该客户 {_fmt(planned)} 前后 {self.window_hours:g} 小时内已有 {len(near)} 条营销消息"
+                f"（{'、'.join(_fmt(x) for x in near)}），顺延 {self.max_delay_hours:g} 小时内也排不开，已删除")
 
 
 # -- the week's calendar and the plan it expands to ------------------------------------
@@ -442,7 +484,8 @@ def week_calendar(path, as_of=None) -> pd.DataFrame:
         raw = pd.read_csv(path, encoding="utf-8-sig", dtype={"tag": "string", "time": "string", "content": "string"})
     except FileNotFoundError:
         raise CourseError(f"找不到活动日历文件 {path}：请确认它和笔记本在同一个文件夹的 assets/ 里。") from None
-    missing = [c for c in ("campaign", "segment", "channel", "msg_type", "day", "time", "priority") if c not in raw.columns]
+    needed = ("campaign", "segment", "channel", "msg_type", "day", "time", "priority")
+    missing = [c for c in needed if c not in raw.columns]
     if missing:
         raise CourseError(f"活动日历缺少这些列：{'、'.join(missing)}。")
     start = plan_start(as_of)
@@ -482,4 +525,5 @@ def expand_calendar(calendar: pd.DataFrame, people: pd.DataFrame) -> pd.DataFram
                                    "send_time": row.send_time, "priority": row.priority, "content": row.content}))
     plan = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CALENDAR_COLUMNS)
     plan["send_time"] = pd.to_datetime(plan["send_time"])
-    return plan.sort_values(["send_time", "user_id", "campaign"], na_position="last", kind="mergesort").reset_index(drop=True)
+    plan = plan.sort_values(["send_time", "user_id", "campaign"], na_position="last", kind="mergesort")
+    return plan.reset_index(drop=True)

@@ -45,7 +45,8 @@ def rules() -> dict[str, str]:
         "商品名称": f"{th['title_width_min']}-{th['title_width_max']}字符（宽度单位），含核心关键词；"
                     "审核：是否包含品牌名、核心属性词；无极限词、无堆砌",
         "价格": "精确到0.01，设置“日常价+活动价”；审核：活动价是否低于成本价",
-        "主图": f"{n}张，首图白底（白底图1张、场景图{scenes}张、细节图{details}张）；{size}×{size}像素，白底无logo，无拼接图",
+        "主图": f"{n}张，首图白底（白底图1张、场景图{scenes}张、细节图{details}张）；{size}×{size}像素，白底无logo，"
+              "无拼接图",
         "详情页首屏": f"卖点{th['selling_points_min']}-{th['selling_points_max']}个，解决用户核心痛点；无极限词",
         "详情页布局": "场景导入→产品细节→核心卖点→规格参数→用户评价（课程补充，来自工作坊方案）",
         "详情页图片": f"白底图占比不低于{share:.0%}，不得出现拼接图；{size}×{size}像素（课程补充，来自工作坊方案）",
@@ -66,78 +67,74 @@ def audit(listing: dict | None):
     """The table-1 audit report of a listing as a DataFrame (one row per field)."""
     import pandas as pd
 
+    listing = listing or {}
+    rows = [_missing(name) if _empty(listing.get(key)) else check(listing) for name, key, check in _ROWS]
+    return pd.DataFrame(rows, columns=["字段", "填写规范", "填写值", "是否通过", "需要修改"])
+
+
+def _empty(value: Any) -> bool:
+    return not value or (isinstance(value, str) and not value.strip())
+
+
+def _title_row(listing: dict) -> dict:
+    title = listing["title"]
+    rep = check_title(title, core_keyword=listing.get("core_keyword"), required=listing.get("core_attributes") or (),
+                      category=listing.get("category"), brand=listing.get("brand"))
+    return _row("商品名称", f"{title}（{rep.width} 个宽度单位）", rep.problems)
+
+
+def _price_row(listing: dict) -> dict:
+    prices = listing["prices"]
+    probs = []
+    for p in prices:
+        probs += check_prices(p.get("日常价"), p.get("活动价"), cost=p.get("成本价"), label=str(p.get("规格", "")))
+    shown = "；".join(f"{p.get('规格', '')} 日常价 {p.get('日常价')} / 活动价 {p.get('活动价')}" for p in prices)
+    return _row("价格", shown, probs)
+
+
+def _main_images_row(listing: dict) -> dict:
+    infos = _image_infos(listing["main_images"])
+    return _row("主图", "、".join(str(i.get("文件")) for i in infos), check_main_images(infos))
+
+
+def _selling_points_row(listing: dict) -> dict:
     from .. import settings
     from .adwords import find_absolute_words
 
-    listing = listing or {}
     th = settings.thresholds("listing")
-    rows = []
+    points = listing["selling_points"]
+    lo, hi = int(th["selling_points_min"]), int(th["selling_points_max"])
+    probs = [] if lo <= len(points) <= hi else [f"首屏卖点应为 {lo}-{hi} 个，现在是 {len(points)} 个。"]
+    probs += [f"卖点「{sp}」：{f.message()}" for sp in points for f in find_absolute_words(sp)]
+    return _row("详情页首屏", "、".join(map(str, points)), probs)
 
-    title = listing.get("title")
-    if not title or not str(title).strip():
-        rows.append(_missing("商品名称"))
-    else:
-        rep = check_title(title, core_keyword=listing.get("core_keyword"), required=listing.get("core_attributes") or (),
-                          category=listing.get("category"), brand=listing.get("brand"))
-        rows.append(_row("商品名称", f"{title}（{rep.width} 个宽度单位）", rep.problems))
 
-    prices = listing.get("prices")
-    if not prices:
-        rows.append(_missing("价格"))
-    else:
-        probs = []
-        for p in prices:
-            probs += check_prices(p.get("日常价"), p.get("活动价"), cost=p.get("成本价"), label=str(p.get("规格", "")))
-        shown = "；".join(f"{p.get('规格', '')} 日常价 {p.get('日常价')} / 活动价 {p.get('活动价')}" for p in prices)
-        rows.append(_row("价格", shown, probs))
+def _sections_row(listing: dict) -> dict:
+    sections = listing["sections"]
+    probs = []
+    if list(sections) != DETAIL_ORDER:
+        probs.append("详情页模块顺序应为 " + "→".join(DETAIL_ORDER) + "，现在是 " + "→".join(map(str, sections)) + "。")
+    return _row("详情页布局", "→".join(map(str, sections)), probs)
 
-    images = listing.get("main_images")
-    if not images:
-        rows.append(_missing("主图"))
-    else:
-        infos = _image_infos(images)
-        rows.append(_row("主图", "、".join(str(i.get("文件")) for i in infos), check_main_images(infos)))
 
-    points = listing.get("selling_points")
-    if not points:
-        rows.append(_missing("详情页首屏"))
-    else:
-        lo, hi = int(th["selling_points_min"]), int(th["selling_points_max"])
-        probs = []
-        if not lo <= len(points) <= hi:
-            probs.append(f"首屏卖点应为 {lo}-{hi} 个，现在是 {len(points)} 个。")
-        for sp in points:
-            for f in find_absolute_words(sp):
-                probs.append(f"卖点「{sp}」：{f.message()}")
-        rows.append(_row("详情页首屏", "、".join(map(str, points)), probs))
+def _detail_images_row(listing: dict) -> dict:
+    infos = _image_infos(listing["detail_images"])
+    return _row("详情页图片", "、".join(str(i.get("文件")) for i in infos), check_detail_images(infos))
 
-    sections = listing.get("sections")
-    if not sections:
-        rows.append(_missing("详情页布局"))
-    else:
-        probs = []
-        if list(sections) != DETAIL_ORDER:
-            probs.append("详情页模块顺序应为 " + "→".join(DETAIL_ORDER) + "，现在是 " + "→".join(map(str, sections)) + "。")
-        rows.append(_row("详情页布局", "→".join(map(str, sections)), probs))
 
-    detail_images = listing.get("detail_images")
-    if not detail_images:
-        rows.append(_missing("详情页图片"))
-    else:
-        infos = _image_infos(detail_images)
-        rows.append(_row("详情页图片", "、".join(str(i.get("文件")) for i in infos), check_detail_images(infos)))
+def _sku_row(listing: dict) -> dict:
+    attrs = listing["sku_attributes"]
+    issues = check_options(attrs, listing.get("inventory"), product_id=listing.get("product_id"))
+    probs = [i.message for i in issues if i.invalid or i.kind == "缺少选项"]
+    pairs = attrs.items() if isinstance(attrs, dict) else [(r.get("name"), r.get("values")) for r in attrs]
+    shown = "；".join(f"{k}:{'/'.join(v) if isinstance(v, list) else v}" for k, v in pairs)
+    return _row("SKU", shown, probs)
 
-    attrs = listing.get("sku_attributes")
-    if not attrs:
-        rows.append(_missing("SKU"))
-    else:
-        issues = check_options(attrs, listing.get("inventory"), product_id=listing.get("product_id"))
-        probs = [i.message for i in issues if i.invalid or i.kind == "缺少选项"]
-        shown = "；".join(f"{k}:{'/'.join(v) if isinstance(v, list) else v}" for k, v in
-                         (attrs.items() if isinstance(attrs, dict) else [(r.get('name'), r.get('values')) for r in attrs]))
-        rows.append(_row("SKU", shown, probs))
 
-    return pd.DataFrame(rows, columns=["字段", "填写规范", "填写值", "是否通过", "需要修改"])
+#: the rows of the report: (字段, key of the listing, the row's check)
+_ROWS = [("商品名称", "title", _title_row), ("价格", "prices", _price_row), ("主图", "main_images", _main_images_row),
+         ("详情页首屏", "selling_points", _selling_points_row), ("详情页布局", "sections", _sections_row),
+         ("详情页图片", "detail_images", _detail_images_row), ("SKU", "sku_attributes", _sku_row)]
 
 
 def _image_infos(images) -> list[dict]:

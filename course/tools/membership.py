@@ -100,7 +100,8 @@ def assign_tiers(spend: pd.Series, orders: pd.Series | None = None, *, basis: st
         pd.to_numeric(pd.Series(orders).set_axis(s.index), errors="coerce").fillna(0)
     out = pd.Series(TIERS[0], index=s.index, dtype="object")
     for name, min_spend, min_orders in _tier_rows():
-        hit = {"spend": s >= min_spend, "orders": o >= min_orders, "either": (s >= min_spend) | (o >= min_orders)}[basis]
+        hit = {"spend": s >= min_spend, "orders": o >= min_orders,
+               "either": (s >= min_spend) | (o >= min_orders)}[basis]
         out[hit] = name
     return pd.Series(pd.Categorical(out, categories=list(TIERS), ordered=True), index=s.index, name="member_tier")
 
@@ -190,7 +191,8 @@ def repurchase_coupons(purchases: pd.DataFrame, *, user: str = "user_id", date: 
     buy_days = out[[user, "purchase_date"]].dropna().drop_duplicates().sort_values([user, "purchase_date"])
     buy_days["next_purchase"] = buy_days.groupby(user)["purchase_date"].shift(-1)
     out = out.merge(buy_days, on=[user, "purchase_date"], how="left")
-    out["send"] = out["purchase_date"].notna() & ~(out["next_purchase"].notna() & (out["next_purchase"] <= out["coupon_date"]))
+    bought_again = out["next_purchase"].notna() & (out["next_purchase"] <= out["coupon_date"])
+    out["send"] = out["purchase_date"].notna() & ~bought_again
     out["reason"] = f"购买后第{days}天发送回购券"
     out.loc[out["purchase_date"].isna(), "reason"] = "购买日期为空，无法安排回购券，请核对订单"
     again = out["purchase_date"].notna() & ~out["send"]

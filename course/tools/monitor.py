@@ -165,9 +165,11 @@ def check_table2(table) -> list[str]:
         out.append("有的行加购数大于 UV：加购数按加购的独立访客计，不会超过 UV。")
     expect = [conversion_rate(o, u) for o, u in zip(table["下单数"], table["UV"])]
     got = pd.to_numeric(table["转化率"], errors="coerce")
-    bad = [i for i, (e, g) in enumerate(zip(expect, got)) if e is not None and (pd.isna(g) or abs(float(g) - e) > 0.051)]
+    bad = [i for i, (e, g) in enumerate(zip(expect, got))
+           if e is not None and (pd.isna(g) or abs(float(g) - e) > 0.051)]
     if bad:
-        out.append(f"有 {len(bad)} 行的转化率与 下单数 ÷ UV × 100 不一致（表2：转化率 = 下单数/UV，以百分数表示，保留 1 位小数）。")
+        out.append(f"有 {len(bad)} 行的转化率与 下单数 ÷ UV × 100 不一致"
+                   "（表2：转化率 = 下单数/UV，以百分数表示，保留 1 位小数）。")
     if table.duplicated(["日期", "渠道"]).any():
         out.append("同一日期同一渠道出现了多行，每天每个渠道只占一行。")
     return out
@@ -214,10 +216,33 @@ def pause_flags(table, spend, *, conversion_floor: float | None = None, gmv_rati
 
     t = _frame(table, "表2", ["日期", "渠道", "UV", "下单数", "GMV"]).copy()
     if spend is None or not isinstance(spend, pd.DataFrame):
-        raise CourseError("pause_flags 还需要每天每个渠道的推广花费（如 ad_spend 表），用来计算投产比、判断能否暂停预算。")
+        raise CourseError("pause_flags 还需要每天每个渠道的推广花费（如 ad_spend 表），用来计算投产比、"
+                          "判断能否暂停预算。")
     floor = _share_arg(conversion_floor, "pause_conversion_floor", "转化率下限 conversion_floor")
     ratio_min = _number_arg(gmv_ratio_floor, "pause_gmv_ratio_floor", "投产比下限 gmv_ratio_floor")
     uv_min = int(_number_arg(min_uv, "pause_min_uv", "最少 UV min_uv"))
+    t = _with_spend(t, spend)
+    uv = t["UV"].astype(float)
+    conv = (t["下单数"].astype(float) / uv.where(uv > 0)).fillna(0)
+    paid = t["花费"].fillna(0) > 0
+    t["投产比"] = (t["GMV"].astype(float) / t["花费"].astype(float).where(paid)).round(2)
+    low_conv = conv < floor
+    low_ratio = paid & (t["投产比"] < ratio_min)
+    t["偏弱"] = (uv >= uv_min) & (low_conv | low_ratio)
+    t["原因"] = ["；".join(([f"转化率 {c * 100:.2f}% 低于 {floor * 100:g}%"] if weak and lc else [])
+                          + ([f"投产比 {ratio:.2f} 低于 {ratio_min:g}"] if weak and lr else []))
+                for lc, lr, weak, c, ratio in zip(low_conv, low_ratio, t["偏弱"], conv, t["投产比"])]
+    t = t.sort_values(["渠道", "日期"]).reset_index(drop=True)
+    t["连续偏弱天数"] = _weak_streaks(t)
+    t["花费"] = t["花费"].fillna(0.0)
+    t["日期"] = t["日期"].astype(str)
+    return t.sort_values(["日期", "渠道"]).reset_index(drop=True)
+
+
+def _with_spend(t, spend):
+    """Table 2 with each channel-day's 花费 (summed over the spend rows; empty where none was spent)."""
+    import pandas as pd
+
     t["日期"] = pd.to_datetime(t["日期"]).dt.date
     s = spend.rename(columns={"date": "日期", "channel": "渠道", "spend": "花费"})
     s = _frame(s, "花费表", ["日期", "渠道", "花费"])[["日期", "渠道", "花费"]].copy()
@@ -225,24 +250,11 @@ def pause_flags(table, spend, *, conversion_floor: float | None = None, gmv_rati
     s["渠道"] = s["渠道"].astype(str)
     t["渠道"] = t["渠道"].astype(str)
     s = s.groupby(["日期", "渠道"], as_index=False)["花费"].sum()
-    t = t.drop(columns=[c for c in ("花费",) if c in t.columns]).merge(s, on=["日期", "渠道"], how="left")
-    uv = t["UV"].astype(float)
-    conv = t["下单数"].astype(float) / uv.where(uv > 0)
-    paid = t["花费"].fillna(0) > 0
-    t["投产比"] = (t["GMV"].astype(float) / t["花费"].astype(float).where(paid)).round(2)
-    low_conv = conv.fillna(0) < floor
-    low_ratio = paid & (t["投产比"] < ratio_min)
-    t["偏弱"] = (uv >= uv_min) & (low_conv | low_ratio)
-    reasons = []
-    for lc, lr, weak, c, ratio in zip(low_conv, low_ratio, t["偏弱"], conv.fillna(0), t["投产比"]):
-        r = []
-        if weak and lc:
-            r.append(f"转化率 {c * 100:.2f}% 低于 {floor * 100:g}%")
-        if weak and lr:
-            r.append(f"投产比 {ratio:.2f} 低于 {ratio_min:g}")
-        reasons.append("；".join(r))
-    t["原因"] = reasons
-    t = t.sort_values(["渠道", "日期"]).reset_index(drop=True)
+    return t.drop(columns=[c for c in ("花费",) if c in t.columns]).merge(s, on=["日期", "渠道"], how="left")
+
+
+def _weak_streaks(t) -> list[int]:
+    """Days in a row each channel has been weak, for rows sorted by 渠道, 日期."""
     streak = []
     prev_ch, prev_day, count = None, None, 0
     for ch, day, weak in zip(t["渠道"], t["日期"], t["偏弱"]):
@@ -250,10 +262,7 @@ def pause_flags(table, spend, *, conversion_floor: float | None = None, gmv_rati
         count = (count + 1 if consecutive else 1) if weak else 0
         streak.append(count)
         prev_ch, prev_day = ch, day
-    t["连续偏弱天数"] = streak
-    t["花费"] = t["花费"].fillna(0.0)
-    t["日期"] = t["日期"].astype(str)
-    return t.sort_values(["日期", "渠道"]).reset_index(drop=True)
+    return streak
 
 
 def _number_arg(value, setting: str, label: str) -> float:
@@ -292,7 +301,6 @@ def stock_at_start(skus, orders, order_items, start: Any):
     order is treated as shipped (it does not come back), so stock at ``start`` =
     snapshot + every unit paid from ``start`` on.
     """
-    import pandas as pd
 
     s = _frame(skus, "skus", ["sku_id", "stock"])
     t0 = _time(start, "倒推库存的时刻")
@@ -342,7 +350,8 @@ def replay_stock(start_stock, sales, alert: int | None = None):
     s = _frame(sales, "sales（活动期间的销售）", ["time", "sku_id", "qty"])[["time", "sku_id", "qty"]].copy()
     unknown = sorted(set(s["sku_id"]) - set(stock))
     if unknown:
-        raise CourseError(f"这些 SKU 没有起始库存：{'、'.join(map(str, unknown[:5]))}{' 等' if len(unknown) > 5 else ''}。")
+        raise CourseError("这些 SKU 没有起始库存："
+                          f"{'、'.join(map(str, unknown[:5]))}{' 等' if len(unknown) > 5 else ''}。")
     s["time"] = pd.to_datetime(s["time"])
     s = s.sort_values(["time", "sku_id"], kind="stable")
     rows = {k: {"sku_id": k, "起始库存": int(v), "售出件数": 0, "开始时已低于预警线": int(v) < level,

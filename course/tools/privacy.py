@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -140,7 +140,8 @@ def mask_frame(df: pd.DataFrame, *, phone: Iterable[str] | None = None, name: It
         raise CourseError("要脱敏的表格还是 None：请先完成上一步。")
     found = pii_columns(df)
     out = df.copy()
-    for kind, given, fn in (("phone", phone, mask_phone), ("name", name, mask_name), ("address", address, mask_address)):
+    for kind, given, fn in (("phone", phone, mask_phone), ("name", name, mask_name),
+                            ("address", address, mask_address)):
         cols = list(given) if given is not None else found[kind]
         for c in cols:
             if c not in out.columns:
@@ -227,8 +228,8 @@ def export_for(df: pd.DataFrame, purpose: str, *, quiet: bool = False) -> pd.Dat
     dropped = [c for c in renamed.columns if c not in keep]
     out = mask_frame(renamed[keep])
     if not quiet:
-        print(f"「{purpose}」导出：保留 {len(keep)} 列（{'、'.join(map(str, keep))}），"
-              f"{'未导出 ' + str(len(dropped)) + ' 列（' + '、'.join(map(str, dropped)) + '）' if dropped else '没有多余的列'}；"
+        left_out = f"未导出 {len(dropped)} 列（{'、'.join(map(str, dropped))}）" if dropped else "没有多余的列"
+        print(f"「{purpose}」导出：保留 {len(keep)} 列（{'、'.join(map(str, keep))}），{left_out}；"
               "手机号、姓名、地址已脱敏。")
     return out.reset_index(drop=True)
 

@@ -21,7 +21,6 @@ from typing import Any
 from ..dates import parse_date
 from ..messages import CourseError
 
-
 #: the paid channels a budget plan covers (natural search has no ad budget)
 PAID_CHANNELS = ("付费广告", "平台首页推荐", "社群引流", "直播")
 RESERVE = "风险准备金"
@@ -39,9 +38,10 @@ VAGUE_ACTIONS = ("优化详情页", "优化页面", "优化商品页", "提升�
                  "提升用户体验", "优化用户体验", "加强客服", "优化客服", "提升复购", "降低跳失率", "多做活动")
 _VAGUE_VERBS = ("优化", "提升", "提高", "加强", "改善", "加大", "完善", "改进", "增加", "降低", "减少", "做好")
 #: words that say *where* or *how much*: a checkable action names at least one
-CONCRETE_MARKERS = ("第", "首屏", "屏", "页", "按钮", "弹窗", "入口", "位置", "模块", "字段", "文案", "模板", "客服", "短信",
-                    "推送", "社群", "券", "元", "小时", "天", "%", "％", "件", "名", "个", "条", "次", "人", "倒计时",
-                    "质检", "承诺", "说明", "规则", "预算", "出价", "定向", "关键词", "暂停", "下线", "上线", "测试")
+CONCRETE_MARKERS = ("第", "首屏", "屏", "页", "按钮", "弹窗", "入口", "位置", "模块", "字段", "文案", "模板", "客服",
+                    "短信", "推送", "社群", "券", "元", "小时", "天", "%", "％", "件", "名", "个", "条", "次", "人",
+                    "倒计时", "质检", "承诺", "说明", "规则", "预算", "出价", "定向", "关键词", "暂停", "下线", "上线",
+                    "测试")
 
 
 def _plain(text: Any) -> str:

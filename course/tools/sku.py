@@ -20,8 +20,8 @@ An *invalid option* (无效选项) is one of:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 __all__ = ["Issue", "MEANINGLESS", "check_options", "combinations", "normalise_attributes",
            "match_inventory", "ATTRIBUTE_COLUMNS", "product_inventory", "varying_attributes", "covers_inventory",
@@ -103,13 +103,15 @@ def check_options(attributes, inventory=None, *, product_id: str | None = None) 
             continue
         dup = sorted({v for v in values if values.count(v) > 1}, key=values.index)
         for v in dup:
-            issues.append(Issue("重复选项", label, v, f"「{label}:{v}」重复填写：买家会看到两个一样的选项，请删去一个。"))
+            issues.append(Issue("重复选项", label, v,
+                                f"「{label}:{v}」重复填写：买家会看到两个一样的选项，请删去一个。"))
         for v in values:
             if v in MEANINGLESS or v.startswith("默认"):
                 issues.append(Issue("无意义选项", label, v, f"「{label}:{v}」是无效选项：买家无法从中知道买到的是什么"
                                     "（表1：避免“颜色:默认”这类选项）。请写出真实的属性值，或删除这个选项。"))
         if len(values) == 1 and values[0] not in MEANINGLESS:
-            issues.append(Issue("单一选项", label, values[0], f"属性「{label}」只有一个值「{values[0]}」：不需要买家选择，"
+            issues.append(Issue("单一选项", label, values[0],
+                                f"属性「{label}」只有一个值「{values[0]}」：不需要买家选择，"
                                 "建议写进标题或规格参数，不作为 SKU 选项。", invalid=False))
     if inventory is not None:
         inv = inventory
@@ -122,11 +124,13 @@ def check_options(attributes, inventory=None, *, product_id: str | None = None) 
             used = [str(v) for v in inv[col].dropna().unique()]
             for v in values:
                 if v not in used and v not in MEANINGLESS and not v.startswith("默认"):
-                    issues.append(Issue("未使用选项", name, v, f"「{name}:{v}」在库存表中没有对应的 SKU：买家能选却买不到，"
+                    issues.append(Issue("未使用选项", name, v,
+                                        f"「{name}:{v}」在库存表中没有对应的 SKU：买家能选却买不到，"
                                         "属于冗余选项，请删除（或先在库存中建好这个 SKU）。"))
             for v in used:
                 if v not in values:
-                    issues.append(Issue("缺少选项", name, v, f"库存表中有「{name}:{v}」的 SKU，但选项里没有：这部分库存在线上"
+                    issues.append(Issue("缺少选项", name, v,
+                                        f"库存表中有「{name}:{v}」的 SKU，但选项里没有：这部分库存在线上"
                                         "买不到，库存与线上显示不一致。", invalid=False))
     return issues
 

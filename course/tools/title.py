@@ -26,13 +26,13 @@ import html
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
-from .adwords import Finding, find_absolute_words
 from .. import checks as _checks
+from .adwords import Finding, find_absolute_words
 
 DICT_DIR = Path(__file__).resolve().parent.parent / "dict"
 LEXICON = DICT_DIR / "lexicon.csv"
@@ -249,7 +249,8 @@ class TitleReport:
         pct = min(100, round(100 * self.width / max(self.width_max, 1)))
         ok_w = self.width_min <= self.width <= self.width_max
         bar = (f"<div style='width:300px;background:#eee;height:8px;border-radius:4px'>"
-               f"<div style='width:{pct}%;background:{'#3a3' if ok_w else '#d33'};height:8px;border-radius:4px'></div></div>")
+               f"<div style='width:{pct}%;background:{'#3a3' if ok_w else '#d33'};height:8px;border-radius:"
+               "4px'></div></div>")
         legend = " ".join(f"<span style='color:{c}'>■{r}</span>" for r, c in colours.items())
         items = "".join(f"<li style='color:#b30000'>{html.escape(p)}</li>" for p in self.problems)
         items += "".join(f"<li style='color:#7a5a00'>建议：{html.escape(t)}</li>" for t in self.tips)
@@ -257,7 +258,8 @@ class TitleReport:
                   else f"<b style='color:#b30000'>✗ {len(self.problems)} 处需要修改</b>")
         return (f"<div class='course-title-preview' style='margin:6px 0'>"
                 f"<div style='font-size:16px'>{''.join(spans) or '（空）'}</div>"
-                f"<div style='margin:4px 0'>长度 <b>{self.width}</b> 个宽度单位（要求 {self.width_min}-{self.width_max}；"
+                f"<div style='margin:4px 0'>长度 <b>{self.width}</b> 个宽度单位（要求 "
+                f"{self.width_min}-{self.width_max}；"
                 f"汉字算 2，字母数字算 1）{bar}</div>"
                 f"<div style='font-size:12px'>{legend}</div>{status}<ul style='margin:4px 0'>{items}</ul></div>")
 
@@ -298,21 +300,35 @@ def check_title(title: str | None, *, core_keyword: str | None = None, required:
     lex = lexicon()
     rep.tokens = segment(text)
     words = [t for t in rep.tokens if t.word.strip()]
+    rep.category = _product_category(category, core_keyword, words, lex)
+    _check_width(rep)
+    _check_structure(rep, text, words, core_keyword, required, brand)
+    _check_stuffing(rep, words, lex)
+    rep.absolute = find_absolute_words(text)  # 广告法第九条
+    rep.problems.extend(f.message() for f in rep.absolute)
+    return rep
 
-    # category of the product: given, else the core keyword's (or first core word's) own category
+
+def _product_category(category: str | None, core_keyword: str | None, words: list[Token], lex: dict) -> str | None:
+    """The product's sub-category: given, else the core keyword's (or the first core word's) own."""
     first_core = core_keyword or next((t.word for t in words if t.role == "核心词"), None)
     if category is None and first_core in lex and lex[first_core].categories:
-        category = lex[first_core].categories[0]
-    rep.category = category
+        return lex[first_core].categories[0]
+    return category
 
-    # width
+
+def _check_width(rep: TitleReport) -> None:
+    lo, hi = rep.width_min, rep.width_max
     if rep.width < lo:
         rep.problems.append(f"标题长度 {rep.width} 个宽度单位，少于 {lo}：请补充属性词或营销词"
                             "（汉字算 2 个单位，字母数字算 1 个）。")
     elif rep.width > hi:
         rep.problems.append(f"标题长度 {rep.width} 个宽度单位，超过 {hi}：超出部分会被平台截断，请删去次要的词。")
 
-    # structure: 核心关键词 + 属性词 + 营销词
+
+def _check_structure(rep: TitleReport, text: str, words: list[Token], core_keyword: str | None,
+                     required: Iterable[str], brand: str | None) -> None:
+    """核心关键词 + 属性词 + 营销词, the required attribute words and the brand."""
     rep.core_found = [t.word for t in words if t.role == "核心词"]
     rep.attributes_found = [t.word for t in words if t.role == "属性词"]
     rep.marketing_found = [t.word for t in words if t.role == "营销词"]
@@ -322,6 +338,7 @@ def check_title(title: str | None, *, core_keyword: str | None = None, required:
         elif text.index(core_keyword) > len(text) / 2:
             rep.tips.append(f"核心关键词「{core_keyword}」在标题后半部分，建议往前放。")
     elif not rep.core_found:
+        category = rep.category
         example = f"（本商品是{category}，如「{category}」）" if category else "（买家搜这类商品最常用的词）"
         rep.problems.append(f"标题里没有找到核心关键词{example}：标题结构是 核心关键词+属性词+营销词。")
     if not rep.attributes_found:
@@ -335,34 +352,29 @@ def check_title(title: str | None, *, core_keyword: str | None = None, required:
     if brand and brand not in text:
         rep.problems.append(f"标题缺少品牌名「{brand}」（表1 商品名称的审核要点：是否包含品牌名）。")
 
-    # stuffing: repeated words, words of other categories, other brands
+
+def _check_stuffing(rep: TitleReport, words: list[Token], lex: dict) -> None:
+    """Keyword stuffing: repeated words, words of other categories, other brands."""
     counts: dict[str, int] = {}
     for t in words:
         if t.role or (len(t.word) >= 2 and not t.word.isdigit()):
             counts[t.word] = counts.get(t.word, 0) + 1
     rep.repeated = {w: n for w, n in counts.items() if n > 1}
     for w, n in rep.repeated.items():
-        rep.problems.append(f"「{w}」重复出现 {n} 次：重复不会增加搜索权重，只浪费标题宽度（关键词堆砌），请删去重复的。")
-    if category:
+        rep.problems.append(f"「{w}」重复出现 {n} 次：重复不会增加搜索权重，只浪费标题宽度（关键词堆砌），"
+                            "请删去重复的。")
+    if rep.category:
         for t in words:
             entry = lex.get(t.word)
-            if entry and entry.role in ("核心词", "属性词") and entry.categories and category not in entry.categories:
-                if t.word not in rep.unrelated:
-                    rep.unrelated.append(t.word)
+            other_category = entry and entry.categories and rep.category not in entry.categories
+            if other_category and entry.role in ("核心词", "属性词") and t.word not in rep.unrelated:
+                rep.unrelated.append(t.word)
         for w in rep.unrelated:
-            rep.problems.append(f"「{w}」与本商品（{category}）无关：写无关的词属于关键词堆砌，"
+            rep.problems.append(f"「{w}」与本商品（{rep.category}）无关：写无关的词属于关键词堆砌，"
                                 "会降低搜索相关性甚至被平台降权，请删除。")
-    for t in words:
-        if t.role == "他牌词" and t.word not in rep.other_brands:
-            rep.other_brands.append(t.word)
+    rep.other_brands = list(dict.fromkeys(t.word for t in words if t.role == "他牌词"))
     for w in rep.other_brands:
         rep.problems.append(f"「{w}」借用其他品牌的名义（蹭品牌）：可能侵犯商标权、构成不正当竞争，请删除。")
-
-    # absolute words (广告法第九条)
-    rep.absolute = find_absolute_words(text)
-    for f in rep.absolute:
-        rep.problems.append(f.message())
-    return rep
 
 
 # -- the title rules as yes/no checks (public; graded tasks and visible checks use them) ----
