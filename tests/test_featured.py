@@ -27,9 +27,10 @@ import pytest
 from course import catalog, data, featured, settings
 from course.messages import CourseError
 from course.settings import SettingsError
-from course.tools import images, sku as sku_tools
+from course.tools import images
+from course.tools import sku as sku_tools
 from course.tools.adwords import find_absolute_words
-from course.tools.title import check_title, lexicon
+from course.tools.title import lexicon
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS_TEXT = (REPO / "course" / "settings.yaml").read_text(encoding="utf-8")
@@ -107,7 +108,8 @@ def test_keywords_are_as_rich_as_p001s(pid):
     assert counts.get("核心词", 0) >= 3 and counts.get("属性词", 0) >= 7
     assert counts.get("营销词", 0) >= 5 and counts.get("长尾词", 0) >= 7
     core = kw[kw["keyword_type"] == "核心词"].sort_values("relevance", ascending=False)
-    assert core["keyword"].iloc[0] == featured.product(pid).category and core["relevance"].iloc[0] > core["relevance"].iloc[1]
+    assert core["keyword"].iloc[0] == featured.product(pid).category
+    assert core["relevance"].iloc[0] > core["relevance"].iloc[1]
     rel = settings.threshold("listing", "core_attribute_relevance_min")
     attrs = kw[kw["keyword_type"] == "属性词"]
     assert 2 <= (attrs["relevance"] >= rel).sum() < len(attrs)          # must-have words and optional ones
@@ -254,7 +256,7 @@ def test_missing_images_get_a_chinese_message(monkeypatch):
     monkeypatch.setattr(catalog, "_image_folders", lambda pid: [])
     p = featured.product("P004")                    # the facts do not need the images (module 2)
     with pytest.raises(CourseError, match="找不到商品 P004 的候选主图"):
-        p.images_dir
+        _ = p.images_dir
 
 
 # -- the setting -------------------------------------------------------------------
@@ -312,7 +314,8 @@ def test_a_missing_or_misspelt_featured_section_is_reported(tmp_path):
 def test_table1_template_is_about_the_featured_product(use_settings, tmp_path):
     import openpyxl
 
-    spec = importlib.util.spec_from_file_location("build_templates", REPO / "course" / "resources" / "build_templates.py")
+    spec = importlib.util.spec_from_file_location("build_templates",
+                                                  REPO / "course" / "resources" / "build_templates.py")
     bt = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bt)
     use_settings(featuring("P006"))

@@ -7,7 +7,6 @@ import nbformat
 import pytest
 
 import course
-from course.answers import AnswerStore
 from course.forms import Check, Choice, Date, Form, Lines, MultiChoice, Number, Repeat, Text
 from course.parse import parse_number
 
@@ -172,7 +171,8 @@ def test_instructor_source_folder_keeps_answers_outside(monkeypatch):
     from course.session import answers_folder
 
     repo = os.path.dirname(os.path.dirname(os.path.abspath(course.__file__)))
-    monkeypatch.chdir(os.path.join(repo, "module1_listing") if os.path.isdir(os.path.join(repo, "module1_listing")) else repo)
+    module = os.path.join(repo, "module1_listing")
+    monkeypatch.chdir(module if os.path.isdir(module) else repo)
     folder = answers_folder()
     if os.path.basename(os.getcwd()).startswith("module"):
         assert "instructor-answers" in str(folder)

@@ -62,7 +62,8 @@ def test_primer_has_the_six_operations_each_with_example_try_it_and_check():
         assert "___" not in example.source and ("data.load" in example.source or "show(" in example.source), name
         assert "show(" in example.source, f"{name}: the example shows its result with Chinese headers"
     prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-    for word in ("读一张表", "筛选行", "加一列", "分组求和", "排序", "合并两张表", "提示", "自检", "中文报错", "course.check"):
+    for word in ("读一张表", "筛选行", "加一列", "分组求和", "排序", "合并两张表", "提示", "自检", "中文报错",
+                 "course.check"):
         assert word in prose, word
     assert any("course.hints(" in c.source for c in cells if c.cell_type == "code"), "the hint ladder is shown once"
 
@@ -195,7 +196,8 @@ def test_typical_errors_in_the_primer_are_explained_in_chinese(tmp_path):
     typo = nbformat.v4.new_code_cell(_fill(tries["filter"].source, ['"order"', '"channel"']))      # a table name typo
     nb.cells.insert(read_typo, typo)
     tries["filter"].source = _fill(tries["filter"].source, ['"orders"', "channel"])                # no quotes
-    tries["group"].source = _fill(tries["group"].source, ['"phase"']).replace("ascending=False", 'ascending="False"')  # a quoted choice
+    # a quoted choice
+    tries["group"].source = _fill(tries["group"].source, ['"phase"']).replace("ascending=False", 'ascending="False"')
     tries["merge"].source = _fill(tries["merge"].source, ['"product_name"'])                      # not in both tables
     nbformat.write(nb, folder / GUIDE.name)
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
@@ -203,7 +205,8 @@ def test_typical_errors_in_the_primer_are_explained_in_chinese(tmp_path):
     assert '你是不是想写 "orders"' in _out(typo)
     assert 'channel 是列名（成交渠道），列名是文字，要加引号' in _out(tries["filter"])
     assert "不能加引号" in _out(tries["group"])
-    assert '没有名为 "product_name" 的列' in _out(tries["merge"]) and "表 products 有这一列，但表 skus 没有" in _out(tries["merge"])
+    assert '没有名为 "product_name" 的列' in _out(tries["merge"])
+    assert "表 products 有这一列，但表 skus 没有" in _out(tries["merge"])
     for cell in (typo, tries["filter"], tries["group"], tries["merge"]):
         assert "Traceback" not in _out(cell)
 
@@ -214,7 +217,8 @@ def test_no_placeholder_text_reaches_students_from_course():
     found = []
     for path in sorted((REPO / "course").rglob("*")):
         rel = path.relative_to(REPO).as_posix()
-        if rel.startswith("course/teacher/") or not path.is_file() or path.suffix not in (".py", ".md", ".ipynb", ".yaml"):
+        if rel.startswith("course/teacher/") or not path.is_file() or path.suffix not in (".py", ".md", ".ipynb",
+                                                                                          ".yaml"):
             continue
         if gaps.search(path.read_text(encoding="utf-8", errors="ignore")):
             found.append(rel)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
+import harness
 import nbformat
 import pandas as pd
 import pytest
 
-import harness
 from course import explain as X
 from course.cells import NotebookInfo, defined_names
 from course.messages import CourseError

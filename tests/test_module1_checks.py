@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import math
 
+import module1_answers as A
 import pandas as pd
 import pytest
-
-import module1_answers as A
 
 M = A.MODULE
 NOTEBOOK = {"candidates": "01_selection", "swot": "01_selection", "kw_value": "02_title", "title_choice": "02_title",
@@ -113,7 +112,8 @@ def test_typical_mistake_gets_a_direction_but_no_answer(ctx, task, capsys):
 @pytest.mark.parametrize("task", list(NOTEBOOK))
 def test_grader_agrees_with_the_visible_check(ctx, task, capsys):
     """Full points for the reference, fewer for the mistake: the same checks, judged on the plain reference."""
-    from grading.reference import grade, task as find
+    from grading.reference import grade
+    from grading.reference import task as find
 
     t = find(M, NOTEBOOK[task], task)
     assert grade(M, NOTEBOOK[task], task, ctx["values"][task]) == t.points

@@ -6,7 +6,6 @@ import pytest
 
 from course.tools import adwords
 
-
 # -- absolute words (广告法第九条) -------------------------------------------------
 
 @pytest.mark.parametrize("text, words", [
@@ -168,7 +167,8 @@ def test_split_words():
 def _inventory():
     import pandas as pd
     return pd.DataFrame({"product_id": ["P1"] * 4 + ["P2"], "sku_id": ["S1", "S2", "S3", "S4", "X"],
-                         "color": ["白色", "白色", "原木色", "原木色", "黑色"], "size": ["60cm", "80cm", "60cm", "80cm", "1m"],
+                         "color": ["白色", "白色", "原木色", "原木色", "黑色"],
+                         "size": ["60cm", "80cm", "60cm", "80cm", "1m"],
                          "stock": [5, 0, 7, 9, 1], "status": ["在售", "已下架", "在售", "在售", "在售"]})
 
 
@@ -275,7 +275,8 @@ def test_image_facts():
     assert not info.loc["cand_02.png", "白底图"]                # light grey looks white but is not
 
 
-MAIN = ["cand_03.png", "cand_01.png", "cand_07.png", "cand_05.png", "cand_08.png"]   # table 1: 1 white, 2 scenes, 2 details
+# table 1: 1 white, 2 scenes, 2 details
+MAIN = ["cand_03.png", "cand_01.png", "cand_07.png", "cand_05.png", "cand_08.png"]
 
 
 def test_main_image_plan_rules():
@@ -315,8 +316,10 @@ def test_corner_mark_is_a_logo():
     assert images.has_corner_mark(logo)
     scene = np.full((800, 800, 3), 180, dtype=np.uint8)        # a room: the corners are all colour
     assert not images.has_corner_mark(scene)
+    import pathlib
+    import tempfile
+
     from PIL import Image
-    import tempfile, pathlib
     folder = pathlib.Path(tempfile.mkdtemp())
     Image.fromarray(logo).save(folder / "cand_01.png")
     info = images.image_info(folder / "cand_01.png")
@@ -407,8 +410,10 @@ def test_title_form_keeps_typed_text_and_previews(session):
 def test_swot_form_rejects_empty_vague_and_copied(session):
     from course.forms.swot_form import SwotForm
     f = SwotForm(valid_ids=["T001", "T002", "T003"], min_rows=1)
-    probs = f.submit({"rows": [{"item_id": "T001", "s": "好", "w": "成本偏高，单件90元", "o": "成本偏高，单件90元", "t": "竞品多，价格战"},
-                               {"item_id": "T999", "s": "差异化设计", "w": "起订量大", "o": "开学季需求", "t": "竞品多，价格战"}]})
+    probs = f.submit({"rows": [{"item_id": "T001", "s": "好", "w": "成本偏高，单件90元", "o": "成本偏高，单件90元",
+                                "t": "竞品多，价格战"},
+                               {"item_id": "T999", "s": "差异化设计", "w": "起订量大", "o": "开学季需求",
+                                "t": "竞品多，价格战"}]})
     text = " ".join(probs)
     assert "太笼统" in text and "内容相同" in text and "不在类目 Top100" in text and "完全相同" in text
     assert "<table" in f.preview(f.values, f._raw)
@@ -418,7 +423,8 @@ def test_detail_form_order_count_and_words(session):
     from course.forms.detail_form import DetailForm
     f = DetailForm(pain_points=["卧室空间小", "安装麻烦"])
     probs = f.submit({"sections": [{"module": "场景导入"}, {"module": "场景导入"}],
-                      "points": [{"point": "第一品牌板材", "pain": "安装麻烦"}, {"point": "免安装", "pain": "安装麻烦"}],
+                      "points": [{"point": "第一品牌板材", "pain": "安装麻烦"},
+                                 {"point": "免安装", "pain": "安装麻烦"}],
                       "video_seconds": "60"})
     text = " ".join(probs)
     for needle in ("出现了 2 次", "缺少模块", "3-5", "都在解决", "第一品牌", "15-30"):
@@ -486,7 +492,8 @@ def test_sku_predicates_on_each_featurable_draft(pid):
 
 def test_swot_predicates():
     from course.forms import swot_form as S
-    rows = [{"item_id": f"T00{i}", "s": f"毛利率5{i}%较高", "w": f"成本{i}0元偏高", "o": f"月销{i}000件", "t": f"竞品{i}00个"}
+    rows = [{"item_id": f"T00{i}", "s": f"毛利率5{i}%较高", "w": f"成本{i}0元偏高", "o": f"月销{i}000件",
+             "t": f"竞品{i}00个"}
             for i in range(1, 4)]
     assert S.picks_count_ok(rows) and S.quadrants_concrete(rows) and S.quadrants_distinct(rows)
     assert not S.picks_count_ok(rows[:2]) and not S.picks_count_ok(rows + [rows[0]])
@@ -499,17 +506,20 @@ def test_swot_predicates():
 def test_detail_predicates():
     from course.forms import detail_form as D
     assert D.points_count_ok(["a", "b", "c"]) and not D.points_count_ok(["a", "b"]) and not D.points_count_ok(None)
-    assert D.pains_distinct(["空间小", "安装难"]) and not D.pains_distinct(["空间小", "空间小"]) and not D.pains_distinct([None])
+    assert D.pains_distinct(["空间小", "安装难"])
+    assert not D.pains_distinct(["空间小", "空间小"]) and not D.pains_distinct([None])
     assert D.points_compliant(["免安装抽拉设计"]) and not D.points_compliant(["全网最好的板材"])
     assert D.video_ok(15) and D.video_ok("30") and not D.video_ok(31) and not D.video_ok("二十")
 
 
 def test_price_predicates():
     import pandas as pd
+
     from course import featured
     from course.forms.price_form import PriceForm, activity_not_below_cost, cents_and_below_daily
     p = featured.product("P001")
-    right = PriceForm.table({"prices": [{"spec": s, "daily": x.daily, "activity": x.activity} for s, x in p.prices.items()]})
+    right = PriceForm.table({"prices": [{"spec": s, "daily": x.daily, "activity": x.activity}
+                                        for s, x in p.prices.items()]})
     assert cents_and_below_daily(right) and activity_not_below_cost(right, "P001")
     cheap = right.assign(活动价=1.00)
     assert cents_and_below_daily(cheap) and not activity_not_below_cost(cheap, "P001")
@@ -533,7 +543,8 @@ def test_image_plan_form_checks_pixels_live(session):
     from course.forms.detail_form import ImagePlanForm
     f = ImagePlanForm()
     assert [x.name for x in f.fields] == ["main_1", "main_2", "main_3", "main_4", "main_5", "detail"]
-    raw = {f"main_{i}": n for i, n in enumerate(["cand_02.png", "cand_01.png", "cand_07.png", "cand_04.png", "cand_08.png"], 1)}
+    chosen = ["cand_02.png", "cand_01.png", "cand_07.png", "cand_04.png", "cand_08.png"]
+    raw = {f"main_{i}": n for i, n in enumerate(chosen, 1)}
     probs = " ".join(f.submit({**raw, "detail": ["cand_01.png", "cand_07.png"]}))
     assert "首图" in probs and "拼接图" in probs and "0%" in probs
     right = {f"main_{i}": n for i, n in enumerate(MAIN, 1)}

@@ -103,8 +103,8 @@ def test_ad_rate_and_cost_table_are_the_course_definitions():
     orders, spend = data.load("orders"), data.load("ad_spend")
     lo, hi = forecast.baseline_window()
     assert (pd.Timestamp(lo), pd.Timestamp(hi)) == (BASE_LO, BASE_HI)
-    rate = spend[(spend["date"] >= BASE_LO) & (spend["date"] <= BASE_HI)]["spend"].sum() / \
-        orders[(orders["date"] >= BASE_LO) & (orders["date"] <= BASE_HI) & (orders["status"] == "已支付")]["paid_amount"].sum()
+    paid = orders[(orders["date"] >= BASE_LO) & (orders["date"] <= BASE_HI) & (orders["status"] == "已支付")]
+    rate = spend[(spend["date"] >= BASE_LO) & (spend["date"] <= BASE_HI)]["spend"].sum() / paid["paid_amount"].sum()
     assert carts.campaign_ad_rate() == pytest.approx(rate)
     skus = data.load("skus").set_index("sku_id")
     t = carts.typical_carts()
@@ -113,14 +113,15 @@ def test_ad_rate_and_cost_table_are_the_course_definitions():
     cr = settings.threshold("campaign", "commission_rate")
     for name, rows in t.groupby("购物车"):
         paid = cost.loc[name, "实付金额"]
-        assert cost.loc[name, "商品成本"] == pytest.approx(sum(skus.loc[s, "cost"] * q for s, q in zip(rows["sku_id"], rows["qty"])))
+        goods_cost = sum(skus.loc[s, "cost"] * q for s, q in zip(rows["sku_id"], rows["qty"]))
+        assert cost.loc[name, "商品成本"] == pytest.approx(goods_cost)
         assert cost.loc[name, "赠品成本"] == gift
         assert cost.loc[name, "平台佣金"] == pytest.approx(round(paid * cr + 1e-9, 2))
         assert cost.loc[name, "广告费"] == pytest.approx(paid * rate, abs=0.006)
     r = carts.blended_rates()
     w = cost["订单占比"]
-    assert r["活动毛利率"] == pytest.approx(((cost["实付金额"] - cost["商品成本"]) * w).sum() / (cost["实付金额"] * w).sum(),
-                                        abs=6e-5)
+    gross = ((cost["实付金额"] - cost["商品成本"]) * w).sum() / (cost["实付金额"] * w).sum()
+    assert r["活动毛利率"] == pytest.approx(gross, abs=6e-5)
     assert r["净利率"] < r["活动毛利率"]
 
 
@@ -155,7 +156,8 @@ def independent_baseline():
     t, o = data.load("traffic"), data.load("orders")
     tb = t[(t["date"] >= BASE_LO) & (t["date"] <= BASE_HI)]
     ob = o[(o["date"] >= BASE_LO) & (o["date"] <= BASE_HI)]
-    uv = tb.groupby(["date", "channel"], observed=True)["user_id"].nunique().groupby(level="channel", observed=True).sum()
+    daily_uv = tb.groupby(["date", "channel"], observed=True)["user_id"].nunique()
+    uv = daily_uv.groupby(level="channel", observed=True).sum()
     n = ob.groupby("channel", observed=True)["order_id"].size()
     g = ob.groupby("channel", observed=True)["paid_amount"].sum()
     base = pd.DataFrame({"日均UV": uv / 28, "转化率": n / uv, "客单价": g / n})
@@ -274,7 +276,8 @@ def test_fact_checks_read_form_facts():
     facts = "course.forms.campaign_form:plan_facts"
     assert _judge(M.FactIncludes(facts=facts, column="预热期渠道", msg="m"), plan, ["社群引流"]) == 1
     assert _judge(M.FactIncludes(facts=facts, column="预热期渠道", msg="m"), plan, ["直播"]) == 0
-    assert _judge(M.FactMentions(facts=facts, column="预热期动作", groups=1, longest=4, msg="m"), plan, [["短视频", "预告"]]) == 1
+    assert _judge(M.FactMentions(facts=facts, column="预热期动作", groups=1, longest=4, msg="m"), plan,
+                  [["短视频", "预告"]]) == 1
     assert _judge(M.FactEquals(facts=facts, column="阶段日期", msg="m"), plan, "预热期 2026-06-15~2026-06-17") == 0
     assert _judge(M.FactEquals(facts=facts, column="阶段日期", msg="m"), None, "x") == 0
 

@@ -54,8 +54,10 @@ def wrong(spec, task, value, needle: str, *, secrets=()):
 
 def plan_answer() -> dict:
     th = settings.thresholds("campaign")
-    channels = {"预热期": ["平台首页推荐", "社群引流", "直播"], "爆发期": ["付费广告", "平台首页推荐"], "返场期": ["社群引流"]}
-    actions = {"预热期": "社群预告+短视频种草", "爆发期": "加大付费广告投放", "返场期": "向已加购未支付的用户定向推送优惠券"}
+    channels = {"预热期": ["平台首页推荐", "社群引流", "直播"], "爆发期": ["付费广告", "平台首页推荐"],
+                "返场期": ["社群引流"]}
+    actions = {"预热期": "社群预告+短视频种草", "爆发期": "加大付费广告投放",
+               "返场期": "向已加购未支付的用户定向推送优惠券"}
     return {"theme": "新人大促·焕新家限时直降", "audience": "店铺新客",
             "phases": [{"phase": r.phase, "start": f"{r.start_date:%Y-%m-%d}", "end": f"{r.end_date:%Y-%m-%d}",
                         "channels": channels[r.phase], "action": actions[r.phase]}
@@ -69,7 +71,8 @@ def promo_answer() -> dict:
             "rules": [{"type": "第N件折扣", "p1": "2", "p2": "0.5", "stack": True},
                       {"type": "满减", "p1": "399", "p2": "50", "stack": True},
                       {"type": "前N名赠品", "p1": "100", "p2": None, "stack": True}],
-            "order": "第N件折扣 > 满减", "gift_name": "定制收纳盒", "gift_stock": settings.threshold("campaign", "gift_stock"),
+            "order": "第N件折扣 > 满减", "gift_name": "定制收纳盒",
+            "gift_stock": settings.threshold("campaign", "gift_stock"),
             "gift_cost": 8.0, "stock_alert": settings.threshold("campaign", "stock_alert_level")}
 
 
@@ -146,7 +149,8 @@ def test_deepest(specs):
 
 
 def margins(cost_col="商品成本"):
-    m = carts.cost_table(carts.typical_carts(), campaign.shop_rules(), data.load("skus"), ad_rate=carts.campaign_ad_rate())
+    m = carts.cost_table(carts.typical_carts(), campaign.shop_rules(), data.load("skus"),
+                         ad_rate=carts.campaign_ad_rate())
     m["毛利"] = m["实付金额"] - m[cost_col]
     m["活动毛利率"] = (m["毛利"] / m["实付金额"]).round(4)
     m["净利率"] = ((m["毛利"] - m["赠品成本"] - m["平台佣金"] - m["广告费"]) / m["实付金额"]).round(4)
@@ -241,7 +245,8 @@ def test_monitor_tasks(specs):
     alert = settings.threshold("campaign", "stock_alert_level")
 
     def report_from(moment):
-        replay = monitor.replay_stock(monitor.stock_at_start(skus, o, it, moment), monitor.paid_sales(o, it, start, end),
+        replay = monitor.replay_stock(monitor.stock_at_start(skus, o, it, moment),
+                                      monitor.paid_sales(o, it, start, end),
                                       alert=alert)
         return replay[replay["下架时间"].notna() | replay["开始时已低于预警线"]]
 

@@ -43,8 +43,8 @@ def test_shop_rules_hand_checked_cart():
     # 229 + 114.50 + 49.90 + 24.95 = 418.35 >= 399 -> minus 50, shared 343.50 : 74.85
     assert q.goods_amount == D("557.80")
     assert q.paid_amount == D("368.35")
-    assert [l.paid for l in q.lines] == [D("302.45"), D("65.90")]
-    assert [l.discount for l in q.lines] == [D("155.55"), D("33.90")]
+    assert [ln.paid for ln in q.lines] == [D("302.45"), D("65.90")]
+    assert [ln.discount for ln in q.lines] == [D("155.55"), D("33.90")]
     assert q.applied == ["第二件半价", "满399减50", "前100名赠定制收纳盒"]
     assert q.gifts[0]["cost"] == D("8.00")
     m = q.costs(commission_rate=0.05, ad_cost=10)
@@ -66,7 +66,8 @@ def test_threshold_is_inclusive_and_single_item_half_price_gives_nothing():
 
 def test_half_price_only_the_second_unit_unless_repeat():
     once = P.RuleSet.from_dicts([{"type": "第N件折扣", "n": 2, "discount": 0.5}]).price([line("A", 100, 4)])
-    every = P.RuleSet.from_dicts([{"type": "第N件折扣", "n": 2, "discount": 0.5, "repeat": True}]).price([line("A", 100, 4)])
+    every_nth = P.RuleSet.from_dicts([{"type": "第N件折扣", "n": 2, "discount": 0.5, "repeat": True}])
+    every = every_nth.price([line("A", 100, 4)])
     assert once.paid_amount == D("350.00")
     assert every.paid_amount == D("300.00")
     # odd cents: the discounted unit is rounded half up, so the discount is rounded down (as the shop does)
@@ -135,10 +136,10 @@ def test_campaign_window_blocks_orders_outside():
 def test_refunds_per_line_add_up():
     rs = P.RuleSet.from_dicts(SHOP_RULES)
     q = rs.price([line("A", "33.33", 3), line("B", "399", 1)])
-    for l in q.lines:
-        parts = [q.refund(l.line_no, 1, already_returned=k) for k in range(l.qty)]
-        assert sum(parts) == l.paid
-        assert q.refund(l.line_no, l.qty) == l.paid
+    for ln in q.lines:
+        parts = [q.refund(ln.line_no, 1, already_returned=k) for k in range(ln.qty)]
+        assert sum(parts) == ln.paid
+        assert q.refund(ln.line_no, ln.qty) == ln.paid
     with pytest.raises(P.RuleError, match="只买了"):
         q.refund(1, 4)
     with pytest.raises(P.RuleError, match="没有第 9 行"):
@@ -225,7 +226,8 @@ def _random_rules(rng: random.Random, wild: bool = False) -> list[dict]:
     rules = []
     if rng.random() < 0.7:
         t = rng.choice([99, 199, 299, 399, 599, 799])
-        rules.append({"type": "满减", "threshold": t, "amount": rng.randint(1, t - 1) if wild else rng.choice([10, 20, 30, 50])})
+        rules.append({"type": "满减", "threshold": t,
+                      "amount": rng.randint(1, t - 1) if wild else rng.choice([10, 20, 30, 50])})
         if rng.random() < 0.3:
             rules.append({"type": "满减", "threshold": t * 2, "amount": rules[-1]["amount"] + rng.randint(1, 50)})
         elif rng.random() < 0.2:
@@ -238,7 +240,8 @@ def _random_rules(rng: random.Random, wild: bool = False) -> list[dict]:
         rules.append({"type": "限时折扣", "discount": rng.choice([0.01, 0.33, 0.9] if wild else [0.8, 0.85, 0.9]),
                       "start": "2026-06-18 00:00", "end": "2026-06-18 23:59", "stack": rng.random() < 0.8})
     if rng.random() < 0.4:
-        rules.append({"type": "阶梯价", "tiers": [[2, 0.95], [4, rng.choice([0.9, 0.85, 0.333] if wild else [0.9, 0.85])]]})
+        rules.append({"type": "阶梯价",
+                      "tiers": [[2, 0.95], [4, rng.choice([0.9, 0.85, 0.333] if wild else [0.9, 0.85])]]})
     if rng.random() < 0.5:
         rules.append({"type": "赠品", "limit": 100, "gift_cost": 8, "stock": 100})
     return rules
@@ -260,28 +263,29 @@ def test_property_never_negative_never_fractional_cent(wild):
         rs = P.RuleSet.from_dicts(_random_rules(rng, wild), order=order)
         assert rs.problems() == [], rs.problems()
         cart = _random_cart(rng)
-        q = rs.price(cart, at=rng.choice([None, "2026-06-17 12:00", "2026-06-18 12:00"]), buyer_rank=rng.randint(1, 150))
+        q = rs.price(cart, at=rng.choice([None, "2026-06-17 12:00", "2026-06-18 12:00"]),
+                     buyer_rank=rng.randint(1, 150))
         amounts = [q.goods_amount, q.discount_amount, q.paid_amount]
-        for l in q.lines:
-            amounts += [l.goods, l.discount, l.paid, *l.unit_paid, *l.discounts.values()]
-            assert 0 <= l.paid <= l.goods
-            assert sum(l.unit_paid) == l.paid
-            assert sum(l.discounts.values(), D(0)) == l.discount
-            assert sum(q.refund(l.line_no, 1, k) for k in range(l.qty)) == l.paid
+        for ln in q.lines:
+            amounts += [ln.goods, ln.discount, ln.paid, *ln.unit_paid, *ln.discounts.values()]
+            assert 0 <= ln.paid <= ln.goods
+            assert sum(ln.unit_paid) == ln.paid
+            assert sum(ln.discounts.values(), D(0)) == ln.discount
+            assert sum(q.refund(ln.line_no, 1, k) for k in range(ln.qty)) == ln.paid
         for a in amounts:
             assert a >= 0 and a == a.quantize(D("0.01")), (a, cart, rs)
         assert q.paid_amount == q.goods_amount - q.discount_amount
-        assert sum(l.paid for l in q.lines) == q.paid_amount
+        assert sum(ln.paid for ln in q.lines) == q.paid_amount
         assert 0 <= q.depth <= 1
 
 
 def _shop_cents(cart):
     """Independent arithmetic of the shop's 618 rules in integer cents (as datasets/ generates orders)."""
     lines = []
-    for l in cart:
-        unit = int(round(float(l["unit_price"]) * 100))
-        half = unit // 2 if l["qty"] >= 2 else 0
-        lines.append(unit * l["qty"] - half)
+    for ln in cart:
+        unit = int(round(float(ln["unit_price"]) * 100))
+        half = unit // 2 if ln["qty"] >= 2 else 0
+        lines.append(unit * ln["qty"] - half)
     base = sum(lines)
     cut = 5000 if base >= 39900 else 0
     shares = [cut * w // base for w in lines]
@@ -297,7 +301,7 @@ def test_property_shop_rules_match_integer_cent_model():
     for _ in range(800):
         cart = _random_cart(rng)
         q = rs.price(cart)
-        assert [int(l.paid * 100) for l in q.lines] == _shop_cents(cart)
+        assert [int(ln.paid * 100) for ln in q.lines] == _shop_cents(cart)
 
 
 def test_engine_reproduces_the_shop_campaign_orders():
@@ -314,8 +318,8 @@ def test_engine_reproduces_the_shop_campaign_orders():
     assert len(camp) > 50
     for oid, grp in merged.groupby("order_id", sort=False):
         q = rs.price([line(s, f"{p:.2f}", int(n)) for s, p, n in zip(grp["sku_id"], grp["unit_price"], grp["qty"])])
-        assert [float(l.paid) for l in q.lines] == pytest.approx(grp["paid_line"].tolist(), abs=0.001), oid
-        assert [float(l.discount) for l in q.lines] == pytest.approx(grp["discount_alloc"].tolist(), abs=0.001), oid
+        assert [float(ln.paid) for ln in q.lines] == pytest.approx(grp["paid_line"].tolist(), abs=0.001), oid
+        assert [float(ln.discount) for ln in q.lines] == pytest.approx(grp["discount_alloc"].tolist(), abs=0.001), oid
 
 
 # -- campaign tools -----------------------------------------------------------------------
@@ -495,8 +499,10 @@ def test_promotion_form_keeps_bad_input_and_explains(in_tmp):
         {"type": "满减", "p1": "399元", "p2": "-50", "stack": True},
         {"type": "第N件折扣", "p1": "2", "p2": "5", "stack": True},
         {"type": "限时折扣", "p1": "", "p2": "0.9", "start": "6月18日", "end": "2026-06-18 23:59", "stack": True},
-        {"type": "限时折扣", "p1": "", "p2": "0.8", "start": "2026-06-18 10:00", "end": "2026-06-18 12:00", "stack": True},
-        {"type": "限时折扣", "p1": "", "p2": "0.7", "start": "2026-06-18 11:00", "end": "2026-06-18 13:00", "stack": True},
+        {"type": "限时折扣", "p1": "", "p2": "0.8", "start": "2026-06-18 10:00", "end": "2026-06-18 12:00",
+         "stack": True},
+        {"type": "限时折扣", "p1": "", "p2": "0.7", "start": "2026-06-18 11:00", "end": "2026-06-18 13:00",
+         "stack": True},
         {"type": "前N名赠品", "p1": "200", "p2": "", "stack": True}])
     probs = f.submit(bad)
     text = "\n".join(probs)
@@ -581,7 +587,8 @@ def test_from_promotions_table_and_minute_ends():
          "repeatable": False, "start": "2026-06-15 00:00:00", "end": "2026-06-20 23:59:59"},
         {"promo_id": "PR02", "campaign": "618", "type": "第N件折扣", "n": 2, "discount": 0.5, "apply_order": 2,
          "repeatable": False, "start": "2026-06-15 00:00:00", "end": "2026-06-20 23:59:59"},
-        {"promo_id": "PR04", "campaign": "618", "type": "赠品", "limit": 100, "gift_name": "定制收纳盒", "gift_cost": 8.0,
+        {"promo_id": "PR04", "campaign": "618", "type": "赠品", "limit": 100, "gift_name": "定制收纳盒",
+         "gift_cost": 8.0,
          "apply_order": 4, "start": "2026-06-15 00:00:00", "end": "2026-06-20 23:59:59"},
         {"promo_id": "PR05", "campaign": "双11", "type": "限时折扣", "discount": 0.9, "apply_order": 1,
          "start": "2025-11-11 00:00:00", "end": "2025-11-11 23:59:59"}])

@@ -84,22 +84,24 @@ def _table(df, column, f):
 
 # a typical mistake for every graded task (what a student really gets wrong)
 MISTAKES = {
-    ("01_core_metrics", "campaign_conversion"): lambda v: {**v, "UV": v["UV"] * 2, "转化率": v["转化率"] / 2},  # count, not nunique
-    ("01_core_metrics", "campaign_money"): lambda v: {**v, "客单价": v["GMV"] / (v["支付买家数"] + 3)},           # ÷ orders
-    ("01_core_metrics", "repurchase_rate"): lambda v: v / 3,                                                   # >= 3
+    # UV counted, not nunique
+    ("01_core_metrics", "campaign_conversion"): lambda v: {**v, "UV": v["UV"] * 2, "转化率": v["转化率"] / 2},
+    ("01_core_metrics", "campaign_money"): lambda v: {**v, "客单价": v["GMV"] / (v["支付买家数"] + 3)},  # ÷ orders
+    ("01_core_metrics", "repurchase_rate"): lambda v: v / 3,  # >= 3
     ("01_core_metrics", "targets"): lambda v: {**v, "gmv": _flip(v["gmv"], ("达标", "未达标"))},
     ("02_funnel", "phase_funnel"): lambda v: {**v, "dimension": "按渠道"},
     ("02_funnel", "channel_funnel"): lambda v: {**v, "start": "2026-06-01"},
     ("02_funnel", "leak"): lambda v: {**v, "step": "访问→加购", "causes": ["流量不精准"]},
-    ("03_channel_roi", "roi_table"): lambda v: v.assign(ROI=v["投产比"]),                                        # GMV ÷ spend
+    ("03_channel_roi", "roi_table"): lambda v: v.assign(ROI=v["投产比"]),  # GMV ÷ spend
     ("03_channel_roi", "low_roi"): lambda v: {**v, "by_roi": [NONE_BELOW], "measure": "投产比（GMV÷广告花费）"},
     ("03_channel_roi", "budget"): lambda v: {**v, "明显减少的渠道": [], "理由": "平均分配"},
-    ("04_ab_test", "ab_table"): lambda v: _table(v, "转化率", lambda x: x * 2.5),                                # 加购 for 支付
+    ("04_ab_test", "ab_table"): lambda v: _table(v, "转化率", lambda x: x * 2.5),  # 加购 for 支付
     ("04_ab_test", "ab_result"): lambda v: {**v, "p值": v["p值"] / 50},
     ("04_ab_test", "n_needed"): lambda v: v // 2,
     ("04_ab_test", "ab_decision"): lambda v: {**v, "decision": _flip(v["decision"], DECISIONS)},
     ("05_review_dashboard", "daily_trend"): lambda v: {**v, "chart": "柱状图", "dimension": "按渠道"},
-    ("05_review_dashboard", "action_plan"): lambda v: {**v, "行动": [{**r, "具体行动": "优化详情页"} for r in v["行动"]]},
+    ("05_review_dashboard", "action_plan"): lambda v: {**v,
+                                                       "行动": [{**r, "具体行动": "优化详情页"} for r in v["行动"]]},
     ("05_review_dashboard", "challenge_metrics"): lambda v: {**v, "UV": v["UV"] * 3},
 }
 

@@ -13,9 +13,17 @@ import pytest
 import course
 from course import CourseError
 from course.forms.dashboard import ALL_CHANNELS, Dashboard, render_html
+from course.forms.decisions import (
+    DECISIONS,
+    MORE_TIME,
+    NONE_BELOW,
+    AbDecisionForm,
+    LeakForm,
+    LowRoiForm,
+    TargetsForm,
+    more_time_option,
+)
 from course.forms.plans import ActionPlanForm, BudgetForm
-from course.forms.decisions import (DECISIONS, MORE_TIME, NONE_BELOW, AbDecisionForm, LeakForm, LowRoiForm,
-                                    TargetsForm, more_time_option)
 from course.forms.query import QueryBuilder, figure, render_result, svg_chart
 from course.tools import analytics as A
 from course.tools import datacentre as D
@@ -148,7 +156,8 @@ def test_phase_and_empty_choice():
 
 
 def test_periods():
-    assert A.check_period("2026/6/18", "2026-06-20") == (pd.Timestamp("2026-06-18").date(), pd.Timestamp("2026-06-20").date())
+    assert A.check_period("2026/6/18", "2026-06-20") == (pd.Timestamp("2026-06-18").date(),
+                                                         pd.Timestamp("2026-06-20").date())
     with pytest.raises(CourseError, match="晚于结束日期"):
         A.check_period("2026-06-20", "2026-06-18")
     with pytest.raises(CourseError, match="没有数据：店铺数据覆盖 2025-07-01 至 2026-06-30"):
@@ -326,10 +335,12 @@ def test_dashboard_contains_no_metric_definition():
 # -- the campaign calendar and targets --------------------------------------------------------
 
 def test_calendar_comes_from_the_data():
-    phases = pd.DataFrame({"phase": ["返场期", "预热期", "爆发期"], "start_date": ["2026-11-12", "2026-11-08", "2026-11-11"],
+    phases = pd.DataFrame({"phase": ["返场期", "预热期", "爆发期"],
+                           "start_date": ["2026-11-12", "2026-11-08", "2026-11-11"],
                            "end_date": ["2026-11-13", "2026-11-10", "2026-11-11"]})
     cal = A.campaign_calendar(phases)
-    assert (cal.start, cal.end, cal.month_start, cal.month_end) == ("2026-11-08", "2026-11-13", "2026-11-01", "2026-11-30")
+    assert (cal.start, cal.end, cal.month_start, cal.month_end) == ("2026-11-08", "2026-11-13", "2026-11-01",
+                                                                    "2026-11-30")
     assert list(cal.phases) == ["预热期", "爆发期", "返场期"] and "复盘月" in str(cal)
     with pytest.raises(CourseError, match="campaign_phases"):
         A.campaign_calendar(phases.drop(columns=["end_date"]))
@@ -485,7 +496,8 @@ def test_low_roi_form(session):
 
 def test_ab_decision_form(session):
     f = AbDecisionForm()
-    assert f.submit({"decision": DECISIONS[2], "more_time": MORE_TIME[3], "reason": "p 值大于 0.05，置信区间包含 0"}) == []
+    assert f.submit({"decision": DECISIONS[2], "more_time": MORE_TIME[3],
+                     "reason": "p 值大于 0.05，置信区间包含 0"}) == []
     text = "\n".join(f.submit({"decision": DECISIONS[0], "more_time": MORE_TIME[2], "reason": "B 好"}))
     assert "不需要继续测试" in text and "理由太短" in text
     assert any("估计还需要多久" in p for p in f.submit({"decision": DECISIONS[2], "more_time": MORE_TIME[0],
@@ -677,7 +689,8 @@ def test_reference_funnel_roi_and_comparisons():
 
 def test_reference_on_the_classroom_data():
     from grading.reference.context import context
-    from grading.reference.module3_analytics import ab_test, channel_roi as CR, funnel
+    from grading.reference.module3_analytics import ab_test, funnel
+    from grading.reference.module3_analytics import channel_roi as CR
 
     R = context()
     d = funnel.diagnosis(R)
@@ -688,7 +701,8 @@ def test_reference_on_the_classroom_data():
 
 
 @pytest.mark.parametrize("modname", ["course.tools.analytics", "course.tools.datacentre", "course.tools.review_rules",
-                                     "course.forms.dashboard", "course.forms.plans", "course.forms.decisions", "course.forms.query",
+                                     "course.forms.dashboard", "course.forms.plans", "course.forms.decisions",
+                                     "course.forms.query",
                                      "grading.reference.module3_analytics.shop",
                                      "grading.reference.module3_analytics.compare",
                                      "grading.reference.module3_analytics.large_data"])
@@ -740,7 +754,8 @@ def test_benchmark_pandas_and_duckdb_agree_on_a_small_shop(tmp_path):
     o["user_id"] = o["user_id"].str.replace("u", "U000")
     t.to_csv(tmp_path / "traffic.csv", index=False, encoding="utf-8-sig")
     o.to_csv(tmp_path / "orders.csv", index=False, encoding="utf-8-sig")
-    pd.DataFrame({"date": ["2026-06-18", "2026-06-19"], "channel": ["付费广告", "自然搜索"], "spend": [100.0, 0.0]}).to_csv(
+    pd.DataFrame({"date": ["2026-06-18", "2026-06-19"], "channel": ["付费广告", "自然搜索"],
+                  "spend": [100.0, 0.0]}).to_csv(
         tmp_path / "ad_spend.csv", index=False, encoding="utf-8-sig")
     pd.DataFrame({"phase": ["爆发期", "返场期"], "start_date": ["2026-06-18", "2026-06-19"],
                   "end_date": ["2026-06-18", "2026-06-19"]}).to_csv(tmp_path / "campaign_phases.csv", index=False,

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import math
 
+import module4_answers as A
 import numpy as np
 import pandas as pd
 import pytest
-
-import module4_answers as A
 
 M = A.MODULE
 NOTEBOOK = A.NOTEBOOK
@@ -55,8 +54,9 @@ def _reminder_on_expiry_day(v):
 
 
 def _coupons_ignoring_send(v):
-    from grading.reference.module4_crm import common, membership as Mm
     from course.tools import membership
+    from grading.reference.module4_crm import common
+    from grading.reference.module4_crm import membership as Mm
 
     R = A.context()
     start, end = Mm.week(R)
@@ -171,8 +171,10 @@ def test_typical_mistake_gets_a_direction_but_no_answer(ctx, task, capsys):
 
 @pytest.mark.parametrize("task", list(NOTEBOOK))
 def test_grader_agrees_with_the_visible_check(ctx, task, capsys):
-    """Full points for the reference, fewer for the mistake, none for nothing: the same checks on the plain reference."""
-    from grading.reference import grade, task as find
+    """Full points for the reference, fewer for the mistake, none for nothing: the same checks on the
+    plain reference."""
+    from grading.reference import grade
+    from grading.reference import task as find
 
     t = find(M, NOTEBOOK[task], task)
     assert grade(M, NOTEBOOK[task], task, ctx["values"][task]) == t.points
@@ -185,7 +187,8 @@ def test_grader_agrees_with_the_visible_check(ctx, task, capsys):
 def test_grader_reads_the_exported_plain_data(ctx, task, capsys):
     """What the grader gets is the answer after the answer file's JSON round trip (dates as text, index as a column)."""
     from course.answers import decode, encode
-    from grading.reference import grade, task as find
+    from grading.reference import grade
+    from grading.reference import task as find
 
     plain = decode(json.loads(json.dumps(encode(ctx["values"][task]), ensure_ascii=False)))
     assert grade(M, NOTEBOOK[task], task, plain) == find(M, NOTEBOOK[task], task).points
@@ -207,7 +210,7 @@ def test_partial_credit_for_a_partly_right_segmentation(ctx, capsys):
 def test_spec_carries_no_plain_reference_value(ctx):
     """Public parameters and labels only: no customer id, no count, no chosen option in the release's spec."""
     values = ctx["values"]
-    for nb, spec in ctx["specs"].items():
+    for spec in ctx["specs"].values():
         for name, entry in spec["tasks"].items():
             for check in entry["checks"]:
                 params = json.dumps(check["params"], ensure_ascii=False)
@@ -243,7 +246,8 @@ def test_nothing_answered_says_what_to_do(ctx, capsys):
 
 
 def test_table3_gap_customers_are_growth_customers_by_course_decision():
-    """The decision the notebook states: table 3's gap customers form 成长用户; the boundaries are inclusive where table 3 says 以上/≥."""
+    """The decision the notebook states: table 3's gap customers form 成长用户; the boundaries are
+    inclusive where table 3 says 以上/≥."""
     from grading.reference.module4_crm import segments as S
 
     picks = {k: S.picked(A.context(), k) for k in S.CASES}

@@ -168,7 +168,8 @@ def test_schedule_never_leaves_a_violation_and_never_loses_a_row(seed):
     rng = np.random.default_rng(seed)
     n = 3000
     p = pd.DataFrame({"user_id": rng.integers(0, 300, n).astype(str),
-                      "send_time": pd.Timestamp("2026-07-01") + pd.to_timedelta(rng.integers(0, 7 * 24 * 60, n), unit="min"),
+                      "send_time": pd.Timestamp("2026-07-01") + pd.to_timedelta(rng.integers(0, 7 * 24 * 60, n),
+                                                                                unit="min"),
                       "msg_type": rng.choice(["营销", "服务"], n, p=[0.85, 0.15]),
                       "campaign": rng.choice(list("ABCDE"), n), "priority": rng.integers(1, 4, n)})
     p.loc[rng.choice(n, 20, replace=False), "send_time"] = pd.NaT
@@ -203,7 +204,8 @@ def test_mask_phone(raw, masked):
 
 
 @pytest.mark.parametrize("raw,masked", [
-    ("张三", "张**"), ("张三丰", "张**"), ("欧阳娜娜", "欧阳**"), ("司马光", "司马**"), ("黎*", "黎*"), ("李**", "李**"),
+    ("张三", "张**"), ("张三丰", "张**"), ("欧阳娜娜", "欧阳**"), ("司马光", "司马**"), ("黎*", "黎*"),
+    ("李**", "李**"),
     (" 王小明 ", "王**"), ("Alice", "A**"), (None, None),
 ])
 def test_mask_name(raw, masked):
@@ -323,7 +325,8 @@ def test_reminder_due_and_coupon_date():
 
 def test_repurchase_coupons():
     df = pd.DataFrame({"user_id": ["a", "a", "a", "b", "c", "d", "d"],
-                       "date": ["2026-06-01", "2026-06-08", "2026-06-08", "2026-06-20", None, "2026-06-01", "2026-06-09"],
+                       "date": ["2026-06-01", "2026-06-08", "2026-06-08", "2026-06-20", None, "2026-06-01",
+                                "2026-06-09"],
                        "order_id": list("1234567")})
     out = membership.repurchase_coupons(df).set_index("order_id")
     assert not out.loc["1", "send"] and "已再次购买" in out.loc["1", "reason"]   # bought again on day 7
@@ -338,8 +341,10 @@ def test_repurchase_coupons():
 
 def test_expiring_points_earliest_batch_minus_redeemed():
     """The earliest batch (first paid day, floored) minus what was redeemed (earned − current), never below 0."""
-    orders = pd.DataFrame({"user_id": ["u1", "u1", "u1", "u2", "u3"], "status": ["已支付", "已支付", "已取消", "已支付", "已退款"],
-                           "date": pd.to_datetime(["2026-01-05", "2026-03-01", "2026-01-05", "2026-02-01", "2026-02-01"]),
+    orders = pd.DataFrame({"user_id": ["u1", "u1", "u1", "u2", "u3"],
+                           "status": ["已支付", "已支付", "已取消", "已支付", "已退款"],
+                           "date": pd.to_datetime(["2026-01-05", "2026-03-01", "2026-01-05", "2026-02-01",
+                                                   "2026-02-01"]),
                            "paid_amount": [300.7, 200.0, 999.0, 80.0, 50.0]})
     customers = pd.DataFrame({"user_id": ["u1", "u2", "u3"], "points": [400, 0, 0],
                               "points_expire_date": pd.to_datetime(["2027-01-05", "2027-02-01", None])})
@@ -366,7 +371,8 @@ def test_week_calendar_follows_the_as_of_date_and_renders_settings(tmp_path, mon
     assert list(cal.columns) == frequency.CALENDAR_COLUMNS
     assert cal["send_time"].dropna().min().normalize() == start
     assert cal["send_time"].isna().sum() == 1                                       # the send without a time
-    assert any(f"{th['wakeup_coupon']:g}元无门槛券" in c for c in cal["content"]) and not any("{{" in c for c in cal["content"])
+    assert any(f"{th['wakeup_coupon']:g}元无门槛券" in c for c in cal["content"])
+    assert not any("{{" in c for c in cal["content"])
     moved = frequency.week_calendar(path, as_of="2026-08-31")
     assert moved["send_time"].dropna().min().normalize() == pd.Timestamp("2026-09-01")
     with pytest.raises(CourseError, match="找不到活动日历"):
@@ -374,11 +380,13 @@ def test_week_calendar_follows_the_as_of_date_and_renders_settings(tmp_path, mon
 
 
 def test_expand_calendar_segments_tags_and_missing_times():
-    cal = pd.DataFrame({"campaign": ["A", "B", "C"], "segment": ["全部", "沉睡用户", "潜力用户"], "tag": ["", "喜欢简约风", ""],
+    cal = pd.DataFrame({"campaign": ["A", "B", "C"], "segment": ["全部", "沉睡用户", "潜力用户"],
+                        "tag": ["", "喜欢简约风", ""],
                         "channel": ["短信"] * 3, "msg_type": ["营销", "营销", "服务"],
                         "send_time": pd.to_datetime(["2026-07-01 10:00", "2026-07-02 10:00", None]),
                         "priority": [3, 1, 1], "content": ["a", "b", "c"]})
-    people = pd.DataFrame({"user_id": ["u1", "u2", "u3", "u4"], "segment": ["沉睡用户", "沉睡用户", "潜力用户", "未购买客户"],
+    people = pd.DataFrame({"user_id": ["u1", "u2", "u3", "u4"],
+                           "segment": ["沉睡用户", "沉睡用户", "潜力用户", "未购买客户"],
                            "tags": ["喜欢简约风|关注促销活动", None, "", "喜欢简约风"]})
     plan = frequency.expand_calendar(cal, people)
     assert sorted(plan.loc[plan["campaign"] == "A", "user_id"]) == ["u1", "u2", "u3"]     # 全部: not 未购买客户
@@ -394,7 +402,8 @@ def test_expand_calendar_segments_tags_and_missing_times():
 # -- privacy properties used by the checks ----------------------------------------------------------
 
 def test_columns_allowed_and_is_masked():
-    ok = pd.DataFrame({"user_id": ["U1"], "channel": ["短信"], "send_time": ["2026-07-01 10:00"], "phone": ["138****1234"]})
+    ok = pd.DataFrame({"user_id": ["U1"], "channel": ["短信"], "send_time": ["2026-07-01 10:00"],
+                       "phone": ["138****1234"]})
     assert privacy.columns_allowed(ok, "触达") and privacy.is_masked(ok)
     assert not privacy.columns_allowed(ok.assign(address="x"), "触达")
     assert not privacy.is_masked(ok.assign(phone="13812341234"))
@@ -415,7 +424,8 @@ def test_segment_form_shows_the_rule_from_the_settings_and_picks_six_customers(s
     f = SegmentForm()
     assert [x.name for x in f.fields] == [c["key"] for c in cases]
     assert all(x.options == SEGMENTS for x in f.fields)
-    assert f.submit({"case_a": "沉睡用户"}) and f.submit({c["key"]: "潜力用户" for c in cases}) == []   # any choice is readable
+    # any choice is readable
+    assert f.submit({"case_a": "沉睡用户"}) and f.submit({c["key"]: "潜力用户" for c in cases}) == []
     text = "\n".join(rules_text())
     assert f"≥ {th['high_value_min_orders_30d']} 次" in text and "成长用户" in text and "课程规定" in text
     assert "course-preview-rules" in f.preview(f.values, {}) and "分层规则" in f.text()
@@ -444,7 +454,8 @@ def test_strategy_form_options_come_from_table3_and_the_settings(session):
     assert len(f.fields) == 2 * len(PREFIX)
     problems = f.submit({"high_channel": CHANNELS[0]})
     assert any("必填" in p for p in problems)
-    full = {f"{p}_{x}": (CHANNELS[0] if x == "channel" else b[0]) for p in PREFIX.values() for x in ("channel", "benefit")}
+    full = {f"{p}_{x}": (CHANNELS[0] if x == "channel" else b[0])
+            for p in PREFIX.values() for x in ("channel", "benefit")}
     assert f.submit(full) == []
     frame = strategies_frame(StrategyForm().values)
     assert frame["分层"].tolist() == list(PREFIX) and "course-preview-strategy" in f.preview(f.values, {})
@@ -452,7 +463,7 @@ def test_strategy_form_options_come_from_table3_and_the_settings(session):
 
 
 def test_cap_form_reads_what_is_typed(session):
-    from course.forms.outreach_form import CapRuleForm, RETURN, ROLLING, NOT_COUNTED
+    from course.forms.outreach_form import NOT_COUNTED, RETURN, ROLLING, CapRuleForm
 
     f = CapRuleForm()
     problems = f.submit({"cap": "2条", "window_hours": "24", "window_kind": ROLLING, "service": NOT_COUNTED,
