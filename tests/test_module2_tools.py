@@ -20,6 +20,7 @@ import pytest
 
 from course.messages import CourseError
 from course.tools import campaign as C
+from course.tools import monitor
 from course.tools import promotion as P
 
 D = Decimal
@@ -392,35 +393,35 @@ def test_rule_text_contradictions_from_the_rules():
 
 
 def test_table2_sample_rows_arithmetic():
-    t = C.table2_sample()
-    assert list(t.columns) == C.TABLE2_COLUMNS
-    assert C.add_rates(t)["转化率"].tolist() == [6.0, 8.0, 6.0]
-    assert C.add_rates(t)["加购率"].tolist() == [25.0, 30.0, 30.0]
-    assert C.check_table2(t) == []
+    t = monitor.table2_sample()
+    assert list(t.columns) == monitor.TABLE2_COLUMNS
+    assert monitor.add_rates(t)["转化率"].tolist() == [6.0, 8.0, 6.0]
+    assert monitor.add_rates(t)["加购率"].tolist() == [25.0, 30.0, 30.0]
+    assert monitor.check_table2(t) == []
     assert (t["GMV"] / t["下单数"]).tolist() == [400.0, 400.0, 400.0]
-    assert [C.conversion_rate(o, u) for o, u in [(72, 1200), (64, 800), (30, 500)]] == [6.0, 8.0, 6.0]
-    assert C.conversion_rate(1, 0) is None
+    assert [monitor.conversion_rate(o, u) for o, u in [(72, 1200), (64, 800), (30, 500)]] == [6.0, 8.0, 6.0]
+    assert monitor.conversion_rate(1, 0) is None
     wrong = t.copy()
     wrong.loc[0, "转化率"] = 0.06          # a share instead of a percentage
-    assert any("不一致" in p for p in C.check_table2(wrong))
-    assert any("缺少列" in p for p in C.check_table2(t.drop(columns=["UV"])))
+    assert any("不一致" in p for p in monitor.check_table2(wrong))
+    assert any("缺少列" in p for p in monitor.check_table2(t.drop(columns=["UV"])))
     with pytest.raises(CourseError, match="None"):
-        C.add_rates(None)
+        monitor.add_rates(None)
 
 
 def test_pause_flags_need_consecutive_weak_days():
     rows = []
     for day, uv, orders, gmv in [("2026-06-15", 400, 8, 3200), ("2026-06-16", 400, 10, 4000),
                                  ("2026-06-17", 400, 30, 12000)]:
-        rows.append([day, "付费广告", uv, 100, orders, gmv, C.conversion_rate(orders, uv), ""])
+        rows.append([day, "付费广告", uv, 100, orders, gmv, monitor.conversion_rate(orders, uv), ""])
     rows.append(["2026-06-15", "社群引流", 30, 5, 0, 0.0, 0.0, ""])      # too few visitors to judge
     rows.append(["2026-06-16", "社群引流", 30, 5, 0, 0.0, 0.0, ""])
     rows.append(["2026-06-15", "直播", 300, 60, 24, 9600, 8.0, ""])
     rows.append(["2026-06-16", "直播", 300, 60, 24, 9600, 8.0, ""])
-    table = pd.DataFrame(rows, columns=C.TABLE2_COLUMNS)
+    table = pd.DataFrame(rows, columns=monitor.TABLE2_COLUMNS)
     spend = pd.DataFrame({"date": ["2026-06-15", "2026-06-16", "2026-06-15", "2026-06-16"],
                           "channel": ["付费广告", "付费广告", "直播", "直播"], "spend": [1000, 1000, 6000, 6000]})
-    f = C.pause_flags(table, spend, conversion_floor=0.04, gmv_ratio_floor=2, min_uv=50)
+    f = monitor.pause_flags(table, spend, conversion_floor=0.04, gmv_ratio_floor=2, min_uv=50)
     pause = f[(f["连续偏弱天数"] >= 2) & (f["花费"] > 0)]    # the student's step in 练习04
     flagged = pause[["日期", "渠道"]].astype(str).values.tolist()
     # 付费广告: conv 2.00% then 2.50% -> paused on the 2nd day; 直播: 投产比 1.6 twice -> paused on 06-16
@@ -429,36 +430,36 @@ def test_pause_flags_need_consecutive_weak_days():
     assert "投产比 1.60 低于 2" in pause.loc[pause["渠道"] == "直播", "原因"].iloc[0]
     assert "建议暂停" not in f.columns and "ROI" not in f.columns
     # defaults come from the settings file
-    assert C.pause_flags(table, spend)["偏弱"].sum() >= 1
+    assert monitor.pause_flags(table, spend)["偏弱"].sum() >= 1
     # a free channel can be weak but has no spend: no budget to pause
     free = table.assign(渠道=table["渠道"].replace({"付费广告": "自然搜索"}))
-    f2 = C.pause_flags(free, spend, conversion_floor=0.04, gmv_ratio_floor=2, min_uv=50)
+    f2 = monitor.pause_flags(free, spend, conversion_floor=0.04, gmv_ratio_floor=2, min_uv=50)
     mine = f2[f2["渠道"] == "自然搜索"]
     assert mine["偏弱"].sum() == 2 and (mine["花费"] == 0).all()
     with pytest.raises(CourseError, match="0-1 的小数"):
-        C.pause_flags(table, spend, conversion_floor=3)
+        monitor.pause_flags(table, spend, conversion_floor=3)
     with pytest.raises(CourseError, match="不要加引号"):
-        C.pause_flags(table, spend, gmv_ratio_floor="2")
+        monitor.pause_flags(table, spend, gmv_ratio_floor="2")
     with pytest.raises(CourseError, match="缺少列"):
-        C.pause_flags(table.drop(columns=["GMV"]), spend)
+        monitor.pause_flags(table.drop(columns=["GMV"]), spend)
     with pytest.raises(CourseError, match="推广花费"):
-        C.pause_flags(table, None)
+        monitor.pause_flags(table, None)
 
 
 def test_replay_stock_delists_below_the_alert():
     sales = pd.DataFrame({"time": ["2026-06-15 10:00", "2026-06-18 00:05", "2026-06-18 00:03", "2026-06-19 09:00",
                                    "2026-06-16 08:00"],
                           "sku_id": ["A", "A", "A", "A", "B"], "qty": [3, 2, 1, 4, 1]})
-    out = C.replay_stock({"A": 15, "B": 8, "C": 40}, sales, alert=10).set_index("sku_id")
+    out = monitor.replay_stock({"A": 15, "B": 8, "C": 40}, sales, alert=10).set_index("sku_id")
     # A: 15 -> 12 -> 11 (00:03) -> 9 (00:05, below 10: delisted) -> 5 (after delisting)
     assert str(out.loc["A", "下架时间"]) == "2026-06-18 00:05:00"
     assert out.loc["A", "下架时库存"] == 9 and out.loc["A", "下架后售出件数"] == 4 and out.loc["A", "期末库存"] == 5
     assert bool(out.loc["B", "开始时已低于预警线"]) and out.loc["B", "下架后售出件数"] == 1
     assert pd.isna(out.loc["C", "下架时间"]) and out.loc["C", "售出件数"] == 0
     with pytest.raises(CourseError, match="没有起始库存"):
-        C.replay_stock({"A": 15}, sales)
+        monitor.replay_stock({"A": 15}, sales)
     with pytest.raises(CourseError, match="缺少列"):
-        C.replay_stock({"A": 15}, sales.drop(columns=["qty"]))
+        monitor.replay_stock({"A": 15}, sales.drop(columns=["qty"]))
 
 
 # -- forms ---------------------------------------------------------------------------------

@@ -388,11 +388,11 @@ def test_segmentation_form_follows(use_settings):
 
 
 def test_stock_alert_follows(use_settings):
-    campaign = pytest.importorskip("course.tools.campaign")
+    monitor = pytest.importorskip("course.tools.monitor")
     import pandas as pd
 
     sales = pd.DataFrame({"time": ["2026-06-18 10:00"], "sku_id": ["S1"], "qty": [4]})
-    delisted = lambda: not pd.isna(campaign.replay_stock({"S1": 12}, sales)["下架时间"].iloc[0])  # noqa: E731
+    delisted = lambda: not pd.isna(monitor.replay_stock({"S1": 12}, sales)["下架时间"].iloc[0])  # noqa: E731
     assert delisted()          # 12 - 4 = 8 < 10
     use_settings(modified_text())
     assert not delisted()      # 8 >= 3

@@ -14,8 +14,7 @@ The planning side of 模块二 (营销活动策划与落地执行):
   the course gives no generator for it, only :func:`draft_rule_text`, a
   colleague's draft with mistakes to find.
 
-Table 2, the pause rule and the stock replay are in ``course.tools.monitor``
-(imported here too, for older notebooks).
+Table 2, the pause rule and the stock replay are in ``course.tools.monitor``.
 
 >>> [ (p.name, str(p.start), p.days) for p in plan_phases("2026-06-18") ]
 [('预热期', '2026-06-15', 3), ('爆发期', '2026-06-18', 1), ('返场期', '2026-06-19', 2)]
@@ -34,7 +33,6 @@ from typing import Any
 
 from ..dates import parse_date
 from ..messages import CourseError
-from .monitor import TABLE2_COLUMNS, add_rates, check_table2, conversion_rate, pause_flags, replay_stock, table2_sample  # noqa: F401
 from .promotion import (
     FullReduction,
     Gift,
