@@ -2,11 +2,15 @@
 
 For a class of N submissions (default 30) of one module, in the same run:
 
-1. ``grading autograde MODULE --jobs 2`` (workers + clean re-check + merge)
+1. ``grading autograde MODULE --jobs 2`` (workers + clean re-check + merge,
+   every student kernel in the bubblewrap sandbox)
    -> wall time, seconds per submission, peak memory of the process tree;
+1b. the same command with ``--unsafe-no-sandbox`` on the same submissions,
+   alternating with 1. (``--sandbox-rounds`` pairs, default 1)
+   -> the sandbox's overhead, on/off (target <= 1.10x);
 2. plain serial ``nbgrader autograde MODULE`` on a copy of the same
-   submissions, stock nbgrader (``GRADING_PLAIN=1``: no guard, no re-check)
-   -> wall time, peak memory; the speed-up 2./1. (target >= 1.7x);
+   submissions, stock nbgrader (``GRADING_PLAIN=1``: no guard, no re-check,
+   no sandbox) -> wall time, peak memory; the speed-up 2./1. (target >= 1.7x);
 3. per-submission overhead on K submissions: ``grading autograde --jobs 1``
    versus executing the same notebooks bare with nbclient, one fresh kernel per
    notebook, serially (target <= 1.3x);
@@ -18,6 +22,10 @@ Usage::
     python benchmarks/bench_grading.py                     # first course module, 30 students
     python benchmarks/bench_grading.py --module module2_campaign --students 30 --overhead 6
     python benchmarks/bench_grading.py --fixture --students 12   # the small test assignment
+    python benchmarks/bench_grading.py --students 30 --overhead 6 --sandbox-rounds 2
+
+Other work on the machine changes every figure: the load average during each
+step is printed with it (``uptime``'s 1-minute figure, mean of start and end).
 """
 from __future__ import annotations
 
@@ -158,6 +166,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sqlite-check", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--sandbox-rounds", type=int, default=1,
+                    help="pairs of runs with the sandbox on and off (alternating) for the overhead")
     args = ap.parse_args(argv)
     os.environ.update({k: v for k, v in env().items() if k in ("PATH", "COURSE_DATA_DIR", "PYTHONPATH")})
     module = fixture.MODULE if args.fixture else (args.module or next(
@@ -175,18 +185,31 @@ def main(argv=None) -> int:
     figures: dict = {"module": module, "students": args.students, "cpus": os.cpu_count(),
                      "loadavg_start": os.getloadavg()[0]}
 
-    wall, peak, proc = timed([sys.executable, "-m", "grading", "autograde", module, "--jobs", str(args.jobs), "--quiet",
-                              "--workspace", str(ws)], REPO, env())
-    if proc.returncode != 0:
-        print(proc.stdout[-2000:], proc.stderr[-3000:])
-        return 1
-    summary = json.loads((ws / "reports" / f"autograde-{module}.json").read_text(encoding="utf-8"))
-    bad = [r["student"] for r in summary["rows"] if r["status"] != "ok"]
+    autograde = [sys.executable, "-m", "grading", "autograde", module, "--jobs", str(args.jobs), "--quiet",
+                 "--workspace", str(ws)]
+    on, off = [], []
+    for r in range(max(1, args.sandbox_rounds)):
+        for flags, times in (([], on), (["--unsafe-no-sandbox"], off)):
+            wall_r, peak_r, proc = timed(autograde + flags, REPO, env())
+            if proc.returncode != 0:
+                print(proc.stdout[-2000:], proc.stderr[-3000:])
+                return 1
+            summary = json.loads((ws / "reports" / f"autograde-{module}.json").read_text(encoding="utf-8"))
+            bad = [row["student"] for row in summary["rows"] if row["status"] != "ok"]
+            times.append({"wall": round(wall_r, 1), "peak_mb": round(peak_r), "cpu": round(CPU["last"], 1),
+                          "load": CPU["load"], "not_ok": bad, "sandbox": summary.get("sandbox")})
+            print(f"grading autograde --jobs {args.jobs}{' ' + flags[0] if flags else ''} (round {r + 1}): "
+                  f"{wall_r:.1f} s ({wall_r / args.students:.2f} s/submission), peak memory {peak_r:.0f} MB, "
+                  f"CPU {CPU['last']:.0f} s, load {CPU['load']}, sandbox {summary.get('sandbox')}, not ok: {bad or 'none'}")
+    wall = sum(t["wall"] for t in on) / len(on)
+    wall_off = sum(t["wall"] for t in off) / len(off)
     figures.update(grading_wall=round(wall, 1), grading_per_submission=round(wall / args.students, 2),
-                   grading_peak_mb=round(peak), grading_not_ok=bad, grading_cpu=round(CPU["last"], 1),
-                   grading_load=CPU["load"])
-    print(f"grading autograde --jobs {args.jobs}: {wall:.1f} s ({wall / args.students:.2f} s/submission), "
-          f"peak memory {peak:.0f} MB, not ok: {bad or 'none'}")
+                   grading_peak_mb=max(t["peak_mb"] for t in on), grading_not_ok=on[0]["not_ok"],
+                   grading_cpu=on[0]["cpu"], grading_load=on[0]["load"], sandbox_runs=on, no_sandbox_runs=off,
+                   no_sandbox_wall=round(wall_off, 1), sandbox_overhead=round(wall / wall_off, 3),
+                   sandbox_cpu_overhead=round(sum(t["cpu"] for t in on) / max(1e-9, sum(t["cpu"] for t in off)), 3))
+    print(f"sandbox overhead: {wall:.1f} s with vs {wall_off:.1f} s without -> {wall / wall_off:.3f}x "
+          f"(target <= 1.10x); CPU seconds {figures['sandbox_cpu_overhead']:.3f}x")
 
     wall_p, peak_p, proc = timed([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force"],
                                  plain_ws, env(GRADING_PLAIN="1"))

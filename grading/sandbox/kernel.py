@@ -8,8 +8,10 @@ get it):
 * the kernel speaks to the grader over unix sockets (``transport="ipc"``) in a
   private folder bound into the sandbox, as the sandbox has no network;
   interrupts go as messages (a signal to bubblewrap would not reach the kernel);
-* the course package the kernel imports is a fresh copy of the student files
-  (grading/package.py), bound read-only;
+* the course package the kernel imports is a compiled copy of the student
+  files (grading/package.py), made once per grading process and bound read-only;
+* a watchdog thread stops the sandbox when its processes together exceed the
+  process count, the CPU cores or the memory of :class:`grading.sandbox.Limits`;
 * after the kernel ends, :meth:`Run.stop` makes sure no process of the
   sandbox is left (by its uid, or by its PID namespace), and
   :func:`sanitise` removes from the notebook folder what the grader must not
@@ -175,7 +177,8 @@ class Run:
 
     def env(self, work: str, lib: str, data: str | None, settings: str | None, cache: str = "/tmp/.cache"
             ) -> dict[str, str]:
-        e = {"MPLCONFIGDIR": f"{cache}/matplotlib", "HOME": "/tmp", "TMPDIR": "/tmp", "PYTHONPATH": lib, "PYTHONNOUSERSITE": "1",
+        e = {"MPLCONFIGDIR": f"{cache}/matplotlib", "HOME": "/tmp", "TMPDIR": "/tmp", "PYTHONPATH": lib,
+             "PYTHONNOUSERSITE": "1",
              "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
              "LANG": os.environ.get("LANG") or "C.UTF-8", "PYTHONIOENCODING": "utf-8", "COURSE_SANDBOX": "1",
              "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION") or "autograde",
