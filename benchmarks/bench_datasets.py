@@ -69,9 +69,9 @@ def main(argv=None) -> int:
         r = run(s, args.seed, args.keep)
         results.append(r)
         rows = r["rows"]
-        print(f"scale {s:>6g}: {r['seconds']:8.1f} s wall  {r['cpu']:8.1f} s cpu  peak RSS {r['peak_mb']:7.0f} MB  disk {r['disk_mb']:8.1f} MB  "
-              f"orders {rows['orders']:>10,}  traffic {rows['traffic']:>11,}  customers {rows['customers']:>9,}  "
-              f"messages {rows['messages']:>10,}", flush=True)
+        print(f"scale {s:>6g}: {r['seconds']:8.1f} s wall  {r['cpu']:8.1f} s cpu  peak RSS {r['peak_mb']:7.0f} MB  "
+              f"disk {r['disk_mb']:8.1f} MB  orders {rows['orders']:>10,}  traffic {rows['traffic']:>11,}  "
+              f"customers {rows['customers']:>9,}  messages {rows['messages']:>10,}", flush=True)
         for line in r["log"].splitlines():
             if "s）" in line and ("写出" in line or "校验" in line):
                 print("    " + line.strip()[:160])
@@ -81,9 +81,10 @@ def main(argv=None) -> int:
         size_ratio = b["rows"]["orders"] / a["rows"]["orders"]
         time_ratio = b["seconds"] / a["seconds"]
         cpu_ratio = b["cpu"] / a["cpu"]
-        print(f"\nlarge scales {a['scale']:g} -> {b['scale']:g}: orders x{size_ratio:.2f}, wall time x{time_ratio:.2f}, "
-              f"cpu time x{cpu_ratio:.2f}; time ratio / size ratio = {time_ratio / size_ratio:.2f} wall, "
-              f"{cpu_ratio / size_ratio:.2f} cpu (1.00 = linear); "
+        print(f"\nlarge scales {a['scale']:g} -> {b['scale']:g}: orders x{size_ratio:.2f}, "
+              f"wall time x{time_ratio:.2f}, cpu time x{cpu_ratio:.2f}; "
+              f"time ratio / size ratio = {time_ratio / size_ratio:.2f} wall, {cpu_ratio / size_ratio:.2f} cpu "
+              f"(1.00 = linear); "
               f"peak memory x{b['peak_mb'] / a['peak_mb']:.2f}")
     return 0
 

@@ -18,7 +18,8 @@ never touching a notebook:
 * ``drawing``: how ``datasets.make_images`` draws its eight candidate main images.
 
 Tables written from here: ``featured_products``, ``pain_points`` and the extra
-rows of ``keywords``.  Prices, costs and SKUs are the shop's own (``skus``).
+rows of ``keywords`` (drawn by ``datasets.market``).  Prices, costs and SKUs are the
+shop's own (``skus``).
 
 >>> sorted(FEATURED)
 ['P001', 'P004', 'P006']
@@ -27,7 +28,6 @@ rows of ``keywords``.  Prices, costs and SKUs are the shop's own (``skus``).
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 BRAND = "栖木"            # the shop's own brand (栖木家居)
@@ -123,28 +123,6 @@ def pain_points_frame() -> pd.DataFrame:
     rows = [dict(product_id=pid, pain_point=pain, signal_words=MULTI.join(words))
             for pid, f in FEATURED.items() for pain, words in f["pains"]]
     return pd.DataFrame(rows)
-
-
-def extra_keywords(rng: np.random.Generator, params: dict) -> list[dict]:
-    """Keyword rows of the featurable products that the market table lacks.
-
-    ``params`` is ``shop._KW_PARAMS`` (the ranges of the market table), so new rows
-    look like the old ones; ``rng`` is the generator's own "featured" stream.
-    """
-    rows = []
-    for pid, f in FEATURED.items():
-        for kw, kind, rel in f["keywords"]:
-            (hlo, hhi), (olo, ohi), (clo, chi), (vlo, vhi), (plo, phi) = params[kind]
-            heat = int(np.exp(rng.uniform(np.log(hlo), np.log(hhi))))
-            online = int(np.exp(rng.uniform(np.log(olo), np.log(ohi))))
-            conv = rng.uniform(vlo, vhi) * (0.4 + 0.6 * rel)
-            rows.append(dict(keyword=kw, keyword_type=kind, search_heat=heat, online_items=online,
-                             competition_index=round(online / heat, 2),
-                             click_rate=round(float(rng.uniform(clo, chi)), 4),
-                             conversion_rate=round(float(conv), 4), avg_cpc=round(float(rng.uniform(plo, phi)), 2),
-                             relevance=round(float(rel), 2), related_product_id=pid,
-                             trend=["上升", "平稳", "平稳", "下降"][rng.integers(4)]))
-    return rows
 
 
 def vocabulary() -> set[str]:

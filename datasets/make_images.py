@@ -28,6 +28,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from .featured import FEATURED
+
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "module1_listing" / "assets"
 S = 800
@@ -288,8 +290,6 @@ def images(drawing: str) -> dict[str, Image.Image]:
 
 def write(product_id: str, out: Path | None = None) -> Path:
     """Draw and save one product's candidates; returns the folder."""
-    from .featured import FEATURED
-
     folder = Path(out) if out else ASSETS / product_id
     folder.mkdir(parents=True, exist_ok=True)
     for name, im in images(FEATURED[product_id]["drawing"]).items():
@@ -298,8 +298,6 @@ def write(product_id: str, out: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .featured import FEATURED
-
     ids = (sys.argv[1:] if argv is None else argv) or list(FEATURED)
     unknown = [p for p in ids if p not in FEATURED]
     if unknown:

@@ -47,8 +47,8 @@ TYPE_SHARE = [0.80, 0.17, 0.03]
 SHORT_RETURN = [0.26, 0.32, 0.20]          # P(come back within 1-5 days)
 LONG_RETURN = [0.08, 0.50, 0.90]           # P(come back later with a new need)
 LONG_GAP_MEAN = [55.0, 38.0, 9.0]          # days
-SHORT_RETURN_CAMPAIGN = 0.80
-BURST_RETURN_SHARE = 0.6                   # of 预热期 short returns: come back on the 爆发期 day               # during 预热期/爆发期: come back inside the campaign
+SHORT_RETURN_CAMPAIGN = 0.80               # during 预热期/爆发期: come back inside the campaign
+BURST_RETURN_SHARE = 0.6                   # of 预热期 short returns: come back on the 爆发期 day
 SHORT_RETURN_AFTER_ORDER = 0.10
 
 # --- channels ------------------------------------------------------------------

@@ -14,6 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from course import settings
+from course.tools.adwords import find_absolute_words
+from course.tools.sku import MEANINGLESS
+
+from .featured import MULTI, parse_draft
 from .spec import CALENDAR, PAID_CHANNELS
 
 HERE = Path(__file__).resolve().parent
@@ -32,63 +37,69 @@ def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
     return z, math.erfc(abs(z) / math.sqrt(2))
 
 
-def measure(folder: Path | str) -> dict:
-    folder = Path(folder)
-    out: dict = {}
-    tr = read(folder, "traffic", usecols=["session_id", "user_id", "start_time", "date", "channel", "pages_viewed",
-                                          "added_to_cart", "ordered", "paid", "is_new_customer", "phase"])
-    od = read(folder, "orders")
-    ad = read(folder, "ad_spend")
-    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    out["rows"] = {k: v["rows"] for k, v in man["tables"].items()}
-
+def _funnel(tr: pd.DataFrame) -> dict:
     camp = tr.phase != "日常"
     cart, ordered = tr.added_to_cart, tr.ordered
-    out["funnel"] = {
-        "campaign": {"visit_to_cart": cart[camp].mean(), "cart_to_order": ordered[camp].sum() / cart[camp].sum(),
-                     "sessions": int(camp.sum())},
-        "daily": {"visit_to_cart": cart[~camp].mean(), "cart_to_order": ordered[~camp].sum() / cart[~camp].sum(),
-                  "sessions": int((~camp).sum())},
-    }
-    out["funnel_by_phase"] = tr.groupby("phase").apply(
+    by_phase = tr.groupby("phase").apply(
         lambda g: pd.Series({"visit_to_cart": g.added_to_cart.mean(),
                              "cart_to_order": g.ordered.sum() / max(g.added_to_cart.sum(), 1)}),
-        include_groups=False).round(4).to_dict("index")
-    out["bounce_rate"] = float((tr.pages_viewed == 1).mean())
+        include_groups=False)
+    return {
+        "funnel": {
+            "campaign": {"visit_to_cart": cart[camp].mean(), "cart_to_order": ordered[camp].sum() / cart[camp].sum(),
+                         "sessions": int(camp.sum())},
+            "daily": {"visit_to_cart": cart[~camp].mean(), "cart_to_order": ordered[~camp].sum() / cart[~camp].sum(),
+                      "sessions": int((~camp).sum())},
+        },
+        "funnel_by_phase": by_phase.round(4).to_dict("index"),
+        "bounce_rate": float((tr.pages_viewed == 1).mean()),
+    }
 
-    ok = od.status == "已支付"
-    ocamp = od.phase != "日常"
+
+def _campaign(tr: pd.DataFrame, od: pd.DataFrame) -> dict:
+    """The 618 campaign against its targets, and the new-customer conversion of 日常 days."""
+    camp, ok, ocamp = tr.phase != "日常", od.status == "已支付", od.phase != "日常"
     new_uv = tr[camp & tr.is_new_customer].user_id.nunique()
     new_buyers = od[ocamp & ok & od.is_new_customer].user_id.nunique()
-    out["campaign"] = {
-        "gmv": round(float(od[ocamp & ok].paid_amount.sum()), 2),
-        "gmv_target": CALENDAR["campaign"]["gmv_target"],
-        "paid_orders": int((ocamp & ok).sum()),
-        "aov": round(float(od[ocamp & ok].paid_amount.mean()), 2),
-        "new_customer_uv": int(new_uv),
-        "new_customer_buyers": int(new_buyers),
-        "new_customer_conversion": new_buyers / new_uv if new_uv else float("nan"),
-        "new_customer_orders_per_uv": int((ocamp & od.is_new_customer).sum()) / new_uv if new_uv else float("nan"),
-        "new_customer_sessions_per_uv": int((camp & tr.is_new_customer).sum()) / new_uv if new_uv else float("nan"),
-        "gmv_by_phase": od[ocamp & ok].groupby("phase").paid_amount.sum().round(2).to_dict(),
-        "gifts": int((od.gift.fillna("") != "").sum()),
-    }
+
+    def per_uv(x):
+        return x / new_uv if new_uv else float("nan")
+
     dnew_uv = tr[~camp & tr.is_new_customer].user_id.nunique()
     dnew_b = od[~ocamp & ok & od.is_new_customer].user_id.nunique()
-    out["daily_new_customer_conversion"] = dnew_b / dnew_uv
+    return {
+        "campaign": {
+            "gmv": round(float(od[ocamp & ok].paid_amount.sum()), 2),
+            "gmv_target": CALENDAR["campaign"]["gmv_target"],
+            "paid_orders": int((ocamp & ok).sum()),
+            "aov": round(float(od[ocamp & ok].paid_amount.mean()), 2),
+            "new_customer_uv": int(new_uv),
+            "new_customer_buyers": int(new_buyers),
+            "new_customer_conversion": per_uv(new_buyers),
+            "new_customer_orders_per_uv": per_uv(int((ocamp & od.is_new_customer).sum())),
+            "new_customer_sessions_per_uv": per_uv(int((camp & tr.is_new_customer).sum())),
+            "gmv_by_phase": od[ocamp & ok].groupby("phase").paid_amount.sum().round(2).to_dict(),
+            "gifts": int((od.gift.fillna("") != "").sum()),
+        },
+        "daily_new_customer_conversion": dnew_b / dnew_uv,
+    }
 
-    # ROI = (paid GMV - cost of goods - commission - gift cost) / ad spend, orders with status 已支付
-    # (the definition of settings.yaml roi_floor); roi_no_gift leaves the gift cost out
-    g = od[ok].groupby("channel")[["paid_amount", "cost_amount", "commission", "gift_cost"]].sum()
+
+def _roi(od: pd.DataFrame, ad: pd.DataFrame) -> dict:
+    """ROI = (paid GMV - cost of goods - commission - gift cost) / ad spend, orders with status 已支付
+    (the definition of settings.yaml roi_floor); roi_no_gift leaves the gift cost out."""
+    ok, ocamp = od.status == "已支付", od.phase != "日常"
+    money = ["paid_amount", "cost_amount", "commission", "gift_cost"]
+    g = od[ok].groupby("channel")[money].sum()
     s = ad.groupby("channel").spend.sum()
-    gc = od[ok & ocamp].groupby("channel")[["paid_amount", "cost_amount", "commission", "gift_cost"]].sum()
-    sc = ad[(ad.date >= CALENDAR["campaign"]["start"]) & (ad.date <= CALENDAR["campaign"]["end"])].groupby("channel").spend.sum()
-    out["roi"] = {}
+    gc = od[ok & ocamp].groupby("channel")[money].sum()
+    in_campaign = (ad.date >= CALENDAR["campaign"]["start"]) & (ad.date <= CALENDAR["campaign"]["end"])
+    sc = ad[in_campaign].groupby("channel").spend.sum()
+    out = {}
     for ch in PAID_CHANNELS:
         m = g.loc[ch]
-        mc = gc.loc[ch] if ch in gc.index else pd.Series({"paid_amount": 0, "cost_amount": 0, "commission": 0,
-                                                           "gift_cost": 0})
-        out["roi"][ch] = {
+        mc = gc.loc[ch] if ch in gc.index else pd.Series(dict.fromkeys(money, 0))
+        out[ch] = {
             "year": round(float((m.paid_amount - m.cost_amount - m.commission - m.gift_cost) / s[ch]), 3),
             "campaign": round(float((mc.paid_amount - mc.cost_amount - mc.commission - mc.gift_cost) / sc[ch]), 3),
             "campaign_no_gift": round(float((mc.paid_amount - mc.cost_amount - mc.commission) / sc[ch]), 3),
@@ -97,100 +108,113 @@ def measure(folder: Path | str) -> dict:
             "spend_campaign": round(float(sc[ch]), 2),
             "cpc_year": round(float(s[ch] / ad[ad.channel == ch].clicks.sum()), 2),
         }
+    return {"roi": out}
 
-    # threshold bunching (goods after 第二件半价 is not stored; use paid + 50 for 满减 orders)
+
+def _orders_shape(od: pd.DataFrame) -> dict:
+    """Bunching below/above the 满减 threshold, order value distribution, repeat buyers."""
+    ok, ocamp = od.status == "已支付", od.phase != "日常"
+    # goods after 第二件半价 is not stored; use paid + 50 for 满减 orders
     c = od[ocamp & (od.status != "已取消")].copy()
     qual = c.paid_amount + c.promotions.fillna("").str.contains("满399减50") * 50
-    out["bunching"] = {
-        "campaign_orders_qual_370_399": int(((qual >= 370) & (qual < 399)).sum()),
-        "campaign_orders_qual_399_428": int(((qual >= 399) & (qual < 428)).sum()),
-        "daily_share_goods_370_399": float(((od.goods_amount >= 370) & (od.goods_amount < 399))[~ocamp].mean()),
-        "daily_share_goods_399_428": float(((od.goods_amount >= 399) & (od.goods_amount < 428))[~ocamp].mean()),
-    }
     pa = od[ok].paid_amount
-    out["order_value"] = {"mean": round(float(pa.mean()), 2), "median": round(float(pa.median()), 2),
-                          "p90": round(float(pa.quantile(0.9)), 2), "p99": round(float(pa.quantile(0.99)), 2),
-                          "max": round(float(pa.max()), 2), "skew": round(float(pa.skew()), 2)}
     per_buyer = od[ok].groupby("user_id").size()
-    out["repeat_buyer_share"] = float((per_buyer >= 2).mean())
-    out["buyers"] = int(len(per_buyer))
+    return {
+        "bunching": {
+            "campaign_orders_qual_370_399": int(((qual >= 370) & (qual < 399)).sum()),
+            "campaign_orders_qual_399_428": int(((qual >= 399) & (qual < 428)).sum()),
+            "daily_share_goods_370_399": float(((od.goods_amount >= 370) & (od.goods_amount < 399))[~ocamp].mean()),
+            "daily_share_goods_399_428": float(((od.goods_amount >= 399) & (od.goods_amount < 428))[~ocamp].mean()),
+        },
+        "order_value": {"mean": round(float(pa.mean()), 2), "median": round(float(pa.median()), 2),
+                        "p90": round(float(pa.quantile(0.9)), 2), "p99": round(float(pa.quantile(0.99)), 2),
+                        "max": round(float(pa.max()), 2), "skew": round(float(pa.skew()), 2)},
+        "repeat_buyer_share": float((per_buyer >= 2).mean()),
+        "buyers": int(len(per_buyer)),
+    }
 
-    # A/B
-    ab = read(folder, "ab_test")
+
+def _ab_test(ab: pd.DataFrame) -> dict:
     a, b = ab[ab.variant == "A"], ab[ab.variant == "B"]
     res = {"n_A": len(a), "n_B": len(b)}
     for col in ("added_to_cart", "paid"):
         z, p = two_proportion_p(int(a[col].sum()), len(a), int(b[col].sum()), len(b))
         res[col] = {"A": float(a[col].mean()), "B": float(b[col].mean()), "z": round(z, 3), "p": round(p, 4)}
-    out["ab_test"] = res
+    return {"ab_test": res}
 
-    # customer segments as of the as-of date (orders with status 已支付)
+
+def _segments(od: pd.DataFrame) -> dict:
+    """Customer segments as of the as-of date (orders with status 已支付), with the planted gaps."""
     asof = pd.Timestamp(CALENDAR["as_of"])
-    o = od[ok].copy()
+    o = od[od.status == "已支付"].copy()
     o["date"] = pd.to_datetime(o.date)
     last = o.groupby("user_id").date.max()
     recent = o[o.date > asof - pd.Timedelta(days=30)]
-    n30 = recent.groupby("user_id").size()
-    aov30 = recent.groupby("user_id").paid_amount.mean()
+    n30 = recent.groupby("user_id").size().reindex(last.index, fill_value=0)
+    aov30 = recent.groupby("user_id").paid_amount.mean().reindex(last.index)
     days_since = (asof - last).dt.days
     seg = pd.Series("其他", index=last.index)
     seg[(days_since >= 30) & (days_since < 60)] = "沉睡(30-59天)"
     seg[days_since >= 60] = "流失(≥60天)"
-    n30 = n30.reindex(last.index, fill_value=0)
-    aov30 = aov30.reindex(last.index)
     seg[(n30 >= 3) & (aov30 >= 500)] = "高价值"
     seg[(n30 >= 3) & (aov30 < 500)] = "缺口:≥3次但客单价<500"
     seg[(n30 == 1) & (aov30 < 300)] = "潜力"
     seg[(n30 == 1) & (aov30 >= 300) & (aov30 < 500)] = "缺口:1次且客单价300-500"
     seg[(n30 == 1) & (aov30 >= 500)] = "缺口:1次且客单价≥500"
     seg[n30 == 2] = "缺口:2次"
-    out["segments"] = seg.value_counts().to_dict()
+    return {"segments": seg.value_counts().to_dict()}
 
-    # frequency cap: >2 marketing messages within any 24 h
-    ms = read(folder, "messages", parse_dates=["sent_at"])
+
+def _messages(ms: pd.DataFrame) -> dict:
+    """Customers who got more than two marketing messages within 24 hours (the frequency cap)."""
     mk = ms[ms.msg_type == "营销"].sort_values(["user_id", "sent_at"])
     t = mk.sent_at.to_numpy()
     u = mk.user_id.to_numpy()
-    viol = set()
-    for k in range(2, len(mk)):
-        if u[k] == u[k - 2] and (t[k] - t[k - 2]) < pd.Timedelta(hours=24).to_timedelta64():
-            viol.add(u[k])
-    out["frequency_cap_violators"] = len(viol)
-    out["messages_by_campaign"] = ms.campaign.value_counts().to_dict()
+    day = pd.Timedelta(hours=24).to_timedelta64()
+    violators = {u[k] for k in range(2, len(mk)) if u[k] == u[k - 2] and (t[k] - t[k - 2]) < day}
+    return {"frequency_cap_violators": len(violators), "messages_by_campaign": ms.campaign.value_counts().to_dict()}
 
+
+def _time_patterns(tr: pd.DataFrame) -> dict:
     st = pd.to_datetime(tr.start_time)
     wk = tr.groupby(st.dt.day_of_week).size()
-    out["weekday_sessions_index"] = (wk / wk.mean()).round(3).to_dict()
-    hr = tr.groupby(st.dt.hour).size()
-    out["peak_hour"] = int(hr.idxmax())
     daily = tr.groupby("date").size()
-    out["campaign_spike"] = {"burst_day_sessions": int(daily.get("2026-06-18", 0)),
-                             "median_daily_sessions": float(daily.median())}
+    return {
+        "weekday_sessions_index": (wk / wk.mean()).round(3).to_dict(),
+        "peak_hour": int(tr.groupby(st.dt.hour).size().idxmax()),
+        "campaign_spike": {"burst_day_sessions": int(daily.get("2026-06-18", 0)),
+                           "median_daily_sessions": float(daily.median())},
+    }
+
+
+def measure(folder: Path | str) -> dict:
+    """Every figure of the planted stories on a data folder (TEACHER_NOTES.md quotes them)."""
+    folder = Path(folder)
+    tr = read(folder, "traffic", usecols=["session_id", "user_id", "start_time", "date", "channel", "pages_viewed",
+                                          "added_to_cart", "ordered", "paid", "is_new_customer", "phase"])
+    od = read(folder, "orders")
+    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    out: dict = {"rows": {k: v["rows"] for k, v in man["tables"].items()}}
+    out |= _funnel(tr)
+    out |= _campaign(tr, od)
+    out |= _roi(od, read(folder, "ad_spend"))
+    out |= _orders_shape(od)
+    out |= _ab_test(read(folder, "ab_test"))
+    out |= _segments(od)
+    out |= _messages(read(folder, "messages", parse_dates=["sent_at"]))
+    out |= _time_patterns(tr)
     out["featured"] = featured(folder)
     return out
 
 
-def _settings_threshold(name: str, default: float) -> float:
-    try:
-        from course import settings
-        return settings.threshold("listing", name)
-    except Exception:  # pragma: no cover - the course package ships in the same repo
-        return default
-
-
 def featured(folder: Path | str) -> dict:
     """What each featurable product gives the module 1-2 tasks (TEACHER_NOTES.md, section 8)."""
-    from course.tools.adwords import find_absolute_words
-    from course.tools.sku import MEANINGLESS
-
-    from .featured import MULTI, parse_draft
-
     folder = Path(folder)
     fp, pains = read(folder, "featured_products"), read(folder, "pain_points")
     kw, skus = read(folder, "keywords"), read(folder, "skus")
     products, top = read(folder, "products").set_index("product_id"), read(folder, "category_top100")
-    rel_min = _settings_threshold("core_attribute_relevance_min", 0.8)
-    margin_min = _settings_threshold("selection_margin_min", 0.4)
+    rel_min = settings.threshold("listing", "core_attribute_relevance_min")
+    margin_min = settings.threshold("listing", "selection_margin_min")
     out = {}
     for r in fp.itertuples(index=False):
         pid = r.product_id

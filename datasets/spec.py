@@ -8,6 +8,8 @@ dtype is one of ``string | int | float | bool | date | datetime | category``
 """
 from __future__ import annotations
 
+from course.modules import MODULES
+
 VERSION = "1.0.0"
 
 # ---------------------------------------------------------------------------
@@ -45,7 +47,6 @@ MSG_TYPES = ["营销", "服务"]
 AGE_BANDS = ["18-24岁", "25-30岁", "31-35岁", "36-40岁", "41-50岁", "50岁以上"]
 GENDERS = ["女", "男"]
 TAGS = ["喜欢简约风", "关注促销活动", "曾咨询售后"]
-MODULES = ["module1_listing", "module2_campaign", "module3_analytics", "module4_crm"]
 
 
 def C(dtype: str, description: str, unit: str = "") -> dict:
@@ -145,7 +146,8 @@ TABLES: dict[str, dict] = {
     },
     "traffic": {
         "file": "traffic.csv",
-        "description": "访问记录（会话级）：一行一次访问，从进店到加购、下单、支付。用于计算 UV、PV、跳失率和转化漏斗。",
+        "description": "访问记录（会话级）：一行一次访问，从进店到加购、下单、支付。"
+                       "用于计算 UV、PV、跳失率和转化漏斗。",
         "columns": {
             "session_id": C("string", "访问（会话）编号", ""),
             "user_id": C("string", "访客编号（匿名 ID，下过单的访客可在 customers 表中找到）", ""),
@@ -314,14 +316,16 @@ TABLES: dict[str, dict] = {
     },
     "featured_products": {
         "file": "featured_products.csv",
-        "description": "主推商品资料（课程设定）：可以作为模块一、二主推商品的本店商品，一行一个（老师在 course/settings.yaml 的 featured 中选择）。",
+        "description": "主推商品资料（课程设定）：可以作为模块一、二主推商品的本店商品，一行一个"
+                       "（老师在 course/settings.yaml 的 featured 中选择）。",
         "columns": {
             "product_id": C("string", "商品编号", ""),
             "brand": C("string", "品牌名（本店自有品牌，标题中要写的品牌）", ""),
             "persona_age_bands": C("string", "目标客群年龄段，多个用 | 分隔", ""),
             "persona_genders": C("string", "目标客群性别（女/男/不限），多个用 | 分隔", ""),
             "persona_spending": C("category", "目标客群消费水平（低/中/高）", ""),
-            "sku_options_draft": C("string", "运营同事起草的新链接 SKU 选项（待审核），写法同表1：颜色：白色/原木色；尺寸：60cm/80cm", ""),
+            "sku_options_draft": C("string", "运营同事起草的新链接 SKU 选项（待审核），"
+                                             "写法同表1：颜色：白色/原木色；尺寸：60cm/80cm", ""),
         },
     },
     "pain_points": {
@@ -330,7 +334,8 @@ TABLES: dict[str, dict] = {
         "columns": {
             "product_id": C("string", "商品编号", ""),
             "pain_point": C("string", "买家痛点", ""),
-            "signal_words": C("string", "信号词：长尾词里出现其中任何一个，说明有买家带着这个痛点在搜索；多个用 | 分隔", ""),
+            "signal_words": C("string", "信号词：长尾词里出现其中任何一个，说明有买家带着这个痛点在搜索；"
+                                        "多个用 | 分隔", ""),
         },
     },
 }
@@ -393,7 +398,7 @@ ALLOWED = {
     ("messages", "channel"): MSG_CHANNELS,
     ("messages", "msg_type"): MSG_TYPES,
     ("ab_test", "variant"): ["A", "B"],
-    ("survey", "module"): MODULES,
+    ("survey", "module"): list(MODULES),
     ("campaign_phases", "phase"): PHASES[1:],
     ("category_top100", "target_gender"): ["女", "男", "不限"],
     ("category_top100", "spending_level"): ["低", "中", "高"],

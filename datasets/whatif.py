@@ -36,6 +36,7 @@ Deterministic for a seed.
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 from pathlib import Path
@@ -43,9 +44,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import model as M
-from . import shop
+from course.messages import CourseError
+
+from . import market, model, shop
+from .defaults import thresholds
 from .spec import CALENDAR, CHANNELS
+from .streams import rng_for
 
 DEFAULT_RULES = [
     {"type": "活动价"},
@@ -69,19 +73,27 @@ PHASE_ORDER = ["日常", "预热期", "爆发期", "返场期"]
 # visits per unit of day multiplier (phase x channel), the pooled factors that turn the model's
 # P_CART x CART_PHASE and P_ORDER x ORDER_PHASE into the observed rates (the visitor-type mix),
 # and ad spend per visit (日常 days / campaign days).
-CALIBRATION = {'sessions_per_mult': {'日常': [69.379, 25.444, 35.149, 20.553, 15.548], '预热期': [79.414, 28.728, 39.399, 45.965, 22.983], '爆发期': [160.555, 62.292, 78.962, 56.809, 38.603], '返场期': [290.057, 75.825, 116.553, 94.368, 71.19]}, 'kappa_cart': {'日常': 1.0491, '活动': 1.0363}, 'kappa_order': {'日常': 1.3124, '活动': 1.3323}, 'spend_per_session': {'日常': [0.0, 4.6279, 2.3566, 2.4513, 4.0009], '活动': [0.0, 1.6926, 1.0384, 1.1185, 1.7884]}, 'vip_order_share': 0.4}
+CALIBRATION = {
+    'sessions_per_mult': {'日常': [69.379, 25.444, 35.149, 20.553, 15.548],
+                          '预热期': [79.414, 28.728, 39.399, 45.965, 22.983],
+                          '爆发期': [160.555, 62.292, 78.962, 56.809, 38.603],
+                          '返场期': [290.057, 75.825, 116.553, 94.368, 71.19]},
+    'kappa_cart': {'日常': 1.0491, '活动': 1.0363},
+    'kappa_order': {'日常': 1.3124, '活动': 1.3323},
+    'spend_per_session': {'日常': [0.0, 4.6279, 2.3566, 2.4513, 4.0009], '活动': [0.0, 1.6926, 1.0384, 1.1185, 1.7884]},
+    'vip_order_share': 0.4,
+}
+
 
 def _days(phase: str) -> list[dt.date]:
     if phase == "日常":
         a, b = (dt.date.fromisoformat(x) for x in REFERENCE_DAYS)
     else:
-        a, b = M.PHASE_DATES[phase]
+        a, b = model.PHASE_DATES[phase]
     return [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
 
 
 def _check_rules(rules: list[dict]) -> list[dict]:
-    from course.messages import CourseError
-
     out = []
     for i, r in enumerate(rules or []):
         if not isinstance(r, dict) or r.get("type") not in RULE_TYPES:
@@ -151,7 +163,7 @@ def price_orders(pos, sku, qty, daily_c, campaign_c, rules, day, in_campaign):
 
 
 def _title_effect(title) -> tuple[float, float, list[str], list[str]]:
-    kw = shop.keywords_frame(np.random.Generator(np.random.PCG64(np.random.SeedSequence(2026, spawn_key=(2,)))))
+    kw = market.keywords_frame(rng_for(2026, "market"))
 
     def words(t):
         if t is None:
@@ -174,43 +186,94 @@ def _title_effect(title) -> tuple[float, float, list[str], list[str]]:
     return mult, penalty, ws, irrelevant
 
 
-def _economics(rules, seed, n_baskets, commission_rate):
-    """Per phase: mean list value, goods, discount, cost per order and the discount rate."""
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(11,))))
-    skus = shop.sku_table(np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(1,)))))
-    days, listp, deal, on = shop.price_matrix(skus)
-    index = {d: i for i, d in enumerate(days)}
-    w = skus.weight.to_numpy(float)
-    cheap = (skus.role == "引流款").to_numpy()
-    image = (skus.role == "形象款").to_numpy()
-    cost_c = skus.cost_c.to_numpy(np.int64)
-    camp_c = skus.campaign_c.to_numpy(np.int64)
+def _basket_economics(rules, phase, day, rng, shop_arrays, n_orders) -> np.ndarray:
+    """Totals (list value, goods, discount, cost) of ``n_orders`` baskets drawn on ``day`` and priced with ``rules``."""
+    skus, index, on, weight, cheap, image, cost_c, camp_c = shop_arrays
+    in_c = phase != "日常"
     thr = next((int(round(float(r["threshold"]) * 100)) for r in rules if r["type"] == "满减"), None)
     half = any(r["type"] == "第N件折扣" and int(r["n"]) == 2 for r in rules)
+    # the daily price of the day (price history's deal price outside the campaign)
+    daily = np.array([shop.daily_price_c(r, day) for r in skus.to_dict("records")], dtype=np.int64)
+    vtype = np.where(rng.random(n_orders) < VIP_ORDER_SHARE, 2, 0)
+    shelf = camp_c if in_c and any(r["type"] == "活动价" for r in rules) else daily
+    pos, sku, qty = model.draw_baskets(rng, vtype, phase, shelf, on[index[day]], weight, cheap, image,
+                                       np.zeros(n_orders, bool), thr if in_c else None, half and in_c,
+                                       qty2=None if (half and in_c) else model.QTY2["日常"])
+    listv, goods, disc = price_orders(pos, sku, qty, daily, camp_c, rules, day, in_c)
+    cost = np.bincount(pos, weights=cost_c[sku] * qty, minlength=n_orders)
+    return np.array([listv.sum(), goods.sum(), disc.sum(), cost.sum()])
+
+
+def _economics(rules, seed, n_baskets):
+    """Per phase: mean list value, goods, discount, paid, cost per order (cents) and the discount rate."""
+    rng = rng_for(seed, "whatif")
+    skus = shop.sku_table(rng_for(seed, "catalog"))
+    days, _, _, on = shop.price_matrix(skus)
+    shop_arrays = (skus, {d: i for i, d in enumerate(days)}, on, skus.weight.to_numpy(float),
+                   (skus.role == "引流款").to_numpy(), (skus.role == "形象款").to_numpy(),
+                   skus.cost_c.to_numpy(np.int64), skus.campaign_c.to_numpy(np.int64))
     out = {}
     for phase in PHASE_ORDER:
-        in_c = phase != "日常"
         tot = np.zeros(4)
         count = 0
+        k = max(1, n_baskets // len(_days(phase)))
         for day in _days(phase):
-            di = index[day]
-            # the daily price of the day (price history's deal price outside the campaign)
-            daily = np.array([shop.daily_price_c(r, day) for r in skus.to_dict("records")], dtype=np.int64)
-            k = max(1, n_baskets // len(_days(phase)))
-            vtype = np.where(rng.random(k) < VIP_ORDER_SHARE, 2, 0)
-            pos, sku, qty = M.draw_baskets(rng, vtype, phase, camp_c if in_c and any(r["type"] == "活动价" for r in rules)
-                                           else daily, on[di], w, cheap, image, np.zeros(k, bool),
-                                           thr if in_c else None, half and in_c,
-                                           qty2=None if (half and in_c) else M.QTY2["日常"])
-            listv, goods, disc = price_orders(pos, sku, qty, daily, camp_c, rules, day, in_c)
-            cost = np.bincount(pos, weights=cost_c[sku] * qty, minlength=k)
-            tot += [listv.sum(), goods.sum(), disc.sum(), cost.sum()]
+            tot += _basket_economics(rules, phase, day, rng, shop_arrays, k)
             count += k
         listv, goods, disc, cost = tot / count
         paid = goods - disc
         out[phase] = {"list": listv, "goods": goods, "discount": disc, "paid": paid, "cost": cost,
                       "discount_rate": 1 - paid / listv if listv else 0.0}
     return out
+
+
+def _order_response(phase: str, e: dict, e0: dict, n_extra_conditions: int, checkout_leak) -> tuple[float, float]:
+    """(leak, response): factors on P(order | cart) for a phase's economics ``e`` against the 618 rules' ``e0``."""
+    if phase != "日常":
+        leak = 1.0 if checkout_leak is None else float(checkout_leak) / model.ORDER_PHASE[phase]
+        response = (1 + ELASTICITY * (e["discount_rate"] - e0["discount_rate"])) * \
+            max(0.0, 1 - COMPLEXITY * n_extra_conditions)
+        return leak, response
+    if e["discount_rate"] > 0:   # a 限时折扣 on the reference days
+        return 1.0, 1 + ELASTICITY * e["discount_rate"]
+    return 1.0, 1.0
+
+
+def _channel_row(phase: str, c: int, e: dict, mult: float, scale: float, search_mult: float, stuffing: float,
+                 leak: float, response: float, rate: float) -> dict:
+    """The projection of one phase and channel (sessions -> carts -> orders -> paid orders -> money)."""
+    sessions = CALIBRATION["sessions_per_mult"][phase][c] * mult * scale
+    if c <= 1:   # the search channels follow the title's keywords
+        sessions *= search_mult
+    period = "日常" if phase == "日常" else "活动"
+    cart_rate = model.P_CART[c] * model.CART_PHASE[phase] * CALIBRATION["kappa_cart"][period]
+    order_rate = model.P_ORDER[c] * model.ORDER_PHASE[phase] * CALIBRATION["kappa_order"][period]
+    carts = sessions * min(cart_rate * stuffing, model.MAX_P)
+    orders = carts * min(order_rate * leak * response, model.MAX_P)
+    paid = orders * model.P_PAY[phase] * (1 - model.P_REFUND)
+    gmv = paid * e["paid"] / 100
+    return {
+        "phase": phase, "channel": CHANNELS[c], "days": len(_days(phase)),
+        "sessions": sessions, "carts": carts, "orders": orders, "paid_orders": paid,
+        "gmv": gmv, "discount": paid * e["discount"] / 100, "cost_of_goods": paid * e["cost"] / 100,
+        "commission": gmv * rate,
+        "ad_spend": sessions * CALIBRATION["spend_per_session"][period][c],
+    }
+
+
+def _spread_gifts(df: pd.DataFrame, gift_rule: dict | None) -> None:
+    """Gifts go to the first paid orders of the campaign, phase by phase, shared by channel."""
+    df["gift_cost"] = 0.0
+    if not gift_rule:
+        return
+    gifts_left = int(gift_rule["limit"])
+    for phase in PHASE_ORDER[1:]:
+        m = df.phase == phase
+        n_paid = df.loc[m, "paid_orders"].sum()
+        used = min(gifts_left, n_paid)
+        gifts_left -= used
+        if n_paid > 0:
+            df.loc[m, "gift_cost"] = df.loc[m, "paid_orders"] / n_paid * used * float(gift_rule["gift_cost"])
 
 
 def project(rules: list[dict] | None = None, title=None, seed: int = 2026, scale: float = 1.0,
@@ -224,60 +287,21 @@ def project(rules: list[dict] | None = None, title=None, seed: int = 2026, scale
     The 日常 rows are a reference period of 6 days before the campaign (no promotion rules
     unless a 限时折扣 covers them).
     """
-    from .generate import thresholds
-
     rules = _check_rules(DEFAULT_RULES if rules is None else rules)
     rate = thresholds()["commission_rate"]
-    econ = _economics(rules, seed, n_baskets, rate)
-    base = econ if rules == DEFAULT_RULES else _economics(DEFAULT_RULES, seed, n_baskets, rate)
-    n_cond = sum(r["type"] in CONDITIONAL for r in rules)
-    n_cond0 = sum(r["type"] in CONDITIONAL for r in DEFAULT_RULES)
+    econ = _economics(rules, seed, n_baskets)
+    base = econ if rules == DEFAULT_RULES else _economics(DEFAULT_RULES, seed, n_baskets)
+    extra_conditions = sum(r["type"] in CONDITIONAL for r in rules) - sum(r["type"] in CONDITIONAL
+                                                                          for r in DEFAULT_RULES)
     search_mult, stuffing, _, _ = _title_effect(title)
-    gift_rule = next((r for r in rules if r["type"] == "赠品"), None)
-    gifts_left = int(gift_rule["limit"]) if gift_rule else 0
     rows = []
     for phase in PHASE_ORDER:
-        mult = sum(M.day_multiplier(d) for d in _days(phase))
-        e, e0 = econ[phase], base[phase]
-        in_c = phase != "日常"
-        leak = 1.0
-        response = 1.0
-        if in_c:
-            if checkout_leak is not None:
-                leak = float(checkout_leak) / M.ORDER_PHASE[phase]
-            response = (1 + ELASTICITY * (e["discount_rate"] - e0["discount_rate"])) * \
-                       max(0.0, 1 - COMPLEXITY * (n_cond - n_cond0))
-        elif e["discount_rate"] > 0:   # a 限时折扣 on the reference days
-            response = 1 + ELASTICITY * e["discount_rate"]
-        for c, ch in enumerate(CHANNELS):
-            sessions = CALIBRATION["sessions_per_mult"][phase][c] * mult * scale
-            if c <= 1:
-                sessions *= search_mult
-            period = "日常" if phase == "日常" else "活动"
-            cart_rate = M.P_CART[c] * M.CART_PHASE[phase] * CALIBRATION["kappa_cart"][period]
-            order_rate = M.P_ORDER[c] * M.ORDER_PHASE[phase] * CALIBRATION["kappa_order"][period]
-            carts = sessions * min(cart_rate * stuffing, M.MAX_P)
-            orders = carts * min(order_rate * leak * response, M.MAX_P)
-            paid = orders * M.P_PAY[phase] * (1 - M.P_REFUND)
-            gmv = paid * e["paid"] / 100
-            rows.append({
-                "phase": phase, "channel": ch, "days": len(_days(phase)),
-                "sessions": sessions, "carts": carts, "orders": orders, "paid_orders": paid,
-                "gmv": gmv, "discount": paid * e["discount"] / 100, "cost_of_goods": paid * e["cost"] / 100,
-                "commission": gmv * rate,
-                "ad_spend": sessions * CALIBRATION["spend_per_session"][period][c],
-            })
+        mult = sum(model.day_multiplier(d) for d in _days(phase))
+        leak, response = _order_response(phase, econ[phase], base[phase], extra_conditions, checkout_leak)
+        rows += [_channel_row(phase, c, econ[phase], mult, scale, search_mult, stuffing, leak, response, rate)
+                 for c in range(len(CHANNELS))]
     df = pd.DataFrame(rows)
-    # gifts go to the first paid orders of the campaign, phase by phase
-    df["gift_cost"] = 0.0
-    if gift_rule:
-        for phase in PHASE_ORDER[1:]:
-            m = df.phase == phase
-            n_paid = df.loc[m, "paid_orders"].sum()
-            used = min(gifts_left, n_paid)
-            gifts_left -= used
-            if n_paid > 0:
-                df.loc[m, "gift_cost"] = df.loc[m, "paid_orders"] / n_paid * used * float(gift_rule["gift_cost"])
+    _spread_gifts(df, next((r for r in rules if r["type"] == "赠品"), None))
     return _finish(df)
 
 
@@ -338,12 +362,12 @@ def calibrate(folder: Path | str) -> dict:
     tr = rd("traffic", usecols=["date", "channel", "added_to_cart", "ordered", "phase"])
     ad = rd("ad_spend")
     days = pd.Series(pd.to_datetime(sorted(tr.date.unique())).date)
-    mult = {d.isoformat(): M.day_multiplier(d) for d in days}
+    mult = {d.isoformat(): model.day_multiplier(d) for d in days}
     scale = float(man["scale"])
     ci = {c: i for i, c in enumerate(CHANNELS)}
     tr["c"] = tr.channel.map(ci)
-    tr["pc"] = np.asarray(M.P_CART)[tr.c] * tr.phase.map(M.CART_PHASE)
-    tr["po"] = np.asarray(M.P_ORDER)[tr.c] * tr.phase.map(M.ORDER_PHASE)
+    tr["pc"] = np.asarray(model.P_CART)[tr.c] * tr.phase.map(model.CART_PHASE)
+    tr["po"] = np.asarray(model.P_ORDER)[tr.c] * tr.phase.map(model.ORDER_PHASE)
     out = {"sessions_per_mult": {}, "kappa_cart": {}, "kappa_order": {}, "spend_per_session": {}}
     for phase in PHASE_ORDER:
         t = tr[tr.phase == phase]
@@ -351,7 +375,8 @@ def calibrate(folder: Path | str) -> dict:
         n = t.groupby("channel").size().reindex(CHANNELS).fillna(0)
         out["sessions_per_mult"][phase] = [round(float(v), 3) for v in n / msum]
     camp_dates = (ad.date >= CALENDAR["campaign"]["start"]) & (ad.date <= CALENDAR["campaign"]["end"])
-    for period, t, a in (("日常", tr[tr.phase == "日常"], ad[~camp_dates]), ("活动", tr[tr.phase != "日常"], ad[camp_dates])):
+    periods = (("日常", tr[tr.phase == "日常"], ad[~camp_dates]), ("活动", tr[tr.phase != "日常"], ad[camp_dates]))
+    for period, t, a in periods:
         out["kappa_cart"][period] = round(float(t.added_to_cart.sum() / t.pc.sum()), 4)
         c = t[t.added_to_cart]
         out["kappa_order"][period] = round(float(c.ordered.sum() / c.po.sum()), 4)
@@ -363,9 +388,6 @@ def calibrate(folder: Path | str) -> dict:
 
 
 def main(argv=None) -> int:
-    import argparse
-    import sys
-
     ap = argparse.ArgumentParser(prog="python -m datasets.whatif", description="What-if 模拟（默认：618 规则）")
     ap.add_argument("--calibrate", metavar="DIR", help="在数据文件夹上测量模型常数并打印")
     ap.add_argument("--title", default=None)

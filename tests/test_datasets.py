@@ -70,7 +70,8 @@ def test_committed_data_equals_fresh_generation(tmp_path):
     assert (man["seed"], man["scale"]) == (seed, scale)
     generate(tmp_path, seed=seed, scale=scale, excel=False, validate=False, **quiet)
     for p in sorted(tmp_path.iterdir()):
-        assert p.read_bytes() == (DATA / p.name).read_bytes(), f"{p.name} differs: regenerate with python -m datasets.generate"
+        assert p.read_bytes() == (DATA / p.name).read_bytes(), \
+            f"{p.name} differs: regenerate with python -m datasets.generate"
 
 
 def test_committed_excel_pack_has_every_table():
@@ -80,6 +81,31 @@ def test_committed_excel_pack_has_every_table():
         assert f'name="{name}"' in wb
     assert 'name="字段说明"' in wb
     assert (DATA / EXCEL_NAME).stat().st_size < 8 * 2**20
+
+
+def test_committed_excel_pack_equals_a_fresh_one(tmp_path):
+    from datasets.offline_pack import write_excel
+
+    write_excel(DATA, tmp_path / EXCEL_NAME)
+    assert (tmp_path / EXCEL_NAME).read_bytes() == (DATA / EXCEL_NAME).read_bytes(), \
+        f"{EXCEL_NAME} differs: regenerate with python -m datasets.generate"
+
+
+def test_excel_pack_reads_back_in_a_spreadsheet_library(small):
+    """The hand-written workbook is a valid .xlsx: openpyxl reads every sheet, typed cells and all."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(small / EXCEL_NAME, read_only=True)
+    assert wb.sheetnames == ["说明", "字段说明", *TABLES]
+    rows = wb["orders"].iter_rows(values_only=True)
+    header = list(next(rows))
+    assert header == list(TABLES["orders"]["columns"])
+    first = dict(zip(header, next(rows)))
+    csv = read("orders", small, dtype=str, keep_default_na=False).iloc[0]
+    assert first["order_id"] == csv.order_id and first["paid_amount"] == float(csv.paid_amount)
+    assert first["is_new_customer"] is (csv.is_new_customer == "True") and first["item_count"] == int(csv.item_count)
+    assert first["promotions"] is None or first["promotions"] == csv.promotions   # empty cells are left out
+    wb.close()
 
 
 def test_committed_data_passes_schema_and_is_small():
@@ -195,7 +221,8 @@ def test_calendar_and_phases(data):
     assert ph.loc["预热期", ["start_date", "end_date", "days"]].tolist() == ["2026-06-15", "2026-06-17", 3]
     assert ph.loc["爆发期", ["start_date", "end_date", "days"]].tolist() == ["2026-06-18", "2026-06-18", 1]
     assert ph.loc["返场期", ["start_date", "end_date", "days"]].tolist() == ["2026-06-19", "2026-06-20", 2]
-    assert ph.days.tolist() == [settings.threshold("campaign", k) for k in ("presale_days", "burst_days", "encore_days")]
+    phase_days = ("presale_days", "burst_days", "encore_days")
+    assert ph.days.tolist() == [settings.threshold("campaign", k) for k in phase_days]
     tr = data["traffic"]
     assert tr.date.min() == "2025-07-01" and tr.date.max() == "2026-06-30"
     days = tr.groupby("phase").date.nunique()
@@ -419,7 +446,8 @@ def test_whatif_projection_is_deterministic_and_sensible():
     assert 0.09 < camp.cart_to_order < 0.16
     fixed = whatif.summary(whatif.project(checkout_leak=1.0)).set_index("phase").loc["活动合计"]
     assert fixed.orders > 1.5 * camp.orders
-    cheaper = whatif.compare(whatif.DEFAULT_RULES, [{"type": "活动价"}, {"type": "满减", "threshold": 299, "amount": 30}])
+    cheaper_rules = [{"type": "活动价"}, {"type": "满减", "threshold": 299, "amount": 30}]
+    cheaper = whatif.compare(whatif.DEFAULT_RULES, cheaper_rules)
     assert cheaper.loc["discount", "差异(B-A)"] < 0
     stuffed = whatif.summary(whatif.project(title="北欧床头柜电视柜沙发床餐桌")).set_index("phase")
     assert stuffed.loc["活动合计", "visit_to_cart"] < camp.visit_to_cart
@@ -486,15 +514,15 @@ def test_teacher_notes_quote_the_measured_figures():
 # ---------------------------------------------------------------------------
 
 def test_featured_keywords_leave_the_market_and_the_simulation_alone(monkeypatch):
-    from datasets import featured, shop
-    from datasets.generate import rng_for
+    from datasets import featured, market
+    from datasets.streams import rng_for
 
-    base = shop.keywords_frame(rng_for(2026, "market"))
+    base = market.keywords_frame(rng_for(2026, "market"))
     key = ["keyword", "search_heat", "online_items", "click_rate", "conversion_rate", "relevance"]
     for featured_seed in (2026, 99):   # another stream for the new rows moves no market row
-        full = shop.keyword_table(rng_for(2026, "market"), rng_for(featured_seed, "featured"))
-        market = full[full.keyword.isin(base.keyword)].sort_values("keyword").reset_index(drop=True)
-        pd.testing.assert_frame_equal(market[key], base.sort_values("keyword").reset_index(drop=True)[key])
+        full = market.keyword_table(rng_for(2026, "market"), rng_for(featured_seed, "featured"))
+        market_rows = full[full.keyword.isin(base.keyword)].sort_values("keyword").reset_index(drop=True)
+        pd.testing.assert_frame_equal(market_rows[key], base.sort_values("keyword").reset_index(drop=True)[key])
         assert len(full) == len(base) + sum(len(f["keywords"]) for f in featured.FEATURED.values())
     committed = read("keywords")
     assert len(committed) == len(full) and set(committed.keyword) == set(full.keyword)
@@ -503,7 +531,7 @@ def test_featured_keywords_leave_the_market_and_the_simulation_alone(monkeypatch
     clash = featured.FEATURED["P004"]["keywords"] + [("床头柜", "核心词", 1.0)]
     monkeypatch.setitem(featured.FEATURED["P004"], "keywords", clash)
     with pytest.raises(ValueError, match="床头柜"):
-        shop.keyword_table(rng_for(2026, "market"), rng_for(2026, "featured"))
+        market.keyword_table(rng_for(2026, "market"), rng_for(2026, "featured"))
 
 
 def test_featured_tables_in_the_committed_data():
