@@ -207,6 +207,40 @@ def test_no_sys_path_edits_in_grading_and_datasets(folder):
     assert sys_path_report(folder) == []
 
 
+# -- the datasets package -------------------------------------------------------------------
+
+def test_no_import_cycles_in_datasets():
+    """The generator imports the schema check, never the other way round (the schema once read the
+    generator's word lists through an import hidden in a function)."""
+    graph = import_graph(package_modules(package="datasets"))
+    assert "datasets.schema" in graph["datasets.generate"]   # the walk found the package
+    cycles = import_cycles(graph)
+    assert cycles == [], "\n".join(describe_cycle(c, graph) for c in cycles)
+
+
+def guarded_imports(path: Path) -> list[int]:
+    """Lines of imports inside a ``try`` whose handler catches ImportError or broader: a failing
+    import there is swallowed and the module silently runs without it."""
+    broad = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Try):
+            continue
+        caught = set()
+        for h in node.handlers:
+            types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+            caught |= {"BaseException" if t is None else getattr(t, "id", getattr(t, "attr", "")) for t in types}
+        if caught & broad:
+            lines += [n.lineno for stmt in node.body for n in ast.walk(stmt)
+                      if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return lines
+
+
+def test_no_swallowed_imports_in_datasets():
+    found = [f"{p.relative_to(REPO)}:{line}" for p in library_files("datasets") for line in guarded_imports(p)]
+    assert found == []
+
+
 # -- the checkers find what they look for (a planted package) -------------------------------
 
 def _plant(root: Path, files: dict[str, str]) -> None:
@@ -237,3 +271,13 @@ def test_checkers_find_planted_problems(tmp_path):
     assert import_cycles(graph) == [["course.forms.detail", "course.tools.audit"]]
     assert sys_path_edits(tmp_path / "course" / "script.py") == [2, 3]
     assert sys_path_edits(tmp_path / "course" / "messages.py") == []
+
+
+def test_guarded_import_checker_finds_the_old_datasets_pattern(tmp_path):
+    # the shape datasets/schema.py had: a word list extended by an import that may fail silently
+    planted = tmp_path / "words.py"
+    planted.write_text("def safe_words():\n    words = set()\n    try:\n        from .generate import REGIONS\n"
+                       "        words.update(REGIONS)\n    except Exception:  # pragma: no cover\n        pass\n"
+                       "    return words\n\ntry:\n    import yaml\nexcept (OSError, ValueError):\n    yaml = None\n",
+                       encoding="utf-8")
+    assert guarded_imports(planted) == [4]
