@@ -26,7 +26,7 @@ import datetime as dt
 
 import numpy as np
 
-from .spec import CALENDAR, CHANNELS
+from .spec import CALENDAR
 
 # --- volume ------------------------------------------------------------------
 BASE_NEW_VISITORS = 88.0          # new visitors per day at scale 1 before multipliers
@@ -128,10 +128,6 @@ def hour_weights(phase: str) -> np.ndarray:
         for h, f in BURST_HOUR_BOOST.items():
             w[h] *= f
     return w / w.sum()
-
-
-def channel_index(name: str) -> int:
-    return CHANNELS.index(name)
 
 
 def p_cart(channel: np.ndarray, vtype: np.ndarray, phase: str, variant_b: np.ndarray | None = None) -> np.ndarray:
