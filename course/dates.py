@@ -3,7 +3,8 @@
 Every tool and form reads a typed day or moment here, so the same slip gets
 the same answer everywhere.  A day is written 年-月-日 (``2026-06-18``; ``/``,
 ``.`` or 年月日 between the parts also work); a moment adds 时:分
-(``2026-06-18 20:00``).  Dates, datetimes and pandas Timestamps pass through.
+(``2026-06-18 20:00``); a time of day is 时:分 alone (``09:00``).  Dates,
+datetimes and pandas Timestamps pass through.
 
 >>> parse_date("2026/6/18")
 datetime.date(2026, 6, 18)
@@ -25,10 +26,12 @@ from .messages import CourseError
 
 DAY_EXAMPLE = "2026-06-18"
 TIME_EXAMPLE = "2026-06-18 20:00"
+CLOCK_EXAMPLE = "09:00"
 
 _DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
 _CLOCK = r"(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2})(?:\.\d+)?)?"
 _DAY_ONLY = re.compile(_DAY)
+_CLOCK_ONLY = re.compile(_CLOCK)
 _DAY_TIME = re.compile(_DAY + r"(?:\s*(?:[ T]|(?<=[日号]))\s*" + _CLOCK + r")?")
 _NO_YEAR = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?")
 
@@ -82,6 +85,28 @@ def parse_datetime(value: Any, *, what: str = "时间", end: bool = False) -> _d
     second = int(m.group(6)) if m.group(6) is not None else (59 if end else 0)
     try:
         return _dt.datetime.combine(day, _dt.time(hour, minute, second))
+    except ValueError:
+        raise CourseError(f"{what}：“{value}”这个时刻不存在，请检查小时（0-23）和分钟（0-59）。") from None
+
+
+def parse_clock(value: Any, *, what: str = "时刻") -> _dt.time:
+    """A time of day typed as 时:分 (``09:00``, ``9:30``, ``21:00:00``), or a ``datetime.time``.
+
+    >>> parse_clock("9:30"), parse_clock("21：00")
+    (datetime.time(9, 30), datetime.time(21, 0))
+    >>> parse_clock("25:00", what="结束时间")
+    Traceback (most recent call last):
+    ...
+    course.messages.CourseError: 结束时间：“25:00”这个时刻不存在，请检查小时（0-23）和分钟（0-59）。
+    """
+    if isinstance(value, _dt.time):
+        return value
+    text = _text(value, what, "时刻", CLOCK_EXAMPLE)
+    m = _CLOCK_ONLY.fullmatch(text)
+    if not m:
+        raise CourseError(f"{what}：“{value}”不是时刻，请写成“时:分”，例如 {CLOCK_EXAMPLE}。")
+    try:
+        return _dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
     except ValueError:
         raise CourseError(f"{what}：“{value}”这个时刻不存在，请检查小时（0-23）和分钟（0-59）。") from None
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import doctest
 import hashlib
-import importlib.util
 import os
 import re
 import shutil
@@ -314,10 +313,8 @@ def test_a_missing_or_misspelt_featured_section_is_reported(tmp_path):
 def test_table1_template_is_about_the_featured_product(use_settings, tmp_path):
     import openpyxl
 
-    spec = importlib.util.spec_from_file_location("build_templates",
-                                                  REPO / "course" / "resources" / "build_templates.py")
-    bt = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bt)
+    from course.resources import build_templates as bt
+
     use_settings(featuring("P006"))
     bt.build(tmp_path / "tpl")
     wb = openpyxl.load_workbook(tmp_path / "tpl" / bt.TABLE1)

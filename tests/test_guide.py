@@ -90,12 +90,9 @@ def test_primer_and_guide_time_by_the_estimate_rule(tmp_path):
 
 
 def _schedule():
-    import importlib.util
+    from course.teacher import build_schedule  # python -m course.teacher.build_schedule
 
-    spec = importlib.util.spec_from_file_location("build_schedule", REPO / "course" / "teacher" / "build_schedule.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return build_schedule
 
 
 def test_guide_text_states_settings_through_placeholders():

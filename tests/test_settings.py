@@ -117,7 +117,8 @@ def test_public_api():
 def test_cli_ok_and_error(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "course.settings"], cwd=REPO, capture_output=True, text=True)
     assert ok.returncode == 0 and "检查通过" in ok.stdout
-    bad_text, n = replace_line(TEXT, r"^\s+title_width_max:", indent_of(r"^\s+title_width_max:") + "title_width_max: 六十")
+    key = r"^\s+title_width_max:"
+    bad_text, n = replace_line(TEXT, key, indent_of(key) + "title_width_max: 六十")
     bad = tmp_path / "bad.yaml"
     bad.write_text(bad_text, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "course.settings", str(bad)], cwd=REPO, capture_output=True, text=True)
@@ -282,7 +283,8 @@ def test_empty_and_missing_file(tmp_path):
 
 def test_several_problems_are_listed_top_down(tmp_path):
     text, a = replace_line(TEXT, r"^\s+title_width_max:", indent_of(r"^\s+title_width_max:") + "title_width_max: x")
-    text, b = replace_line(text, r"^\s+stock_alert_level:", indent_of(r"^\s+stock_alert_level:") + "stock_alert_level: y")
+    key = r"^\s+stock_alert_level:"
+    text, b = replace_line(text, key, indent_of(key) + "stock_alert_level: y")
     msg = error_for(tmp_path, text)
     assert "2 处" in msg
     assert msg.index(f"第 {a} 行") < msg.index(f"第 {b} 行")
@@ -401,9 +403,8 @@ def test_stock_alert_follows(use_settings):
 def test_templates_follow(use_settings, tmp_path):
     import openpyxl
 
-    spec = importlib.util.spec_from_file_location("build_templates", REPO / "course" / "resources" / "build_templates.py")
-    bt = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bt)
+    from course.resources import build_templates as bt
+
     use_settings(modified_text())
     out = tmp_path / "tpl"
     bt.build(out)

@@ -3,7 +3,6 @@ forms and their class report, the 导学 notebook, the teacher guide and schedul
 and the metadata check a teacher runs after editing a notebook."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -14,20 +13,14 @@ import nbformat
 import pytest
 import yaml
 
+from course.resources import build_glossary as bg
+from course.resources import build_redlines as br
+from course.resources import build_templates as bt
+from course.teacher import build_schedule
+
 REPO = Path(__file__).resolve().parent.parent
 RES = REPO / "course" / "resources"
 TEACHER = REPO / "course" / "teacher"
-
-
-def _script(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-bt = _script("build_templates", RES / "build_templates.py")
-br = _script("build_redlines", RES / "build_redlines.py")
 
 
 # -- a small evaluator for the template formulas (no spreadsheet program needed) ----
@@ -235,9 +228,9 @@ def test_templates_are_current_and_reproducible(tmp_path):
     bt.build(out)
     for name in (bt.TABLE1, bt.TABLE2, bt.TABLE3):
         committed = RES / name
-        assert committed.is_file(), f"{name} is missing: run python course/resources/build_templates.py"
+        assert committed.is_file(), f"{name} is missing: run python -m course.resources.build_templates"
         assert (out / name).read_bytes() == committed.read_bytes(), \
-            f"{name} is out of date: run python course/resources/build_templates.py"
+            f"{name} is out of date: run python -m course.resources.build_templates"
 
 
 def test_table1_template():
@@ -261,8 +254,8 @@ def test_table1_template():
     assert "C5>=" in ck["C6"].value and "C5<=" in ck["C6"].value
     assert "_xlfn.UNICODE" in width_formula and ">255" in width_formula and "LEN(B4)" in width_formula
     assert bt.title_width(ck["B4"].value) == 47      # the plan's example title
-    checks = {k: v for k, v in results.items() if "是否" in k or k in ("价格精度", "活动价不低于成本价", "活动价低于日常价",
-                                                                    "SKU有无无效选项")}
+    yes_no = ("价格精度", "活动价不低于成本价", "活动价低于日常价", "SKU有无无效选项")
+    checks = {k: v for k, v in results.items() if "是否" in k or k in yes_no}
     assert checks and all(v == "通过" for v in checks.values()), checks
     assert results["白底图占比（自动）"] == pytest.approx(0.6)
     # a wrong entry is flagged
@@ -289,7 +282,8 @@ def test_table2_template_arithmetic():
     got = [(ws.cell(row=r, column=col["渠道"]).value, ws.cell(row=r, column=col["UV"]).value,
             ws.cell(row=r, column=col["加购数"]).value, ws.cell(row=r, column=col["下单数"]).value,
             ws.cell(row=r, column=col["GMV（元）"]).value) for r in rows]
-    assert got == [("平台首页推荐", 1200, 300, 72, 28800), ("付费广告", 800, 240, 64, 25600), ("社群引流", 500, 150, 30, 12000)]
+    assert got == [("平台首页推荐", 1200, 300, 72, 28800), ("付费广告", 800, 240, 64, 25600),
+                   ("社群引流", 500, 150, 30, 12000)]
     conv = [ev.cell(ws, ws.cell(row=r, column=col["转化率（%）"]).coordinate) for r in rows]
     assert conv == pytest.approx([0.060, 0.080, 0.060])   # 6.0 / 8.0 / 6.0 % printed in the plan
     assert conv == pytest.approx([o / uv for _, uv, _, o, _ in got])
@@ -359,8 +353,9 @@ def test_glossary_has_every_domain_metric_with_a_formula():
     formula_rows = [ln for ln in rows if "=" in ln or "÷" in ln]
     assert len(rows) >= 100 and len(formula_rows) >= 30
     # a few formulas exactly as the source documents give them
-    for formula in ("UV价值 = 销售额 ÷ UV", "转化率 = 下单数 ÷ UV", "支付转化率 = 支付人数 ÷ UV", "复购率 = 复购人数 ÷ 购买人数",
-                    "会员渗透率 = 会员购买金额 ÷ 总销售额", "白底图占比 = 白底图张数 ÷ 图片总张数"):
+    for formula in ("UV价值 = 销售额 ÷ UV", "转化率 = 下单数 ÷ UV", "支付转化率 = 支付人数 ÷ UV",
+                    "复购率 = 复购人数 ÷ 购买人数", "会员渗透率 = 会员购买金额 ÷ 总销售额",
+                    "白底图占比 = 白底图张数 ÷ 图片总张数"):
         assert formula in GLOSSARY, formula
 
 
@@ -414,10 +409,10 @@ def test_redlines_contain_every_absolute_word_and_are_current():
     words = [w["word"] if isinstance(w, dict) else w for c in data["categories"] for w in c["words"]]
     assert len(words) > 30
     missing = [w for w in words if f"| {w}" not in text]
-    assert not missing, f"redlines.md lacks {missing}: run python course/resources/build_redlines.py"
+    assert not missing, f"redlines.md lacks {missing}: run python -m course.resources.build_redlines"
     for c in data["categories"]:
         assert c["name"] in text
-    assert text == br.render(), "redlines.md is out of date: run python course/resources/build_redlines.py"
+    assert text == br.render(), "redlines.md is out of date: run python -m course.resources.build_redlines"
 
 
 def test_redlines_cover_the_five_red_lines():
@@ -483,12 +478,12 @@ def class_workspace(tmp_path, monkeypatch):
         ("2023003", "关键词与标题", "合适", "希望多一些工具演示", "4", "4", "", "表单很好用"),
         ("2023004", "数据解读", "合适", "<script>alert(1)</script>", "3", "4", "4", ""),
     ]
-    for sid, diff, pace, sug, u, l, t, com in answers:
+    for sid, diff, pace, sug, useful, lecturer, tools, com in answers:
         _survey_answer_file(sub / sid / "module1_listing", "05_audit", "module1_listing",
                             {"difficulty": diff, "pace": pace, "suggestion": sug}, None, monkeypatch)
         _survey_answer_file(sub / sid / "module4_crm", "05_member", "module4_crm",
                             {"difficulty": "用户分层", "pace": "合适"},
-                            {"usefulness": u, "lecturer": l, "tools": t, "comment": com}, monkeypatch)
+                            {"usefulness": useful, "lecturer": lecturer, "tools": tools, "comment": com}, monkeypatch)
     # noise that must not break or skew the report
     (sub / "2023005" / "module1_listing").mkdir(parents=True)
     (sub / "2023005" / "module1_listing" / "05_audit.answers.json").write_text("{not json", encoding="utf-8")
@@ -649,7 +644,8 @@ def test_guide_structure():
 
 def test_teacher_guide_covers_what_a_teacher_changes():
     text = (TEACHER / "README.md").read_text(encoding="utf-8")
-    for cmd in ("init", "release", "collect", "autograde", "feedback", "export", "recheck", "agreement", "demo", "survey"):
+    for cmd in ("init", "release", "collect", "autograde", "feedback", "export", "recheck", "agreement", "demo",
+                "survey"):
         assert re.search(rf"grading {cmd}\b", text), f"grading {cmd} is not documented"
     for topic in ("settings.yaml", "course/messages.py", "COURSE_SETTINGS", "seed", "scale", "BEGIN HIDDEN TESTS",
                   "BEGIN SOLUTION", "离线", "English summary", "python -m grading check", "ModuleSurvey"):
@@ -666,9 +662,8 @@ def test_schedule_lists_every_notebook():
         assert t in text
     notebooks = sorted(REPO.glob("module*_*/*.ipynb"))
     missing = [f"{p.parent.name}/{p.name}" for p in notebooks if p.name not in text]
-    assert not missing, f"schedule.md lacks {missing}: run python course/teacher/build_schedule.py"
-    sched = _script("build_schedule", TEACHER / "build_schedule.py")
-    assert sched.render() == text, "schedule.md is out of date: run python course/teacher/build_schedule.py"
+    assert not missing, f"schedule.md lacks {missing}: run python -m course.teacher.build_schedule"
+    assert build_schedule.render() == text, "schedule.md is out of date: run python -m course.teacher.build_schedule"
 
 
 # -- the metadata check a teacher runs after editing a notebook ------------------------------
@@ -700,7 +695,8 @@ def test_check_module_accepts_a_good_module(tmp_path):
 
 
 @pytest.mark.parametrize("mutate,expect", [
-    (lambda nb: nb.nb.cells.__setitem__(0, nbformat.v4.new_code_cell('import course\ncourse.start("module1_listing", "01_y")')),
+    (lambda nb: nb.nb.cells.__setitem__(
+        0, nbformat.v4.new_code_cell('import course\ncourse.start("module1_listing", "01_y")')),
      'course.start("module1_listing", "01_x")'),
     (lambda nb: nb.test("d1_t", 1, "_c.score()"), "重复"),
     (lambda nb: nb.test("d4_late", 1, "_c.score()"), "按提交时间计算"),
@@ -820,9 +816,9 @@ def test_rebuild_names_every_builder_and_the_docs_name_the_command():
 
 
 def test_glossary_is_rendered_from_its_template():
-    bg = _script("build_glossary", RES / "build_glossary.py")
     assert (RES / "glossary.md").read_text(encoding="utf-8") == bg.render(), \
         "glossary.md is out of date: edit course/teacher/glossary.md.j2 and run python -m course.teacher.rebuild"
     template = (TEACHER / "glossary.md.j2").read_text(encoding="utf-8")
-    for placeholder in ("{{ listing.title_width_min }}", "{{ campaign.gmv_target }}", "{{ crm.frequency_cap_messages }}"):
+    for placeholder in ("{{ listing.title_width_min }}", "{{ campaign.gmv_target }}",
+                        "{{ crm.frequency_cap_messages }}"):
         assert placeholder in template

@@ -1,7 +1,7 @@
 """Build ``glossary.md`` (电商运营术语手册) from its template and the settings in force.
 
-    python course/resources/build_glossary.py          # rewrites course/resources/glossary.md
-    python course/resources/build_glossary.py --check  # exit 1 if glossary.md is out of date
+    python -m course.resources.build_glossary          # rewrites course/resources/glossary.md
+    python -m course.resources.build_glossary --check  # exit 1 if glossary.md is out of date
 
 The glossary states the course's thresholds (title width, GMV target, the
 segment boundaries of table 3, the frequency cap ...).  They are written once,
@@ -14,15 +14,12 @@ with the other builders.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from course import text
 
-TEMPLATE = REPO / "course" / "teacher" / "glossary.md.j2"
+HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE.parent / "teacher" / "glossary.md.j2"
 OUT = HERE / "glossary.md"
 HEAD = ("<!-- 本文件由 course/resources/build_glossary.py 从 course/teacher/glossary.md.j2 生成，请勿手工修改：\n"
         "     改术语请改模板，数值来自 course/settings.yaml；然后运行 python -m course.teacher.rebuild。 -->\n")
@@ -30,8 +27,6 @@ HEAD = ("<!-- 本文件由 course/resources/build_glossary.py 从 course/teacher
 
 def render(template: Path = TEMPLATE) -> str:
     """The glossary for the settings in force (a TemplateProblem names an unknown placeholder)."""
-    from course import text
-
     return HEAD + text.render(Path(template).read_text(encoding="utf-8"))
 
 

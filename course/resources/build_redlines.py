@@ -1,7 +1,7 @@
 """Build ``redlines.md`` (平台规则红线清单) from ``absolute_words.yaml`` and the settings.
 
-    python course/resources/build_redlines.py          # rewrites course/resources/redlines.md
-    python course/resources/build_redlines.py --check  # exit 1 if redlines.md is out of date
+    python -m course.resources.build_redlines          # rewrites course/resources/redlines.md
+    python -m course.resources.build_redlines --check  # exit 1 if redlines.md is out of date
 
 The absolute-word list lives in one place, ``absolute_words.yaml`` (read by
 ``course.tools.adwords`` for the checks); this script renders it, together with
@@ -12,15 +12,13 @@ misleading clauses, privacy, message frequency) and the numbers in
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import yaml
 
+from course import settings
+
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 WORDS = HERE / "absolute_words.yaml"
 OUT = HERE / "redlines.md"
@@ -42,12 +40,18 @@ HEAD = """\
 
 | 红线 | 一句话 | 课程中的检查 |
 |---|---|---|
-| 一、绝对化用语（极限词） | 不用“最”“第一”“国家级”等无法证明的词 | 模块一标题表单、`course.tools.adwords`；模块二活动规则检查 |
-| 二、刷单炒信 | 任何虚构交易、编造评价都不行 | 无自动检查：复盘时人工识别异常订单 |
-| 三、虚假原价 | “原价”= 近 {lookback} 天最低成交价，不能先涨后降 | 模块一价格检查、表1 模板“原价是否真实” |
-| 四、误导性条款 | 不写“最终解释权归平台所有”，规则写完整、无歧义 | 模块二促销规则表单、`course.tools.campaign.check_rule_text` |
-| 五、隐私与骚扰 | 个人信息只用于履约；导出脱敏；{window} 小时内营销消息不超过 {cap} 条 | 模块四 `course.tools.privacy`、`course.tools.frequency` |
 """
+# the overview table under HEAD: (red line, in one sentence, where the course checks it)
+OVERVIEW = [
+    ("一、绝对化用语（极限词）", "不用“最”“第一”“国家级”等无法证明的词",
+     "模块一标题表单、`course.tools.adwords`；模块二活动规则检查"),
+    ("二、刷单炒信", "任何虚构交易、编造评价都不行", "无自动检查：复盘时人工识别异常订单"),
+    ("三、虚假原价", "“原价”= 近 {lookback} 天最低成交价，不能先涨后降", "模块一价格检查、表1 模板“原价是否真实”"),
+    ("四、误导性条款", "不写“最终解释权归平台所有”，规则写完整、无歧义",
+     "模块二促销规则表单、`course.tools.campaign.check_rule_text`"),
+    ("五、隐私与骚扰", "个人信息只用于履约；导出脱敏；{window} 小时内营销消息不超过 {cap} 条",
+     "模块四 `course.tools.privacy`、`course.tools.frequency`"),
+]
 
 ABSOLUTE_INTRO = """\
 ## 一、绝对化用语（极限词）
@@ -142,60 +146,76 @@ OTHER_SECTIONS = """\
 """
 
 
-def _settings() -> dict:
-    from course import settings
-
-    return settings.load()
-
-
 def _cell(text) -> str:
+    r"""Text for one cell of a markdown table.
+
+    >>> _cell("满减|折扣\n叠加"), _cell(None)
+    ('满减\\|折扣 叠加', '')
+    """
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
 def render(words_file: Path = WORDS) -> str:
+    """The text of ``redlines.md`` for the word list and the settings in force."""
     data = yaml.safe_load(Path(words_file).read_text(encoding="utf-8")) or {}
-    cfg = _settings()["thresholds"]
+    cfg = settings.load()["thresholds"]
     nums = {"lookback": cfg["listing"]["price_lookback_days"], "cap": cfg["crm"]["frequency_cap_messages"],
             "window": f"{cfg['crm']['frequency_cap_window_hours']:g}"}
     sources = data.get("sources") or {}
     categories = data.get("categories") or []
-
-    def source_names(ids) -> str:
-        ids = [ids] if isinstance(ids, str) else list(ids or [])
-        return "；".join(sources.get(i, {}).get("name", i) for i in ids)
-
     n_words = sum(len(c.get("words") or []) for c in categories)
-    parts = [HEAD.format(**nums), ABSOLUTE_INTRO.format(n_categories=len(categories), n_words=n_words)]
+    overview = "".join("| " + " | ".join(cells) + " |\n" for cells in OVERVIEW)
+    parts = [(HEAD + overview).format(**nums),
+             ABSOLUTE_INTRO.format(n_categories=len(categories), n_words=n_words)]
     for i, cat in enumerate(categories, 1):
-        parts.append(f"### 1.{i} {cat.get('name', cat.get('id', ''))}\n")
-        parts.append(f"- **为什么不行**：{cat.get('reason', '')}")
-        parts.append(f"- **依据**：{source_names(cat.get('source'))}")
-        if cat.get("suggestion"):
-            parts.append(f"- **一般改法**：{cat['suggestion']}")
-        parts.append("\n| 不能用的词 | 建议改为 |\n|---|---|")
-        for w in cat.get("words") or []:
-            word = w.get("word") if isinstance(w, dict) else str(w)
-            sug = (w.get("suggestion") if isinstance(w, dict) else None) or cat.get("suggestion", "")
-            extra = "（含各种写法，如空格、大小写）" if isinstance(w, dict) and w.get("regex") else ""
-            parts.append(f"| {_cell(word)}{extra} | {_cell(sug)} |")
-        parts.append("")
-    allowed = data.get("allowed_contexts") or []
-    if allowed:
-        parts.append("### 可以使用的固定用法（不算绝对化用语）\n")
-        parts.append("含“最”“第一”等字，但只表示时间、顺序、数量上下限或消费提示，不是在夸商品，检查工具不会报告：\n")
-        parts.append("| 匹配规则（正则表达式） | 说明 | 依据 |\n|---|---|---|")
-        for a in allowed:
-            parts.append(f"| `{_cell(a.get('pattern', ''))}` | {_cell(a.get('explanation', ''))} | "
-                         f"{_cell(source_names(a.get('source')))} |")
-        parts.append("")
-    if sources:
-        parts.append("### 依据一览\n")
-        parts.append("| 依据 | 要点 | 类型 |\n|---|---|---|")
-        for s in sources.values():
-            parts.append(f"| {_cell(s.get('name', ''))} | {_cell(s.get('summary', ''))} | {_cell(s.get('kind', ''))} |")
-        parts.append("")
+        parts += _category(i, cat, sources)
+    parts += _allowed_contexts(data.get("allowed_contexts") or [], sources)
+    parts += _source_list(sources)
     parts.append(OTHER_SECTIONS.format(**nums))
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _source_names(ids, sources: dict) -> str:
+    """The names of the sources a category or context cites (one id or a list)."""
+    ids = [ids] if isinstance(ids, str) else list(ids or [])
+    return "；".join(sources.get(i, {}).get("name", i) for i in ids)
+
+
+def _category(i: int, cat: dict, sources: dict) -> list[str]:
+    """Section 1.i: one category of absolute words, why not, its sources, and a word -> better wording table."""
+    parts = [f"### 1.{i} {cat.get('name', cat.get('id', ''))}\n",
+             f"- **为什么不行**：{cat.get('reason', '')}",
+             f"- **依据**：{_source_names(cat.get('source'), sources)}"]
+    if cat.get("suggestion"):
+        parts.append(f"- **一般改法**：{cat['suggestion']}")
+    parts.append("\n| 不能用的词 | 建议改为 |\n|---|---|")
+    for w in cat.get("words") or []:
+        word = w.get("word") if isinstance(w, dict) else str(w)
+        sug = (w.get("suggestion") if isinstance(w, dict) else None) or cat.get("suggestion", "")
+        extra = "（含各种写法，如空格、大小写）" if isinstance(w, dict) and w.get("regex") else ""
+        parts.append(f"| {_cell(word)}{extra} | {_cell(sug)} |")
+    return parts + [""]
+
+
+def _allowed_contexts(allowed: list[dict], sources: dict) -> list[str]:
+    if not allowed:
+        return []
+    parts = ["### 可以使用的固定用法（不算绝对化用语）\n",
+             "含“最”“第一”等字，但只表示时间、顺序、数量上下限或消费提示，不是在夸商品，检查工具不会报告：\n",
+             "| 匹配规则（正则表达式） | 说明 | 依据 |\n|---|---|---|"]
+    for a in allowed:
+        parts.append(f"| `{_cell(a.get('pattern', ''))}` | {_cell(a.get('explanation', ''))} | "
+                     f"{_cell(_source_names(a.get('source'), sources))} |")
+    return parts + [""]
+
+
+def _source_list(sources: dict) -> list[str]:
+    if not sources:
+        return []
+    parts = ["### 依据一览\n", "| 依据 | 要点 | 类型 |\n|---|---|---|"]
+    for s in sources.values():
+        parts.append(f"| {_cell(s.get('name', ''))} | {_cell(s.get('summary', ''))} | {_cell(s.get('kind', ''))} |")
+    return parts + [""]
 
 
 def outputs() -> dict[Path, bytes]:
@@ -212,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     if args.check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
-            print(f"{out} 不是最新的：请运行 python -m course.teacher.rebuild（或 python course/resources/build_redlines.py）")
+            print(f"{out} 不是最新的：请运行 python -m course.teacher.rebuild"
+                  "（或 python -m course.resources.build_redlines）")
             return 1
         print(f"{out} 是最新的。")
         return 0

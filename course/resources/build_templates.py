@@ -1,8 +1,8 @@
 """Build the editable Excel templates of tables 1, 2 and 3 (the workshop's 工具模板).
 
-    python course/resources/build_templates.py          # writes the three .xlsx next to this file
-    python course/resources/build_templates.py --out D  # somewhere else
-    python course/resources/build_templates.py --check  # exit 1 if a template is out of date
+    python -m course.resources.build_templates          # writes the three .xlsx next to this file
+    python -m course.resources.build_templates --out D  # somewhere else
+    python -m course.resources.build_templates --check  # exit 1 if a template is out of date
 
 The templates are what students take to work: the tables of the workshop plan
 with their sample rows, plus formulas that do the arithmetic an operator does
@@ -21,20 +21,20 @@ import argparse
 import datetime as _dt
 import io
 import re
-import sys
 import zipfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from openpyxl import Workbook  # noqa: E402
-from openpyxl.formatting.rule import FormulaRule  # noqa: E402
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
-from openpyxl.utils import get_column_letter  # noqa: E402
-from openpyxl.worksheet.datavalidation import DataValidation  # noqa: E402
+from course import featured, settings
+from course.tools.adwords import load_word_list
+from course.tools.sku import MEANINGLESS
+
+HERE = Path(__file__).resolve().parent
 
 TABLE1 = "表1_商品上架信息核对表.xlsx"
 TABLE2 = "表2_营销活动效果跟踪表.xlsx"
@@ -49,8 +49,10 @@ T1_ROWS = [
     ["价格", "精确到0.01，建议设置“日常价+活动价”", "日常价：599.00，活动价：499.00", "活动价是否低于成本价"],
     ["主图", "{imgs}张，首图白底，其余场景图", "白底图1张、卧室场景图2张、细节图2张",
      "图片尺寸（{size}×{size}像素）、清晰度、是否无违规元素"],
-    ["详情页首屏卖点", "{spmin}-{spmax}个，解决用户核心痛点", "“免安装抽拉设计”“环保E1级板材”", "是否可快速抓住用户注意力"],
-    ["SKU属性组合", "避免无效选项（如“颜色:默认”）", "颜色：白色/原木色；尺寸：60cm/80cm", "是否覆盖主流需求，无冗余选项"],
+    ["详情页首屏卖点", "{spmin}-{spmax}个，解决用户核心痛点", "“免安装抽拉设计”“环保E1级板材”",
+     "是否可快速抓住用户注意力"],
+    ["SKU属性组合", "避免无效选项（如“颜色:默认”）", "颜色：白色/原木色；尺寸：60cm/80cm",
+     "是否覆盖主流需求，无冗余选项"],
 ]
 T1_STEPS = [
     "运营人员按表格字段填写商品基础信息；",
@@ -59,7 +61,8 @@ T1_STEPS = [
     "修改无误后提交平台审核，同步更新库存数据。",
 ]
 
-T2_HEADER = ["日期", "渠道", "UV", "加购数", "下单数", "GMV（元）", "转化率（%）", "加购率（%）", "客单价（元）", "问题记录"]
+T2_HEADER = ["日期", "渠道", "UV", "加购数", "下单数", "GMV（元）", "转化率（%）", "加购率（%）", "客单价（元）",
+             "问题记录"]
 T2_SAMPLE = [  # the three sample rows of table 2
     [_dt.date(2024, 6, 1), "平台首页推荐", 1200, 300, 72, 28800, "流量大但转化偏低"],
     [_dt.date(2024, 6, 1), "付费广告", 800, 240, 64, 25600, "转化率高于预期2倍"],
@@ -99,42 +102,33 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _settings() -> dict:
-    from course import settings
-
-    return settings.load()
-
-
-def _product():
-    """The featured product of the settings (``course.featured``): table 1 is about it."""
-    from course import featured
-
-    return featured.product()
-
-
 def _minimal(words) -> list[str]:
-    """Words none of which contains another (a formula searching substrings needs no more), in order."""
+    """Words none of which contains another (a formula searching substrings needs no more), in order.
+
+    >>> _minimal(["最", "最好", "第一", "默认"])
+    ['最', '第一', '默认']
+    """
     words = list(dict.fromkeys(w for w in words if len(w) > 1 or "\u4e00" <= w <= "\u9fff"))
     return [w for w in words if not any(o != w and o in w for o in words)]
 
 
 def absolute_words() -> list[str]:
     """The course's absolute words (course/resources/absolute_words.yaml) for a substring search."""
-    from course.tools.adwords import load_word_list
-
     return _minimal(e["word"] for cat in load_word_list()["categories"] for e in cat["words"])
 
 
 def invalid_option_words() -> list[str]:
     """Meaningless SKU option values (course.tools.sku.MEANINGLESS) for a substring search; one-character
     ones (无, -, /) are left out because they occur inside real values (无纺布, 白色/原木色)."""
-    from course.tools.sku import MEANINGLESS
-
     return _minimal(w for w in sorted(MEANINGLESS, key=lambda w: (len(w), w)) if len(w) > 1)
 
 
 def any_in(words: list[str], cell: str) -> str:
-    """An Excel condition: ``cell`` contains one of ``words`` (case-insensitive)."""
+    """An Excel condition: ``cell`` contains one of ``words`` (case-insensitive).
+
+    >>> any_in(["最", "第一"], "B4")
+    'OR(ISNUMBER(SEARCH("最",B4)),ISNUMBER(SEARCH("第一",B4)))'
+    """
     return "OR(" + ",".join(f'ISNUMBER(SEARCH("{w}",{cell}))' for w in words) + ")"
 
 
@@ -196,18 +190,50 @@ def _params(ws, row: int, col: int, items: list[tuple[str, object, str]]) -> dic
 # -- table 1 -------------------------------------------------------------------
 
 def title_width(text: str) -> int:
-    """Width units of a title, the way the template's formula counts them (CJK 2, ASCII 1)."""
+    """Width units of a title, the way the template's formula counts them (beyond Latin-1 2, else 1).
+
+    >>> title_width("北欧ins风")
+    9
+    """
     return sum(2 if ord(ch) > 255 else 1 for ch in text)
 
 
 def build_table1(cfg: dict) -> Workbook:
+    """Table 1: the check list a supervisor fills in, and the formulas an operator runs (自动检查)."""
     th = cfg["thresholds"]["listing"]
+    product = featured.product()  # table 1 is about the settings' featured product
     wb = Workbook()
-    ws = wb.active
+    _table1_checklist(wb.active, th, product)
+    ck = wb.create_sheet("自动检查")
+    _title(ck, "表1 自动检查：把本商品的信息填进白色格子，灰色格子自动给出结果", 4,
+           "标题宽度：汉字（含中文标点）算 2，英文字母、数字、空格算 1（淘宝 60 字节的计法）。")
+    p = _params(ck, 3, 6, [
+        ("标题宽度下限", th["title_width_min"], "宽度单位"),
+        ("标题宽度上限", th["title_width_max"], "宽度单位"),
+        ("主图张数", th["main_image_count"], "张"),
+        ("白底图占比下限", th["white_background_share_min"], "详情页图片中白底图的最低比例"),
+        ("首屏卖点下限", th["selling_points_min"], "个"),
+        ("首屏卖点上限", th["selling_points_max"], "个"),
+        ("原价回看天数", th["price_lookback_days"], "“原价”须为近 N 天最低成交价"),
+    ])
+    _header(ck, 3, ["检查项", "填写", "结果", "依据"])
+    for i, (label, value, formula, basis) in enumerate(table1_checks(p, product)):
+        r = 4 + i
+        _box(ck, r, 1, label)
+        _box(ck, r, 2, value, fill=INPUT_FILL if formula is None else FORMULA_FILL,
+             fmt="0.00" if isinstance(value, float) else None, wrap=True)
+        _box(ck, r, 3, formula, fill=FORMULA_FILL, fmt="0%" if "占比（自动）" in label else None)
+        ck.cell(row=r, column=4, value=basis).font = NOTE_FONT
+    ck.conditional_formatting.add("C4:C30", FormulaRule(formula=['LEFT(C4,3)="需修改"'], fill=WARN_FILL))
+    _widths(ck, [24, 44, 34, 22, 2, 16, 10, 30])
+    return wb
+
+
+def _table1_checklist(ws, th: dict, product) -> None:
+    """The 核对表 sheet: the plan's five fields with their rules, and a 通过/需修改 column."""
     ws.title = "核对表"
     fmt = {"tmin": th["title_width_min"], "tmax": th["title_width_max"], "imgs": th["main_image_count"],
            "size": th["main_image_size"], "spmin": th["selling_points_min"], "spmax": th["selling_points_max"]}
-    product = _product()
     _title(ws, "表1 商品上架信息核对表", len(T1_HEADER),
            f"本商品：{product.brand} {product.name}（{product.id}，子类目 {product.category}）。"
            "运营填写“本商品填写内容”，主管逐项核对“审核要点”，在“审核结果”选择 通过/需修改 并写明修改意见。")
@@ -228,74 +254,57 @@ def build_table1(cfg: dict) -> Workbook:
     _widths(ws, [14, 34, 34, 30, 36, 12, 30])
     ws.freeze_panes = "A4"
 
-    # the checks an operator runs with a formula
-    ck = wb.create_sheet("自动检查")
-    _title(ck, "表1 自动检查：把本商品的信息填进白色格子，灰色格子自动给出结果", 4,
-           "标题宽度：汉字（含中文标点）算 2，英文字母、数字、空格算 1（淘宝 60 字节的计法）。")
-    p = _params(ck, 3, 6, [
-        ("标题宽度下限", th["title_width_min"], "宽度单位"),
-        ("标题宽度上限", th["title_width_max"], "宽度单位"),
-        ("主图张数", th["main_image_count"], "张"),
-        ("白底图占比下限", th["white_background_share_min"], "详情页图片中白底图的最低比例"),
-        ("首屏卖点下限", th["selling_points_min"], "个"),
-        ("首屏卖点上限", th["selling_points_max"], "个"),
-        ("原价回看天数", th["price_lookback_days"], "“原价”须为近 N 天最低成交价"),
-    ])
-    _header(ck, 3, ["检查项", "填写", "结果", "依据"])
-    rows = [
+
+def _verdict(blank_when: str, condition: str, fix: str) -> str:
+    """An Excel check: empty while ``blank_when`` holds (inputs not filled), else 通过 when ``condition``
+    holds, else 需修改 with ``fix``: the rest of an Excel text expression (it ends outside a string)."""
+    return f'=IF({blank_when},"",IF({condition},"通过","需修改：{fix}))'
+
+
+def table1_checks(p: dict[str, str], product) -> list[tuple[str, object, str | None, str]]:
+    """The rows of 自动检查: (label, sample value, formula or None for an input, basis).  Rows start at 4,
+    so the formulas name the inputs by their row (B4 is the title); ``p`` holds the 参数 cells."""
+    lo, hi = p["标题宽度下限"], p["标题宽度上限"]
+    width = 'LEN(B4)+SUMPRODUCT(--(_xlfn.UNICODE(MID(B4,ROW(INDIRECT("1:"&LEN(B4))),1))>255))'
+    cents = "AND(ABS(B7*100-ROUND(B7*100,0))<0.000001,ABS(B8*100-ROUND(B8*100,0))<0.000001)"
+    days, images, share = p["原价回看天数"], p["主图张数"], p["白底图占比下限"]
+    sp_lo, sp_hi = p["首屏卖点下限"], p["首屏卖点上限"]
+    return [
         ("商品标题", product.title, None, f"表1 商品名称（示例为 {product.id} 现在的标题）"),
-        ("标题宽度（自动）", None,
-         '=IF(B4="","",LEN(B4)+SUMPRODUCT(--(_xlfn.UNICODE(MID(B4,ROW(INDIRECT("1:"&LEN(B4))),1))>255)))',
-         "汉字算2，字母数字算1"),
+        ("标题宽度（自动）", None, f'=IF(B4="","",{width})', "汉字算2，字母数字算1"),
         ("标题宽度是否合规", None,
-         f'=IF(B4="","",IF(AND(C5>={p["标题宽度下限"]},C5<={p["标题宽度上限"]}),"通过","需修改：宽度应在"&{p["标题宽度下限"]}&"-"&{p["标题宽度上限"]}&"之间"))',
-         "表1：30-60字符"),
+         _verdict('B4=""', f"AND(C5>={lo},C5<={hi})", f'宽度应在"&{lo}&"-"&{hi}&"之间"'), "表1：30-60字符"),
         ("日常价（元）", 599.00, None, "精确到0.01"),
         ("活动价（元）", 499.00, None, "精确到0.01"),
         ("成本价（元）", 320.00, None, "采购+包装+物流"),
-        ("价格精度", None,
-         '=IF(OR(B7="",B8=""),"",IF(AND(ABS(B7*100-ROUND(B7*100,0))<0.000001,ABS(B8*100-ROUND(B8*100,0))<0.000001),"通过","需修改：价格精确到0.01元"))',
-         "表1 价格"),
-        ("活动价不低于成本价", None,
-         '=IF(OR(B8="",B9=""),"",IF(B8>=B9,"通过","需修改：活动价低于成本价"))', "表1 审核要点"),
-        ("活动价低于日常价", None,
-         '=IF(OR(B7="",B8=""),"",IF(B8<B7,"通过","需修改：活动价应低于日常价"))', "日常价+活动价"),
+        ("价格精度", None, _verdict('OR(B7="",B8="")', cents, '价格精确到0.01元"'), "表1 价格"),
+        ("活动价不低于成本价", None, _verdict('OR(B8="",B9="")', "B8>=B9", '活动价低于成本价"'), "表1 审核要点"),
+        ("活动价低于日常价", None, _verdict('OR(B7="",B8="")', "B8<B7", '活动价应低于日常价"'), "日常价+活动价"),
         ("标示的“原价”（元）", 599.00, None, "页面上划线的原价"),
         ("近30天最低成交价（元）", 599.00, None, "价格记录中近 N 天的最低成交价"),
         ("原价是否真实", None,
-         '=IF(OR(B13="",B14=""),"",IF(B13<=B14+0.000001,"通过","需修改：原价高于近"&' + p["原价回看天数"] + '&"天最低成交价，属于虚构原价"))',
+         _verdict('OR(B13="",B14="")', "B13<=B14+0.000001", f'原价高于近"&{days}&"天最低成交价，属于虚构原价"'),
          "平台规则红线：先涨价后降价"),
         ("主图张数", 5, None, "首图白底"),
-        ("主图张数是否合规", None,
-         f'=IF(B16="","",IF(B16={p["主图张数"]},"通过","需修改：主图应为"&{p["主图张数"]}&"张"))', "表1 主图"),
+        ("主图张数是否合规", None, _verdict('B16=""', f"B16={images}", f'主图应为"&{images}&"张"'), "表1 主图"),
         ("详情页图片总数", 10, None, "张"),
         ("其中白底图张数", 6, None, "张"),
         ("白底图占比（自动）", None, '=IF(OR(B18="",B18=0),"",B19/B18)', "模块一关键控制点"),
         ("白底图占比是否合规", None,
-         f'=IF(C20="","",IF(C20>={p["白底图占比下限"]},"通过","需修改：白底图占比不低于"&TEXT({p["白底图占比下限"]},"0%")))',
-         "不得出现拼接图"),
+         _verdict('C20=""', f"C20>={share}", f'白底图占比不低于"&TEXT({share},"0%")'), "不得出现拼接图"),
         ("首屏卖点个数", 3, None, "个"),
         ("首屏卖点是否合规", None,
-         f'=IF(B22="","",IF(AND(B22>={p["首屏卖点下限"]},B22<={p["首屏卖点上限"]}),"通过","需修改：首屏卖点"&{p["首屏卖点下限"]}&"-"&{p["首屏卖点上限"]}&"个"))',
+         _verdict('B22=""', f"AND(B22>={sp_lo},B22<={sp_hi})", f'首屏卖点"&{sp_lo}&"-"&{sp_hi}&"个"'),
          "表1 详情页首屏卖点"),
         ("SKU属性与取值", "颜色：白色/原木色；尺寸：60cm/80cm", None, "表1 SKU属性组合"),
         ("SKU有无无效选项", None,
-         f'=IF(B24="","",IF({any_in(invalid_option_words(), "B24")},"需修改：去掉“默认”“随机”“如图”等无效选项","通过"))',
-         "如“颜色:默认”"),
+         f'=IF(B24="","",IF({any_in(invalid_option_words(), "B24")},'
+         '"需修改：去掉“默认”“随机”“如图”等无效选项","通过"))', "如“颜色:默认”"),
         ("标题有无极限词", None,
-         f'=IF(B4="","",IF({any_in(absolute_words(), "B4")},"需修改：标题含极限词（如“最”“第一”），换成可证明的说法","通过"))',
+         f'=IF(B4="","",IF({any_in(absolute_words(), "B4")},'
+         '"需修改：标题含极限词（如“最”“第一”），换成可证明的说法","通过"))',
          "简单查找：含“最”“第一”等字样即提示，课程检查工具会排除“第一次”这类固定用法"),
     ]
-    for i, (label, value, formula, basis) in enumerate(rows):
-        r = 4 + i
-        _box(ck, r, 1, label)
-        _box(ck, r, 2, value, fill=INPUT_FILL if formula is None else FORMULA_FILL,
-             fmt="0.00" if isinstance(value, float) else None, wrap=True)
-        _box(ck, r, 3, formula, fill=FORMULA_FILL, fmt="0%" if "占比（自动）" in label else None)
-        ck.cell(row=r, column=4, value=basis).font = NOTE_FONT
-    ck.conditional_formatting.add("C4:C30", FormulaRule(formula=['LEFT(C4,3)="需修改"'], fill=WARN_FILL))
-    _widths(ck, [24, 44, 34, 22, 2, 16, 10, 30])
-    return wb
 
 
 # -- table 2 -------------------------------------------------------------------
@@ -306,6 +315,7 @@ def t2_formulas(r: int) -> tuple[str, str, str]:
 
 
 def build_table2(cfg: dict) -> Workbook:
+    """Table 2: the daily tracking sheet (rates by formula, rows below target marked) and a sum by channel."""
     target = cfg["thresholds"]["analytics"]["conversion_target"]
     wb = Workbook()
     ws = wb.active
@@ -318,21 +328,34 @@ def build_table2(cfg: dict) -> Workbook:
     ws.add_data_validation(channel)
     first, last = 4, 4 + T2_FORMULA_ROWS - 1
     for i in range(T2_FORMULA_ROWS):
-        r = first + i
-        sample = T2_SAMPLE[i] if i < len(T2_SAMPLE) else None
-        _box(ws, r, 1, sample[0] if sample else None, fill=INPUT_FILL, fmt="yyyy-mm-dd")
-        _box(ws, r, 2, sample[1] if sample else None, fill=INPUT_FILL)
-        for j in range(3):
-            _box(ws, r, 3 + j, sample[2 + j] if sample else None, fill=INPUT_FILL, fmt="#,##0")
-        _box(ws, r, 6, sample[5] if sample else None, fill=INPUT_FILL, fmt="#,##0.00")
-        conv, cart, aov = t2_formulas(r)
-        _box(ws, r, 7, conv, fill=FORMULA_FILL, fmt="0.0%")
-        _box(ws, r, 8, cart, fill=FORMULA_FILL, fmt="0.0%")
-        _box(ws, r, 9, aov, fill=FORMULA_FILL, fmt="#,##0.00")
-        _box(ws, r, 10, sample[6] if sample else None, fill=INPUT_FILL, wrap=True)
-        channel.add(f"B{r}")
+        _t2_row(ws, first + i, T2_SAMPLE[i] if i < len(T2_SAMPLE) else None)
+        channel.add(f"B{first + i}")
     ws.conditional_formatting.add(f"G{first}:G{last}",
                                   FormulaRule(formula=[f'AND(ISNUMBER(G{first}),G{first}<{target})'], fill=WARN_FILL))
+    _t2_totals(ws, first, last)
+    _steps(ws, last + 3, T2_STEPS, len(T2_HEADER))
+    _widths(ws, [12, 14, 9, 9, 9, 12, 11, 11, 12, 30])
+    ws.freeze_panes = "C4"
+    _t2_by_channel(wb.create_sheet("按渠道汇总"), first, last)
+    return wb
+
+
+def _t2_row(ws, r: int, sample: list | None) -> None:
+    """One row of the tracking sheet: the inputs (a sample of the plan or empty) and the three rates."""
+    _box(ws, r, 1, sample[0] if sample else None, fill=INPUT_FILL, fmt="yyyy-mm-dd")
+    _box(ws, r, 2, sample[1] if sample else None, fill=INPUT_FILL)
+    for j in range(3):
+        _box(ws, r, 3 + j, sample[2 + j] if sample else None, fill=INPUT_FILL, fmt="#,##0")
+    _box(ws, r, 6, sample[5] if sample else None, fill=INPUT_FILL, fmt="#,##0.00")
+    conv, cart, aov = t2_formulas(r)
+    _box(ws, r, 7, conv, fill=FORMULA_FILL, fmt="0.0%")
+    _box(ws, r, 8, cart, fill=FORMULA_FILL, fmt="0.0%")
+    _box(ws, r, 9, aov, fill=FORMULA_FILL, fmt="#,##0.00")
+    _box(ws, r, 10, sample[6] if sample else None, fill=INPUT_FILL, wrap=True)
+
+
+def _t2_totals(ws, first: int, last: int) -> None:
+    """The 合计 row under the tracking rows: sums, and the rates of the sums."""
     total = last + 1
     _box(ws, total, 1, "合计", fill=HEAD_FILL).font = BOLD
     _box(ws, total, 2, None, fill=HEAD_FILL)
@@ -344,14 +367,13 @@ def build_table2(cfg: dict) -> Workbook:
     _box(ws, total, 8, cart, fill=HEAD_FILL, fmt="0.0%")
     _box(ws, total, 9, aov, fill=HEAD_FILL, fmt="#,##0.00")
     _box(ws, total, 10, "整体转化率 = 总下单数 ÷ 总UV（不是各行转化率的平均）", fill=HEAD_FILL, wrap=True)
-    _steps(ws, total + 2, T2_STEPS, len(T2_HEADER))
-    _widths(ws, [12, 14, 9, 9, 9, 12, 11, 11, 12, 30])
-    ws.freeze_panes = "C4"
 
-    by = wb.create_sheet("按渠道汇总")
+
+def _t2_by_channel(by, first: int, last: int) -> None:
+    """The 按渠道汇总 sheet: SUMIF over the tracking rows ``first``..``last`` per channel."""
     _title(by, "按渠道汇总（自动）", 6, "从“跟踪表”按渠道求和；转化率用合计数重新计算。")
     _header(by, 3, ["渠道", "UV", "加购数", "下单数", "GMV（元）", "转化率（%）"])
-    for i, ch in enumerate([*CHANNELS], 0):
+    for i, ch in enumerate(CHANNELS):
         r = 4 + i
         _box(by, r, 1, ch)
         for j, col in enumerate("CDEF"):
@@ -359,7 +381,6 @@ def build_table2(cfg: dict) -> Workbook:
                  fill=FORMULA_FILL, fmt="#,##0.00" if col == "F" else "#,##0")
         _box(by, r, 6, f'=IF(B{r}>0,D{r}/B{r},"")', fill=FORMULA_FILL, fmt="0.0%")
     _widths(by, [14, 10, 10, 10, 12, 12])
-    return wb
 
 
 # -- table 3 -------------------------------------------------------------------
@@ -373,11 +394,13 @@ def table3_rows(cfg: dict) -> list[list[str]]:
          "促进二次消费", "App推送+社群消息", "“满减券”（满299减30）、“猜你喜欢”"],
         ["沉睡用户", f"{c['dormant_days_min']}-{c['lost_days_min']}天未消费，历史有下单",
          "唤醒复购", "短信+邮件", "50元无门槛券（7天有效期）"],
-        ["流失用户", f"{c['lost_days_min']}天以上未消费", "避免永久流失", "电话回访（可选）", "“回归大礼包”（100元券+赠品）"],
+        ["流失用户", f"{c['lost_days_min']}天以上未消费", "避免永久流失", "电话回访（可选）",
+         "“回归大礼包”（100元券+赠品）"],
     ]
 
 
 def build_table3(cfg: dict) -> Workbook:
+    """Table 3: the segment strategies with the settings' boundaries, and a sheet that segments customers."""
     c = cfg["thresholds"]["crm"]
     wb = Workbook()
     ws = wb.active
@@ -392,8 +415,16 @@ def build_table3(cfg: dict) -> Workbook:
     _steps(ws, 9, steps, len(T3_HEADER))
     _widths(ws, [12, 34, 20, 20, 34])
     ws.freeze_panes = "A4"
+    _t3_segmenting(wb.create_sheet("分层计算"), c)
+    return wb
 
-    calc = wb.create_sheet("分层计算")
+
+T3_SAMPLES = [("U0001", 3, 560, 5, "是"), ("U0002", 1, 199, 12, "是"), ("U0003", 0, 0, 45, "是"),
+              ("U0004", 0, 0, 75, "是"), ("U0005", 2, 420, 3, "是"), ("U0006", 0, 0, None, "否")]
+
+
+def _t3_segmenting(calc, c: dict) -> None:
+    """The 分层计算 sheet: 40 customer rows whose segment a formula gives from the 参数 block."""
     _title(calc, "分层计算：每行一位用户，灰色格子自动给出用户类型", 6,
            "距上次消费天数 = 截止日期 − 最后一次已支付订单的日期（当天买过为 0）；“近30天有消费”即该天数小于 30。"
            "近30天有消费、但既不是高价值也不是潜力的客户（如消费2次、客单价300-500元）表3没有覆盖，"
@@ -412,20 +443,17 @@ def build_table3(cfg: dict) -> Workbook:
     calc.add_data_validation(gap)
     gap.add(p["表3未覆盖的客户"].replace("$", ""))
     _header(calc, 3, ["用户ID", "近30天消费次数", "客单价（元）", "距上次消费天数", "有历史订单", "用户类型"])
-    samples = [("U0001", 3, 560, 5, "是"), ("U0002", 1, 199, 12, "是"), ("U0003", 0, 0, 45, "是"),
-               ("U0004", 0, 0, 75, "是"), ("U0005", 2, 420, 3, "是"), ("U0006", 0, 0, None, "否")]
     yes = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     calc.add_data_validation(yes)
     for i in range(40):
         r = 4 + i
-        s = samples[i] if i < len(samples) else (None,) * 5
-        for j, v in enumerate(s, 1):
+        sample = T3_SAMPLES[i] if i < len(T3_SAMPLES) else (None,) * 5
+        for j, v in enumerate(sample, 1):
             _box(calc, r, j, v, fill=INPUT_FILL, fmt="#,##0.00" if j == 3 and v is not None else None)
         yes.add(f"E{r}")
         _box(calc, r, 6, segment_formula(r, p), fill=FORMULA_FILL)
     _widths(calc, [10, 14, 12, 14, 11, 16, 2, 24, 14, 24])
     calc.freeze_panes = "A4"
-    return wb
 
 
 GAP_OPTIONS = ["并入潜力用户", "单设成长用户"]
@@ -453,11 +481,6 @@ _FIXED = (2026, 1, 1, 0, 0, 0)
 _FIXED_ISO = "2026-01-01T00:00:00Z"
 
 
-def save_reproducible(wb: Workbook, path: Path) -> None:
-    """Save with fixed document dates and zip timestamps (no git noise on rebuild)."""
-    path.write_bytes(workbook_bytes(wb))
-
-
 def workbook_bytes(wb: Workbook) -> bytes:
     """The .xlsx file of ``wb``, byte-for-byte reproducible (fixed dates and zip timestamps)."""
     import datetime as dt
@@ -483,7 +506,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
 
 def outputs(out_dir: Path = HERE) -> dict[Path, bytes]:
     """{file: the bytes this script would write} for the settings in force."""
-    cfg = _settings()
+    cfg = settings.load()
     return {Path(out_dir) / name: workbook_bytes(builder(cfg))
             for name, builder in ((TABLE1, build_table1), (TABLE2, build_table2), (TABLE3, build_table3))}
 

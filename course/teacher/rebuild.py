@@ -15,10 +15,10 @@ name        files                                 builder
 =========== ===================================== ==============================================
 data        the shop data in force (CSV files)    python -m datasets.generate (``dataset.seed`` /
                                                   ``scale`` and five thresholds shape the data)
-templates   course/resources/表1/表2/表3 .xlsx     course/resources/build_templates.py
-redlines    course/resources/redlines.md          course/resources/build_redlines.py
-glossary    course/resources/glossary.md          course/resources/build_glossary.py
-schedule    course/teacher/schedule.md            course/teacher/build_schedule.py
+templates   course/resources/表1/表2/表3 .xlsx     python -m course.resources.build_templates
+redlines    course/resources/redlines.md          python -m course.resources.build_redlines
+glossary    course/resources/glossary.md          python -m course.resources.build_glossary
+schedule    course/teacher/schedule.md            python -m course.teacher.build_schedule
 =========== ===================================== ==============================================
 
 The settings file is ``$COURSE_SETTINGS`` or ``course/settings.yaml``.  The
@@ -31,28 +31,21 @@ force; a large ``dataset.scale`` (> 1) is for benchmarks and never rebuilt here.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
+import importlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+
+from course import settings
+from course.messages import CourseError
 
 REPO = Path(__file__).resolve().parent.parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 
-def _script(path: Path):
-    """A build script loaded from its file (they are scripts, not package modules)."""
-    spec = importlib.util.spec_from_file_location(f"_derived_{path.stem}", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _script_outputs(relpath: str) -> Callable[[], dict[Path, bytes]]:
-    return lambda: _script(REPO / relpath).outputs()
+def _builder_outputs(module: str) -> Callable[[], dict[Path, bytes]]:
+    """The ``outputs()`` of a builder module, imported when it is first asked for."""
+    return lambda: importlib.import_module(module).outputs()
 
 
 def _data_folder() -> Path:
@@ -94,10 +87,10 @@ class Derived:
 
 ITEMS = [  # the data first: table 1's template reads the featured product from it
     Derived("data", "模拟店铺数据（种子、规模与五个阈值决定）", _data_outputs, _data_write),
-    Derived("templates", "表1、表2、表3 的 Excel 模板", _script_outputs("course/resources/build_templates.py")),
-    Derived("redlines", "平台规则红线清单", _script_outputs("course/resources/build_redlines.py")),
-    Derived("glossary", "电商运营术语手册", _script_outputs("course/resources/build_glossary.py")),
-    Derived("schedule", "两天工作坊课表", _script_outputs("course/teacher/build_schedule.py")),
+    Derived("templates", "表1、表2、表3 的 Excel 模板", _builder_outputs("course.resources.build_templates")),
+    Derived("redlines", "平台规则红线清单", _builder_outputs("course.resources.build_redlines")),
+    Derived("glossary", "电商运营术语手册", _builder_outputs("course.resources.build_glossary")),
+    Derived("schedule", "两天工作坊课表", _builder_outputs("course.teacher.build_schedule")),
 ]
 
 
@@ -120,15 +113,16 @@ def select(only: list[str] | None = None) -> list[Derived]:
     return [i for i in ITEMS if i.name in only]
 
 
+def _differing(files: dict[Path, bytes], out: Path | None) -> list[Path]:
+    """The files whose content on disk (at their place under ``out``) is not ``files[path]``."""
+    return [p for p, data in files.items()
+            if not _relocate(p, out).is_file() or _relocate(p, out).read_bytes() != data]
+
+
 def stale(only: list[str] | None = None, out: Path | None = None) -> dict[str, list[Path]]:
     """{item name: files whose content on disk differs from what its builder would write}."""
-    found: dict[str, list[Path]] = {}
-    for item in select(only):
-        bad = [p for p, data in item.outputs().items()
-               if not _relocate(p, out).is_file() or _relocate(p, out).read_bytes() != data]
-        if bad:
-            found[item.name] = bad
-    return found
+    found = {item.name: _differing(item.outputs(), out) for item in select(only)}
+    return {name: files for name, files in found.items() if files}
 
 
 def rebuild(only: list[str] | None = None, out: Path | None = None) -> dict[str, list[Path]]:
@@ -136,8 +130,7 @@ def rebuild(only: list[str] | None = None, out: Path | None = None) -> dict[str,
     written: dict[str, list[Path]] = {}
     for item in select(only):
         files = item.outputs()
-        bad = [p for p, data in files.items()
-               if not _relocate(p, out).is_file() or _relocate(p, out).read_bytes() != data]
+        bad = _differing(files, out)
         if not bad:
             continue
         if item.write_folder is not None:
@@ -158,19 +151,55 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _check_settings() -> bool:
-    from course import settings
+def _label(name: str) -> str:
+    return next(i.label for i in ITEMS if i.name == name)
 
+
+def _file_list(paths: list[Path]) -> str:
+    """At most six files by name, then how many there are."""
+    shown = [_shown(p) for p in paths]
+    return "、".join(shown[:6]) + (f" 等 {len(shown)} 个文件" if len(shown) > 6 else "")
+
+
+def _check_settings() -> bool:
     return settings.main([]) == 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m course.teacher.rebuild",
-                                 description="按课程设置重新生成派生材料（Excel 模板、红线清单、术语手册、课表、店铺数据）")
-    ap.add_argument("--check", action="store_true", help="检查设置文件，并列出按旧设置生成、需要重新生成的文件（不写文件）")
+def _report_stale(only: list[str] | None, out: Path | None) -> int:
+    """``--check``: name the files that are stale; 0 when there are none."""
+    found = stale(only, out)
+    if not found:
+        print("✓ 派生材料都与当前设置一致：" + "、".join(i.label for i in select(only)) + "。")
+        return 0
+    print("✗ 这些文件是按旧的设置生成的，与当前设置不一致：")
+    for name, files in found.items():
+        print(f"    {_label(name)}：" + _file_list([_relocate(p, out) for p in files]))
+    print("运行 make teacher-material（或 python -m course.teacher.rebuild）重新生成。")
+    return 1
+
+
+def _report_rebuild(only: list[str] | None, out: Path | None) -> int:
+    written = rebuild(only, out)
+    if not written:
+        print("✓ 派生材料都与当前设置一致，没有需要重新生成的文件。")
+    for name, files in written.items():
+        print(f"✓ 已重新生成 {_label(name)}：" + _file_list(files))
+    return 0
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="python -m course.teacher.rebuild",
+        description="按课程设置重新生成派生材料（Excel 模板、红线清单、术语手册、课表、店铺数据）")
+    ap.add_argument("--check", action="store_true",
+                    help="检查设置文件，并列出按旧设置生成、需要重新生成的文件（不写文件）")
     ap.add_argument("--out", default=None, help="写到这个文件夹（保持相同的相对路径），不改仓库里的文件")
     ap.add_argument("--only", default="", help="只处理这些材料，逗号分隔：" + ",".join(i.name for i in ITEMS))
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     only = [n.strip() for n in args.only.split(",") if n.strip()] or None
     out = Path(args.out).resolve() if args.out else None
     try:
@@ -180,32 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not _check_settings():
         return 1
-    from course.messages import CourseError
-
     try:
-        if args.check:
-            found = stale(only, out)
-            if not found:
-                print("✓ 派生材料都与当前设置一致：" + "、".join(i.label for i in select(only)) + "。")
-                return 0
-            print("✗ 这些文件是按旧的设置生成的，与当前设置不一致：")
-            for name, files in found.items():
-                label = next(i.label for i in ITEMS if i.name == name)
-                shown = [_shown(_relocate(p, out)) for p in files]
-                print(f"    {label}：" + "、".join(shown[:6]) + (f" 等 {len(shown)} 个文件" if len(shown) > 6 else ""))
-            print("运行 make teacher-material（或 python -m course.teacher.rebuild）重新生成。")
-            return 1
-        written = rebuild(only, out)
+        return _report_stale(only, out) if args.check else _report_rebuild(only, out)
     except CourseError as exc:  # a broken placeholder in the glossary template, missing data ...
         print(f"✗ {exc}")
         return 1
-    if not written:
-        print("✓ 派生材料都与当前设置一致，没有需要重新生成的文件。")
-    for name, files in written.items():
-        label = next(i.label for i in ITEMS if i.name == name)
-        print(f"✓ 已重新生成 {label}：" + "、".join(_shown(p) for p in files[:6])
-              + (f" 等 {len(files)} 个文件" if len(files) > 6 else ""))
-    return 0
 
 
 if __name__ == "__main__":
