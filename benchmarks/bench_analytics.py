@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 TIME_RATIO_MAX = 3.0
 MEMORY_MAX_MB = 4096

@@ -40,15 +40,15 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
+import psutil
+
+from course.modules import MODULES
+from course.modules import folder as module_folder
+from grading import fixture, simulate
+from grading.workspace import ensure_workspace
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
-
-import nbformat  # noqa: E402
-import psutil  # noqa: E402
-
-from grading import fixture, simulate  # noqa: E402
-from grading.workspace import MODULES, ensure_workspace  # noqa: E402
 
 
 def env(**extra) -> dict:
@@ -110,16 +110,28 @@ def timed(cmd: list[str], cwd: Path, e: dict) -> tuple[float, float, subprocess.
     return wall, peak, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
-def make_class(base: Path, module: str, n: int, use_fixture: bool) -> Path:
-    import harness
+def notebooks(folder: Path) -> dict[str, nbformat.NotebookNode]:
+    return {p.name: nbformat.read(p, as_version=4) for p in sorted(Path(folder).glob("*.ipynb"))}
 
+
+def submit(ws: Path, module: str, student: str, nbs: dict, timestamp: str) -> None:
+    """A submission in ``submitted/<student>/<module>/``, as nbgrader collect leaves it."""
+    dest = ws / "submitted" / student / module
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for name, nb in nbs.items():
+        nbformat.write(nb, dest / name)
+    (dest / "timestamp.txt").write_text(timestamp)
+
+
+def make_class(base: Path, module: str, n: int, use_fixture: bool) -> Path:
     ws = ensure_workspace(base / "classroom", modules=() if use_fixture else (module,))
     if use_fixture:
         fixture.build(ws / "source")
     subprocess.run([sys.executable, "-m", "grading", "release", module, "--no-zip", "--no-exchange",
                     "--workspace", str(ws)], env=env(), check=True, capture_output=True, cwd=REPO)
-    rel = harness.notebooks(ws / "release" / module)
-    src = harness.notebooks(ws / "source" / module)
+    rel = notebooks(ws / "release" / module)
+    src = notebooks(ws / "source" / module)
     sols = {}
     for nb in src.values():
         sols.update(simulate.solutions(nb))
@@ -132,7 +144,7 @@ def make_class(base: Path, module: str, n: int, use_fixture: bool) -> Path:
             nbs = {k: simulate.fill(nb, sols, lambda j, g: j % 2 == 0) for k, nb in rel.items()}
         else:
             nbs = rel
-        harness.submit(ws, module, f"s{i + 1:03d}", nbs, timestamp="2026-12-07 10:00:00+08:00")
+        submit(ws, module, f"s{i + 1:03d}", nbs, timestamp="2026-12-07 10:00:00+08:00")
     return ws
 
 
@@ -156,7 +168,7 @@ def bare_seconds(ws: Path, module: str, students: list[str]) -> list[float]:
     return out
 
 
-def main(argv=None) -> int:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser()
     ap.add_argument("--module")
     ap.add_argument("--students", type=int, default=30)
@@ -168,23 +180,19 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--sandbox-rounds", type=int, default=1,
                     help="pairs of runs with the sandbox on and off (alternating) for the overhead")
-    args = ap.parse_args(argv)
-    os.environ.update({k: v for k, v in env().items() if k in ("PATH", "COURSE_DATA_DIR", "PYTHONPATH")})
-    module = fixture.MODULE if args.fixture else (args.module or next(
-        (m for m in MODULES if any((REPO / m).glob("*.ipynb"))), None))
-    if module is None:
-        print("no module with notebooks yet")
-        return 1
-    base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
-    print(f"module {module}{' (fixture)' if args.fixture else ''}, {args.students} submissions, workspace {base}")
-    ws = make_class(base / "a", module, args.students, args.fixture)
-    plain_ws = base / "b" / "classroom"
-    shutil.copytree(ws, plain_ws, symlinks=True)
-    (plain_ws / "nbgrader_config.py").write_text(
-        (ws / "nbgrader_config.py").read_text().replace(repr(str(ws)), repr(str(plain_ws))))
-    figures: dict = {"module": module, "students": args.students, "cpus": os.cpu_count(),
-                     "loadavg_start": os.getloadavg()[0]}
+    return ap
 
+
+def copy_workspace(ws: Path, dest: Path) -> Path:
+    """A copy of a class workspace whose nbgrader_config.py names the copy."""
+    shutil.copytree(ws, dest, symlinks=True)
+    (dest / "nbgrader_config.py").write_text(
+        (ws / "nbgrader_config.py").read_text().replace(repr(str(ws)), repr(str(dest))))
+    return dest
+
+
+def sandbox_rounds(ws: Path, module: str, args, figures: dict) -> bool:
+    """1. and 1b.: grading autograde with and without the sandbox, alternating; False if a run failed."""
     autograde = [sys.executable, "-m", "grading", "autograde", module, "--jobs", str(args.jobs), "--quiet",
                  "--workspace", str(ws)]
     on, off = [], []
@@ -193,14 +201,15 @@ def main(argv=None) -> int:
             wall_r, peak_r, proc = timed(autograde + flags, REPO, env())
             if proc.returncode != 0:
                 print(proc.stdout[-2000:], proc.stderr[-3000:])
-                return 1
+                return False
             summary = json.loads((ws / "reports" / f"autograde-{module}.json").read_text(encoding="utf-8"))
             bad = [row["student"] for row in summary["rows"] if row["status"] != "ok"]
             times.append({"wall": round(wall_r, 1), "peak_mb": round(peak_r), "cpu": round(CPU["last"], 1),
                           "load": CPU["load"], "not_ok": bad, "sandbox": summary.get("sandbox")})
             print(f"grading autograde --jobs {args.jobs}{' ' + flags[0] if flags else ''} (round {r + 1}): "
                   f"{wall_r:.1f} s ({wall_r / args.students:.2f} s/submission), peak memory {peak_r:.0f} MB, "
-                  f"CPU {CPU['last']:.0f} s, load {CPU['load']}, sandbox {summary.get('sandbox')}, not ok: {bad or 'none'}")
+                  f"CPU {CPU['last']:.0f} s, load {CPU['load']}, sandbox {summary.get('sandbox')}, "
+                  f"not ok: {bad or 'none'}")
     wall = sum(t["wall"] for t in on) / len(on)
     wall_off = sum(t["wall"] for t in off) / len(off)
     figures.update(grading_wall=round(wall, 1), grading_per_submission=round(wall / args.students, 2),
@@ -210,7 +219,12 @@ def main(argv=None) -> int:
                    sandbox_cpu_overhead=round(sum(t["cpu"] for t in on) / max(1e-9, sum(t["cpu"] for t in off)), 3))
     print(f"sandbox overhead: {wall:.1f} s with vs {wall_off:.1f} s without -> {wall / wall_off:.3f}x "
           f"(target <= 1.10x); CPU seconds {figures['sandbox_cpu_overhead']:.3f}x")
+    return True
 
+
+def plain_nbgrader(plain_ws: Path, module: str, args, figures: dict) -> None:
+    """2.: plain serial nbgrader autograde, stock nbgrader; the speed-up against 1."""
+    wall = figures["grading_wall"]
     wall_p, peak_p, proc = timed([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force"],
                                  plain_ws, env(GRADING_PLAIN="1"))
     if proc.returncode != 0:
@@ -223,6 +237,9 @@ def main(argv=None) -> int:
     print(f"speed-up: {wall_p / wall:.2f}x (target >= 1.7x); CPU seconds: grading {figures['grading_cpu']:.0f} "
           f"vs plain {figures['plain_cpu']:.0f}; mean load average {figures['grading_load']} / {figures['plain_load']}")
 
+
+def overhead(ws: Path, module: str, args, figures: dict) -> None:
+    """3.: grading autograde --jobs 1 against bare nbclient on the same K submissions."""
     k = max(1, min(args.overhead, args.students))
     sample = [f"s{i + 1:03d}" for i in range(k)]
     wall_1, _, proc = timed([sys.executable, "-m", "grading", "autograde", module, "--jobs", "1", "--quiet",
@@ -233,36 +250,59 @@ def main(argv=None) -> int:
     c1 = os.times()
     bare_cpu = (c1.children_user + c1.children_system + c1.user + c1.system) - (
         c0.children_user + c0.children_system + c0.user + c0.system)
-    figures.update(grading_jobs1_cpu_per_submission=round(jobs1_cpu / k, 2), bare_cpu_per_submission=round(bare_cpu / k, 2))
+    figures.update(grading_jobs1_cpu_per_submission=round(jobs1_cpu / k, 2),
+                   bare_cpu_per_submission=round(bare_cpu / k, 2))
     ratio = wall_1 / sum(bare)
     figures.update(overhead_students=k, grading_jobs1_per_submission=round(wall_1 / k, 2),
                    bare_per_submission=round(sum(bare) / k, 2), overhead_ratio=round(ratio, 2))
     print(f"per submission, serial: grading autograde {wall_1 / k:.2f} s vs bare nbclient {sum(bare) / k:.2f} s "
           f"-> {ratio:.2f}x (target <= 1.3x; includes worker start-up, re-check and gradebook merge)")
 
+
+def sqlite_check(chk: Path, module: str, args, figures: dict) -> None:
+    """4.: two plain nbgrader streams writing one sqlite gradebook at once."""
+    errors: list = []
+    ids = [f"s{i + 1:03d}" for i in range(min(10, args.students))]
+
+    def stream(part):
+        for s in part:
+            p = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force",
+                                "--student", s], cwd=chk, env=env(GRADING_PLAIN="1"), capture_output=True, text=True)
+            if p.returncode != 0:
+                errors.append((s, "locked" in p.stderr, p.stderr[-300:]))
+
+    t = time.time()
+    threads = [threading.Thread(target=stream, args=(ids[j::2],)) for j in range(2)]
+    for x in threads:
+        x.start()
+    for x in threads:
+        x.join()
+    figures.update(sqlite_concurrent_students=len(ids), sqlite_concurrent_failures=len(errors),
+                   sqlite_locked=sum(1 for e in errors if e[1]), sqlite_concurrent_wall=round(time.time() - t, 1))
+    print(f"two concurrent plain nbgrader streams on one sqlite gradebook: {len(ids)} students, "
+          f"{len(errors)} failures ({figures['sqlite_locked']} 'database is locked'), {time.time() - t:.1f} s")
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    os.environ.update({k: v for k, v in env().items() if k in ("PATH", "COURSE_DATA_DIR", "PYTHONPATH")})
+    module = fixture.MODULE if args.fixture else (args.module or next(
+        (m for m in MODULES if any(module_folder(m).glob("*.ipynb"))), None))
+    if module is None:
+        print("no module with notebooks yet")
+        return 1
+    base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    print(f"module {module}{' (fixture)' if args.fixture else ''}, {args.students} submissions, workspace {base}")
+    ws = make_class(base / "a", module, args.students, args.fixture)
+    plain_ws = copy_workspace(ws, base / "b" / "classroom")
+    figures: dict = {"module": module, "students": args.students, "cpus": os.cpu_count(),
+                     "loadavg_start": os.getloadavg()[0]}
+    if not sandbox_rounds(ws, module, args, figures):
+        return 1
+    plain_nbgrader(plain_ws, module, args, figures)
+    overhead(ws, module, args, figures)
     if args.sqlite_check:
-        chk = base / "c" / "classroom"
-        shutil.copytree(plain_ws, chk, symlinks=True)
-        (chk / "nbgrader_config.py").write_text((plain_ws / "nbgrader_config.py").read_text().replace(
-            repr(str(plain_ws)), repr(str(chk))))
-        errors: list = []
-        ids = [f"s{i + 1:03d}" for i in range(min(10, args.students))]
-
-        def stream(part):
-            for s in part:
-                p = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force",
-                                    "--student", s], cwd=chk, env=env(GRADING_PLAIN="1"), capture_output=True, text=True)
-                if p.returncode != 0:
-                    errors.append((s, "locked" in p.stderr, p.stderr[-300:]))
-
-        t = time.time()
-        th = [threading.Thread(target=stream, args=(ids[j::2],)) for j in range(2)]
-        [x.start() for x in th]
-        [x.join() for x in th]
-        figures.update(sqlite_concurrent_students=len(ids), sqlite_concurrent_failures=len(errors),
-                       sqlite_locked=sum(1 for e in errors if e[1]), sqlite_concurrent_wall=round(time.time() - t, 1))
-        print(f"two concurrent plain nbgrader streams on one sqlite gradebook: {len(ids)} students, "
-              f"{len(errors)} failures ({figures['sqlite_locked']} 'database is locked'), {time.time() - t:.1f} s")
+        sqlite_check(copy_workspace(plain_ws, base / "c" / "classroom"), module, args, figures)
     figures["loadavg_end"] = os.getloadavg()[0]
     print(json.dumps(figures, ensure_ascii=False))
     if args.json:

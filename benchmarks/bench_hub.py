@@ -56,8 +56,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+# the class-hub test helpers (a script, not library code: the tests' own folder of helpers)
 sys.path.insert(0, str(REPO / "tests" / "hub"))
-sys.path.insert(0, str(REPO))
 
 COURSE, MODULE, NOTEBOOK = "ecom-ops", "module1_listing", "02_title"
 TITLE = {"core_keyword": "床头柜", "attributes": "北欧、简约、小户型、卧室", "marketing": "2026新款",

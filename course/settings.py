@@ -16,14 +16,17 @@ Errors name the line of the file and say in Chinese what to fix.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import dates
 from .messages import CourseError
 from .modules import MODULES
 
@@ -257,46 +260,58 @@ def _type_ok(value: Any, kind: Any) -> bool:
     if kind == "share":
         return isinstance(value, (int, float)) and 0 <= value <= 1
     if kind == "date":
-        return isinstance(value, _dt.date) or (isinstance(value, str) and _parse_date(value) is not None)
+        return isinstance(value, (_dt.date, str)) and _parses(dates.parse_date, value)
     if kind == "clock":
-        return isinstance(value, str) and _parse_clock(value) is not None
+        return isinstance(value, str) and _parses(dates.parse_clock, value)
     if kind is int:
         return isinstance(value, int)
     return isinstance(value, kind)
 
 
-def _parse_date(text: str):
+def _parses(parse, value: Any) -> bool:
+    """Whether the course's one date parser (``course.dates``) reads ``value``; its own message is not
+    shown here: the settings check says what a setting should look like, with the line."""
     try:
-        return _dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
-
-
-def _parse_clock(text: str):
-    try:
-        return _dt.time.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
+        parse(value)
+    except CourseError:
+        return False
+    return True
 
 
 def parse_due(text: Any) -> _dt.datetime | None:
-    """Parse ``"2026-12-07 17:00"`` (Beijing time) into a naive datetime, or None."""
-    if isinstance(text, _dt.datetime):
-        return text.replace(tzinfo=None)
+    """Parse ``"2026-12-07 17:00"`` (Beijing time) into a naive datetime, or None.
+
+    >>> parse_due("2026-12-07 17:00"), parse_due("12月7日")
+    (datetime.datetime(2026, 12, 7, 17, 0), None)
+    """
     try:
-        return _dt.datetime.fromisoformat(str(text).strip())
-    except ValueError:
+        return dates.parse_datetime(text, what="截止时间")
+    except CourseError:
         return None
 
 
-def _as_date(value: Any):
-    if isinstance(value, _dt.date):
-        return value
-    return _parse_date(value)
+def _canonical(data: dict) -> None:
+    """Dates and times of day as ``2026-12-07`` and ``09:00`` whatever way they were typed
+    (``2026/12/7``, ``9:00``), so that every reader of the settings sees one form."""
+    for path, kind in SPEC.items():
+        if kind not in ("date", "clock"):
+            continue
+        *parents, name = path.split(".")
+        section = data
+        for part in parents:
+            section = section[part]
+        if not isinstance(section[name], str):
+            continue  # a date YAML already read as a date
+        if kind == "date":
+            section[name] = dates.parse_date(section[name]).isoformat()
+        else:
+            clock = dates.parse_clock(section[name])
+            section[name] = clock.isoformat(timespec="seconds" if clock.second else "minutes")
 
 
 def _value_hint(value: Any, kind: Any) -> str:
     """What the teacher probably meant, for the usual slips."""
+    numeric = kind in (int, _NUM, "share")
     if isinstance(value, str):
         s = value.strip()
         if s.endswith(("%", "％")) and kind == "share":
@@ -304,9 +319,9 @@ def _value_hint(value: Any, kind: Any) -> str:
                 return f"百分比请写成小数：{s} 写 {float(s.rstrip('%％')) / 100:.2f}。"
             except ValueError:
                 return ""
-        if any(u in s for u in ("元", "天", "次", "件", "条", "个", "字", "分", "小时", "分钟", "px")) and kind in (int, _NUM, "share"):
+        if numeric and any(u in s for u in ("元", "天", "次", "件", "条", "个", "字", "分", "小时", "分钟", "px")):
             return "只写数字，不要带单位。"
-        if kind in (int, _NUM, "share"):
+        if numeric:
             try:
                 float(s)
                 return "数字不要加引号。"
@@ -326,168 +341,236 @@ _TOP_LEVEL = (*_STRICT_SECTIONS, "modules")
 _MODULE_KEYS = ("title", "due", "rubric")
 
 
-def _unknown_keys(data: dict, at) -> list[str]:
-    import difflib
+def _nearest(name: str, candidates) -> str:
+    """``你是不是想写 …？`` with the closest known name, or how to add a new threshold."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"你是不是想写 {close[0]}？" if close else "如果是新加的阈值，需要同时写进 course/settings.py 的 SPEC。"
 
-    known = set(SPEC)
-    prefixes = {k.rsplit(".", 1)[0] for k in SPEC}
+
+def _unknown_keys(data: dict, at: Callable[[str], str]) -> list[str]:
+    """Names the settings do not know: in the strict sections, at the top level and under a module."""
     out: list[str] = []
-
-    def hint(name: str, candidates) -> str:
-        close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-        return f"你是不是想写 {close[0]}？" if close else "如果是新加的阈值，需要同时写进 course/settings.py 的 SPEC。"
-
-    def walk(node: Any, path: str) -> None:
-        if not isinstance(node, dict):
-            return
-        for key, value in node.items():
-            sub = f"{path}.{key}"
-            if sub in known:
-                continue
-            if sub in prefixes:
-                walk(value, sub)
-                continue
-            siblings = [k.rsplit(".", 1)[1] for k in (*known, *prefixes) if "." in k and k.rsplit(".", 1)[0] == path]
-            out.append(f"{at(sub)}：不认识的设置项 {sub}。{hint(key, siblings)}")
-
     for key, value in data.items():
         if key in _STRICT_SECTIONS:
-            walk(value, key)
+            out += _unknown_in_section(value, key, at)
         elif key not in _TOP_LEVEL:
-            out.append(f"{at(key)}：不认识的设置分组 {key}。{hint(key, _TOP_LEVEL)}")
+            out.append(f"{at(key)}：不认识的设置分组 {key}。{_nearest(key, _TOP_LEVEL)}")
     for mod, body in (data.get("modules") or {}).items():
         if mod not in MODULES:
-            out.append(f"{at('modules.' + mod)}：不认识的模块 {mod}。{hint(mod, MODULES)}")
+            out.append(f"{at('modules.' + mod)}：不认识的模块 {mod}。{_nearest(mod, MODULES)}")
             continue
         for key in (body or {}) if isinstance(body, dict) else ():
             if key not in _MODULE_KEYS:
-                out.append(f"{at(f'modules.{mod}.{key}')}：模块 {mod} 下不认识的设置项 {key}（可用：title、due、rubric）。")
+                out.append(f"{at(f'modules.{mod}.{key}')}：模块 {mod} 下不认识的设置项 {key}"
+                           "（可用：title、due、rubric）。")
     return out
 
 
-def validate(data: dict, lines: dict, where: str) -> None:
-    """Raise one SettingsError listing every problem with its line (top of the file
-    first); return None when the settings are valid."""
-    problems: list[str] = []
+def _unknown_in_section(node: Any, path: str, at: Callable[[str], str]) -> list[str]:
+    """Keys under ``path`` that are neither a setting of SPEC nor a group holding some."""
+    if not isinstance(node, dict):
+        return []
+    prefixes = {k.rsplit(".", 1)[0] for k in SPEC}
+    out: list[str] = []
+    for key, value in node.items():
+        sub = f"{path}.{key}"
+        if sub in SPEC:
+            continue
+        if sub in prefixes:
+            out += _unknown_in_section(value, sub, at)
+            continue
+        siblings = [k.rsplit(".", 1)[1] for k in (*SPEC, *prefixes) if "." in k and k.rsplit(".", 1)[0] == path]
+        out.append(f"{at(sub)}：不认识的设置项 {sub}。{_nearest(key, siblings)}")
+    return out
 
+
+def _locator(lines: dict) -> Callable[[str], str]:
+    """``at(path)`` -> ``第 N 行``: the line of the setting, or of its nearest ancestor that exists."""
     def at(path: str) -> str:
-        # the nearest ancestor that exists carries the line number
         p = path
         while p and p not in lines:
             p = p.rsplit(".", 1)[0] if "." in p else ""
         return f"第 {lines.get(p, 1)} 行"
 
+    return at
+
+
+def validate(data: dict, lines: dict, where: str) -> None:
+    """Raise one SettingsError listing every problem with its line (top of the file
+    first); return None when the settings are valid.
+
+    Each setting is checked on its own first (present, of its type, a known name);
+    only settings that pass are checked against each other (min below max, ...).
+    """
+    at = _locator(lines)
+    problems = [*_setting_problems(data, at), *_unknown_keys(data, at), *_featured_problems(data, at),
+                *_module_problems(data, at)]
+    if not problems:
+        problems = [p for check in _CONSISTENCY for p in check(data, at)]
+    if problems:
+        problems = sorted(dict.fromkeys(problems), key=_line_of)  # top of the file first
+        raise SettingsError(f"设置文件 {where} 有 {len(problems)} 处需要修改：\n  " + "\n  ".join(problems))
+
+
+def _line_of(problem: str) -> int:
+    m = re.match(r"第 (\d+) 行", problem)
+    return int(m.group(1)) if m else 0
+
+
+def _setting_problems(data: dict, at: Callable[[str], str]) -> list[str]:
+    """Every setting of SPEC: present, of its type, not negative where a count or limit is meant."""
+    problems = []
     for path, kind in SPEC.items():
         found, value = _get(data, path)
         if not found:
             problems.append(f"{at(path)}：缺少设置项 {path}（请从原始 course/settings.yaml 补回）。")
         elif not _type_ok(value, kind):
-            problems.append(f"{at(path)}：{path} 的值 {value!r} 不对，应为{_TYPE_WORDS[kind]}。{_value_hint(value, kind)}")
+            problems.append(f"{at(path)}：{path} 的值 {value!r} 不对，应为{_TYPE_WORDS[kind]}。"
+                            + _value_hint(value, kind))
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0 \
                 and path.startswith(("thresholds.", "late.", "schedule.")):
             problems.append(f"{at(path)}：{path} 的值 {value!r} 不能是负数。")
+    return problems
 
-    problems.extend(_unknown_keys(data, at))
+
+def _featured_problems(data: dict, at: Callable[[str], str]) -> list[str]:
     found, pid = _get(data, "featured.product_id")
-    if found and isinstance(pid, str):
-        why = _featured_problem(pid)
-        if why:
-            problems.append(f"{at('featured.product_id')}：featured.product_id（主推商品）{pid!r} 不能用。{why}")
+    why = _featured_problem(pid) if found and isinstance(pid, str) else None
+    return [f"{at('featured.product_id')}：featured.product_id（主推商品）{pid!r} 不能用。{why}"] if why else []
 
+
+def _module_problems(data: dict, at: Callable[[str], str]) -> list[str]:
+    """Every module of the registry is there, with a due time and a rubric."""
     modules = data.get("modules")
     if not isinstance(modules, dict):
-        problems.append(f"{at('modules')}：缺少 modules（四个模块的截止时间与评分维度）。")
-        modules = {}
+        return [f"{at('modules')}：缺少 modules（四个模块的截止时间与评分维度）。",
+                *(f"{at('modules')}：modules 下缺少模块 {mod}，四个模块都必须保留。" for mod in MODULES)]
+    problems = []
     for mod in MODULES:
         if mod not in modules:
             problems.append(f"{at('modules')}：modules 下缺少模块 {mod}，四个模块都必须保留。")
             continue
         m = modules[mod] or {}
-        base = f"modules.{mod}"
         if parse_due(m.get("due")) is None:
-            problems.append(f"{at(base + '.due')}：{mod} 的截止时间 {m.get('due')!r} 无法识别，请写成 \"2026-12-07 17:00\"。")
-        rubric = m.get("rubric")
-        if not isinstance(rubric, list) or len(rubric) != 5:
-            problems.append(f"{at(base + '.rubric')}：{mod} 的评分维度必须正好 5 项。")
-            continue
-        total = 0
-        kinds = []
-        ids: list[str] = []
-        for i, dim in enumerate(rubric):
-            dpath = f"{base}.rubric[{i}]"
-            if not isinstance(dim, dict) or not isinstance(dim.get("name"), str) or not dim.get("name"):
-                problems.append(f"{at(dpath)}：{mod} 第 {i + 1} 个维度缺少名称 name。")
-                continue
-            did = dim.get("id")
-            if not isinstance(did, str) or not _DIM_ID.match(did):
-                problems.append(f"{at(dpath)}：维度「{dim['name']}」缺少编号 id 或写法不对（应为 d1-d9，例如 id: d1）；"
-                                "评分单元格按 id 找到自己的维度，调整顺序时请整行移动、不要改 id。")
-            elif did in ids:
-                problems.append(f"{at(dpath)}：{mod} 的维度编号 {did} 重复，每个维度的 id 必须不同。")
-            else:
-                ids.append(did)
-            w = dim.get("weight")
-            if isinstance(w, bool) or not isinstance(w, int) or w < 0:
-                problems.append(f"{at(dpath)}：维度「{dim['name']}」的权重 {w!r} 应为非负整数。")
-                continue
-            if dim.get("kind") not in RUBRIC_KINDS:
-                problems.append(f"{at(dpath)}：维度「{dim['name']}」的 kind 应为 auto、timeliness 或 remark 之一。")
-            total += w
-            kinds.append(dim.get("kind"))
-        if total != 100 and len(kinds) == 5:
-            problems.append(f"{at(base + '.rubric')}：{mod} 的评分权重之和为 {total}，必须等于 100。")
-        if len(kinds) == 5 and (kinds.count("timeliness") != 1 or kinds.count("remark") != 1):
-            problems.append(f"{at(base + '.rubric')}：{mod} 必须有且只有一个 timeliness（提交时效性）和一个 remark（备注）维度。")
+            problems.append(f"{at(f'modules.{mod}.due')}：{mod} 的截止时间 {m.get('due')!r} 无法识别，"
+                            '请写成 "2026-12-07 17:00"。')
+        problems += _rubric_problems(mod, m.get("rubric"), at)
+    return problems
 
-    if not problems:
-        th = data["thresholds"]
-        pairs = [
-            ("listing", "title_width_min", "title_width_max"),
-            ("listing", "selling_points_min", "selling_points_max"),
-            ("listing", "video_seconds_min", "video_seconds_max"),
-            ("listing", "selection_pick_min", "selection_pick_max"),
-            ("listing", "traffic_discount_min", "traffic_discount_max"),
-            ("campaign", "margin_target_min", "margin_target_max"),
-            ("crm", "dormant_days_min", "lost_days_min"),
-            ("crm", "silver_min_spend", "gold_min_spend"),
-            ("crm", "gold_min_spend", "platinum_min_spend"),
-            ("crm", "silver_min_orders", "gold_min_orders"),
-            ("crm", "gold_min_orders", "platinum_min_orders"),
-        ]
-        for sect, lo, hi in pairs:
-            if sect in th and lo in th[sect] and hi in th[sect] and th[sect][lo] > th[sect][hi]:
-                problems.append(f"{at(f'thresholds.{sect}.{lo}')}：{lo} ({th[sect][lo]}) 不能大于 {hi} ({th[sect][hi]})。")
-        if data["dataset"]["scale"] <= 0:
-            problems.append(f"{at('dataset.scale')}：dataset.scale 必须大于 0。")
-        sch = data["schedule"]
-        if sch["group_size_min"] > sch["group_size_max"]:
-            problems.append(f"{at('schedule.group_size_min')}：每组最少人数 ({sch['group_size_min']}) 不能大于最多人数 ({sch['group_size_max']})。")
-        d1, d2 = _as_date(sch["day1"]), _as_date(sch["day2"])
-        if d1 and d2 and d2 <= d1:
-            problems.append(f"{at('schedule.day2')}：第二天 ({d2}) 必须在第一天 ({d1}) 之后。")
-        if _parse_clock(sch["day_end"]) <= _parse_clock(sch["day_start"]):
-            problems.append(f"{at('schedule.day_end')}：每天结束时间必须晚于开始时间。")
-        crm = th.get("crm", {})
-        if "as_of_date" in crm and "compare_date" in crm:
-            as_of, cmp_ = _as_date(crm["as_of_date"]), _as_date(crm["compare_date"])
-            if as_of and cmp_ and cmp_ >= as_of:
-                problems.append(f"{at('thresholds.crm.compare_date')}：对比日期 compare_date ({cmp_}) 应早于分层截止日期 as_of_date ({as_of})。")
-        lst = th.get("listing", {})
-        if lst.get("white_pixel_level", 0) > 255:
-            problems.append(f"{at('thresholds.listing.white_pixel_level')}：white_pixel_level 是像素亮度，最大 255。")
-        mix = [lst.get(k) for k in ("main_image_count", "main_image_scene_count", "main_image_detail_count")]
-        if all(isinstance(x, int) for x in mix) and mix[1] + mix[2] + 1 != mix[0]:
-            problems.append(f"{at('thresholds.listing.main_image_count')}：表1 主图 = 白底图 1 张 + 场景图 + 细节图，"
-                            f"main_image_count ({mix[0]}) 应等于 1 + main_image_scene_count ({mix[1]}) + "
-                            f"main_image_detail_count ({mix[2]})。")
 
-    if problems:
-        def line_no(msg: str) -> int:
-            m = re.match(r"第 (\d+) 行", msg)
-            return int(m.group(1)) if m else 0
+def _rubric_problems(mod: str, rubric: Any, at: Callable[[str], str]) -> list[str]:
+    """Five dimensions with distinct ids, weights adding up to 100, one timeliness and one remark."""
+    base = f"modules.{mod}.rubric"
+    if not isinstance(rubric, list) or len(rubric) != 5:
+        return [f"{at(base)}：{mod} 的评分维度必须正好 5 项。"]
+    problems: list[str] = []
+    ids: list[str] = []
+    counted: list[tuple[int, Any]] = []  # (weight, kind) of the dimensions with a usable weight
+    for i, dim in enumerate(rubric):
+        found, weight = _dimension_problems(mod, i, dim, ids, at(f"{base}[{i}]"))
+        problems += found
+        if weight is not None:
+            counted.append((weight, dim.get("kind")))
+    if len(counted) == 5:
+        kinds = [k for _, k in counted]
+        total = sum(w for w, _ in counted)
+        if total != 100:
+            problems.append(f"{at(base)}：{mod} 的评分权重之和为 {total}，必须等于 100。")
+        if kinds.count("timeliness") != 1 or kinds.count("remark") != 1:
+            problems.append(f"{at(base)}：{mod} 必须有且只有一个 timeliness（提交时效性）和一个 remark（备注）维度。")
+    return problems
 
-        problems = sorted(dict.fromkeys(problems), key=line_no)  # top of the file first
-        raise SettingsError(f"设置文件 {where} 有 {len(problems)} 处需要修改：\n  " + "\n  ".join(problems))
+
+def _dimension_problems(mod: str, i: int, dim: Any, ids: list[str], line: str) -> tuple[list[str], int | None]:
+    """Problems of the ``i``-th dimension (its id is added to ``ids``), and its weight when it counts."""
+    if not isinstance(dim, dict) or not isinstance(dim.get("name"), str) or not dim.get("name"):
+        return [f"{line}：{mod} 第 {i + 1} 个维度缺少名称 name。"], None
+    problems = []
+    did = dim.get("id")
+    if not isinstance(did, str) or not _DIM_ID.match(did):
+        problems.append(f"{line}：维度「{dim['name']}」缺少编号 id 或写法不对（应为 d1-d9，例如 id: d1）；"
+                        "评分单元格按 id 找到自己的维度，调整顺序时请整行移动、不要改 id。")
+    elif did in ids:
+        problems.append(f"{line}：{mod} 的维度编号 {did} 重复，每个维度的 id 必须不同。")
+    else:
+        ids.append(did)
+    w = dim.get("weight")
+    if isinstance(w, bool) or not isinstance(w, int) or w < 0:
+        return problems + [f"{line}：维度「{dim['name']}」的权重 {w!r} 应为非负整数。"], None
+    if dim.get("kind") not in RUBRIC_KINDS:
+        problems.append(f"{line}：维度「{dim['name']}」的 kind 应为 auto、timeliness 或 remark 之一。")
+    return problems, w
+
+
+# -- settings checked against each other (once each one is valid on its own) ----------
+
+_ORDERED = [  # (section, lower, upper): the lower may not exceed the upper
+    ("listing", "title_width_min", "title_width_max"),
+    ("listing", "selling_points_min", "selling_points_max"),
+    ("listing", "video_seconds_min", "video_seconds_max"),
+    ("listing", "selection_pick_min", "selection_pick_max"),
+    ("listing", "traffic_discount_min", "traffic_discount_max"),
+    ("campaign", "margin_target_min", "margin_target_max"),
+    ("crm", "dormant_days_min", "lost_days_min"),
+    ("crm", "silver_min_spend", "gold_min_spend"),
+    ("crm", "gold_min_spend", "platinum_min_spend"),
+    ("crm", "silver_min_orders", "gold_min_orders"),
+    ("crm", "gold_min_orders", "platinum_min_orders"),
+]
+
+
+def _ordered_thresholds(data: dict, at: Callable[[str], str]) -> list[str]:
+    th = data["thresholds"]
+    return [f"{at(f'thresholds.{sect}.{lo}')}：{lo} ({th[sect][lo]}) 不能大于 {hi} ({th[sect][hi]})。"
+            for sect, lo, hi in _ORDERED
+            if sect in th and lo in th[sect] and hi in th[sect] and th[sect][lo] > th[sect][hi]]
+
+
+def _positive_scale(data: dict, at: Callable[[str], str]) -> list[str]:
+    return [f"{at('dataset.scale')}：dataset.scale 必须大于 0。"] if data["dataset"]["scale"] <= 0 else []
+
+
+def _workshop_days(data: dict, at: Callable[[str], str]) -> list[str]:
+    """Group sizes in order, the second day after the first, each day ending after it starts."""
+    sch = data["schedule"]
+    problems = []
+    if sch["group_size_min"] > sch["group_size_max"]:
+        problems.append(f"{at('schedule.group_size_min')}：每组最少人数 ({sch['group_size_min']}) "
+                        f"不能大于最多人数 ({sch['group_size_max']})。")
+    d1, d2 = dates.parse_date(sch["day1"]), dates.parse_date(sch["day2"])
+    if d2 <= d1:
+        problems.append(f"{at('schedule.day2')}：第二天 ({d2}) 必须在第一天 ({d1}) 之后。")
+    if dates.parse_clock(sch["day_end"]) <= dates.parse_clock(sch["day_start"]):
+        problems.append(f"{at('schedule.day_end')}：每天结束时间必须晚于开始时间。")
+    return problems
+
+
+def _segmentation_dates(data: dict, at: Callable[[str], str]) -> list[str]:
+    crm = data["thresholds"].get("crm", {})
+    if "as_of_date" not in crm or "compare_date" not in crm:
+        return []
+    as_of, compare = dates.parse_date(crm["as_of_date"]), dates.parse_date(crm["compare_date"])
+    if compare < as_of:
+        return []
+    return [f"{at('thresholds.crm.compare_date')}：对比日期 compare_date ({compare}) "
+            f"应早于分层截止日期 as_of_date ({as_of})。"]
+
+
+def _image_rules(data: dict, at: Callable[[str], str]) -> list[str]:
+    """Pixel levels up to 255; the main images of table 1 are one white-background image + scenes + details."""
+    lst = data["thresholds"].get("listing", {})
+    problems = []
+    if lst.get("white_pixel_level", 0) > 255:
+        problems.append(f"{at('thresholds.listing.white_pixel_level')}：white_pixel_level 是像素亮度，最大 255。")
+    mix = [lst.get(k) for k in ("main_image_count", "main_image_scene_count", "main_image_detail_count")]
+    if all(isinstance(x, int) for x in mix) and mix[1] + mix[2] + 1 != mix[0]:
+        problems.append(f"{at('thresholds.listing.main_image_count')}：表1 主图 = 白底图 1 张 + 场景图 + 细节图，"
+                        f"main_image_count ({mix[0]}) 应等于 1 + main_image_scene_count ({mix[1]}) + "
+                        f"main_image_detail_count ({mix[2]})。")
+    return problems
+
+
+_CONSISTENCY = (_ordered_thresholds, _positive_scale, _workshop_days, _segmentation_dates, _image_rules)
 
 
 def _featured_problem(product_id: str) -> str | None:
@@ -515,11 +598,13 @@ def load(path: str | os.PathLike | None = None) -> dict:
     try:
         stat = p.stat()
     except OSError:
-        raise SettingsError(f"找不到设置文件 {p}。请检查环境变量 COURSE_SETTINGS 或恢复 course/settings.yaml。") from None
+        raise SettingsError(f"找不到设置文件 {p}。"
+                            "请检查环境变量 COURSE_SETTINGS 或恢复 course/settings.yaml。") from None
     key = (str(p.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _CACHE:
         data, lines = _parse(p.read_text(encoding="utf-8"), str(p))
         validate(data, lines, str(p))
+        _canonical(data)
         _CACHE.clear()
         _CACHE[key] = data
     return _CACHE[key]

@@ -24,8 +24,6 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 
 def _env() -> None:
@@ -40,7 +38,7 @@ def _env() -> None:
 
 
 def _ws(args):
-    from .gradebook import Workspace
+    from .workspace import Workspace
 
     return Workspace.open(args.workspace)
 
@@ -52,14 +50,11 @@ def cmd_init(args) -> int:
 
     ws = _ws(args)
     cfg = settings.load()
-    n = 0
-    if args.roster:
-        studs = roster_mod.read(args.roster, cfg["course"]["teaching_assistants"])
-        roster_mod.write(studs, ws.roster_path)
-        n = roster_mod.import_into_gradebook(ws, studs)
+    studs = roster_mod.enrol(ws, Path(args.roster)) if args.roster else []
     print(f"✓ 班级工作区：{ws.root}")
     if args.roster:
-        print(f"✓ 已导入名单 {n} 人 → {ws.roster_path}（助教分组：{'、'.join(sorted({s.ta for s in studs if s.ta})) or '无'}）")
+        groups = "、".join(sorted({s.ta for s in studs if s.ta})) or "无"
+        print(f"✓ 已导入名单 {len(studs)} 人 → {ws.roster_path}（助教分组：{groups}）")
     else:
         print("提示：还没有导入名单。运行 grading init --roster 名单.xlsx（表头含“学号”“姓名”，可选“助教”）。")
     for m in ws.modules():  # due dates go into the gradebook at release
@@ -176,28 +171,27 @@ def cmd_check(args) -> int:
 def cmd_strip(args) -> int:
     import nbformat
 
-    from .authoring import source_notebooks, write_clean
-    from .workspace import MODULES
+    from course.modules import MODULES
+    from course.modules import folder as module_folder
+
+    from .nbfiles import source_notebooks, write_clean
 
     n = 0
     for m in args.modules or MODULES:
-        for p in source_notebooks(REPO / m):
+        for p in source_notebooks(module_folder(m)):
             before = p.read_text(encoding="utf-8")
             nb = nbformat.read(p, as_version=4)
             write_clean(nb, p)
             if p.read_text(encoding="utf-8") != before:
                 n += 1
-                print(f"  清除输出：{p.relative_to(REPO)}")
+                print(f"  清除输出：{p.relative_to(REPO) if p.is_relative_to(REPO) else p}")
     print(f"✓ 已处理，{n} 个笔记本有改动。")
     return 0
 
 
 def cmd_survey(args) -> int:
-    try:
-        from . import survey
-    except ImportError:
-        print("grading survey 尚未安装（grading/survey.py 由教学材料负责人提供）。")
-        return 1
+    from . import survey
+
     return int(survey.main(args.rest) or 0)
 
 
@@ -220,7 +214,17 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workspace", help="班级工作区（默认 $GRADING_WORKSPACE 或仓库下的 classroom/）")
     sub = ap.add_subparsers(dest="cmd", required=True)
+    _class_commands(sub, common)
+    _grading_commands(sub, common)
+    _teacher_commands(sub, common)
+    from .hub.cli import add_parser as add_hub_parser
 
+    add_hub_parser(sub)  # grading hub users|start|up|stop-servers (grading/hub/)
+    return ap
+
+
+def _class_commands(sub, common) -> None:
+    """init, release, collect."""
     p = sub.add_parser("init", parents=[common], help="新建班级工作区，导入名单与截止时间")
     p.add_argument("--roster", help="名单 CSV 或 Excel（表头：学号、姓名，可选 助教、邮箱）")
     p.set_defaults(fn=cmd_init)
@@ -236,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", help="从学习平台下载的文件夹或压缩包收取")
     p.set_defaults(fn=cmd_collect)
 
+
+def _grading_commands(sub, common) -> None:
+    """autograde, feedback, export."""
     p = sub.add_parser("autograde", parents=[common], help="并行自动评分（含干净复核）")
     p.add_argument("module")
     p.add_argument("--jobs", type=int, default=2, help="并行进程数（默认 2）")
@@ -259,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--module", action="append", help="只导出这些模块（可重复）")
     p.set_defaults(fn=cmd_export)
 
+
+def _teacher_commands(sub, common) -> None:
+    """recheck, agreement, check, strip, survey, demo."""
     p = sub.add_parser("recheck", parents=[common], help="教师复核抽样（按助教分层）")
     p.add_argument("module")
     p.add_argument("--fraction", type=float, default=0.2)
@@ -293,11 +303,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fixture", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(fn=cmd_demo)
 
-    from .hub.cli import add_parser as add_hub_parser
-
-    add_hub_parser(sub)  # grading hub users|start|up|stop-servers (grading/hub/)
-    return ap
-
 
 def main(argv: list[str] | None = None) -> int:
     _env()
@@ -305,16 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["survey"]:  # everything after "survey" belongs to grading/survey.py
         return cmd_survey(argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
+    from course.settings import SettingsError
+
     from .autograde import GradingError
     from .collect import CollectError
-    from .release import ReleaseError
     from .hub import HubError
+    from .release import ReleaseError
     from .roster import RosterError
 
-    try:
-        from course.settings import SettingsError
-    except ImportError:  # pragma: no cover
-        SettingsError = RuntimeError  # type: ignore
     try:
         return int(args.fn(args) or 0)
     except (GradingError, CollectError, ReleaseError, RosterError, SettingsError, HubError, ValueError) as exc:

@@ -33,8 +33,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gradebook import BEIJING, Workspace, fmt_beijing, module_due, rmtree, timestamp_text
+from .gradebook import BEIJING, fmt_beijing, module_due, rmtree, timestamp_text
 from .roster import Student
+from .workspace import Workspace
 
 MAX_ENTRY = 100_000_000
 MAX_TOTAL = 2_000_000_000

@@ -27,8 +27,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from course.modules import MODULES
+from course.modules import folder as module_folder
+
 from .package import MODULE_TEACHER_ONLY as TEACHER_ONLY  # one list of what students never get
-from .workspace import MODULES, REPO, default_workspace, ensure_workspace
+from .workspace import REPO, Workspace, default_workspace, ensure_workspace
 
 CELL_TIMEOUT = 120  # seconds per cell; the slowest reference cell takes a few seconds
 ANSWER_PATTERNS = ["*.answers.json", "*.answers.json.*", ".answers-*"]
@@ -36,8 +39,7 @@ ANSWER_PATTERNS = ["*.answers.json", "*.answers.json.*", ".answers-*"]
 
 def answer_files(module: str) -> list[str]:
     """Names of the answer files a module's notebooks write (never overwritten)."""
-    folder = REPO / module
-    return sorted(p.stem + ".answers.json" for p in folder.glob("*.ipynb"))
+    return sorted(p.stem + ".answers.json" for p in module_folder(module).glob("*.ipynb"))
 
 
 def stray_answer_files(module_dir: Path) -> list[Path]:
@@ -47,18 +49,37 @@ def stray_answer_files(module_dir: Path) -> list[Path]:
 
 def apply(c, workspace: str | os.PathLike | None = None) -> None:
     """Fill the traitlets config ``c`` for the class workspace."""
-    import sys
-
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     from course import settings
 
-    cfg = settings.load()
     if workspace is not None and Path(workspace).name == "nbgrader_config.py":
         workspace = Path(workspace).parent
     root = ensure_workspace(workspace or default_workspace())
+    _course_directory(c, root, settings.load()["course"]["course_id"])
+    c.ClearSolutions.code_stub = {"python": "# 在此处填写你的代码\n"}
+    c.ClearSolutions.text_stub = "在此处写下你的回答。"
+    _release_preprocessors(c)
+    _feedback_preprocessors(c, root)
+    _autograde(c)
+    # kernels started by nbgrader find the shop data and the course settings
+    os.environ.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
+    os.environ.setdefault("PYTHONPATH", str(REPO))
 
-    c.CourseDirectory.course_id = cfg["course"]["course_id"]
+
+def nbgrader_config(ws: Workspace, **overrides):
+    """A traitlets Config for the workspace ``ws`` (:func:`apply` + ``"Section.name": value`` overrides)."""
+    from traitlets.config import Config
+
+    c = Config()
+    apply(c, ws.root)
+    for dotted, value in overrides.items():
+        section, name = dotted.split(".", 1)
+        c[section][name] = value
+    return c
+
+
+def _course_directory(c, root: Path, course_id: str) -> None:
+    """Where nbgrader finds the class: the workspace, its exchange, which files never leave."""
+    c.CourseDirectory.course_id = course_id
     c.CourseDirectory.root = str(root)
     # NB: answer files must not be in ``ignore``: nbgrader applies it when copying
     # submissions too, and the student's saved answers would never be graded.
@@ -75,16 +96,18 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
         c.CourseDirectory.groupshared = True
         c.ExchangeFactory.collect = "grading.hub.exchange.OwnerCheckedCollect"
 
-    c.ClearSolutions.code_stub = {"python": "# 在此处填写你的代码\n"}
-    c.ClearSolutions.text_stub = "在此处写下你的回答。"
-    _release_preprocessors(c)
-    # every feedback path (grading feedback, nbgrader generate_feedback, the
-    # formgrader's button, hence release_feedback) hides tests and leaked secrets
-    from .feedback import feedback_preprocessors
+
+def _feedback_preprocessors(c, root: Path) -> None:
+    """Every feedback path (grading feedback, nbgrader generate_feedback, the
+    formgrader's button, hence release_feedback) hides tests and leaked secrets."""
+    from .preprocessors.hide_tests import feedback_preprocessors
 
     c.GenerateFeedback.preprocessors = feedback_preprocessors()
     c.HideTests.workspace = str(root)
 
+
+def _autograde(c) -> None:
+    """nbgrader's autograde pipeline with the course's guarded execution and hooks."""
     c.Execute.timeout = CELL_TIMEOUT
     c.Execute.interrupt_on_timeout = True
     c.IgnorePattern.enabled = True
@@ -92,30 +115,26 @@ def apply(c, workspace: str | os.PathLike | None = None) -> None:
     c.OverwriteCells.add_missing_cells = True
     c.LimitOutput.max_lines = 1000
     c.LimitOutput.max_traceback = 100
-
     # nbgrader's Execute replaced by the course's guarded version (export
     # snapshots for the clean re-check, output cap, dead/stuck kernels, memory
     # limit); everything else is nbgrader's default autograde pipeline.
     # GRADING_PLAIN=1 keeps stock nbgrader (used only as the benchmark baseline).
-    if not os.environ.get("GRADING_PLAIN"):
-        from nbconvert.preprocessors import ClearMetadataPreprocessor
-        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
-                                            SaveAutoGrades)
+    if os.environ.get("GRADING_PLAIN"):
+        return
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                        SaveAutoGrades)
 
-        from .guard import GuardedExecute
+    from .guard import GuardedExecute
 
-        c.Autograde.autograde_preprocessors = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                               SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-        if not os.environ.get("GRADING_WORKER"):
-            # plain `nbgrader autograde` (e.g. the formgrader's button) also gets
-            # the sandbox check before any student code runs and the clean
-            # re-check, one student at a time, after nbgrader's run
-            c.Autograde.pre_convert_hook = "grading.hook.pre_autograde"
-            c.Autograde.post_convert_hook = "grading.hook.post_autograde"
-
-    # kernels started by nbgrader find the shop data and the course settings
-    os.environ.setdefault("COURSE_DATA_DIR", str(REPO / "datasets" / "data"))
-    os.environ.setdefault("PYTHONPATH", str(REPO))
+    c.Autograde.autograde_preprocessors = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    if not os.environ.get("GRADING_WORKER"):
+        # plain `nbgrader autograde` (e.g. the formgrader's button) also gets
+        # the sandbox check before any student code runs and the clean
+        # re-check, one student at a time, after nbgrader's run
+        c.Autograde.pre_convert_hook = "grading.hook.pre_autograde"
+        c.Autograde.post_convert_hook = "grading.hook.post_autograde"
 
 
 def _release_preprocessors(c) -> None:

@@ -24,7 +24,8 @@ from pathlib import Path
 from nbgrader.plugins import ExportPlugin
 
 from . import rubric
-from .gradebook import Workspace, gradebook, read_submission
+from .gradebook import gradebook, read_submission
+from .workspace import Workspace
 from .roster import load as load_roster
 from .sandbox import UNSAFE_MARK
 

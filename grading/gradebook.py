@@ -1,4 +1,5 @@
-"""Workspace paths, times and nbgrader gradebook helpers shared by the commands.
+"""Times and nbgrader gradebook helpers shared by the commands (the workspace's
+paths are grading/workspace.py).
 
 Times: the course settings give due dates in Beijing time (naive).  nbgrader
 stores every timestamp as naive UTC (``nbgrader.utils.parse_utc``), so due
@@ -14,22 +15,14 @@ import json
 import os
 import shutil
 import sqlite3
-import sys
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from .workspace import MODULES, REPO, default_workspace, ensure_workspace
+from .workspace import Workspace
 
 BEIJING = _dt.timezone(_dt.timedelta(hours=8), "CST")
-STATE = ".grading"          # internal state inside a workspace (staging, run logs)
-REPORTS = "reports"         # what a TA reads: collect/autograde reports, exports
-
-
-def _ensure_repo_on_path() -> None:
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
 
 
 # -- time ---------------------------------------------------------------------
@@ -68,7 +61,6 @@ def pad(text, width: int) -> str:
     >>> pad("学号", 6) + "|"
     '学号  |'
     """
-    _ensure_repo_on_path()
     from course.tools.title import title_width  # the course's one width rule
 
     text = str(text)
@@ -77,102 +69,6 @@ def pad(text, width: int) -> str:
 
 def fmt_beijing(when: _dt.datetime | None) -> str:
     return "" if when is None else when.strftime("%Y-%m-%d %H:%M")
-
-
-# -- workspace ----------------------------------------------------------------
-
-@dataclass
-class Workspace:
-    root: Path
-
-    @classmethod
-    def open(cls, path: str | os.PathLike | None = None, create: bool = True) -> "Workspace":
-        root = Path(path or default_workspace()).resolve()
-        if create:
-            ensure_workspace(root)
-        return cls(root)
-
-    # nbgrader folders
-    @property
-    def db_path(self) -> Path:
-        return self.root / "gradebook.db"
-
-    @property
-    def db_url(self) -> str:
-        return f"sqlite:///{self.db_path}"
-
-    def source(self, module: str) -> Path:
-        return self.root / "source" / module
-
-    def release(self, module: str) -> Path:
-        return self.root / "release" / module
-
-    def submitted(self, student: str | None = None, module: str | None = None) -> Path:
-        p = self.root / "submitted"
-        if student:
-            p = p / student
-            if module:
-                p = p / module
-        return p
-
-    def autograded(self, student: str, module: str) -> Path:
-        return self.root / "autograded" / student / module
-
-    def feedback(self, student: str, module: str) -> Path:
-        return self.root / "feedback" / student / module
-
-    # course layer folders
-    @property
-    def state(self) -> Path:
-        return self.root / STATE
-
-    @property
-    def reports(self) -> Path:
-        return self.root / REPORTS
-
-    def results_dir(self, module: str) -> Path:
-        """Per-student autograde results (JSON) of a module."""
-        return self.state / "results" / module
-
-    def result_path(self, module: str, student: str) -> Path:
-        return self.results_dir(module) / f"{student}.json"
-
-    def load_result(self, module: str, student: str) -> dict | None:
-        p = self.result_path(module, student)
-        if not p.exists():
-            return None
-        try:
-            return json.loads(p.read_text(encoding="utf-8"))
-        except ValueError:
-            return None
-
-    @property
-    def roster_path(self) -> Path:
-        return self.root / "roster.csv"
-
-    def modules(self) -> list[str]:
-        """Modules of this workspace that have notebooks, course modules first."""
-        src = self.root / "source"
-        found = [p.name for p in sorted(src.iterdir()) if p.is_dir() and any(p.glob("*.ipynb"))] if src.exists() else []
-        order = {m: i for i, m in enumerate(MODULES)}
-        return sorted(found, key=lambda m: (order.get(m, 99), m))
-
-    def notebooks(self, module: str) -> list[str]:
-        """Notebook stems of a module's source, sorted."""
-        return sorted(p.stem for p in self.source(module).glob("*.ipynb") if not p.name.startswith("."))
-
-    def nbgrader_config(self, **overrides):
-        """A traitlets Config for this workspace (grading.config.apply + overrides)."""
-        from traitlets.config import Config
-
-        from .config import apply
-
-        c = Config()
-        apply(c, self.root)
-        for dotted, value in overrides.items():
-            section, name = dotted.split(".", 1)
-            c[section][name] = value
-        return c
 
 
 # -- gradebook ------------------------------------------------------------------
@@ -184,9 +80,9 @@ warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session"
 
 @contextlib.contextmanager
 def gradebook(ws: Workspace, db_url: str | None = None) -> Iterator:
-    _ensure_repo_on_path()
-    from course import settings
     from nbgrader.api import Gradebook
+
+    from course import settings
 
     gb = Gradebook(db_url or ws.db_url, settings.load()["course"]["course_id"])
     try:
@@ -199,42 +95,31 @@ def backup(ws: Workspace, label: str = "") -> Path | None:
     """Copy the gradebook (sqlite online backup) to ``.grading/backups/``."""
     if not ws.db_path.exists():
         return None
-    dest_dir = ws.state / "backups"
-    dest_dir.mkdir(parents=True, exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    dest = dest_dir / f"gradebook-{stamp}{'-' + label if label else ''}.db"
-    src = sqlite3.connect(str(ws.db_path))
-    try:
-        dst = sqlite3.connect(str(dest))
-        with dst:
-            src.backup(dst)
-        dst.close()
-    finally:
-        src.close()
+    dest = ws.state / "backups" / f"gradebook-{stamp}{'-' + label if label else ''}.db"
+    copy_db(ws.db_path, dest)
     return dest
 
 
 def copy_db(src: Path, dest: Path) -> None:
-    """Consistent copy of a sqlite file (online backup API, not a raw file copy)."""
+    """Consistent copy of a sqlite file to a new file (online backup API, not a raw file copy)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     if dest.exists():
         dest.unlink()
-    s = sqlite3.connect(str(src))
-    try:
-        d = sqlite3.connect(str(dest))
-        with d:
-            s.backup(d)
-        d.close()
-    finally:
-        s.close()
+    _online_copy(src, dest)
 
 
 def restore_db(src: Path, dest: Path) -> None:
     """Overwrite the gradebook ``dest`` with ``src`` in place (sqlite backup API:
     the file is not replaced, so an open formgrader keeps a valid connection)."""
+    _online_copy(src, dest, timeout=60)
+
+
+def _online_copy(src: Path, dest: Path, timeout: float = 5.0) -> None:
+    """sqlite's online backup of ``src`` into ``dest`` (waiting up to ``timeout`` s for its lock)."""
     s = sqlite3.connect(str(src))
     try:
-        d = sqlite3.connect(str(dest), timeout=60)
+        d = sqlite3.connect(str(dest), timeout=timeout)
         with d:
             s.backup(d)
         d.close()
@@ -244,7 +129,6 @@ def restore_db(src: Path, dest: Path) -> None:
 
 def module_due(module: str) -> _dt.datetime | None:
     """The module's due date from the settings (Beijing naive), None if unknown."""
-    _ensure_repo_on_path()
     from course import settings
 
     try:

@@ -21,7 +21,6 @@ to use ``grading autograde``.
 from __future__ import annotations
 
 import atexit
-import json
 from pathlib import Path
 
 _CLIENT = None
@@ -52,11 +51,13 @@ def pre_autograde(assignment=None, student=None, notebooks=None, **_ignored) -> 
 
 
 def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) -> None:
+    """Re-check one student's notebooks just graded in this process, merge the scores, save the result."""
     from .autograde import merge
     from .config import CELL_TIMEOUT
-    from .gradebook import Workspace, gradebook
-    from .guard import read_answers
-    from .worker import _read_worker_grades, finish, recorded
+    from .gradebook import gradebook
+    from .recorded import RecordedRun, finish
+    from .sandbox import mode_from_env
+    from .workspace import Workspace
 
     paths = [Path(p) for p in (notebooks or [])]
     if not paths:
@@ -66,23 +67,26 @@ def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) ->
     ws = Workspace(folder.parent.parent.parent)
     if not ws.source(module).is_dir():
         return
+    mode = mode_from_env()  # what GuardedExecute used when no notebook ran at all
+    run = RecordedRun.read(ws, module, student_id, ws.db_url, staged=_submitted_answers(ws, module, folder),
+                           present=[p.stem for p in paths if p.exists()], nbgrader_ok=True,
+                           sandbox="bwrap" if mode == "auto" else mode)  # nbgrader graded (sandboxed) in this process
+    result = {"student": student_id, "module": module, "status": "ok", "reasons": [], "notes": [],
+              "notebooks": {}, "timestamp": None, "via": "nbgrader autograde (post_convert_hook)"}
+    finish(ws, module, result, run, _client(), CELL_TIMEOUT)
+    with gradebook(ws) as gb:
+        merge(gb, module, result)
+    ws.save_result(module, result)
+
+
+def _submitted_answers(ws, module: str, folder: Path) -> dict:
+    """The submitted answer files by notebook stem, their grading records cleared."""
+    from .guard import read_answers
+
     staged = {}
     for stem in ws.notebooks(module):
         data = read_answers(folder / f"{stem}.answers.json")
         if data is not None:
             data["exports"] = {}
             staged[stem] = data
-    present = [p.stem for p in paths if p.exists()]
-    result = {"student": student_id, "module": module, "status": "ok", "reasons": [], "notes": [],
-              "notebooks": {}, "timestamp": None, "via": "nbgrader autograde (post_convert_hook)"}
-    kernel = _read_worker_grades(ws, ws.db_url, module, student_id)
-    from .sandbox import mode_from_env
-
-    mode = mode_from_env()  # what GuardedExecute used when no notebook ran at all
-    finish(ws, module, student_id, result, kernel, staged, present, True, _client(), CELL_TIMEOUT,
-           sandbox="bwrap" if mode == "auto" else mode,
-           **recorded(ws, module, student_id, present))  # nbgrader graded (sandboxed) in this process
-    with gradebook(ws) as gb:
-        merge(gb, module, result)
-    ws.results_dir(module).mkdir(parents=True, exist_ok=True)
-    ws.result_path(module, student_id).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return staged

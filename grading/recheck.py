@@ -100,8 +100,6 @@ class Engine:
         os.environ["COURSE_RECHECK"] = "1"
         os.environ.setdefault("MPLBACKEND", "Agg")
         os.environ.setdefault("NBGRADER_EXECUTION", "autograde")
-        if str(REPO) not in sys.path:
-            sys.path.insert(0, str(REPO))
         from IPython.core.interactiveshell import InteractiveShell
 
         self.shell = InteractiveShell.instance()

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from . import package
 
-from .config import ANSWER_PATTERNS, stray_answer_files
-from .gradebook import Workspace, ensure_assignment, fmt_beijing, gradebook, module_due
+from .config import ANSWER_PATTERNS, nbgrader_config, stray_answer_files
+from .gradebook import ensure_assignment, fmt_beijing, gradebook, module_due
+from .workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,7 @@ class ReleaseError(Exception):
 def api(ws: Workspace, **overrides):
     from nbgrader.apps.api import NbGraderAPI
 
-    config = ws.nbgrader_config(**overrides)
+    config = nbgrader_config(ws, **overrides)
     a = NbGraderAPI(config=config)
     a.log.setLevel("WARNING")
     return a

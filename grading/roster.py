@@ -153,6 +153,17 @@ def load(ws) -> list[Student]:
         return [Student(s.id, s.last_name or s.first_name or s.id, "", s.email or "") for s in gb.students]
 
 
+def enrol(ws, roster_file: Path) -> list[Student]:
+    """A class's roster into its workspace: read (TAs assigned in turn from the settings when
+    the file names none), saved as ``roster.csv`` and put into the gradebook."""
+    from course import settings
+
+    students = read(roster_file, settings.load()["course"]["teaching_assistants"])
+    write(students, ws.roster_path)
+    import_into_gradebook(ws, students)
+    return students
+
+
 def import_into_gradebook(ws, students: list[Student]) -> int:
     from .gradebook import gradebook
 

@@ -93,10 +93,6 @@ def dimensions(module: str):
     return _settings().rubric(module)
 
 
-def dimension_names(module: str) -> list[str]:
-    return [d.name for d in dimensions(module)]
-
-
 def dimension_scores(module: str, grades: Mapping[str, tuple[float | None, float]]) -> dict[str, float]:
     """{dimension name: scaled score} for the auto and remark dimensions.
 

@@ -19,7 +19,8 @@ import zlib
 from pathlib import Path
 
 from .export import columns, module_rows
-from .gradebook import Workspace, gradebook
+from .gradebook import gradebook
+from .workspace import Workspace
 from .roster import load as load_roster
 
 TEACHER = "教师-"

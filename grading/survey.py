@@ -504,9 +504,6 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"不认识的参数：{' '.join(unknown)}\n\n{USAGE}")
         return 2
-    repo = Path(__file__).resolve().parent.parent
-    if str(repo) not in sys.path:
-        sys.path.insert(0, str(repo))
     from course import settings
 
     from .workspace import default_workspace

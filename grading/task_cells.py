@@ -36,7 +36,10 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parent.parent
+from course.modules import folder as module_folder
+
+from .nbfiles import cell_meta, write_clean
+
 _FORM_MADE = re.compile(r"^(?P<var>[A-Za-z_]\w*)\s*=\s*(?:[\w.]+\.)?(?P<cls>\w*Form\w*)\(", re.M)
 #: the template lines the author replaces (grading check reports them when left)
 FORM_TEMPLATE = "{var} = {{}}   # 参考答案：与表单保存的内容同样的字典，从设置和数据算出"
@@ -45,12 +48,6 @@ CODE_TEMPLATE = "{var} = ...   # 参考解答：从设置和数据算出，不�
 
 class AuthoringError(Exception):
     """A declaration or notebook the helper cannot use; the message is Chinese and says what to fix."""
-
-
-def _meta(**kw) -> dict:
-    from .authoring import _meta as meta
-
-    return meta(**kw)
 
 
 def find_task(module: str, notebook: str, name: str):
@@ -139,10 +136,8 @@ def insertion_index(nb, after: str | None) -> int:
 def add_task_cells(module: str, notebook: str, name: str, path: Path | None = None,
                    after: str | None = None, form: str | None = None) -> tuple[Path, int]:
     """Insert a declared task's answer and test cells; return (notebook path, index of the answer cell)."""
-    from .authoring import write_clean
-
     task = find_task(module, notebook, name)
-    path = Path(path or REPO / module / f"{notebook}.ipynb")
+    path = Path(path or module_folder(module) / f"{notebook}.ipynb")
     if not path.is_file():
         raise AuthoringError(f"找不到笔记本 {path}：先建好笔记本（第一个代码单元格 course.start(\"{module}\", \"{notebook}\")）。")
     nb = nbformat.read(path, as_version=4)
@@ -163,9 +158,9 @@ def add_task_cells(module: str, notebook: str, name: str, path: Path | None = No
                                  f"（找到的表单变量：{'、'.join(found) or '无'}）。")
     answer, test = cell_sources(task, form if task.kind in ("form", "text") else None)
     a = nbformat.v4.new_code_cell(answer)
-    a.metadata.update(_meta(solution=True, grade_id=f"{task.grade_id}_answer"))
+    a.metadata.update(cell_meta(solution=True, grade_id=f"{task.grade_id}_answer"))
     c = nbformat.v4.new_code_cell(test)
-    c.metadata.update(_meta(grade=True, locked=True, points=task.points, grade_id=task.grade_id))
+    c.metadata.update(cell_meta(grade=True, locked=True, points=task.points, grade_id=task.grade_id))
     nb.cells[at:at] = [a, c]
     nbformat.validate(nb)
     write_clean(nb, path)

@@ -26,3 +26,27 @@ def in_tmp(tmp_path, monkeypatch):
     """Run in an empty folder (answer files go there)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session, shared by tests/browser and tests/hub:
+    Playwright's sync API allows one instance per thread, so two module fixtures would clash."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+    import labdriver
+
+    why = labdriver.why_no_browser()
+    if why:
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        # Playwright gives every launch a fresh temporary user-data-dir
+        b = pw.chromium.launch(executable_path=labdriver.CHROMIUM, args=labdriver.CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+    finally:
+        pw.stop()

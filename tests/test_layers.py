@@ -185,7 +185,6 @@ def test_no_import_cycles_in_course():
 
 # Parts cleaned by other helpers of issue 17 that still edited sys.path when this test was written;
 # strict: once they are clean the XPASS fails, so the mark is removed then.
-_PENDING = "edits sys.path; cleaned in issue 17 by the helper of that part: remove this mark when it passes"
 _BUILD_SCRIPTS = ("course/teacher/", "course/resources/")
 
 
@@ -199,9 +198,7 @@ def test_no_sys_path_edits_in_course_build_scripts():
     assert [hit for hit in sys_path_report("course") if hit.startswith(_BUILD_SCRIPTS)] == []
 
 
-@pytest.mark.parametrize("folder", [pytest.param("grading", marks=pytest.mark.xfail(strict=True,
-                                                                                    reason=f"grading/: {_PENDING}")),
-                                    "datasets"])
+@pytest.mark.parametrize("folder", ["grading", "datasets"])
 def test_no_sys_path_edits_in_grading_and_datasets(folder):
     assert library_files(folder), folder
     assert sys_path_report(folder) == []

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 import harness
+from grading.preprocessors.scaffold import FORM_STUB
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample"
 pytestmark = pytest.mark.slow
@@ -34,7 +35,8 @@ def ws(tmp_path_factory):
 def test_release_has_no_solution_or_hidden_test(ws):
     text = (ws[0] / "release" / "sample" / "sample.ipynb").read_text(encoding="utf-8")
     assert "北欧家居旗舰店" not in text and "HIDDEN" not in text and "BEGIN SOLUTION" not in text
-    assert "在此处填写你的代码" in text and "NotImplementedError" not in text
+    # the form's answer cell becomes the form stub, not an empty code cell
+    assert FORM_STUB in text and "NotImplementedError" not in text
     assert not list((ws[0] / "release").rglob("*.answers.json"))
 
 

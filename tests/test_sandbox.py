@@ -170,7 +170,7 @@ def can(f):
         return True
     except Exception:
         return False
-out["see_repo"] = os.path.exists(REPO)
+out["see_repo"] = sorted(os.listdir(REPO)) if os.path.isdir(REPO) else []
 out["home"] = sorted(os.listdir(HOME)) if os.path.isdir(HOME) else []
 out["write_cwd"] = can(lambda: open("mine.txt", "w").write("x"))
 out["write_tmp"] = can(lambda: open("/tmp/t", "w").write("x"))
@@ -216,10 +216,15 @@ def test_a_sandboxed_kernel_from_the_inside(tmp_path):
     probe = json.loads((work / "probe.json").read_text())
     assert probe["uid"] not in (0, os.getuid()) or (os.getuid() != 0 and probe["uid"] == 65534), probe
     assert probe["cwd"] == bwrap.WORK and probe["sandbox"] == "1" and probe["env_workspace"] is None
+    # the system folders, the sandbox's own, and the top folder on the way to the Python environment
+    # (a checkout's .venv may live anywhere: /work/main/.venv here, /check/work/main/.venv on CI)
+    env_tops = {Path(p).parts[1] for p in bwrap.python_paths()}
     assert set(probe["root"]) <= {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "proc", "dev",
-                                  "tmp", "opt", "submission", "root", "work", "home"}, probe["root"]
+                                  "tmp", "opt", "submission", "root", "work", "home"} | env_tops, probe["root"]
     assert probe["pid"] < 100  # its own PID namespace
-    assert not probe["see_repo"] and not probe["import_grading"]
+    # of the checkout only the way to its .venv, when the Python environment lives there
+    venv_in_repo = {Path(p).relative_to(REPO).parts[0] for p in bwrap.python_paths() if Path(p).is_relative_to(REPO)}
+    assert set(probe["see_repo"]) <= venv_in_repo and not probe["import_grading"], probe["see_repo"]
     # of the grader's home only the way to the Python environment, if that lives there
     env_roots = {Path(p).relative_to(Path.home()).parts[0] for p in bwrap.python_paths()
                  if Path(p).is_relative_to(Path.home())}

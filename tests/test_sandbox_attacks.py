@@ -294,7 +294,7 @@ def feedback_text(path: Path) -> str:
 
 def hidden_lines() -> list[str]:
     """The hidden-test lines of the fixture that a student never sees (normalised)."""
-    from grading.feedback import normalise
+    from grading.preprocessors.hide_tests import normalise
 
     nb = harness.notebooks(FIXTURE)["01_shop.ipynb"]
     lines = []
@@ -491,7 +491,7 @@ def test_feedback_of_every_path_holds_no_hidden_tests(run):
     raw = run["a_print_raw"]
     assert "BEGIN HIDDEN TESTS" in raw and "收纳盒', '地毯', '床头柜'" in raw  # the attack did print them
     needles = hidden_lines()
-    from grading.feedback import REMOVED, normalise
+    from grading.preprocessors.hide_tests import REMOVED, normalise
 
     assert set(run["feedback"]) == {"s_full", "grading feedback", "nbgrader generate_feedback", "formgrader",
                                     "release_feedback"}

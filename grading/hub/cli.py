@@ -62,7 +62,7 @@ def make_accounts(workspace: Path, prefix: str | None, staff_group: str, reset=(
     """Accounts for the workspace's roster; Linux accounts created; password sheet written."""
     from course import settings
 
-    from ..gradebook import Workspace
+    from ..workspace import Workspace
     from ..roster import RosterError, load
 
     ws = Workspace.open(workspace)
@@ -110,7 +110,7 @@ def cmd_start(args) -> int:
 
 def cmd_up(args) -> int:
     """``make hub``: a real class with ``--roster``, else the demo class (and its passwords shown)."""
-    from ..gradebook import Workspace
+    from ..workspace import Workspace
     from .server import require_root
 
     require_root()
@@ -131,10 +131,12 @@ def cmd_up(args) -> int:
 
 
 def _init(workspace: Path, roster_file: Path) -> None:
-    from ..__main__ import main
+    """What ``grading init --roster`` does: the roster into the workspace and its gradebook."""
+    from ..roster import enrol
+    from ..workspace import Workspace
 
-    if main(["init", "--roster", str(roster_file), "--workspace", str(workspace)]) != 0:
-        raise SystemExit(1)
+    students = enrol(Workspace.open(workspace), roster_file)
+    print(f"✓ 已导入名单 {len(students)} 人 → {workspace}")
 
 
 def _demo_roster(workspace: Path) -> Path:

@@ -96,8 +96,7 @@ def prepare(workspace: Path, port: int = 8000, ip: str = "0.0.0.0", mem_limit="2
     require_root()
     from course import settings as course_settings
 
-    from ..gradebook import Workspace
-    from ..workspace import REPO
+    from ..workspace import REPO, Workspace
 
     ws = Workspace.open(workspace)
     paths = HubPaths(ws.root)

@@ -29,6 +29,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .base import Limits, platform_note
+
 #: where things are inside the sandbox
 WORK = "/submission"          # nbgrader's copy of this submission (the kernel's cwd)
 LIB = "/opt/ecom-course/lib"  # PYTHONPATH: the student course package is LIB/course
@@ -74,8 +76,6 @@ class Bubblewrap:
     # -- can it run here? ------------------------------------------------------
     def problem(self) -> str | None:
         """None when a sandbox starts here; otherwise why not (Chinese, one line)."""
-        from . import platform_note
-
         note = platform_note()
         if note:
             return note
@@ -181,8 +181,6 @@ def rlimits(prlimit: str, lim) -> list[str]:
 
 def _example_run():
     """A run description for the doctest (no files are touched)."""
-    from . import Limits
-
     class Run:
         limits, lib, data_dir, settings_file, uid = Limits(), Path("/tmp/gk/lib"), None, None, None
         ipc_dir, workdir = Path("/tmp/gk/ipc"), Path("/ws/autograded/s1/m1")

@@ -27,41 +27,11 @@ import labdriver  # noqa: E402
 FIXTURES = HERE.parent / "fixtures"
 
 
-def why_no_browser() -> str | None:
-    if not Path(labdriver.CHROMIUM).exists():
-        return (f"Chromium not found at {labdriver.CHROMIUM} (install Debian's chromium, as .ci/run does: "
-                "apt-get install chromium chromium-driver fonts-noto-cjk)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Python Playwright is not installed (pip install -e '.[test]')"
-    return None
-
-
 def pytest_sessionstart(session):
     """Start every run with an empty artifacts folder (no stale FAILED screenshots)."""
     if not hasattr(session.config, "workerinput") and labdriver.ARTIFACTS.is_dir():
         for f in [*labdriver.ARTIFACTS.glob("*.png"), *labdriver.ARTIFACTS.glob("*.json")]:
             f.unlink()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    why = why_no_browser()
-    if why:
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    try:
-        # Playwright gives every launch a fresh temporary user-data-dir
-        b = pw.chromium.launch(executable_path=labdriver.CHROMIUM, args=labdriver.CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-    finally:
-        pw.stop()
 
 
 @pytest.fixture

@@ -701,3 +701,14 @@ def raw_matches(expected, raw) -> bool:
     if isinstance(expected, bool):
         return bool(raw) == expected
     return str(expected).strip() == str("" if raw is None else raw).strip()
+
+
+def why_no_browser() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return (f"Chromium not found at {CHROMIUM} (install Debian's chromium, as .ci/run does: "
+                "apt-get install chromium chromium-driver fonts-noto-cjk)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Python Playwright is not installed (pip install -e '.[test]')"
+    return None

@@ -36,21 +36,6 @@ OTHER_TITLE = "栖木北欧简约床头柜小户型卧室储物柜白色现代�
 
 
 @pytest.fixture(scope="module")
-def browser(hub_prereq):
-    if not Path(labdriver.CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {labdriver.CHROMIUM} (apt-get install chromium, as .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=labdriver.CHROMIUM, args=labdriver.CHROMIUM_ARGS, headless=True)
-    try:
-        yield b
-    finally:
-        b.close()
-        pw.stop()
-
-
-@pytest.fixture(scope="module")
 def day_hub(hub_prereq):
     hub = hubharness.ClassHub()
     try:
