@@ -12,7 +12,7 @@ PORT   ?= 8888
 HUB_PORT ?= 8000
 PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
-.PHONY: lab hub test install check-settings teacher-material check-notebooks strip data bench clean-classroom
+.PHONY: lab hub test lint install check-settings teacher-material check-notebooks strip data bench clean-classroom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,12 @@ hub: install
 	$(BIN)/python -m grading hub up --port $(HUB_PORT) \
 		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(WORKSPACE),--workspace "$(WORKSPACE)") $${HUB_ARGS}
 
-test: install
+# lint first (seconds): ruff's rules and its formatter, pinned in pyproject.toml
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # the settings file, then the derived files (templates, red lines, glossary, schedule,

@@ -20,6 +20,7 @@ Usage::
 The large folder is made with ``python -m datasets.generate --scale 220 --out DIR``
 (scale 1 ≈ 4,800 orders, so 220 gives ≥ 1,000,000).  Not part of the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,7 @@ MIN_ORDERS = 1_000_000
 
 
 # -- the DuckDB side -------------------------------------------------------------------
+
 
 def _sql_metrics(key: str | None, start: str, end: str) -> str:
     k = key or "1"
@@ -119,12 +121,17 @@ def duckdb_worker(folder: Path) -> dict:
         "roi": con.sql(_sql_roi(*camp)).df(),
     }
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "load": t_load - t0, "compute": seconds - (t_load - t0),
-            "threads": con.execute("SELECT current_setting('threads')").fetchall()[0][0],
-            "tables": {k: v.to_json(orient="split", force_ascii=False, date_format="iso") for k, v in out.items()}}
+    return {
+        "seconds": seconds,
+        "load": t_load - t0,
+        "compute": seconds - (t_load - t0),
+        "threads": con.execute("SELECT current_setting('threads')").fetchall()[0][0],
+        "tables": {k: v.to_json(orient="split", force_ascii=False, date_format="iso") for k, v in out.items()},
+    }
 
 
 # -- the pandas side -----------------------------------------------------------------------
+
 
 def pandas_worker(folder: Path) -> dict:
     from grading.reference.module3_analytics import large_data as L
@@ -134,9 +141,13 @@ def pandas_worker(folder: Path) -> dict:
     t1 = time.perf_counter()
     out = L.pipeline(data["traffic"], data["orders"], data["ad_spend"], data["calendar"])
     t2 = time.perf_counter()
-    return {"load": t1 - t0, "compute": t2 - t1, "seconds": t2 - t0,
-            "rows": {"traffic": len(data["traffic"]), "orders": len(data["orders"])},
-            "tables": {k: v.to_json(orient="split", force_ascii=False, date_format="iso") for k, v in out.items()}}
+    return {
+        "load": t1 - t0,
+        "compute": t2 - t1,
+        "seconds": t2 - t0,
+        "rows": {"traffic": len(data["traffic"]), "orders": len(data["orders"])},
+        "tables": {k: v.to_json(orient="split", force_ascii=False, date_format="iso") for k, v in out.items()},
+    }
 
 
 def run_child(kind: str, folder: Path) -> dict:
@@ -155,6 +166,7 @@ def run_child(kind: str, folder: Path) -> dict:
 
 
 # -- comparing the two -------------------------------------------------------------------
+
 
 def compare(pd_tables: dict, db_tables: dict) -> list[str]:
     """Differences between the pandas and the DuckDB results (empty = same numbers)."""
@@ -181,12 +193,17 @@ def compare(pd_tables: dict, db_tables: dict) -> list[str]:
         extra = ["阶段"] if name == "funnel" else None
         pdf_rows = pdf[pdf[key].notna()]
         cols = [c for c in db.columns if c in pdf.columns and c not in (key, "阶段")]
-        if len(cols) < 3 or len(db) != len(pdf_rows) or not R.table_match(pdf_rows, db, key, cols, rel=1e-6, extra_keys=extra):
+        if (
+            len(cols) < 3
+            or len(db) != len(pdf_rows)
+            or not R.table_match(pdf_rows, db, key, cols, rel=1e-6, extra_keys=extra)
+        ):
             problems.append(name)
     return problems
 
 
 # -- the dashboard on the classroom data -----------------------------------------------------
+
 
 def dashboard_timing(changes: int = 30) -> dict:
     """Per change of the data centre's query form and of the 挑战 dashboard: recompute, render, save."""
@@ -224,19 +241,27 @@ def dashboard_timing(changes: int = 30) -> dict:
         combos = [(*camp, "全部渠道", "全部阶段"), (*year, "全部渠道", "全部阶段"), (*month, "全部渠道", "全部阶段")]
         combos += [(*camp, "全部渠道", ph) for ph in cal.phases]
         combos += [(*rng, ch, "全部阶段") for ch in A.CHANNELS for rng in (camp, year)]
-        while len(combos) < changes:          # random ranges that hold data
+        while len(combos) < changes:  # random ranges that hold data
             a, b = sorted(rnd.sample(days, 2))
             combos.append((a, b, rnd.choice(["全部渠道", *A.CHANNELS]), rnd.choice(["全部阶段", "日常"])))
         times = {"query": [], "dashboard": []}
         with_data = 0
         for i, (s, e, ch, ph) in enumerate(combos):
             dims = list(D.DIMENSIONS)
-            raw = {"metrics": ["UV", "转化率", "GMV", "加购→下单"], "dimension": dims[i % len(dims)], "start": s,
-                   "end": e, "channel": ch, "phase": ph, "sort": D.SORTS[i % 3], "chart": D.CHARTS[1 + i % 2]}
+            raw = {
+                "metrics": ["UV", "转化率", "GMV", "加购→下单"],
+                "dimension": dims[i % len(dims)],
+                "start": s,
+                "end": e,
+                "channel": ch,
+                "phase": ph,
+                "sort": D.SORTS[i % 3],
+                "chart": D.CHARTS[1 + i % 2],
+            }
             t = time.perf_counter()
-            values, _ = query.parse({**query._raw, **raw})   # what one widget change does:
-            query.preview(values, raw)                        #   recompute + render table and chart
-            query.submit(raw)                                 #   and save to the answer file
+            values, _ = query.parse({**query._raw, **raw})  # what one widget change does:
+            query.preview(values, raw)  #   recompute + render table and chart
+            query.submit(raw)  #   and save to the answer file
             times["query"].append(time.perf_counter() - t)
             raw = {"start": s, "end": e, "channel": ch, "phase": ph}
             t = time.perf_counter()
@@ -245,24 +270,35 @@ def dashboard_timing(changes: int = 30) -> dict:
             dash.submit(raw)
             times["dashboard"].append(time.perf_counter() - t)
             with_data += dash.last.ok
-        return {"changes": len(combos), "with_data": with_data, "build": build, "rows": len(traffic),
-                **{f"{k}_median": statistics.median(v) for k, v in times.items()},
-                **{f"{k}_max": max(v) for k, v in times.items()}}
+        return {
+            "changes": len(combos),
+            "with_data": with_data,
+            "build": build,
+            "rows": len(traffic),
+            **{f"{k}_median": statistics.median(v) for k, v in times.items()},
+            **{f"{k}_max": max(v) for k, v in times.items()},
+        }
     finally:
         os.chdir(cwd)
 
 
 # -- main ------------------------------------------------------------------------------------
 
+
 def find_large(folder: str | None, scale: float, generate: bool) -> Path:
     path = Path(folder) if folder else ROOT / "datasets" / "generated" / f"scale-{scale:g}"
     if not (path / "manifest.json").is_file():
         if not generate:
-            raise SystemExit(f"没有找到大规模数据 {path}。请先运行：python -m datasets.generate --scale {scale:g} --out {path} --no-excel"
-                             f"（或去掉 --no-generate 让本脚本生成）。")
+            raise SystemExit(
+                f"没有找到大规模数据 {path}。请先运行：python -m datasets.generate --scale {scale:g} --out {path} --no-excel"
+                f"（或去掉 --no-generate 让本脚本生成）。"
+            )
         print(f"生成大规模数据（scale {scale:g}）到 {path} ……", flush=True)
-        subprocess.run([sys.executable, "-m", "datasets.generate", "--scale", f"{scale:g}", "--out", str(path), "--no-excel"],
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "datasets.generate", "--scale", f"{scale:g}", "--out", str(path), "--no-excel"],
+            cwd=ROOT,
+            check=True,
+        )
     return path
 
 
@@ -270,8 +306,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", help="generated data folder (default datasets/generated/scale-<scale>)")
     ap.add_argument("--scale", type=float, default=220)
-    ap.add_argument("--no-generate", dest="generate", action="store_false",
-                    help="do not generate the large data when it is missing (default: generate it, ~5 min)")
+    ap.add_argument(
+        "--no-generate",
+        dest="generate",
+        action="store_false",
+        help="do not generate the large data when it is missing (default: generate it, ~5 min)",
+    )
     ap.add_argument("--worker", choices=["pandas", "duckdb"], help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
     ap.add_argument("--skip-large", action="store_true", help="only the dashboard timing")
@@ -289,8 +329,11 @@ def main(argv=None) -> int:
         n_orders = man["tables"]["orders"]["rows"]
         n_traffic = man["tables"]["traffic"]["rows"]
         size_mb = sum((folder / f"{t}.csv").stat().st_size for t in ("traffic", "orders", "ad_spend")) / 2**20
-        print(f"大规模数据：{folder}（scale {man.get('scale')}）：订单 {n_orders:,} 行，访问 {n_traffic:,} 行，"
-              f"读入的 CSV 共 {size_mb:,.0f} MB", flush=True)
+        print(
+            f"大规模数据：{folder}（scale {man.get('scale')}）：订单 {n_orders:,} 行，访问 {n_traffic:,} 行，"
+            f"读入的 CSV 共 {size_mb:,.0f} MB",
+            flush=True,
+        )
         if n_orders < MIN_ORDERS:
             print(f"⚠ 订单少于 {MIN_ORDERS:,} 行：请用更大的 --scale 重新生成。")
             ok = False
@@ -298,23 +341,33 @@ def main(argv=None) -> int:
         dbr = run_child("duckdb", folder)
         ratio = pdr["seconds"] / dbr["seconds"]
         diff = compare(pdr["tables"], dbr["tables"])
-        print(f"pandas 参考流程：读入 {pdr['load']:.1f} s + 计算 {pdr['compute']:.1f} s = {pdr['seconds']:.1f} s，"
-              f"峰值内存 {pdr['peak_mb']:,.0f} MB")
-        print(f"DuckDB SQL     ：读入 {dbr['load']:.1f} s + 计算 {dbr['compute']:.1f} s = {dbr['seconds']:.1f} s"
-              f"（{dbr['threads']} 个线程），峰值内存 {dbr['peak_mb']:,.0f} MB")
-        print(f"时间比 pandas ÷ DuckDB = {ratio:.2f}（要求 ≤ {TIME_RATIO_MAX:g}）："
-              f"{'通过' if ratio <= TIME_RATIO_MAX else '未通过'}")
-        print(f"pandas 峰值内存 {pdr['peak_mb']:,.0f} MB（要求 < {MEMORY_MAX_MB:,} MB）："
-              f"{'通过' if pdr['peak_mb'] < MEMORY_MAX_MB else '未通过'}")
+        print(
+            f"pandas 参考流程：读入 {pdr['load']:.1f} s + 计算 {pdr['compute']:.1f} s = {pdr['seconds']:.1f} s，"
+            f"峰值内存 {pdr['peak_mb']:,.0f} MB"
+        )
+        print(
+            f"DuckDB SQL     ：读入 {dbr['load']:.1f} s + 计算 {dbr['compute']:.1f} s = {dbr['seconds']:.1f} s"
+            f"（{dbr['threads']} 个线程），峰值内存 {dbr['peak_mb']:,.0f} MB"
+        )
+        print(
+            f"时间比 pandas ÷ DuckDB = {ratio:.2f}（要求 ≤ {TIME_RATIO_MAX:g}）："
+            f"{'通过' if ratio <= TIME_RATIO_MAX else '未通过'}"
+        )
+        print(
+            f"pandas 峰值内存 {pdr['peak_mb']:,.0f} MB（要求 < {MEMORY_MAX_MB:,} MB）："
+            f"{'通过' if pdr['peak_mb'] < MEMORY_MAX_MB else '未通过'}"
+        )
         print("两边结果一致（7 张表，相对误差 ≤ 1e-6）" if not diff else f"⚠ 结果不一致的表：{'、'.join(diff)}")
         ok = ok and ratio <= TIME_RATIO_MAX and pdr["peak_mb"] < MEMORY_MAX_MB and not diff
     dash = dashboard_timing()
     worst = max(dash["query_max"], dash["dashboard_max"])
-    print(f"数据中心与看板（课堂数据 {dash['rows']:,} 次访问）：创建 {dash['build']:.2f} s；{dash['changes']} 次筛选变化"
-          f"（看板 {dash['with_data']} 次有数据）；每次重新计算+显示+保存："
-          f"数据中心（含图表）中位数 {dash['query_median']:.3f} s、最长 {dash['query_max']:.3f} s；"
-          f"挑战看板中位数 {dash['dashboard_median']:.3f} s、最长 {dash['dashboard_max']:.3f} s"
-          f"（要求 ≤ {DASHBOARD_MAX_S} s）：{'通过' if worst <= DASHBOARD_MAX_S else '未通过'}")
+    print(
+        f"数据中心与看板（课堂数据 {dash['rows']:,} 次访问）：创建 {dash['build']:.2f} s；{dash['changes']} 次筛选变化"
+        f"（看板 {dash['with_data']} 次有数据）；每次重新计算+显示+保存："
+        f"数据中心（含图表）中位数 {dash['query_median']:.3f} s、最长 {dash['query_max']:.3f} s；"
+        f"挑战看板中位数 {dash['dashboard_median']:.3f} s、最长 {dash['dashboard_max']:.3f} s"
+        f"（要求 ≤ {DASHBOARD_MAX_S} s）：{'通过' if worst <= DASHBOARD_MAX_S else '未通过'}"
+    )
     ok = ok and worst <= DASHBOARD_MAX_S
     return 0 if ok else 1
 

@@ -17,6 +17,7 @@ Usage::
 Output goes to datasets/generated/bench-scale-N (gitignored) and is deleted
 afterwards unless --keep.  Not part of the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,18 @@ def run(scale: float, seed: int, keep: bool) -> dict:
     out = OUT / f"bench-scale-{scale:g}"
     if out.exists():
         shutil.rmtree(out)
-    cmd = [sys.executable, "-m", "datasets.generate", "--seed", str(seed), "--scale", f"{scale:g}",
-           "--out", str(out), "--no-excel"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "datasets.generate",
+        "--seed",
+        str(seed),
+        "--scale",
+        f"{scale:g}",
+        "--out",
+        str(out),
+        "--no-excel",
+    ]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = proc.stdout.read().decode("utf-8", "replace")
@@ -52,9 +63,15 @@ def run(scale: float, seed: int, keep: bool) -> dict:
     if not keep:
         shutil.rmtree(out)
     rows = {k: v["rows"] for k, v in man["tables"].items()}
-    return {"scale": scale, "seconds": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
-            "peak_mb": usage.ru_maxrss / 1024, "rows": rows,
-            "disk_mb": size / 2**20, "log": log}
+    return {
+        "scale": scale,
+        "seconds": elapsed,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "rows": rows,
+        "disk_mb": size / 2**20,
+        "log": log,
+    }
 
 
 def main(argv=None) -> int:
@@ -69,9 +86,12 @@ def main(argv=None) -> int:
         r = run(s, args.seed, args.keep)
         results.append(r)
         rows = r["rows"]
-        print(f"scale {s:>6g}: {r['seconds']:8.1f} s wall  {r['cpu']:8.1f} s cpu  peak RSS {r['peak_mb']:7.0f} MB  "
-              f"disk {r['disk_mb']:8.1f} MB  orders {rows['orders']:>10,}  traffic {rows['traffic']:>11,}  "
-              f"customers {rows['customers']:>9,}  messages {rows['messages']:>10,}", flush=True)
+        print(
+            f"scale {s:>6g}: {r['seconds']:8.1f} s wall  {r['cpu']:8.1f} s cpu  peak RSS {r['peak_mb']:7.0f} MB  "
+            f"disk {r['disk_mb']:8.1f} MB  orders {rows['orders']:>10,}  traffic {rows['traffic']:>11,}  "
+            f"customers {rows['customers']:>9,}  messages {rows['messages']:>10,}",
+            flush=True,
+        )
         for line in r["log"].splitlines():
             if "s）" in line and ("写出" in line or "校验" in line):
                 print("    " + line.strip()[:160])
@@ -81,11 +101,13 @@ def main(argv=None) -> int:
         size_ratio = b["rows"]["orders"] / a["rows"]["orders"]
         time_ratio = b["seconds"] / a["seconds"]
         cpu_ratio = b["cpu"] / a["cpu"]
-        print(f"\nlarge scales {a['scale']:g} -> {b['scale']:g}: orders x{size_ratio:.2f}, "
-              f"wall time x{time_ratio:.2f}, cpu time x{cpu_ratio:.2f}; "
-              f"time ratio / size ratio = {time_ratio / size_ratio:.2f} wall, {cpu_ratio / size_ratio:.2f} cpu "
-              f"(1.00 = linear); "
-              f"peak memory x{b['peak_mb'] / a['peak_mb']:.2f}")
+        print(
+            f"\nlarge scales {a['scale']:g} -> {b['scale']:g}: orders x{size_ratio:.2f}, "
+            f"wall time x{time_ratio:.2f}, cpu time x{cpu_ratio:.2f}; "
+            f"time ratio / size ratio = {time_ratio / size_ratio:.2f} wall, {cpu_ratio / size_ratio:.2f} cpu "
+            f"(1.00 = linear); "
+            f"peak memory x{b['peak_mb'] / a['peak_mb']:.2f}"
+        )
     return 0
 
 

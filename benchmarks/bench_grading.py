@@ -27,6 +27,7 @@ Usage::
 Other work on the machine changes every figure: the load average during each
 step is printed with it (``uptime``'s 1-minute figure, mean of start and end).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -128,8 +129,13 @@ def make_class(base: Path, module: str, n: int, use_fixture: bool) -> Path:
     ws = ensure_workspace(base / "classroom", modules=() if use_fixture else (module,))
     if use_fixture:
         fixture.build(ws / "source")
-    subprocess.run([sys.executable, "-m", "grading", "release", module, "--no-zip", "--no-exchange",
-                    "--workspace", str(ws)], env=env(), check=True, capture_output=True, cwd=REPO)
+    subprocess.run(
+        [sys.executable, "-m", "grading", "release", module, "--no-zip", "--no-exchange", "--workspace", str(ws)],
+        env=env(),
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+    )
     rel = notebooks(ws / "release" / module)
     src = notebooks(ws / "source" / module)
     sols = {}
@@ -161,8 +167,9 @@ def bare_seconds(ws: Path, module: str, students: list[str]) -> list[float]:
         t = time.time()
         for nbp in sorted((ws / "submitted" / s / module).glob("*.ipynb")):
             nb = nbformat.read(nbp, as_version=4)
-            NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                           resources={"metadata": {"path": str(folder)}}).execute()
+            NotebookClient(
+                nb, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
+            ).execute()
         out.append(time.time() - t)
         shutil.rmtree(folder, ignore_errors=True)
     return out
@@ -178,8 +185,12 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--sqlite-check", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--sandbox-rounds", type=int, default=1,
-                    help="pairs of runs with the sandbox on and off (alternating) for the overhead")
+    ap.add_argument(
+        "--sandbox-rounds",
+        type=int,
+        default=1,
+        help="pairs of runs with the sandbox on and off (alternating) for the overhead",
+    )
     return ap
 
 
@@ -187,14 +198,25 @@ def copy_workspace(ws: Path, dest: Path) -> Path:
     """A copy of a class workspace whose nbgrader_config.py names the copy."""
     shutil.copytree(ws, dest, symlinks=True)
     (dest / "nbgrader_config.py").write_text(
-        (ws / "nbgrader_config.py").read_text().replace(repr(str(ws)), repr(str(dest))))
+        (ws / "nbgrader_config.py").read_text().replace(repr(str(ws)), repr(str(dest)))
+    )
     return dest
 
 
 def sandbox_rounds(ws: Path, module: str, args, figures: dict) -> bool:
     """1. and 1b.: grading autograde with and without the sandbox, alternating; False if a run failed."""
-    autograde = [sys.executable, "-m", "grading", "autograde", module, "--jobs", str(args.jobs), "--quiet",
-                 "--workspace", str(ws)]
+    autograde = [
+        sys.executable,
+        "-m",
+        "grading",
+        "autograde",
+        module,
+        "--jobs",
+        str(args.jobs),
+        "--quiet",
+        "--workspace",
+        str(ws),
+    ]
     on, off = [], []
     for r in range(max(1, args.sandbox_rounds)):
         for flags, times in (([], on), (["--unsafe-no-sandbox"], off)):
@@ -204,59 +226,103 @@ def sandbox_rounds(ws: Path, module: str, args, figures: dict) -> bool:
                 return False
             summary = json.loads((ws / "reports" / f"autograde-{module}.json").read_text(encoding="utf-8"))
             bad = [row["student"] for row in summary["rows"] if row["status"] != "ok"]
-            times.append({"wall": round(wall_r, 1), "peak_mb": round(peak_r), "cpu": round(CPU["last"], 1),
-                          "load": CPU["load"], "not_ok": bad, "sandbox": summary.get("sandbox")})
-            print(f"grading autograde --jobs {args.jobs}{' ' + flags[0] if flags else ''} (round {r + 1}): "
-                  f"{wall_r:.1f} s ({wall_r / args.students:.2f} s/submission), peak memory {peak_r:.0f} MB, "
-                  f"CPU {CPU['last']:.0f} s, load {CPU['load']}, sandbox {summary.get('sandbox')}, "
-                  f"not ok: {bad or 'none'}")
+            times.append(
+                {
+                    "wall": round(wall_r, 1),
+                    "peak_mb": round(peak_r),
+                    "cpu": round(CPU["last"], 1),
+                    "load": CPU["load"],
+                    "not_ok": bad,
+                    "sandbox": summary.get("sandbox"),
+                }
+            )
+            print(
+                f"grading autograde --jobs {args.jobs}{' ' + flags[0] if flags else ''} (round {r + 1}): "
+                f"{wall_r:.1f} s ({wall_r / args.students:.2f} s/submission), peak memory {peak_r:.0f} MB, "
+                f"CPU {CPU['last']:.0f} s, load {CPU['load']}, sandbox {summary.get('sandbox')}, "
+                f"not ok: {bad or 'none'}"
+            )
     wall = sum(t["wall"] for t in on) / len(on)
     wall_off = sum(t["wall"] for t in off) / len(off)
-    figures.update(grading_wall=round(wall, 1), grading_per_submission=round(wall / args.students, 2),
-                   grading_peak_mb=max(t["peak_mb"] for t in on), grading_not_ok=on[0]["not_ok"],
-                   grading_cpu=on[0]["cpu"], grading_load=on[0]["load"], sandbox_runs=on, no_sandbox_runs=off,
-                   no_sandbox_wall=round(wall_off, 1), sandbox_overhead=round(wall / wall_off, 3),
-                   sandbox_cpu_overhead=round(sum(t["cpu"] for t in on) / max(1e-9, sum(t["cpu"] for t in off)), 3))
-    print(f"sandbox overhead: {wall:.1f} s with vs {wall_off:.1f} s without -> {wall / wall_off:.3f}x "
-          f"(target <= 1.10x); CPU seconds {figures['sandbox_cpu_overhead']:.3f}x")
+    figures.update(
+        grading_wall=round(wall, 1),
+        grading_per_submission=round(wall / args.students, 2),
+        grading_peak_mb=max(t["peak_mb"] for t in on),
+        grading_not_ok=on[0]["not_ok"],
+        grading_cpu=on[0]["cpu"],
+        grading_load=on[0]["load"],
+        sandbox_runs=on,
+        no_sandbox_runs=off,
+        no_sandbox_wall=round(wall_off, 1),
+        sandbox_overhead=round(wall / wall_off, 3),
+        sandbox_cpu_overhead=round(sum(t["cpu"] for t in on) / max(1e-9, sum(t["cpu"] for t in off)), 3),
+    )
+    print(
+        f"sandbox overhead: {wall:.1f} s with vs {wall_off:.1f} s without -> {wall / wall_off:.3f}x "
+        f"(target <= 1.10x); CPU seconds {figures['sandbox_cpu_overhead']:.3f}x"
+    )
     return True
 
 
 def plain_nbgrader(plain_ws: Path, module: str, args, figures: dict) -> None:
     """2.: plain serial nbgrader autograde, stock nbgrader; the speed-up against 1."""
     wall = figures["grading_wall"]
-    wall_p, peak_p, proc = timed([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force"],
-                                 plain_ws, env(GRADING_PLAIN="1"))
+    wall_p, peak_p, proc = timed(
+        [str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force"],
+        plain_ws,
+        env(GRADING_PLAIN="1"),
+    )
     if proc.returncode != 0:
         print("plain nbgrader failed:", proc.stderr[-2000:])
-    figures.update(plain_wall=round(wall_p, 1), plain_per_submission=round(wall_p / args.students, 2),
-                   plain_peak_mb=round(peak_p), speedup=round(wall_p / wall, 2), plain_cpu=round(CPU["last"], 1),
-                   plain_load=CPU["load"])
-    print(f"plain serial nbgrader autograde: {wall_p:.1f} s ({wall_p / args.students:.2f} s/submission), "
-          f"peak memory {peak_p:.0f} MB")
-    print(f"speed-up: {wall_p / wall:.2f}x (target >= 1.7x); CPU seconds: grading {figures['grading_cpu']:.0f} "
-          f"vs plain {figures['plain_cpu']:.0f}; mean load average {figures['grading_load']} / {figures['plain_load']}")
+    figures.update(
+        plain_wall=round(wall_p, 1),
+        plain_per_submission=round(wall_p / args.students, 2),
+        plain_peak_mb=round(peak_p),
+        speedup=round(wall_p / wall, 2),
+        plain_cpu=round(CPU["last"], 1),
+        plain_load=CPU["load"],
+    )
+    print(
+        f"plain serial nbgrader autograde: {wall_p:.1f} s ({wall_p / args.students:.2f} s/submission), "
+        f"peak memory {peak_p:.0f} MB"
+    )
+    print(
+        f"speed-up: {wall_p / wall:.2f}x (target >= 1.7x); CPU seconds: grading {figures['grading_cpu']:.0f} "
+        f"vs plain {figures['plain_cpu']:.0f}; mean load average {figures['grading_load']} / {figures['plain_load']}"
+    )
 
 
 def overhead(ws: Path, module: str, args, figures: dict) -> None:
     """3.: grading autograde --jobs 1 against bare nbclient on the same K submissions."""
     k = max(1, min(args.overhead, args.students))
     sample = [f"s{i + 1:03d}" for i in range(k)]
-    wall_1, _, proc = timed([sys.executable, "-m", "grading", "autograde", module, "--jobs", "1", "--quiet",
-                             "--workspace", str(ws)] + sum((["--student", s] for s in sample), []), REPO, env())
+    wall_1, _, proc = timed(
+        [sys.executable, "-m", "grading", "autograde", module, "--jobs", "1", "--quiet", "--workspace", str(ws)]
+        + sum((["--student", s] for s in sample), []),
+        REPO,
+        env(),
+    )
     jobs1_cpu = CPU["last"]
     c0 = os.times()
     bare = bare_seconds(ws, module, sample)
     c1 = os.times()
     bare_cpu = (c1.children_user + c1.children_system + c1.user + c1.system) - (
-        c0.children_user + c0.children_system + c0.user + c0.system)
-    figures.update(grading_jobs1_cpu_per_submission=round(jobs1_cpu / k, 2),
-                   bare_cpu_per_submission=round(bare_cpu / k, 2))
+        c0.children_user + c0.children_system + c0.user + c0.system
+    )
+    figures.update(
+        grading_jobs1_cpu_per_submission=round(jobs1_cpu / k, 2), bare_cpu_per_submission=round(bare_cpu / k, 2)
+    )
     ratio = wall_1 / sum(bare)
-    figures.update(overhead_students=k, grading_jobs1_per_submission=round(wall_1 / k, 2),
-                   bare_per_submission=round(sum(bare) / k, 2), overhead_ratio=round(ratio, 2))
-    print(f"per submission, serial: grading autograde {wall_1 / k:.2f} s vs bare nbclient {sum(bare) / k:.2f} s "
-          f"-> {ratio:.2f}x (target <= 1.3x; includes worker start-up, re-check and gradebook merge)")
+    figures.update(
+        overhead_students=k,
+        grading_jobs1_per_submission=round(wall_1 / k, 2),
+        bare_per_submission=round(sum(bare) / k, 2),
+        overhead_ratio=round(ratio, 2),
+    )
+    print(
+        f"per submission, serial: grading autograde {wall_1 / k:.2f} s vs bare nbclient {sum(bare) / k:.2f} s "
+        f"-> {ratio:.2f}x (target <= 1.3x; includes worker start-up, re-check and gradebook merge)"
+    )
 
 
 def sqlite_check(chk: Path, module: str, args, figures: dict) -> None:
@@ -266,8 +332,13 @@ def sqlite_check(chk: Path, module: str, args, figures: dict) -> None:
 
     def stream(part):
         for s in part:
-            p = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force",
-                                "--student", s], cwd=chk, env=env(GRADING_PLAIN="1"), capture_output=True, text=True)
+            p = subprocess.run(
+                [str(Path(sys.executable).parent / "nbgrader"), "autograde", module, "--force", "--student", s],
+                cwd=chk,
+                env=env(GRADING_PLAIN="1"),
+                capture_output=True,
+                text=True,
+            )
             if p.returncode != 0:
                 errors.append((s, "locked" in p.stderr, p.stderr[-300:]))
 
@@ -277,17 +348,26 @@ def sqlite_check(chk: Path, module: str, args, figures: dict) -> None:
         x.start()
     for x in threads:
         x.join()
-    figures.update(sqlite_concurrent_students=len(ids), sqlite_concurrent_failures=len(errors),
-                   sqlite_locked=sum(1 for e in errors if e[1]), sqlite_concurrent_wall=round(time.time() - t, 1))
-    print(f"two concurrent plain nbgrader streams on one sqlite gradebook: {len(ids)} students, "
-          f"{len(errors)} failures ({figures['sqlite_locked']} 'database is locked'), {time.time() - t:.1f} s")
+    figures.update(
+        sqlite_concurrent_students=len(ids),
+        sqlite_concurrent_failures=len(errors),
+        sqlite_locked=sum(1 for e in errors if e[1]),
+        sqlite_concurrent_wall=round(time.time() - t, 1),
+    )
+    print(
+        f"two concurrent plain nbgrader streams on one sqlite gradebook: {len(ids)} students, "
+        f"{len(errors)} failures ({figures['sqlite_locked']} 'database is locked'), {time.time() - t:.1f} s"
+    )
 
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     os.environ.update({k: v for k, v in env().items() if k in ("PATH", "COURSE_DATA_DIR", "PYTHONPATH")})
-    module = fixture.MODULE if args.fixture else (args.module or next(
-        (m for m in MODULES if any(module_folder(m).glob("*.ipynb"))), None))
+    module = (
+        fixture.MODULE
+        if args.fixture
+        else (args.module or next((m for m in MODULES if any(module_folder(m).glob("*.ipynb"))), None))
+    )
     if module is None:
         print("no module with notebooks yet")
         return 1
@@ -295,8 +375,12 @@ def main(argv=None) -> int:
     print(f"module {module}{' (fixture)' if args.fixture else ''}, {args.students} submissions, workspace {base}")
     ws = make_class(base / "a", module, args.students, args.fixture)
     plain_ws = copy_workspace(ws, base / "b" / "classroom")
-    figures: dict = {"module": module, "students": args.students, "cpus": os.cpu_count(),
-                     "loadavg_start": os.getloadavg()[0]}
+    figures: dict = {
+        "module": module,
+        "students": args.students,
+        "cpus": os.cpu_count(),
+        "loadavg_start": os.getloadavg()[0],
+    }
     if not sandbox_rounds(ws, module, args, figures):
         return 1
     plain_nbgrader(plain_ws, module, args, figures)

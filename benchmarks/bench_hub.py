@@ -41,6 +41,7 @@ Usage::
 Other work on the machine changes every figure: ``uptime``'s load averages
 are printed at the start and the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,12 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests" / "hub"))
 
 COURSE, MODULE, NOTEBOOK = "ecom-ops", "module1_listing", "02_title"
-TITLE = {"core_keyword": "床头柜", "attributes": "北欧、简约、小户型、卧室", "marketing": "2026新款",
-         "title": "栖木北欧ins风简约床头柜卧室小户型储物柜现代简约白色2026新款"}
+TITLE = {
+    "core_keyword": "床头柜",
+    "attributes": "北欧、简约、小户型、卧室",
+    "marketing": "2026新款",
+    "title": "栖木北欧ins风简约床头柜卧室小户型储物柜现代简约白色2026新款",
+}
 SAVES = 3
 REQUEST_TIMEOUT = 300
 
@@ -83,6 +88,7 @@ def load_average() -> str:
 
 
 # -- one simulated student ---------------------------------------------------------------------
+
 
 class Student:
     def __init__(self, hub, login: str):
@@ -114,8 +120,11 @@ class Student:
             await r.read()
         xsrf = next((c.value for c in http.cookie_jar if c.key == "_xsrf"), "")
         t0 = time.monotonic()
-        async with http.post(f"{base}/hub/login?next=", allow_redirects=False,
-                             data={"username": self.login, "password": self.hub.password(self.login), "_xsrf": xsrf}) as r:
+        async with http.post(
+            f"{base}/hub/login?next=",
+            allow_redirects=False,
+            data={"username": self.login, "password": self.hub.password(self.login), "_xsrf": xsrf},
+        ) as r:
             if r.status != 302:
                 raise RuntimeError(f"login answered {r.status}")
         self.result["login_s"] = time.monotonic() - t0
@@ -145,8 +154,9 @@ class Student:
     async def open_notebook(self, http, headers) -> None:
         user = f"{self.hub.base}/user/{self.login}"
         t0 = time.monotonic()
-        async with http.post(f"{user}/assignments/fetch", headers=headers,
-                             json={"course_id": COURSE, "assignment_id": MODULE}) as r:
+        async with http.post(
+            f"{user}/assignments/fetch", headers=headers, json={"course_id": COURSE, "assignment_id": MODULE}
+        ) as r:
             if r.status != 200:
                 raise RuntimeError(f"fetch answered {r.status}")
         path = f"{COURSE}/{MODULE}/{NOTEBOOK}.ipynb"
@@ -154,8 +164,11 @@ class Student:
             nb = await r.json()
         cells = [c["source"] for c in nb["content"]["cells"] if c["cell_type"] == "code"]
         upto = next(i for i, src in enumerate(cells) if "TitleForm(" in src)
-        async with http.post(f"{user}/api/sessions", headers=headers,
-                             json={"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}}) as r:
+        async with http.post(
+            f"{user}/api/sessions",
+            headers=headers,
+            json={"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}},
+        ) as r:
             session = await r.json()
         self.kernel = session["kernel"]["id"]
         ws_url = user.replace("http", "ws", 1) + f"/api/kernels/{self.kernel}/channels?session_id={uuid.uuid4().hex}"
@@ -169,17 +182,40 @@ class Student:
 
     async def execute(self, code: str) -> dict:
         msg_id = uuid.uuid4().hex
-        await self.ws.send_str(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.login, "session": msg_id,
-                       "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
+        await self.ws.send_str(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "username": self.login,
+                        "session": msg_id,
+                        "version": "5.3",
+                        "date": "",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         while True:
             msg = await asyncio.wait_for(self.ws.receive(), timeout=REQUEST_TIMEOUT)
             data = json.loads(msg.data) if isinstance(msg.data, str) else None
-            if data and data.get("parent_header", {}).get("msg_id") == msg_id \
-                    and data["header"]["msg_type"] == "execute_reply":
+            if (
+                data
+                and data.get("parent_header", {}).get("msg_id") == msg_id
+                and data["header"]["msg_type"] == "execute_reply"
+            ):
                 return data["content"]
 
     async def save_forms(self, http, headers) -> None:
@@ -210,6 +246,7 @@ class Student:
 
 
 # -- measuring the machine ---------------------------------------------------------------------------
+
 
 class MemorySampler:
     """Used memory of the machine (MemTotal - MemAvailable) every 0.5 s."""
@@ -312,18 +349,27 @@ def pattern(hub, logins: list[str], name: str, spread: float, deadline: float) -
     ready_cpu = [r["ready_cpu_s"] for r in ok if r.get("ready_cpu_s") == r.get("ready_cpu_s")]
     c = (statistics.mean(ready_cpu) if ready_cpu else float("nan")) + hub_share
     out = {
-        "pattern": name, "students": len(logins), "spread_s": spread, "wall_s": round(wall, 1),
+        "pattern": name,
+        "students": len(logins),
+        "spread_s": spread,
+        "wall_s": round(wall, 1),
         "failures": [f"{r['login']}: {r['failure']}" for r in results if "failure" in r],
-        "spawn_p50_s": pct(spawn, 0.5), "spawn_p95_s": pct(spawn, 0.95), "spawn_max_s": max(spawn, default=float("nan")),
-        "save_p50_s": pct(saves, 0.5), "save_p95_s": pct(saves, 0.95), "saves": len(saves),
+        "spawn_p50_s": pct(spawn, 0.5),
+        "spawn_p95_s": pct(spawn, 0.95),
+        "spawn_max_s": max(spawn, default=float("nan")),
+        "save_p50_s": pct(saves, 0.5),
+        "save_p95_s": pct(saves, 0.95),
+        "saves": len(saves),
         "cells_p50_s": pct([r["cells_s"] for r in ok], 0.5),
         "first_preview_p50_s": pct([r["first_preview_s"] for r in ok], 0.5),
         "first_preview_p95_s": pct([r["first_preview_s"] for r in ok], 0.95),
-        "memory_per_user_mb": statistics.mean(figures["mem"]) / 2 ** 20 if figures["mem"] else float("nan"),
-        "memory_per_user_max_mb": max(figures["mem"], default=0) / 2 ** 20,
-        "peak_memory_above_idle_mb": (mem.peak - mem.baseline) / 2 ** 20,
+        "memory_per_user_mb": statistics.mean(figures["mem"]) / 2**20 if figures["mem"] else float("nan"),
+        "memory_per_user_max_mb": max(figures["mem"], default=0) / 2**20,
+        "peak_memory_above_idle_mb": (mem.peak - mem.baseline) / 2**20,
         "cpu_per_user_s": statistics.mean(figures["cpu"]) if figures["cpu"] else float("nan"),
-        "cpu_to_ready_per_user_s": round(c, 2), "hub_cpu_per_login_s": round(hub_share, 2), "cores": cores,
+        "cpu_to_ready_per_user_s": round(c, 2),
+        "hub_cpu_per_login_s": round(hub_share, 2),
+        "cores": cores,
     }
     out["cpu_bound_all_at_once_s"] = round(len(logins) * c / cores, 1)
     out["spawn_p95_over_bound"] = round(out["spawn_p95_s"] / out["cpu_bound_all_at_once_s"], 2)
@@ -331,19 +377,22 @@ def pattern(hub, logins: list[str], name: str, spread: float, deadline: float) -
 
 
 def report(r: dict) -> str:
-    lines = [f"== {r['pattern']}: {r['students']} students" + (f", arrivals over {r['spread_s']:.0f} s" if r["spread_s"] else ", all at once"),
-             f"   failures: {len(r['failures'])}" + ("".join(f"\n     {f}" for f in r["failures"][:10])),
-             f"   spawn (login -> JupyterLab page 200): p50 {r['spawn_p50_s']:.1f} s, p95 {r['spawn_p95_s']:.1f} s, max {r['spawn_max_s']:.1f} s",
-             f"   form save round trip ({r['saves']} saves): p50 {r['save_p50_s'] * 1000:.0f} ms, p95 {r['save_p95_s'] * 1000:.0f} ms",
-             f"   first cells of {NOTEBOOK} (fetch, kernel, cells up to the form): p50 {r['cells_p50_s']:.1f} s;"
-             f" first live preview while typing (loads jieba): p50 {r['first_preview_p50_s']:.1f} s, p95 {r['first_preview_p95_s']:.1f} s",
-             f"   memory per user (cgroup: server + kernel): mean {r['memory_per_user_mb']:.0f} MB, max {r['memory_per_user_max_mb']:.0f} MB;"
-             f" peak of the machine above idle {r['peak_memory_above_idle_mb']:.0f} MB",
-             f"   CPU per user: {r['cpu_per_user_s']:.1f} s in all; to become ready {r['cpu_to_ready_per_user_s']:.2f} s"
-             f" (hub + proxy {r['hub_cpu_per_login_s']:.2f} s of it)",
-             f"   CPU bound of all at once: {r['students']} x {r['cpu_to_ready_per_user_s']:.2f} s / {r['cores']} cores"
-             f" = {r['cpu_bound_all_at_once_s']:.1f} s; spawn p95 / bound = {r['spawn_p95_over_bound']:.2f}",
-             f"   wall time {r['wall_s']:.0f} s"]
+    lines = [
+        f"== {r['pattern']}: {r['students']} students"
+        + (f", arrivals over {r['spread_s']:.0f} s" if r["spread_s"] else ", all at once"),
+        f"   failures: {len(r['failures'])}" + ("".join(f"\n     {f}" for f in r["failures"][:10])),
+        f"   spawn (login -> JupyterLab page 200): p50 {r['spawn_p50_s']:.1f} s, p95 {r['spawn_p95_s']:.1f} s, max {r['spawn_max_s']:.1f} s",
+        f"   form save round trip ({r['saves']} saves): p50 {r['save_p50_s'] * 1000:.0f} ms, p95 {r['save_p95_s'] * 1000:.0f} ms",
+        f"   first cells of {NOTEBOOK} (fetch, kernel, cells up to the form): p50 {r['cells_p50_s']:.1f} s;"
+        f" first live preview while typing (loads jieba): p50 {r['first_preview_p50_s']:.1f} s, p95 {r['first_preview_p95_s']:.1f} s",
+        f"   memory per user (cgroup: server + kernel): mean {r['memory_per_user_mb']:.0f} MB, max {r['memory_per_user_max_mb']:.0f} MB;"
+        f" peak of the machine above idle {r['peak_memory_above_idle_mb']:.0f} MB",
+        f"   CPU per user: {r['cpu_per_user_s']:.1f} s in all; to become ready {r['cpu_to_ready_per_user_s']:.2f} s"
+        f" (hub + proxy {r['hub_cpu_per_login_s']:.2f} s of it)",
+        f"   CPU bound of all at once: {r['students']} x {r['cpu_to_ready_per_user_s']:.2f} s / {r['cores']} cores"
+        f" = {r['cpu_bound_all_at_once_s']:.1f} s; spawn p95 / bound = {r['spawn_p95_over_bound']:.2f}",
+        f"   wall time {r['wall_s']:.0f} s",
+    ]
     return "\n".join(lines)
 
 
@@ -351,12 +400,16 @@ def targets(results: list[dict]) -> list[str]:
     out = []
     for r in results:
         if r["spread_s"]:
-            out.append(f"spread: no failure {'✓' if not r['failures'] else '✗'}; spawn p95 {r['spawn_p95_s']:.1f} s <= 10 s "
-                       f"{'✓' if r['spawn_p95_s'] <= 10 else '✗'}; save p95 {r['save_p95_s']:.2f} s <= 1 s "
-                       f"{'✓' if r['save_p95_s'] <= 1 else '✗'}")
+            out.append(
+                f"spread: no failure {'✓' if not r['failures'] else '✗'}; spawn p95 {r['spawn_p95_s']:.1f} s <= 10 s "
+                f"{'✓' if r['spawn_p95_s'] <= 10 else '✗'}; save p95 {r['save_p95_s']:.2f} s <= 1 s "
+                f"{'✓' if r['save_p95_s'] <= 1 else '✗'}"
+            )
         else:
-            out.append(f"all at once: no failure {'✓' if not r['failures'] else '✗'}; spawn p95 {r['spawn_p95_s']:.1f} s "
-                       f"<= 1.5 x bound {1.5 * r['cpu_bound_all_at_once_s']:.1f} s {'✓' if r['spawn_p95_over_bound'] <= 1.5 else '✗'}")
+            out.append(
+                f"all at once: no failure {'✓' if not r['failures'] else '✗'}; spawn p95 {r['spawn_p95_s']:.1f} s "
+                f"<= 1.5 x bound {1.5 * r['cpu_bound_all_at_once_s']:.1f} s {'✓' if r['spawn_p95_over_bound'] <= 1.5 else '✗'}"
+            )
     return out
 
 
@@ -384,8 +437,11 @@ def main(argv=None) -> int:
         hub.setup().start()
         print(f"hub ready for {args.students} students in {time.monotonic() - t:.0f} s (accounts, release, start)")
         logins = [sid for sid, _ in hub.students]
-        plan = {"both": [("spread", args.spread), ("all at once", 0.0)], "spread": [("spread", args.spread)],
-                "burst": [("all at once", 0.0)]}[args.pattern]
+        plan = {
+            "both": [("spread", args.spread), ("all at once", 0.0)],
+            "spread": [("spread", args.spread)],
+            "burst": [("all at once", 0.0)],
+        }[args.pattern]
         for name, spread in plan:
             r = pattern(hub, logins, name, spread, args.deadline)
             results.append(r)

@@ -4,6 +4,7 @@ Benchmarks print measured figures and ratios against a baseline measured in the
 same run; they are not part of the test suite (timings belong here, not in
 unit tests).  Usage: ``make bench`` or ``python benchmarks/run_all.py [name ...]``.
 """
+
 import subprocess
 import sys
 from pathlib import Path

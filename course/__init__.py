@@ -10,6 +10,7 @@ the instructor notebooks' solution and hidden-test regions only.
 >>> course.settings.threshold("listing", "title_width_min")
 30
 """
+
 from . import settings
 from .grading_bridge import grade
 from .hint_ladder import hints

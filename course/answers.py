@@ -19,6 +19,7 @@ and an unreadable file is moved aside (never deleted) before a new one is writte
 >>> AnswerStore(store.path).form_values("title")
 {'title': '北欧风床头柜'}
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -119,6 +120,7 @@ class AnswerStore:
 
 # -- plain-data encoding -------------------------------------------------------
 
+
 def to_plain(value: Any) -> Any:
     """JSON-safe plain data: dicts, lists, str, finite numbers, bool, None."""
     import numpy as np
@@ -161,8 +163,12 @@ def encode(value: Any) -> dict:
             "rows": to_plain(frame.astype(object).where(frame.notna(), None).values.tolist()),
         }
     if isinstance(value, pd.Series):
-        return {"kind": "series", "name": to_plain(value.name), "index": to_plain(list(value.index)),
-                "values": to_plain(value.astype(object).where(value.notna(), None).tolist())}
+        return {
+            "kind": "series",
+            "name": to_plain(value.name),
+            "index": to_plain(list(value.index)),
+            "values": to_plain(value.astype(object).where(value.notna(), None).tolist()),
+        }
     return {"kind": "plain", "value": to_plain(value)}
 
 

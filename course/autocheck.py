@@ -20,6 +20,7 @@ False
 ``selfcheck`` is for visible cells: it says whether the shape of an answer is
 right (a DataFrame with these columns, 3-5 rows ...) without revealing values.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -85,8 +86,14 @@ class Checks:
         return pts
 
 
-def selfcheck(value: Any, *, name: str = "结果", columns: Iterable[str] | None = None,
-              rows: tuple[int, int] | None = None, kind: type | None = None) -> None:
+def selfcheck(
+    value: Any,
+    *,
+    name: str = "结果",
+    columns: Iterable[str] | None = None,
+    rows: tuple[int, int] | None = None,
+    kind: type | None = None,
+) -> None:
     """Check an answer's shape and print a hint, never the expected value.
 
     Returns None on purpose: it is often the last line of a released test cell,
@@ -99,8 +106,9 @@ def selfcheck(value: Any, *, name: str = "结果", columns: Iterable[str] | None
     _shape_ok(value, name=name, columns=columns, rows=rows, kind=kind)
 
 
-def _shape_ok(value: Any, *, name: str, columns: Iterable[str] | None, rows: tuple[int, int] | None,
-              kind: type | None) -> bool:
+def _shape_ok(
+    value: Any, *, name: str, columns: Iterable[str] | None, rows: tuple[int, int] | None, kind: type | None
+) -> bool:
     import pandas as pd
 
     if value is None:

@@ -13,6 +13,7 @@ import course.blanks as _blanks; _blanks.report([1], 1)
 >>> blank_lines("s = '___'  # ___ in text is fine")
 []
 """
+
 from __future__ import annotations
 
 import ast
@@ -88,9 +89,11 @@ def transform(lines: list[str]) -> list[str]:
 def report(lines: list[int], n: int) -> None:
     """What the student sees for a cell with blanks left."""
     where = "、".join(f"第 {i} 行" for i in lines)
-    print(f"✗ 这个单元格还有 {n} 个空格 ___ 没有填写（{where}）。\n"
-          "  提升方向：把每个 ___ 换成题目要求的列名、数字或选项（文字要加引号，例如 \"search_heat\"），"
-          "再运行这个单元格。需要帮助时点上方的「提示」按钮。")
+    print(
+        f"✗ 这个单元格还有 {n} 个空格 ___ 没有填写（{where}）。\n"
+        '  提升方向：把每个 ___ 换成题目要求的列名、数字或选项（文字要加引号，例如 "search_heat"），'
+        "再运行这个单元格。需要帮助时点上方的「提示」按钮。"
+    )
 
 
 def install() -> None:

@@ -17,6 +17,7 @@ Price(daily=199.0, activity=179.0, cost=95.0)
 >>> [c.id for c in featurable()]
 ['P001', 'P004', 'P006']
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,8 @@ from .messages import CourseError
 
 __all__ = ["product_facts", "featurable", "why_not", "find_images", "Product", "Price", "Persona", "Sku", "Choice"]
 
-MULTI = "|"                 # several values in one cell of the data
-IMAGES = "cand_*.png"       # the candidate main images of a product
+MULTI = "|"  # several values in one cell of the data
+IMAGES = "cand_*.png"  # the candidate main images of a product
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -112,6 +113,7 @@ class Product:
 
 # -- reading the data (once per data folder) -----------------------------------------
 
+
 def _split(value) -> list[str]:
     return [v.strip() for v in str(value or "").split(MULTI) if v.strip()]
 
@@ -129,8 +131,11 @@ def _draft(text) -> dict[str, list[str]]:
 def _spec_prices(rows) -> dict[str, Price]:
     out: dict[str, Price] = {}
     for size, g in rows.groupby("size", sort=False):
-        out[str(size)] = Price(round(float(g["daily_price"].max()), 2), round(float(g["campaign_price"].max()), 2),
-                               round(float(g["cost"].max()), 2))
+        out[str(size)] = Price(
+            round(float(g["daily_price"].max()), 2),
+            round(float(g["campaign_price"].max()), 2),
+            round(float(g["cost"].max()), 2),
+        )
     return out
 
 
@@ -140,8 +145,10 @@ def _records(folder: str, stamp: int) -> dict[str, dict]:
     from . import data
 
     if "featured_products" not in data.manifest().get("tables", {}):
-        raise CourseError(f"数据文件夹 {folder} 里没有主推商品资料（featured_products 表）：这份数据比课程代码旧，"
-                          "请用课程仓库里的 datasets/data，或运行 python -m datasets.generate 重新生成。")
+        raise CourseError(
+            f"数据文件夹 {folder} 里没有主推商品资料（featured_products 表）：这份数据比课程代码旧，"
+            "请用课程仓库里的 datasets/data，或运行 python -m datasets.generate 重新生成。"
+        )
     products = data.load("products").set_index("product_id")
     skus = data.load("skus")
     keywords = data.load("keywords")
@@ -153,17 +160,26 @@ def _records(folder: str, stamp: int) -> dict[str, dict]:
         mine = skus[skus["product_id"] == pid]
         core = keywords[(keywords["related_product_id"] == pid) & (keywords["keyword_type"] == "核心词")]
         out[pid] = dict(
-            id=pid, name=str(p["product_name"]), title=str(p["title"]), brand=str(r.brand),
-            category=str(p["sub_category"]), role=str(p["role"]), style=str(p["style"]),
+            id=pid,
+            name=str(p["product_name"]),
+            title=str(p["title"]),
+            brand=str(r.brand),
+            category=str(p["sub_category"]),
+            role=str(p["role"]),
+            style=str(p["style"]),
             core_keywords=tuple(str(k) for k in core["keyword"]),
-            pain_signals={str(q.pain_point): _split(q.signal_words)
-                          for q in pains[pains["product_id"] == pid].itertuples(index=False)},
-            persona=Persona(tuple(_split(r.persona_age_bands)), tuple(_split(r.persona_genders)),
-                            str(r.persona_spending)),
+            pain_signals={
+                str(q.pain_point): _split(q.signal_words)
+                for q in pains[pains["product_id"] == pid].itertuples(index=False)
+            },
+            persona=Persona(
+                tuple(_split(r.persona_age_bands)), tuple(_split(r.persona_genders)), str(r.persona_spending)
+            ),
             sku_attributes=_draft(r.sku_options_draft),
             prices=_spec_prices(mine),
-            skus=tuple(Sku(str(s.sku_id), str(s.color), str(s.size), str(s.material))
-                       for s in mine.itertuples(index=False)),
+            skus=tuple(
+                Sku(str(s.sku_id), str(s.color), str(s.size), str(s.material)) for s in mine.itertuples(index=False)
+            ),
         )
     return out
 
@@ -192,8 +208,11 @@ def why_not(product_id: str) -> str | None:
     if pid in _all():
         return None
     names = data.load("products").set_index("product_id")["product_name"]
-    what = (f"{pid} {names[pid]}是本店商品，但数据里没有它作为主推商品所需的资料（关键词、痛点词、客群画像、候选主图）"
-            if pid in names.index else f"本店没有编号为 {product_id!r} 的商品")
+    what = (
+        f"{pid} {names[pid]}是本店商品，但数据里没有它作为主推商品所需的资料（关键词、痛点词、客群画像、候选主图）"
+        if pid in names.index
+        else f"本店没有编号为 {product_id!r} 的商品"
+    )
     return f"{what}。可以选择：" + "；".join(map(str, featurable())) + "。"
 
 
@@ -202,15 +221,22 @@ def product_facts(product_id: str) -> Product:
     pid = str(product_id).strip().upper()
     records = _all()
     if pid not in records:
-        raise CourseError(f"主推商品不能是 {pid}：{why_not(pid)}（在 course/settings.yaml 的 featured.product_id "
-                          "中修改。）")
+        raise CourseError(
+            f"主推商品不能是 {pid}：{why_not(pid)}（在 course/settings.yaml 的 featured.product_id 中修改。）"
+        )
     r = records[pid]
-    return Product(**{**r, "pain_signals": {k: list(v) for k, v in r["pain_signals"].items()},
-                      "sku_attributes": {k: list(v) for k, v in r["sku_attributes"].items()},
-                      "prices": dict(r["prices"])})
+    return Product(
+        **{
+            **r,
+            "pain_signals": {k: list(v) for k, v in r["pain_signals"].items()},
+            "sku_attributes": {k: list(v) for k, v in r["sku_attributes"].items()},
+            "prices": dict(r["prices"]),
+        }
+    )
 
 
 # -- the candidate main images -----------------------------------------------------
+
 
 def _image_folders(product_id: str) -> list[Path]:
     """Where the images may be: next to the notebook (a released module, an unzipped
@@ -228,6 +254,8 @@ def find_images(product_id: str) -> Path:
     for folder in _image_folders(product_id):
         if folder.is_dir() and any(folder.glob(IMAGES)):
             return folder
-    raise CourseError(f"找不到商品 {product_id} 的候选主图（assets/{product_id}/cand_01.png …）。"
-                      "图片随模块一发放，应在笔记本旁边的 assets 文件夹里：请重新解压模块一的作业包，"
-                      "或请老师确认 course/settings.yaml 中的主推商品与发放的图片一致。")
+    raise CourseError(
+        f"找不到商品 {product_id} 的候选主图（assets/{product_id}/cand_01.png …）。"
+        "图片随模块一发放，应在笔记本旁边的 assets 文件夹里：请重新解压模块一的作业包，"
+        "或请老师确认 course/settings.yaml 中的主推商品与发放的图片一致。"
+    )

@@ -11,6 +11,7 @@ cell that failed and the cell that defines a name a later cell needs.
 >>> nb.defined_where("kw").describe()
 '「第 2 步 选词」下面的第 1 个代码单元格（开头是 `kw = load()`）'
 """
+
 from __future__ import annotations
 
 import ast
@@ -72,8 +73,14 @@ class NotebookInfo:
                 if heads:
                     heading = heads[-1]
                     break
-        first = next((ln.strip() for ln in self._text(self.cells[index]).splitlines()
-                      if ln.strip() and not ln.strip().startswith("#")), "")
+        first = next(
+            (
+                ln.strip()
+                for ln in self._text(self.cells[index]).splitlines()
+                if ln.strip() and not ln.strip().startswith("#")
+            ),
+            "",
+        )
         first = first if len(first) <= 50 else first[:48] + "…"
         below = self.current is not None and index > self.current
         return Place(code_cells.index(index) + 1, heading, f"`{first}`", below)

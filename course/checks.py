@@ -23,6 +23,7 @@ True
 >>> judge_all(task, pd.DataFrame({"kw": ["a"]}), hashed).messages
 ['关键词不全']
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,6 +39,7 @@ TOLERANCE = 0.4
 
 
 # -- canonical forms ------------------------------------------------------------
+
 
 def norm_text(value: Any) -> str:
     """Words compared the way a person reads them: NFKC, no outer spaces.
@@ -131,6 +133,7 @@ def digest(salt: str, task: str, label: str, canonical: str) -> str:
 
 # -- where the reference comes from -----------------------------------------------
 
+
 class Reference:
     """What a check compares against: ``hits(label, candidates)`` -> (matched, total)."""
 
@@ -161,7 +164,7 @@ class Scoped:
     def labels(self) -> list[str]:
         """The sub-labels this check's reference has (e.g. ``预热期|UV`` per table cell)."""
         head = self.prefix + ":"
-        return sorted(k[len(head):] for k in self.ref.labels() if k.startswith(head))
+        return sorted(k[len(head) :] for k in self.ref.labels() if k.startswith(head))
 
 
 class PlainReference(Reference):
@@ -195,6 +198,7 @@ class HashedReference(Reference):
 
 
 # -- reading the part of an answer a check looks at ---------------------------------
+
 
 def column_or_field(value: Any, name: str | None) -> Any:
     """``value[name]`` for a DataFrame column or a dict key; the value itself for None."""
@@ -238,6 +242,7 @@ def is_table(value: Any) -> bool:
 
 
 # -- the checks --------------------------------------------------------------------
+
 
 @dataclass(kw_only=True)
 class Check:
@@ -600,8 +605,10 @@ class Dominance(Check):
     def judge(self, value, ref):
         if not is_table(value) or not {self.column, self.up, self.down} <= set(value.columns):
             return 0.0
-        rows = [(as_number(u), as_number(d), as_number(s))
-                for u, d, s in zip(value[self.up], value[self.down], value[self.column])]
+        rows = [
+            (as_number(u), as_number(d), as_number(s))
+            for u, d, s in zip(value[self.up], value[self.down], value[self.column])
+        ]
         if any(None in r for r in rows):
             return 0.0
         for a in rows:
@@ -685,6 +692,7 @@ def from_spec(entry: dict) -> Check:
 
 # -- references of a whole task ---------------------------------------------------
 
+
 def reference_forms(checks: list[Check], ref_values: list[Any]) -> dict[str, list[str]]:
     """Canonical reference texts of a task's checks, by full label (the grader's side)."""
     out: dict[str, list[str]] = {}
@@ -702,6 +710,7 @@ def hash_forms(salt: str, task: str, forms: dict[str, list[str]]) -> dict[str, l
 
 
 # -- judging a whole task ---------------------------------------------------------
+
 
 @dataclass
 class Verdict:

@@ -16,6 +16,7 @@ folder is found, in this order:
 >>> sorted(tables())[:3]
 ['ab_test', 'ad_spend', 'campaign_phases']
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,9 @@ def data_dir() -> Path:
         looked.append(str(cand))
     shown = "\n  ".join(looked[:6])
     raise CourseError(
-        "找不到店铺数据（data 文件夹里的 manifest.json）。已查找：\n  " + shown +
-        "\n请确认下载的作业包已完整解压（笔记本旁边应有 data 文件夹），"
+        "找不到店铺数据（data 文件夹里的 manifest.json）。已查找：\n  "
+        + shown
+        + "\n请确认下载的作业包已完整解压（笔记本旁边应有 data 文件夹），"
         "或让老师设置环境变量 COURSE_DATA_DIR 指向数据文件夹。"
     )
 
@@ -92,13 +94,14 @@ def load(name: str) -> pd.DataFrame:
         import difflib
 
         close = difflib.get_close_matches(name, list(tabs), n=1)
-        hint = f"你是不是想写 \"{close[0]}\"？" if close else ""
-        raise CourseError(f"没有名为 \"{name}\" 的数据表。{hint}可用的表：{'、'.join(sorted(tabs))}。")
+        hint = f'你是不是想写 "{close[0]}"？' if close else ""
+        raise CourseError(f'没有名为 "{name}" 的数据表。{hint}可用的表：{"、".join(sorted(tabs))}。')
     spec = tabs[name]
     path = folder / spec["file"]
     if not path.is_file():
-        raise CourseError(f"数据文件 {path.name} 不见了（应在 {folder}）。请重新解压数据包，或向老师要一份 "
-                          f"{path.name}。")
+        raise CourseError(
+            f"数据文件 {path.name} 不见了（应在 {folder}）。请重新解压数据包，或向老师要一份 {path.name}。"
+        )
     cols = spec.get("columns", {})
     dtypes, dates = {}, []
     for col, info in cols.items():
@@ -116,7 +119,14 @@ def describe(name: str) -> pd.DataFrame:
     spec = manifest()["tables"].get(name)
     if spec is None:
         load(name)  # raises the helpful message
-    rows = [{"字段": c, "中文名": i.get("label", ""), "含义": i.get("description", ""), "单位": i.get("unit", ""),
-             "类型": i.get("dtype", "")}
-            for c, i in spec.get("columns", {}).items()]
+    rows = [
+        {
+            "字段": c,
+            "中文名": i.get("label", ""),
+            "含义": i.get("description", ""),
+            "单位": i.get("unit", ""),
+            "类型": i.get("dtype", ""),
+        }
+        for c, i in spec.get("columns", {}).items()
+    ]
     return pd.DataFrame(rows)

@@ -15,6 +15,7 @@ course.messages.CourseError: 开始日期：“6月18日”没有年份，请写
 >>> parse_datetime("2026-06-18 20:00"), parse_datetime("2026-06-18", end=True)
 (datetime.datetime(2026, 6, 18, 20, 0), datetime.datetime(2026, 6, 18, 23, 59, 59))
 """
+
 from __future__ import annotations
 
 import datetime as _dt

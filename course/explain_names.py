@@ -3,6 +3,7 @@
 Part of ``course.explain``: each function returns the Chinese lines for one kind of
 mistake (what went wrong, the closest right name, 提升方向).
 """
+
 from __future__ import annotations
 
 import ast
@@ -48,15 +49,19 @@ def key_error(exc: KeyError, node, namespace: dict, tb_objects: list) -> list[st
     lines = [f'表格里没有名为 "{key}" 的列。']
     meant = column_for_label(key)
     if meant and meant in columns:
-        return lines + [f'表格上方显示的中文是说明，代码里要写英文列名：{with_label(meant, table)}。',
-                        f'提升方向：把 "{key}" 改成 "{meant}"（保留引号）。']
+        return lines + [
+            f"表格上方显示的中文是说明，代码里要写英文列名：{with_label(meant, table)}。",
+            f'提升方向：把 "{key}" 改成 "{meant}"（保留引号）。',
+        ]
     close = difflib.get_close_matches(key, columns, n=3, cutoff=0.6)
     close += [c for c in columns if c.lower() == key.strip().lower() and c not in close]
     owners = [n for n, f in frames if n and key in map(str, f.columns)]
     lacking = [n for n, f in frames if n and key not in map(str, f.columns)]
     if owners and lacking:
-        lines.append(f"表 {'、'.join(owners)} 有这一列，但表 {'、'.join(lacking)} 没有：检查是不是用错了表，"
-                     "或者合并（merge）时要用两张表都有的列。")
+        lines.append(
+            f"表 {'、'.join(owners)} 有这一列，但表 {'、'.join(lacking)} 没有：检查是不是用错了表，"
+            "或者合并（merge）时要用两张表都有的列。"
+        )
     if close:
         lines.append("最接近的列：" + "、".join(with_label(c, table) for c in close))
         example = close[0]
@@ -110,28 +115,39 @@ def _dict_key(keys: list, node, namespace: dict) -> list[str]:
 def name_error(exc: NameError, node, namespace: dict, notebook: NotebookInfo | None) -> list[str]:
     name = getattr(exc, "name", None) or quoted(str(exc)) or "?"
     if is_column_name(name, namespace):
-        return [f"{name} 是列名{paren_label(name, table_with(name, node, namespace))}，列名是文字，要加引号。",
-                f'提升方向：写成 "{name}"（两边加英文引号）。']
+        return [
+            f"{name} 是列名{paren_label(name, table_with(name, node, namespace))}，列名是文字，要加引号。",
+            f'提升方向：写成 "{name}"（两边加英文引号）。',
+        ]
     if name in ("course", "pd"):
-        return [f"{name} 还没有导入：笔记本最上面的第一个代码单元格还没有运行（或重启内核后没有重新运行）。",
-                "提升方向：先运行第一个代码单元格，再从上往下依次运行。"]
+        return [
+            f"{name} 还没有导入：笔记本最上面的第一个代码单元格还没有运行（或重启内核后没有重新运行）。",
+            "提升方向：先运行第一个代码单元格，再从上往下依次运行。",
+        ]
     where = notebook.defined_where(name) if notebook else None
     if where is not None:
         if where.below_current:
-            return [f"{name} 是在下面的单元格（{where.describe()}）才算出来的。",
-                    "提升方向：按从上到下的顺序运行：先做完并运行那个单元格，再回来运行这里。"]
-        return [f"{name} 是上面 {where.describe()} 算出来的，那个单元格还没有运行"
-                "（或重启内核后还没有重新运行）。",
-                "提升方向：点菜单「运行 → 运行上方所有单元格」（Run → Run All Above Selected Cell），再运行这里。"]
+            return [
+                f"{name} 是在下面的单元格（{where.describe()}）才算出来的。",
+                "提升方向：按从上到下的顺序运行：先做完并运行那个单元格，再回来运行这里。",
+            ]
+        return [
+            f"{name} 是上面 {where.describe()} 算出来的，那个单元格还没有运行（或重启内核后还没有重新运行）。",
+            "提升方向：点菜单「运行 → 运行上方所有单元格」（Run → Run All Above Selected Cell），再运行这里。",
+        ]
     candidates = [k for k in namespace if not k.startswith("_") and k not in NOTEBOOK_NAMES]
     candidates += ["True", "False", "None"] + [b for b in dir(builtins) if not b.startswith("_") and b.islower()]
     close = difflib.get_close_matches(name, candidates, n=2, cutoff=0.6)
     lines = [f"名字 {name} 还没有定义。"]
     if close:
-        lines.append(f"你是不是想写 {close[0]}？" + ("（True、False、None 的首字母要大写）"
-                                                    if close[0] in ("True", "False", "None") else ""))
-    lines.append("提升方向：检查拼写；如果它是一段文字（列名、渠道名、商品名），两边要加引号，例如 \"付费广告\"；"
-                 "如果它是上面某一步的结果，先运行那一步。")
+        lines.append(
+            f"你是不是想写 {close[0]}？"
+            + ("（True、False、None 的首字母要大写）" if close[0] in ("True", "False", "None") else "")
+        )
+    lines.append(
+        '提升方向：检查拼写；如果它是一段文字（列名、渠道名、商品名），两边要加引号，例如 "付费广告"；'
+        "如果它是上面某一步的结果，先运行那一步。"
+    )
     return lines
 
 
@@ -147,11 +163,16 @@ def method_typo(exc: AttributeError, node, namespace: dict) -> list[str] | None:
     lines = [f"{kind}没有 .{attr} 这个功能（方法）。"]
     close_cols = difflib.get_close_matches(attr, columns, n=2, cutoff=0.6)
     close = difflib.get_close_matches(attr, public, n=1, cutoff=0.6)
-    if close_cols and (not close or difflib.SequenceMatcher(None, attr, close_cols[0]).ratio()
-                       >= difflib.SequenceMatcher(None, attr, close[0]).ratio()):
+    if close_cols and (
+        not close
+        or difflib.SequenceMatcher(None, attr, close_cols[0]).ratio()
+        >= difflib.SequenceMatcher(None, attr, close[0]).ratio()
+    ):
         col = close_cols[0]
-        return lines + [f"最接近的是列 {with_label(col, best_table(columns))}。",
-                        f'提升方向：取一列要写成 表名["{col}"]（方括号加引号），列名拼写要完全一样。']
+        return lines + [
+            f"最接近的是列 {with_label(col, best_table(columns))}。",
+            f'提升方向：取一列要写成 表名["{col}"]（方括号加引号），列名拼写要完全一样。',
+        ]
     if close:
         lines.append(f"你是不是想写 .{close[0]}？")
         lines.append(f"提升方向：把 .{attr} 改成 .{close[0]}，方法名的拼写要和例子里完全一样。")

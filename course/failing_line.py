@@ -8,6 +8,7 @@ it uses and their values, the columns it names and their Chinese labels.
 >>> names(node), column_of(node.value.slice.left, {"kw": pd.DataFrame({"search_heat": [1]})})[:2]
 (['kw'], ('kw', 'search_heat'))
 """
+
 from __future__ import annotations
 
 import ast

@@ -13,12 +13,23 @@ The facts and the list of products that may be featured are read by
 >>> [c.id for c in featurable()]
 ['P001', 'P004', 'P006']
 """
+
 from __future__ import annotations
 
 from .catalog import Choice, Persona, Price, Product, Sku, featurable, find_images, product_facts, why_not
 
-__all__ = ["product", "featurable", "featured_id", "why_not", "find_images",
-           "Product", "Price", "Persona", "Sku", "Choice"]
+__all__ = [
+    "product",
+    "featurable",
+    "featured_id",
+    "why_not",
+    "find_images",
+    "Product",
+    "Price",
+    "Persona",
+    "Sku",
+    "Choice",
+]
 
 
 def featured_id() -> str:

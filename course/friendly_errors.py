@@ -11,6 +11,7 @@ a collapsed 详细信息, or ``COURSE_SHOW_TRACEBACK=1``).
 >>> _where(7, 3, None)
 '✗ 单元格 [7] 第 3 行出错了：'
 """
+
 from __future__ import annotations
 
 from .messages import CourseError
@@ -33,8 +34,11 @@ def _remember_cell(info) -> None:
     shell = _shell()
     count = getattr(shell, "execution_count", None)
     _LAST_RUN.clear()
-    _LAST_RUN.update(source=getattr(info, "raw_cell", "") or "", cell_id=getattr(info, "cell_id", None),
-                     count=(count - 1) if count and getattr(info, "store_history", True) else count)
+    _LAST_RUN.update(
+        source=getattr(info, "raw_cell", "") or "",
+        cell_id=getattr(info, "cell_id", None),
+        count=(count - 1) if count and getattr(info, "store_history", True) else count,
+    )
 
 
 def _shell():
@@ -111,13 +115,14 @@ def student_lines(shell, value: BaseException, tb) -> list[str]:
     text = code.splitlines()[lineno - 1].strip() if code and lineno and lineno <= len(code.splitlines()) else ""
     if text:
         lines.append(f"    {text}")
-    lines += X.explain(value, namespace=namespace, code=code, lineno=lineno, tb_objects=_library_tables(tb),
-                       notebook=notebook)
+    lines += X.explain(
+        value, namespace=namespace, code=code, lineno=lineno, tb_objects=_library_tables(tb), notebook=notebook
+    )
     return lines
 
 
 def _where(count, lineno, notebook) -> str:
-    """"✗ 「第 2 步 …」下面的单元格 [7] 第 3 行出错了：" ([7] is the number JupyterLab shows left of the cell)."""
+    """ "✗ 「第 2 步 …」下面的单元格 [7] 第 3 行出错了：" ([7] is the number JupyterLab shows left of the cell)."""
     cell = f"单元格 [{count}]" if count else "这个单元格"
     place = notebook.current_place() if notebook is not None else None
     if place is not None and place.heading:
@@ -142,9 +147,14 @@ def _show_details(text: str) -> None:
 
     from IPython.display import display
 
-    display({"text/html": f"<details style='color:#777;font-size:90%'><summary>{DETAILS_SUMMARY}</summary>"
-                          f"<pre>{html.escape(text)}</pre></details>",
-             "text/plain": f"（{DETAILS_SUMMARY}已折叠，运行 %tb 可以查看）"}, raw=True)
+    display(
+        {
+            "text/html": f"<details style='color:#777;font-size:90%'><summary>{DETAILS_SUMMARY}</summary>"
+            f"<pre>{html.escape(text)}</pre></details>",
+            "text/plain": f"（{DETAILS_SUMMARY}已折叠，运行 %tb 可以查看）",
+        },
+        raw=True,
+    )
 
 
 def _show_error(shell, etype, value, tb, tb_offset=None):  # needs IPython; tested in a real kernel
@@ -158,8 +168,10 @@ def _show_error(shell, etype, value, tb, tb_offset=None):  # needs IPython; test
     try:
         stb = student_lines(shell, value, tb)
     except Exception:  # noqa: BLE001 - explaining must never hide the error itself
-        stb = [f"✗ 这个单元格出错了（错误类型：{etype.__name__}）。",
-               "提升方向：对照题目里的例子检查这一行；仍然不明白时请助教看一看。"]
+        stb = [
+            f"✗ 这个单元格出错了（错误类型：{etype.__name__}）。",
+            "提升方向：对照题目里的例子检查这一行；仍然不明白时请助教看一看。",
+        ]
     details = _real_traceback(etype, value, tb, _cell_files(shell))
     if os.environ.get(SHOW_TRACEBACK_ENV):
         stb = stb + ["", details]
@@ -183,6 +195,8 @@ def install_friendly_errors(notebook: str | None = None) -> None:
         return
     ip.set_custom_exc((Exception,), _show_error)
     callbacks = ip.events.callbacks.get("pre_run_cell", [])
-    if not any(getattr(cb, "__name__", "") == _remember_cell.__name__ and getattr(cb, "__module__", "") == __name__
-               for cb in callbacks):
+    if not any(
+        getattr(cb, "__name__", "") == _remember_cell.__name__ and getattr(cb, "__module__", "") == __name__
+        for cb in callbacks
+    ):
         ip.events.register("pre_run_cell", _remember_cell)

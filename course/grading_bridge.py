@@ -14,6 +14,7 @@ Where the grading side is absent:
   nbgrader removes them from the released notebooks; if one does run, the
   student is told so in Chinese.
 """
+
 from __future__ import annotations
 
 import os

@@ -14,6 +14,7 @@ from the shop data.
 【③ 加一列】✗ 还有 1 处需要修改：
   ✗ 提升方向：orders 里还没有“毛利”这一列：运行上面填好的那一行。
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,8 +41,9 @@ def _table(value) -> bool:
 
 def _same_numbers(a, b) -> bool:
     try:
-        return len(a) == len(b) and bool(((pd.Series(list(a), dtype="float64") -
-                                           pd.Series(list(b), dtype="float64")).abs() < 0.005).all())
+        return len(a) == len(b) and bool(
+            ((pd.Series(list(a), dtype="float64") - pd.Series(list(b), dtype="float64")).abs() < 0.005).all()
+        )
     except (TypeError, ValueError):
         return False
 
@@ -55,14 +57,22 @@ def _filter_rules() -> list[Rule]:
     orders = data.load("orders")
     live = orders[orders["channel"] == "直播"]
     return [
-        Rule(lambda v: _table(v) and "channel" in v.columns,
-             "live 应该是订单表的一部分（筛选后列不变）：空格处填列名，列名两边加引号。"),
-        Rule(lambda v: len(v) > 0,
-             "筛选结果是 0 行：条件要比较的是“渠道”那一列（看表头括号里的英文），文字“直播”要和数据里写的一样。"),
-        Rule(lambda v: (v["channel"] == "直播").all(),
-             "结果里还有别的渠道的订单：条件要比较的是“渠道”那一列（看表头括号里的英文）。"),
-        Rule(lambda v: sorted(v["order_id"]) == sorted(live["order_id"]),
-             "直播的订单不全：订单表里所有直播渠道的订单都要留下，检查条件里的文字“直播”有没有写错。"),
+        Rule(
+            lambda v: _table(v) and "channel" in v.columns,
+            "live 应该是订单表的一部分（筛选后列不变）：空格处填列名，列名两边加引号。",
+        ),
+        Rule(
+            lambda v: len(v) > 0,
+            "筛选结果是 0 行：条件要比较的是“渠道”那一列（看表头括号里的英文），文字“直播”要和数据里写的一样。",
+        ),
+        Rule(
+            lambda v: (v["channel"] == "直播").all(),
+            "结果里还有别的渠道的订单：条件要比较的是“渠道”那一列（看表头括号里的英文）。",
+        ),
+        Rule(
+            lambda v: sorted(v["order_id"]) == sorted(live["order_id"]),
+            "直播的订单不全：订单表里所有直播渠道的订单都要留下，检查条件里的文字“直播”有没有写错。",
+        ),
     ]
 
 
@@ -71,23 +81,35 @@ def _column_rules() -> list[Rule]:
     margin = orders["paid_amount"] - orders["cost_amount"]
     return [
         Rule(lambda v: _table(v) and "毛利" in v.columns, "orders 里还没有“毛利”这一列：运行上面填好的那一行。"),
-        Rule(lambda v: len(v) == len(orders) and _same_numbers(v["毛利"], margin),
-             "毛利算得不对：毛利 = 实付金额 − 商品成本，减号后面应该是“商品成本”那一列（看订单表的表头）。"),
+        Rule(
+            lambda v: len(v) == len(orders) and _same_numbers(v["毛利"], margin),
+            "毛利算得不对：毛利 = 实付金额 − 商品成本，减号后面应该是“商品成本”那一列（看订单表的表头）。",
+        ),
     ]
 
 
 def _group_rules() -> list[Rule]:
     expected = _paid().groupby("phase", observed=True)["paid_amount"].sum()
     return [
-        Rule(lambda v: isinstance(v, pd.Series),
-             "by_phase 应该是分组加总的结果：按例子的样子写 groupby(...)[...].sum()。"),
-        Rule(lambda v: v.index.name == "phase",
-             "分组用的列不对：要按“活动阶段”分组（日常 / 预热期 / 爆发期 / 返场期），看表头里它的英文列名。"),
-        Rule(lambda v: sorted(map(str, v.index)) == sorted(map(str, expected.index))
-             and _same_numbers(v.sort_index(), expected.sort_index()),
-             "各阶段的合计不对：加总的应该是已支付订单（paid）的实付金额。"),
-        Rule(lambda v: v.is_monotonic_decreasing,
-             "还没有从大到小排好：sort_values 里 ascending 应该是 False（上面例子里的写法）。"),
+        Rule(
+            lambda v: isinstance(v, pd.Series),
+            "by_phase 应该是分组加总的结果：按例子的样子写 groupby(...)[...].sum()。",
+        ),
+        Rule(
+            lambda v: v.index.name == "phase",
+            "分组用的列不对：要按“活动阶段”分组（日常 / 预热期 / 爆发期 / 返场期），看表头里它的英文列名。",
+        ),
+        Rule(
+            lambda v: (
+                sorted(map(str, v.index)) == sorted(map(str, expected.index))
+                and _same_numbers(v.sort_index(), expected.sort_index())
+            ),
+            "各阶段的合计不对：加总的应该是已支付订单（paid）的实付金额。",
+        ),
+        Rule(
+            lambda v: v.is_monotonic_decreasing,
+            "还没有从大到小排好：sort_values 里 ascending 应该是 False（上面例子里的写法）。",
+        ),
     ]
 
 
@@ -95,10 +117,14 @@ def _merge_rules() -> list[Rule]:
     skus = data.load("skus")
     names = data.load("products").set_index("product_id")["product_name"]
     return [
-        Rule(lambda v: _table(v) and "product_name" in v.columns and "sku_id" in v.columns,
-             "sku_named 里还没有商品简称：on= 后面写两张表都有的那一列，列名两边加引号。"),
-        Rule(lambda v: len(v) == len(skus) and (v["product_name"] == v["product_id"].map(names)).all(),
-             "接上的商品简称和 SKU 对不上：on= 要写两张表里意思相同的那一列（“商品编号”）。"),
+        Rule(
+            lambda v: _table(v) and "product_name" in v.columns and "sku_id" in v.columns,
+            "sku_named 里还没有商品简称：on= 后面写两张表都有的那一列，列名两边加引号。",
+        ),
+        Rule(
+            lambda v: len(v) == len(skus) and (v["product_name"] == v["product_id"].map(names)).all(),
+            "接上的商品简称和 SKU 对不上：on= 要写两张表里意思相同的那一列（“商品编号”）。",
+        ),
     ]
 
 

@@ -14,6 +14,7 @@ there are, and none is shown.
 >>> h
 [提示：共 3 条，点按钮逐条查看]
 """
+
 from __future__ import annotations
 
 import html

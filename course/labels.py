@@ -17,6 +17,7 @@ the dictionary does not know keeps its name (``我的列``).
 >>> labelled(pd.Series([1], index=pd.Index(["直播"], name="channel"), name="paid_amount")).index.name
 '成交渠道（channel）'
 """
+
 from __future__ import annotations
 
 import re

@@ -9,6 +9,7 @@ there too).  This module imports nothing of the course: every part may use it.
 >>> str(CourseError("请先填写并保存表单。"))
 '请先填写并保存表单。'
 """
+
 from __future__ import annotations
 
 # Messages shared by several modules.  A teacher who wants other wording

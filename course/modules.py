@@ -19,6 +19,7 @@ for graded tasks, its declarations (``GRADING_EXTRA_TASKS``, grading/AUTHORING.m
 >>> folder("module1_listing").name
 'module1_listing'
 """
+
 from __future__ import annotations
 
 import os

@@ -12,6 +12,7 @@ already says 元 wants the number only.
 >>> yuan(50000, unit="")
 '50,000.00'
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -20,8 +21,9 @@ from typing import Any
 MISSING = "无法计算"
 
 
-def yuan(value: Any, *, digits: int = 2, unit: str = "元", grouping: bool = True, trim: bool = False,
-         missing: str = MISSING) -> str:
+def yuan(
+    value: Any, *, digits: int = 2, unit: str = "元", grouping: bool = True, trim: bool = False, missing: str = MISSING
+) -> str:
     """``value`` in yuan with ``digits`` decimals and thousands separators, then ``unit``.
 
     ``trim``: drop trailing zeros (and the point) after rounding; a missing

@@ -10,6 +10,7 @@ writes amounts), so "499元" or "四百九十九" gets the same answer everywher
 >>> parse_number("9.999", "活动价", decimals=2)
 (None, '活动价：最多保留 2 位小数（精确到 0.01），现在是 9.999。')
 """
+
 from __future__ import annotations
 
 import re
@@ -34,5 +35,5 @@ def parse_number(text: str, label: str, *, decimals: int | None = None, integer:
             return None, f"{label}：请填写整数，现在是 {text}。"
         return int(value), None
     if decimals is not None and "." in s and len(s.split(".")[1].rstrip("0")) > decimals:
-        return None, f"{label}：最多保留 {decimals} 位小数（精确到 {10 ** -decimals:.{decimals}f}），现在是 {text}。"
+        return None, f"{label}：最多保留 {decimals} 位小数（精确到 {10**-decimals:.{decimals}f}），现在是 {text}。"
     return value, None

@@ -11,6 +11,7 @@ functions so the Chinese font is put back after each of them.
 >>> use_chinese_font()
 'Noto Sans SC'
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,8 +31,9 @@ def font_path() -> Path:
     if not path.exists():  # pragma: no cover - broken install
         from .messages import CourseError
 
-        raise CourseError("找不到中文字体 NotoSansSC-Regular.ttf，"
-                          "请重新安装课程环境（make lab 或 pip install zhplot）。")
+        raise CourseError(
+            "找不到中文字体 NotoSansSC-Regular.ttf，请重新安装课程环境（make lab 或 pip install zhplot）。"
+        )
     return path
 
 

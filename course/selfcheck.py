@@ -20,6 +20,7 @@ reads this file; it re-judges with the reference itself.
 【数量】✗ 还有 1 处需要修改：
   ✗ 提升方向：数量不对
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ from typing import Any
 from . import checks as C
 
 SUFFIX = ".checks.json"
-MISSING_SPEC = ("（自检文件 {name} 不在笔记本旁边，暂时无法判断对错；请从老师发的作业包中恢复它，"
-                "或直接保存答案——评分时仍会检查。）")
+MISSING_SPEC = (
+    "（自检文件 {name} 不在笔记本旁边，暂时无法判断对错；请从老师发的作业包中恢复它，或直接保存答案——评分时仍会检查。）"
+)
 NOT_ANSWERED = "还没有作答：请完成上面的步骤（填写表单并保存，或把代码里的 ___ 填好并运行），再运行这个检查。"
 
 

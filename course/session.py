@@ -11,6 +11,7 @@ deterministic random numbers, and the notebook's answer file.
 >>> s.store.path.name
 '01_selection.answers.json'
 """
+
 from __future__ import annotations
 
 import os
@@ -149,8 +150,11 @@ def answers_folder() -> Path:
     """
     here = Path(os.getcwd()).resolve()
     repo = here.parent
-    if (repo / "course" / "settings.yaml").is_file() and (repo / "grading" / "config.py").is_file() \
-            and here.name.startswith("module"):
+    if (
+        (repo / "course" / "settings.yaml").is_file()
+        and (repo / "grading" / "config.py").is_file()
+        and here.name.startswith("module")
+    ):
         return repo / "classroom" / "instructor-answers" / here.name
     return here
 

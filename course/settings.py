@@ -13,6 +13,7 @@ Errors name the line of the file and say in Chinese what to fix.
 >>> [d.weight for d in settings.rubric("module1_listing")]
 [30, 25, 20, 15, 10]
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -87,9 +88,9 @@ SPEC: dict[str, Any] = {
     "thresholds.campaign.budget_total": _NUM,
     "thresholds.campaign.gift_stock": int,
     "thresholds.campaign.baseline_days": int,
-    "thresholds.campaign.uv_factor": dict,       # {阶段: {渠道: 系数}}, checked by course.tools.campaign.factors
-    "thresholds.campaign.conv_factor": dict,     # {阶段: 系数}
-    "thresholds.campaign.cart_shares": dict,     # {A..F: 订单占比}, checked by course.tools.carts.cart_shares
+    "thresholds.campaign.uv_factor": dict,  # {阶段: {渠道: 系数}}, checked by course.tools.campaign.factors
+    "thresholds.campaign.conv_factor": dict,  # {阶段: 系数}
+    "thresholds.campaign.cart_shares": dict,  # {A..F: 订单占比}, checked by course.tools.carts.cart_shares
     "thresholds.campaign.deepest_max_skus": int,
     "thresholds.campaign.deepest_max_qty": int,
     "thresholds.campaign.pause_conversion_floor": "share",
@@ -184,6 +185,7 @@ def settings_path() -> Path:
 
 # -- loading with line numbers ------------------------------------------------
 
+
 class _DuplicateKey(Exception):
     def __init__(self, path: str, first: int, second: int):
         super().__init__(path)
@@ -217,8 +219,7 @@ def _parse(text: str, where: str) -> tuple[dict, dict]:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark else "某处"
         raise SettingsError(
-            f"设置文件 {where} {line}格式有误：YAML 无法读取。"
-            + _syntax_hint(text, mark.line if mark else None)
+            f"设置文件 {where} {line}格式有误：YAML 无法读取。" + _syntax_hint(text, mark.line if mark else None)
         ) from None
     if node is None or not isinstance(node, yaml.MappingNode):
         raise SettingsError(f"设置文件 {where} 是空的或不是“键: 值”的格式，请从 course/settings.yaml 复制一份再修改。")
@@ -361,8 +362,9 @@ def _unknown_keys(data: dict, at: Callable[[str], str]) -> list[str]:
             continue
         for key in (body or {}) if isinstance(body, dict) else ():
             if key not in _MODULE_KEYS:
-                out.append(f"{at(f'modules.{mod}.{key}')}：模块 {mod} 下不认识的设置项 {key}"
-                           "（可用：title、due、rubric）。")
+                out.append(
+                    f"{at(f'modules.{mod}.{key}')}：模块 {mod} 下不认识的设置项 {key}（可用：title、due、rubric）。"
+                )
     return out
 
 
@@ -386,6 +388,7 @@ def _unknown_in_section(node: Any, path: str, at: Callable[[str], str]) -> list[
 
 def _locator(lines: dict) -> Callable[[str], str]:
     """``at(path)`` -> ``第 N 行``: the line of the setting, or of its nearest ancestor that exists."""
+
     def at(path: str) -> str:
         p = path
         while p and p not in lines:
@@ -403,8 +406,12 @@ def validate(data: dict, lines: dict, where: str) -> None:
     only settings that pass are checked against each other (min below max, ...).
     """
     at = _locator(lines)
-    problems = [*_setting_problems(data, at), *_unknown_keys(data, at), *_featured_problems(data, at),
-                *_module_problems(data, at)]
+    problems = [
+        *_setting_problems(data, at),
+        *_unknown_keys(data, at),
+        *_featured_problems(data, at),
+        *_module_problems(data, at),
+    ]
     if not problems:
         problems = [p for check in _CONSISTENCY for p in check(data, at)]
     if problems:
@@ -425,10 +432,15 @@ def _setting_problems(data: dict, at: Callable[[str], str]) -> list[str]:
         if not found:
             problems.append(f"{at(path)}：缺少设置项 {path}（请从原始 course/settings.yaml 补回）。")
         elif not _type_ok(value, kind):
-            problems.append(f"{at(path)}：{path} 的值 {value!r} 不对，应为{_TYPE_WORDS[kind]}。"
-                            + _value_hint(value, kind))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0 \
-                and path.startswith(("thresholds.", "late.", "schedule.")):
+            problems.append(
+                f"{at(path)}：{path} 的值 {value!r} 不对，应为{_TYPE_WORDS[kind]}。" + _value_hint(value, kind)
+            )
+        elif (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and value < 0
+            and path.startswith(("thresholds.", "late.", "schedule."))
+        ):
             problems.append(f"{at(path)}：{path} 的值 {value!r} 不能是负数。")
     return problems
 
@@ -443,8 +455,10 @@ def _module_problems(data: dict, at: Callable[[str], str]) -> list[str]:
     """Every module of the registry is there, with a due time and a rubric."""
     modules = data.get("modules")
     if not isinstance(modules, dict):
-        return [f"{at('modules')}：缺少 modules（四个模块的截止时间与评分维度）。",
-                *(f"{at('modules')}：modules 下缺少模块 {mod}，四个模块都必须保留。" for mod in MODULES)]
+        return [
+            f"{at('modules')}：缺少 modules（四个模块的截止时间与评分维度）。",
+            *(f"{at('modules')}：modules 下缺少模块 {mod}，四个模块都必须保留。" for mod in MODULES),
+        ]
     problems = []
     for mod in MODULES:
         if mod not in modules:
@@ -452,8 +466,9 @@ def _module_problems(data: dict, at: Callable[[str], str]) -> list[str]:
             continue
         m = modules[mod] or {}
         if parse_due(m.get("due")) is None:
-            problems.append(f"{at(f'modules.{mod}.due')}：{mod} 的截止时间 {m.get('due')!r} 无法识别，"
-                            '请写成 "2026-12-07 17:00"。')
+            problems.append(
+                f'{at(f"modules.{mod}.due")}：{mod} 的截止时间 {m.get("due")!r} 无法识别，请写成 "2026-12-07 17:00"。'
+            )
         problems += _rubric_problems(mod, m.get("rubric"), at)
     return problems
 
@@ -488,8 +503,10 @@ def _dimension_problems(mod: str, i: int, dim: Any, ids: list[str], line: str) -
     problems = []
     did = dim.get("id")
     if not isinstance(did, str) or not _DIM_ID.match(did):
-        problems.append(f"{line}：维度「{dim['name']}」缺少编号 id 或写法不对（应为 d1-d9，例如 id: d1）；"
-                        "评分单元格按 id 找到自己的维度，调整顺序时请整行移动、不要改 id。")
+        problems.append(
+            f"{line}：维度「{dim['name']}」缺少编号 id 或写法不对（应为 d1-d9，例如 id: d1）；"
+            "评分单元格按 id 找到自己的维度，调整顺序时请整行移动、不要改 id。"
+        )
     elif did in ids:
         problems.append(f"{line}：{mod} 的维度编号 {did} 重复，每个维度的 id 必须不同。")
     else:
@@ -521,9 +538,11 @@ _ORDERED = [  # (section, lower, upper): the lower may not exceed the upper
 
 def _ordered_thresholds(data: dict, at: Callable[[str], str]) -> list[str]:
     th = data["thresholds"]
-    return [f"{at(f'thresholds.{sect}.{lo}')}：{lo} ({th[sect][lo]}) 不能大于 {hi} ({th[sect][hi]})。"
-            for sect, lo, hi in _ORDERED
-            if sect in th and lo in th[sect] and hi in th[sect] and th[sect][lo] > th[sect][hi]]
+    return [
+        f"{at(f'thresholds.{sect}.{lo}')}：{lo} ({th[sect][lo]}) 不能大于 {hi} ({th[sect][hi]})。"
+        for sect, lo, hi in _ORDERED
+        if sect in th and lo in th[sect] and hi in th[sect] and th[sect][lo] > th[sect][hi]
+    ]
 
 
 def _positive_scale(data: dict, at: Callable[[str], str]) -> list[str]:
@@ -535,8 +554,10 @@ def _workshop_days(data: dict, at: Callable[[str], str]) -> list[str]:
     sch = data["schedule"]
     problems = []
     if sch["group_size_min"] > sch["group_size_max"]:
-        problems.append(f"{at('schedule.group_size_min')}：每组最少人数 ({sch['group_size_min']}) "
-                        f"不能大于最多人数 ({sch['group_size_max']})。")
+        problems.append(
+            f"{at('schedule.group_size_min')}：每组最少人数 ({sch['group_size_min']}) "
+            f"不能大于最多人数 ({sch['group_size_max']})。"
+        )
     d1, d2 = dates.parse_date(sch["day1"]), dates.parse_date(sch["day2"])
     if d2 <= d1:
         problems.append(f"{at('schedule.day2')}：第二天 ({d2}) 必须在第一天 ({d1}) 之后。")
@@ -552,8 +573,10 @@ def _segmentation_dates(data: dict, at: Callable[[str], str]) -> list[str]:
     as_of, compare = dates.parse_date(crm["as_of_date"]), dates.parse_date(crm["compare_date"])
     if compare < as_of:
         return []
-    return [f"{at('thresholds.crm.compare_date')}：对比日期 compare_date ({compare}) "
-            f"应早于分层截止日期 as_of_date ({as_of})。"]
+    return [
+        f"{at('thresholds.crm.compare_date')}：对比日期 compare_date ({compare}) "
+        f"应早于分层截止日期 as_of_date ({as_of})。"
+    ]
 
 
 def _image_rules(data: dict, at: Callable[[str], str]) -> list[str]:
@@ -564,9 +587,11 @@ def _image_rules(data: dict, at: Callable[[str], str]) -> list[str]:
         problems.append(f"{at('thresholds.listing.white_pixel_level')}：white_pixel_level 是像素亮度，最大 255。")
     mix = [lst.get(k) for k in ("main_image_count", "main_image_scene_count", "main_image_detail_count")]
     if all(isinstance(x, int) for x in mix) and mix[1] + mix[2] + 1 != mix[0]:
-        problems.append(f"{at('thresholds.listing.main_image_count')}：表1 主图 = 白底图 1 张 + 场景图 + 细节图，"
-                        f"main_image_count ({mix[0]}) 应等于 1 + main_image_scene_count ({mix[1]}) + "
-                        f"main_image_detail_count ({mix[2]})。")
+        problems.append(
+            f"{at('thresholds.listing.main_image_count')}：表1 主图 = 白底图 1 张 + 场景图 + 细节图，"
+            f"main_image_count ({mix[0]}) 应等于 1 + main_image_scene_count ({mix[1]}) + "
+            f"main_image_detail_count ({mix[2]})。"
+        )
     return problems
 
 
@@ -598,8 +623,9 @@ def load(path: str | os.PathLike | None = None) -> dict:
     try:
         stat = p.stat()
     except OSError:
-        raise SettingsError(f"找不到设置文件 {p}。"
-                            "请检查环境变量 COURSE_SETTINGS 或恢复 course/settings.yaml。") from None
+        raise SettingsError(
+            f"找不到设置文件 {p}。请检查环境变量 COURSE_SETTINGS 或恢复 course/settings.yaml。"
+        ) from None
     key = (str(p.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _CACHE:
         data, lines = _parse(p.read_text(encoding="utf-8"), str(p))

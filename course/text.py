@@ -20,6 +20,7 @@ Traceback (most recent call last):
 ...
 course.text.TemplateProblem: 说明文字中的占位符 {{ listing.no_such_thing }} 不认识：...
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -115,9 +116,14 @@ def context() -> dict:
         ctx[name] = _section(values, f"thresholds.{name}")
     for name in ("course", "schedule", "late", "dataset"):
         ctx[name] = _section(cfg[name], name)
-    ctx["modules"] = {m: {"title": Shown(body.get("title", m)), "due": Shown(settings.due(m)),
-                          "rubric": [Shown(d.name) for d in settings.rubric(m)]}
-                      for m, body in cfg["modules"].items()}
+    ctx["modules"] = {
+        m: {
+            "title": Shown(body.get("title", m)),
+            "due": Shown(settings.due(m)),
+            "rubric": [Shown(d.name) for d in settings.rubric(m)],
+        }
+        for m, body in cfg["modules"].items()
+    }
     ctx["product"] = _product()
     return ctx
 
@@ -168,8 +174,10 @@ def render(text: str, ctx: dict | None = None) -> str:
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(_unknown_message(text, ctx, str(exc))) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"说明文字第 {exc.lineno} 行的占位符写法有误（{exc.message}）："
-                              "应写成 {{ 分组.名称 }}，两边各两个花括号。") from None
+        raise TemplateProblem(
+            f"说明文字第 {exc.lineno} 行的占位符写法有误（{exc.message}）："
+            "应写成 {{ 分组.名称 }}，两边各两个花括号。"
+        ) from None
 
 
 def _unknown_message(text: str, ctx: dict, detail: str) -> str:
@@ -181,8 +189,10 @@ def _unknown_message(text: str, ctx: dict, detail: str) -> str:
                 node = node[p]
             else:
                 known = sorted(node) if isinstance(node, dict) else []
-                return (f"说明文字中的占位符 {{{{ {m.group(1)} }}}} 不认识：设置里没有 {m.group(1)}。"
-                        f"可用的有：{'、'.join(known[:30]) or '（无）'}")
+                return (
+                    f"说明文字中的占位符 {{{{ {m.group(1)} }}}} 不认识：设置里没有 {m.group(1)}。"
+                    f"可用的有：{'、'.join(known[:30]) or '（无）'}"
+                )
     return f"说明文字中的占位符无法替换：{detail}"
 
 

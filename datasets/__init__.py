@@ -26,6 +26,7 @@ How the generator is put together (one concept per module; ``generate`` calls th
 
 Importing this package does not generate or read any data.
 """
+
 from .spec import VERSION
 
 __all__ = ["VERSION"]

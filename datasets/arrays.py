@@ -10,6 +10,7 @@ integer cents; both become text only when a table is written.
 >>> str(to_datetime(np.array([1781740800]))[0])
 '2026-06-18 00:00:00'
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-INF = np.iinfo(np.int64).max     # "never" as a time (no payment yet)
+INF = np.iinfo(np.int64).max  # "never" as a time (no payment yet)
 DAY_SECONDS = 86400
 
 

@@ -7,6 +7,7 @@ the lines by largest remainder), draws refunds among the paid ones and hands the
 gift to the first paid campaign orders.  It also holds the catalogue the
 simulation sells from (SKUs, daily deal prices, on-sale flags).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,25 +19,26 @@ from . import model, shop
 from .arrays import to_datetime
 from .visits import Day, Visits
 
-SIMPLE_STYLES = ("北欧风", "现代简约", "日式")                 # tag 喜欢简约风
+SIMPLE_STYLES = ("北欧风", "现代简约", "日式")  # tag 喜欢简约风
 
 
 @dataclass
 class Orders:
     """The day's orders (numbered by creation time) and their lines (``pos`` = the line's order)."""
-    visit: np.ndarray              # index into the day's visits
+
+    visit: np.ndarray  # index into the day's visits
     number: np.ndarray
     users: np.ndarray
     pos: np.ndarray
     sku: np.ndarray
     qty: np.ndarray
-    unit: np.ndarray | None = None        # line amounts in cents
+    unit: np.ndarray | None = None  # line amounts in cents
     line_amount: np.ndarray | None = None
     second_half: np.ndarray | None = None
     discount_line: np.ndarray | None = None
     paid_line: np.ndarray | None = None
     cost_line: np.ndarray | None = None
-    threshold_cut: np.ndarray | None = None   # order amounts in cents
+    threshold_cut: np.ndarray | None = None  # order amounts in cents
     goods: np.ndarray | None = None
     discount: np.ndarray | None = None
     paid_amount: np.ndarray | None = None
@@ -44,10 +46,10 @@ class Orders:
     commission: np.ndarray | None = None
     items: np.ndarray | None = None
     has_second_half: np.ndarray | None = None
-    simple: np.ndarray | None = None      # has a 北欧/简约/日式 item
+    simple: np.ndarray | None = None  # has a 北欧/简约/日式 item
     paid: np.ndarray | None = None
     paid_t: np.ndarray | None = None
-    status: np.ndarray | None = None      # 0 已支付, 1 已取消, 2 已退款
+    status: np.ndarray | None = None  # 0 已支付, 1 已取消, 2 已退款
     gift: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -79,9 +81,19 @@ class Checkout:
         number = self.order_seq + 1 + np.arange(len(oi))
         self.order_seq += len(oi)
         sale = day.in_campaign
-        pos, sku, qty = model.draw_baskets(rng, v.vtype[oi], day.phase, self.deal[day.index],
-                                           self.on_sale[day.index], self.sku_weight, self.is_cheap, self.is_image,
-                                           v.planted[oi], shop.THRESHOLD_C if sale else None, sale)
+        pos, sku, qty = model.draw_baskets(
+            rng,
+            v.vtype[oi],
+            day.phase,
+            self.deal[day.index],
+            self.on_sale[day.index],
+            self.sku_weight,
+            self.is_cheap,
+            self.is_image,
+            v.planted[oi],
+            shop.THRESHOLD_C if sale else None,
+            sale,
+        )
         o = Orders(visit=oi, number=number, users=v.users[oi], pos=pos, sku=sku, qty=qty)
         self._price(day, o)
         o.paid, o.paid_t = v.paid[oi], v.paid_t[oi]
@@ -130,24 +142,45 @@ def orders_frame(day: Day, v: Visits, o: Orders, phase: int) -> pd.DataFrame:
     """The day's ``orders`` rows as numbers (csvfiles formats them)."""
     n = len(o)
     promo = np.zeros(n, dtype=np.int8)
-    if day.in_campaign:   # codes of csvfiles.PROMOTION_CODES
-        promo = ((o.threshold_cut > 0).astype(np.int8) + 2 * o.has_second_half.astype(np.int8))
-    return pd.DataFrame({
-        "order_no": o.number, "user_no": o.users + 1, "session": v.session[o.visit],
-        "created_at": to_datetime(v.created[o.visit]),
-        "paid_at": pd.Series(np.where(o.paid, o.paid_t, 0)).astype("datetime64[s]").where(o.paid),
-        "channel": v.channel[o.visit], "phase": np.full(n, phase, np.int8), "status": o.status,
-        "item_count": o.items, "goods_amount": o.goods, "discount_amount": o.discount, "paid_amount": o.paid_amount,
-        "cost_amount": o.cost, "commission": o.commission, "gift_cost": np.where(o.gift, shop.GIFT_COST_C, 0),
-        "promo": promo, "gift": o.gift, "is_new_customer": v.is_new_customer[o.visit],
-    })
+    if day.in_campaign:  # codes of csvfiles.PROMOTION_CODES
+        promo = (o.threshold_cut > 0).astype(np.int8) + 2 * o.has_second_half.astype(np.int8)
+    return pd.DataFrame(
+        {
+            "order_no": o.number,
+            "user_no": o.users + 1,
+            "session": v.session[o.visit],
+            "created_at": to_datetime(v.created[o.visit]),
+            "paid_at": pd.Series(np.where(o.paid, o.paid_t, 0)).astype("datetime64[s]").where(o.paid),
+            "channel": v.channel[o.visit],
+            "phase": np.full(n, phase, np.int8),
+            "status": o.status,
+            "item_count": o.items,
+            "goods_amount": o.goods,
+            "discount_amount": o.discount,
+            "paid_amount": o.paid_amount,
+            "cost_amount": o.cost,
+            "commission": o.commission,
+            "gift_cost": np.where(o.gift, shop.GIFT_COST_C, 0),
+            "promo": promo,
+            "gift": o.gift,
+            "is_new_customer": v.is_new_customer[o.visit],
+        }
+    )
 
 
 def order_items_frame(o: Orders) -> pd.DataFrame:
     """The day's ``order_items`` rows as numbers, lines numbered 1.. within each order."""
     line_no = np.arange(len(o.pos)) - np.searchsorted(o.pos, o.pos, side="left") + 1
-    return pd.DataFrame({
-        "order_no": o.number[o.pos], "line_no": line_no, "sku": o.sku, "qty": o.qty, "unit_price": o.unit,
-        "line_amount": o.line_amount, "discount_alloc": o.discount_line, "paid_line": o.paid_line,
-        "cost": o.cost_line,
-    })
+    return pd.DataFrame(
+        {
+            "order_no": o.number[o.pos],
+            "line_no": line_no,
+            "sku": o.sku,
+            "qty": o.qty,
+            "unit_price": o.unit,
+            "line_amount": o.line_amount,
+            "discount_alloc": o.discount_line,
+            "paid_line": o.paid_line,
+            "cost": o.cost_line,
+        }
+    )

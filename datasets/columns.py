@@ -12,6 +12,7 @@ million-row table is checked in seconds.
 >>> cents(pd.Series(["12.30", ""])).tolist()
 [1230, 0]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,7 +55,7 @@ def id_ints(s: pd.Series, col: str) -> tuple[np.ndarray, np.ndarray]:
     """(ok mask, integer part) of ids like S000000123 (vectorised)."""
     prefix, width = ID_PATTERNS[col]
     c = codes(s, width + 1)
-    ok = (c[:, 0] == ord(prefix)) & digits(c[:, 1:width + 1]).all(axis=1) & (c[:, width + 1] == 0)
-    d = np.where(digits(c[:, 1:width + 1]), c[:, 1:width + 1] - 48, 0).astype(np.int64)
+    ok = (c[:, 0] == ord(prefix)) & digits(c[:, 1 : width + 1]).all(axis=1) & (c[:, width + 1] == 0)
+    d = np.where(digits(c[:, 1 : width + 1]), c[:, 1 : width + 1] - 48, 0).astype(np.int64)
     num = d @ (10 ** np.arange(width - 1, -1, -1, dtype=np.int64))
     return ok, num

@@ -12,6 +12,7 @@ The SELECT lists that turn the numbers into text are built here too.
 >>> sql_list(["A", "B'C"])
 "['A', 'B''C']"
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,7 +24,7 @@ from . import shop
 from .messages import MESSAGE_CAMPAIGNS, MESSAGE_TEXT
 from .spec import CHANNELS, MONEY, MSG_CHANNELS, PHASES, TABLES
 
-ORDER_STATUS_CODES = ["已支付", "已取消", "已退款"]                 # orders.status 0 / 1 / 2
+ORDER_STATUS_CODES = ["已支付", "已取消", "已退款"]  # orders.status 0 / 1 / 2
 PROMOTION_CODES = ["", "满399减50", "第二件半价", "满399减50|第二件半价"]  # 1 * 满减 + 2 * 第二件半价
 
 
@@ -45,6 +46,7 @@ def write_csv(df: pd.DataFrame, path: Path, table: str) -> int:
 
 # -- SELECT lists: numbers -> the text of the CSV file ---------------------------------------
 
+
 def sql_list(values) -> str:
     """A DuckDB list literal of strings (indexed from 1: ``list[code + 1]``)."""
     return "[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]"
@@ -64,49 +66,92 @@ def sql_time(col: str) -> str:
 
 
 def _traffic_select(keywords) -> str:
-    return ", ".join([
-        "printf('S%09d', session) AS session_id", "printf('U%08d', user_no) AS user_id", sql_time("start_time"),
-        "strftime(start_time, '%Y-%m-%d') AS date", f"{sql_list(CHANNELS)}[channel + 1] AS channel",
-        f"CASE WHEN kw >= 0 THEN {sql_list(keywords)}[kw + 1] END AS search_keyword", "pages_viewed",
-        "duration_seconds", sql_bool("added_to_cart"), sql_bool("ordered"), sql_bool("paid"),
-        "CASE WHEN order_no > 0 THEN printf('O%08d', order_no) END AS order_id", sql_bool("is_new_customer"),
-        f"{sql_list(PHASES)}[phase + 1] AS phase",
-        "CASE WHEN variant = 1 THEN 'A' WHEN variant = 2 THEN 'B' END AS ab_variant"])
+    return ", ".join(
+        [
+            "printf('S%09d', session) AS session_id",
+            "printf('U%08d', user_no) AS user_id",
+            sql_time("start_time"),
+            "strftime(start_time, '%Y-%m-%d') AS date",
+            f"{sql_list(CHANNELS)}[channel + 1] AS channel",
+            f"CASE WHEN kw >= 0 THEN {sql_list(keywords)}[kw + 1] END AS search_keyword",
+            "pages_viewed",
+            "duration_seconds",
+            sql_bool("added_to_cart"),
+            sql_bool("ordered"),
+            sql_bool("paid"),
+            "CASE WHEN order_no > 0 THEN printf('O%08d', order_no) END AS order_id",
+            sql_bool("is_new_customer"),
+            f"{sql_list(PHASES)}[phase + 1] AS phase",
+            "CASE WHEN variant = 1 THEN 'A' WHEN variant = 2 THEN 'B' END AS ab_variant",
+        ]
+    )
 
 
 def _orders_select() -> str:
-    return ", ".join([
-        "printf('O%08d', order_no) AS order_id", "printf('U%08d', user_no) AS user_id",
-        "printf('S%09d', session) AS session_id", sql_time("created_at"), sql_time("paid_at"),
-        "strftime(created_at, '%Y-%m-%d') AS date", f"{sql_list(CHANNELS)}[channel + 1] AS channel",
-        f"{sql_list(PHASES)}[phase + 1] AS phase", f"{sql_list(ORDER_STATUS_CODES)}[status + 1] AS status",
-        "item_count", sql_money("goods_amount"), sql_money("discount_amount"), sql_money("paid_amount"),
-        sql_money("cost_amount"), sql_money("commission"), sql_money("gift_cost"),
-        f"CASE WHEN promo > 0 THEN {sql_list(PROMOTION_CODES)}[promo + 1] END AS promotions",
-        f"CASE WHEN gift THEN '{shop.GIFT_NAME}' END AS gift", sql_bool("is_new_customer")])
+    return ", ".join(
+        [
+            "printf('O%08d', order_no) AS order_id",
+            "printf('U%08d', user_no) AS user_id",
+            "printf('S%09d', session) AS session_id",
+            sql_time("created_at"),
+            sql_time("paid_at"),
+            "strftime(created_at, '%Y-%m-%d') AS date",
+            f"{sql_list(CHANNELS)}[channel + 1] AS channel",
+            f"{sql_list(PHASES)}[phase + 1] AS phase",
+            f"{sql_list(ORDER_STATUS_CODES)}[status + 1] AS status",
+            "item_count",
+            sql_money("goods_amount"),
+            sql_money("discount_amount"),
+            sql_money("paid_amount"),
+            sql_money("cost_amount"),
+            sql_money("commission"),
+            sql_money("gift_cost"),
+            f"CASE WHEN promo > 0 THEN {sql_list(PROMOTION_CODES)}[promo + 1] END AS promotions",
+            f"CASE WHEN gift THEN '{shop.GIFT_NAME}' END AS gift",
+            sql_bool("is_new_customer"),
+        ]
+    )
 
 
 def _order_items_select(sku_ids, sku_products) -> str:
-    return ", ".join([
-        "printf('O%08d', order_no) AS order_id", "line_no", f"{sql_list(sku_ids)}[sku + 1] AS sku_id",
-        f"{sql_list(sku_products)}[sku + 1] AS product_id", "qty", sql_money("unit_price"), sql_money("line_amount"),
-        sql_money("discount_alloc"), sql_money("paid_line"), sql_money("cost")])
+    return ", ".join(
+        [
+            "printf('O%08d', order_no) AS order_id",
+            "line_no",
+            f"{sql_list(sku_ids)}[sku + 1] AS sku_id",
+            f"{sql_list(sku_products)}[sku + 1] AS product_id",
+            "qty",
+            sql_money("unit_price"),
+            sql_money("line_amount"),
+            sql_money("discount_alloc"),
+            sql_money("paid_line"),
+            sql_money("cost"),
+        ]
+    )
 
 
 def simulation_selects(keywords, sku_ids, sku_products) -> dict[str, str]:
     """The SELECT list of each simulated table, for the codes the simulation uses."""
-    return {"traffic": _traffic_select(keywords), "orders": _orders_select(),
-            "order_items": _order_items_select(sku_ids, sku_products)}
+    return {
+        "traffic": _traffic_select(keywords),
+        "orders": _orders_select(),
+        "order_items": _order_items_select(sku_ids, sku_products),
+    }
 
 
 def messages_select() -> str:
     """The SELECT list of the ``messages`` table (campaign codes index ``MESSAGE_CAMPAIGNS``)."""
-    return ", ".join([
-        "printf('M%09d', msg_no) AS message_id", "printf('U%08d', user_no) AS user_id", sql_time("sent_at"),
-        f"{sql_list(MSG_CHANNELS)}[channel + 1] AS channel",
-        f"{sql_list([MESSAGE_TEXT[c][0] for c in MESSAGE_CAMPAIGNS])}[campaign + 1] AS msg_type",
-        f"{sql_list(MESSAGE_CAMPAIGNS)}[campaign + 1] AS campaign",
-        f"{sql_list([MESSAGE_TEXT[c][1] for c in MESSAGE_CAMPAIGNS])}[campaign + 1] AS content"])
+    return ", ".join(
+        [
+            "printf('M%09d', msg_no) AS message_id",
+            "printf('U%08d', user_no) AS user_id",
+            sql_time("sent_at"),
+            f"{sql_list(MSG_CHANNELS)}[channel + 1] AS channel",
+            f"{sql_list([MESSAGE_TEXT[c][0] for c in MESSAGE_CAMPAIGNS])}[campaign + 1] AS msg_type",
+            f"{sql_list(MESSAGE_CAMPAIGNS)}[campaign + 1] AS campaign",
+            f"{sql_list([MESSAGE_TEXT[c][1] for c in MESSAGE_CAMPAIGNS])}[campaign + 1] AS content",
+        ]
+    )
 
 
 class Appender:

@@ -11,6 +11,7 @@ True
 >>> sorted(thresholds())
 ['commission_rate', 'gold_min_spend', 'platinum_min_spend', 'silver_min_spend', 'stock_alert_level']
 """
+
 from __future__ import annotations
 
 from course import settings

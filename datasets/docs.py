@@ -4,12 +4,20 @@ Prints the column tables of the data dictionary from ``datasets.spec`` (the
 tables in README.md were produced by this script; tests check README names every
 column).
 """
+
 from __future__ import annotations
 
 from .spec import PRIMARY_KEYS, TABLES
 
-_TYPES = {"string": "文本", "int": "整数", "float": "小数", "bool": "是/否", "date": "日期", "datetime": "日期时间",
-          "category": "类别"}
+_TYPES = {
+    "string": "文本",
+    "int": "整数",
+    "float": "小数",
+    "bool": "是/否",
+    "date": "日期",
+    "datetime": "日期时间",
+    "category": "类别",
+}
 
 
 def markdown() -> str:

@@ -26,41 +26,55 @@ shop's own (``skus``).
 >>> draft_text(FEATURED["P001"]["sku_draft"])
 '颜色：白色/原木色/浅灰色/默认；尺寸：40cm宽/48cm宽'
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-BRAND = "栖木"            # the shop's own brand (栖木家居)
-MULTI = "|"               # separator of several values in one cell
+BRAND = "栖木"  # the shop's own brand (栖木家居)
+MULTI = "|"  # separator of several values in one cell
 DRAFT_ATTR, DRAFT_NAME, DRAFT_VALUES = "；", "：", "/"
 
 FEATURED: dict[str, dict] = {
     "P001": dict(
         persona=dict(ages=["25-30岁", "31-35岁"], genders=["女", "不限"], spending="中"),
         sku_draft=[("颜色", ["白色", "原木色", "浅灰色", "默认"]), ("尺寸", ["40cm宽", "48cm宽"])],
-        pains=[("卧室空间小", ["小户型", "窄款", "小型"]),
-               ("安装麻烦", ["免安装"]),
-               ("收纳不够用", ["带抽屉", "收纳"]),
-               ("担心甲醛", ["环保", "E1"]),
-               ("风格难搭配", ["北欧", "ins风", "简约", "奶油风"])],
+        pains=[
+            ("卧室空间小", ["小户型", "窄款", "小型"]),
+            ("安装麻烦", ["免安装"]),
+            ("收纳不够用", ["带抽屉", "收纳"]),
+            ("担心甲醛", ["环保", "E1"]),
+            ("风格难搭配", ["北欧", "ins风", "简约", "奶油风"]),
+        ],
         keywords=[],  # the market table already carries P001's 22 keywords and the trap 全网最低
         drawing="nightstand",
     ),
     "P004": dict(
         persona=dict(ages=["18-24岁", "25-30岁", "31-35岁"], genders=["女"], spending="低"),
         sku_draft=[("颜色", ["米白", "浅灰", "雾蓝", "随机色"]), ("尺寸", ["标准款", "加高款"])],
-        pains=[("衣柜杂乱", ["衣柜", "衣物", "整理"]),
-               ("不用时占地方", ["折叠"]),
-               ("容易进灰", ["带盖", "防尘"]),
-               ("担心异味", ["棉麻", "无异味"]),
-               ("装不下", ["大号", "加高", "大容量"])],
+        pains=[
+            ("衣柜杂乱", ["衣柜", "衣物", "整理"]),
+            ("不用时占地方", ["折叠"]),
+            ("容易进灰", ["带盖", "防尘"]),
+            ("担心异味", ["棉麻", "无异味"]),
+            ("装不下", ["大号", "加高", "大容量"]),
+        ],
         keywords=[
-            ("储物盒", "核心词", 0.9), ("整理盒", "核心词", 0.85),
-            ("衣物", "属性词", 0.85), ("三件套", "属性词", 0.75), ("家用", "属性词", 0.6), ("米白", "属性词", 0.55),
-            ("现货", "营销词", 0.5), ("热销", "营销词", 0.45), ("居家好物", "营销词", 0.5), ("换季必备", "营销词", 0.5),
+            ("储物盒", "核心词", 0.9),
+            ("整理盒", "核心词", 0.85),
+            ("衣物", "属性词", 0.85),
+            ("三件套", "属性词", 0.75),
+            ("家用", "属性词", 0.6),
+            ("米白", "属性词", 0.55),
+            ("现货", "营销词", 0.5),
+            ("热销", "营销词", 0.45),
+            ("居家好物", "营销词", 0.5),
+            ("换季必备", "营销词", 0.5),
             ("销量冠军", "营销词", 0.3),
-            ("收纳盒带盖防尘大号", "长尾词", 0.95), ("棉麻收纳盒无异味衣柜", "长尾词", 0.9),
-            ("折叠收纳盒加高大容量", "长尾词", 1.0), ("衣柜整理收纳盒日式", "长尾词", 0.95),
+            ("收纳盒带盖防尘大号", "长尾词", 0.95),
+            ("棉麻收纳盒无异味衣柜", "长尾词", 0.9),
+            ("折叠收纳盒加高大容量", "长尾词", 1.0),
+            ("衣柜整理收纳盒日式", "长尾词", 0.95),
             ("宿舍收纳盒布艺带盖", "长尾词", 0.85),
         ],
         drawing="box",
@@ -68,20 +82,33 @@ FEATURED: dict[str, dict] = {
     "P006": dict(
         persona=dict(ages=["25-30岁", "31-35岁", "36-40岁"], genders=["不限"], spending="中"),
         sku_draft=[("颜色", ["白色", "黑色"]), ("规格", ["三层", "四层", "如图"])],
-        pains=[("房间空间小", ["小户型", "窄款", "夹缝"]),
-               ("担心不结实", ["承重", "加厚", "稳固"]),
-               ("安装麻烦", ["免安装", "免打孔"]),
-               ("担心生锈", ["防锈", "碳钢"]),
-               ("风格难搭配", ["北欧", "ins风", "简约"])],
+        pains=[
+            ("房间空间小", ["小户型", "窄款", "夹缝"]),
+            ("担心不结实", ["承重", "加厚", "稳固"]),
+            ("安装麻烦", ["免安装", "免打孔"]),
+            ("担心生锈", ["防锈", "碳钢"]),
+            ("风格难搭配", ["北欧", "ins风", "简约"]),
+        ],
         keywords=[
-            ("收纳架", "核心词", 0.9), ("书架", "核心词", 0.6),
-            ("碳钢", "属性词", 0.85), ("北欧风", "属性词", 0.8), ("加厚", "属性词", 0.7), ("客厅", "属性词", 0.6),
+            ("收纳架", "核心词", 0.9),
+            ("书架", "核心词", 0.6),
+            ("碳钢", "属性词", 0.85),
+            ("北欧风", "属性词", 0.8),
+            ("加厚", "属性词", 0.7),
+            ("客厅", "属性词", 0.6),
             ("黑色", "属性词", 0.55),
-            ("新品", "营销词", 0.5), ("百搭", "营销词", 0.45), ("工厂直销", "营销词", 0.5), ("搬家必备", "营销词", 0.5),
-            ("品质保障", "营销词", 0.4), ("承重第一", "营销词", 0.3),
-            ("置物架落地多层承重加厚", "长尾词", 0.95), ("免打孔置物架卧室免安装", "长尾词", 0.9),
-            ("小户型置物架窄款夹缝", "长尾词", 0.9), ("碳钢置物架防锈客厅", "长尾词", 0.95),
-            ("ins风置物架简约多层", "长尾词", 0.85), ("落地书架置物架承重稳固", "长尾词", 0.9),
+            ("新品", "营销词", 0.5),
+            ("百搭", "营销词", 0.45),
+            ("工厂直销", "营销词", 0.5),
+            ("搬家必备", "营销词", 0.5),
+            ("品质保障", "营销词", 0.4),
+            ("承重第一", "营销词", 0.3),
+            ("置物架落地多层承重加厚", "长尾词", 0.95),
+            ("免打孔置物架卧室免安装", "长尾词", 0.9),
+            ("小户型置物架窄款夹缝", "长尾词", 0.9),
+            ("碳钢置物架防锈客厅", "长尾词", 0.95),
+            ("ins风置物架简约多层", "长尾词", 0.85),
+            ("落地书架置物架承重稳固", "长尾词", 0.9),
         ],
         drawing="shelf",
     ),
@@ -109,19 +136,27 @@ def parse_draft(text: str) -> dict[str, list[str]]:
 
 def featured_products_frame() -> pd.DataFrame:
     """One row per product that can be featured (table ``featured_products``)."""
-    rows = [dict(product_id=pid, brand=BRAND,
-                 persona_age_bands=MULTI.join(f["persona"]["ages"]),
-                 persona_genders=MULTI.join(f["persona"]["genders"]),
-                 persona_spending=f["persona"]["spending"],
-                 sku_options_draft=draft_text(f["sku_draft"]))
-            for pid, f in FEATURED.items()]
+    rows = [
+        dict(
+            product_id=pid,
+            brand=BRAND,
+            persona_age_bands=MULTI.join(f["persona"]["ages"]),
+            persona_genders=MULTI.join(f["persona"]["genders"]),
+            persona_spending=f["persona"]["spending"],
+            sku_options_draft=draft_text(f["sku_draft"]),
+        )
+        for pid, f in FEATURED.items()
+    ]
     return pd.DataFrame(rows)
 
 
 def pain_points_frame() -> pd.DataFrame:
     """Pain points and their signal words per featurable product (table ``pain_points``)."""
-    rows = [dict(product_id=pid, pain_point=pain, signal_words=MULTI.join(words))
-            for pid, f in FEATURED.items() for pain, words in f["pains"]]
+    rows = [
+        dict(product_id=pid, pain_point=pain, signal_words=MULTI.join(words))
+        for pid, f in FEATURED.items()
+        for pain, words in f["pains"]
+    ]
     return pd.DataFrame(rows)
 
 

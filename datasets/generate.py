@@ -18,6 +18,7 @@ Defaults come from ``course/settings.yaml`` (``dataset.seed``, ``dataset.scale``
 the default output folder is ``datasets/data`` for the classroom scale and
 ``datasets/generated/scale-<scale>`` otherwise (never committed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,16 @@ DEFAULT_OUT = HERE / "data"
 GENERATED = HERE / "generated"
 SIMULATED = ("traffic", "orders", "order_items")
 
-__all__ = ["EXCEL_NAME", "default_seed_scale", "generate", "main", "manifest_dict", "rng_for", "scale_value",
-           "thresholds"]
+__all__ = [
+    "EXCEL_NAME",
+    "default_seed_scale",
+    "generate",
+    "main",
+    "manifest_dict",
+    "rng_for",
+    "scale_value",
+    "thresholds",
+]
 
 
 def scale_value(scale: float):
@@ -60,14 +69,22 @@ def manifest_dict(seed: int, scale: float, rows: dict) -> dict:
     tables = {}
     for name in TABLE_ORDER:
         spec = TABLES[name]
-        tables[name] = {"file": spec["file"], "description": spec["description"], "rows": int(rows[name]),
-                        "columns": spec["columns"]}
+        tables[name] = {
+            "file": spec["file"],
+            "description": spec["description"],
+            "rows": int(rows[name]),
+            "columns": spec["columns"],
+        }
     return {
         "version": VERSION,
         "seed": int(seed),
         "scale": scale_value(scale),
-        "shop": {"name": shop.SHOP_NAME, "brand": featured.BRAND, "category": shop.CATEGORY,
-                 "platform": "淘宝类综合电商平台（模拟）"},
+        "shop": {
+            "name": shop.SHOP_NAME,
+            "brand": featured.BRAND,
+            "category": shop.CATEGORY,
+            "platform": "淘宝类综合电商平台（模拟）",
+        },
         "generator": f"python -m datasets.generate --seed {seed} --scale {scale_value(scale)}",
         "calendar": CALENDAR,
         "tables": tables,
@@ -123,8 +140,14 @@ def _write_derived_tables(out: Path, sim: Simulation, seed: int, th: dict) -> di
     return rows
 
 
-def generate(out: Path | str | None = None, seed: int | None = None, scale: float | None = None,
-             excel: bool | None = None, validate: bool = True, log=print) -> dict:
+def generate(
+    out: Path | str | None = None,
+    seed: int | None = None,
+    scale: float | None = None,
+    excel: bool | None = None,
+    validate: bool = True,
+    log=print,
+) -> dict:
     """Generate every table into ``out``; returns the manifest.  Raises ``SchemaError`` on a schema problem."""
     dseed, dscale = default_seed_scale()
     seed = dseed if seed is None else int(seed)
@@ -157,12 +180,15 @@ def generate(out: Path | str | None = None, seed: int | None = None, scale: floa
 
 
 def _parser(seed: int, scale: float) -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m datasets.generate",
-                                 description="生成模拟店铺数据（确定性：同种子同规模同版本 → 文件逐字节相同）")
+    ap = argparse.ArgumentParser(
+        prog="python -m datasets.generate",
+        description="生成模拟店铺数据（确定性：同种子同规模同版本 → 文件逐字节相同）",
+    )
     ap.add_argument("--seed", type=int, default=seed, help=f"随机种子（默认取课程设置 dataset.seed = {seed}）")
     ap.add_argument("--scale", type=float, default=scale, help=f"规模（1 = 课堂版；默认 dataset.scale = {scale}）")
-    ap.add_argument("--out", default=None,
-                    help="输出文件夹（默认 scale ≤ 1 为 datasets/data，否则 datasets/generated/scale-N）")
+    ap.add_argument(
+        "--out", default=None, help="输出文件夹（默认 scale ≤ 1 为 datasets/data，否则 datasets/generated/scale-N）"
+    )
     ap.add_argument("--excel", dest="excel", action="store_true", default=None, help="写出 Excel 离线数据包")
     ap.add_argument("--no-excel", dest="excel", action="store_false", help="不写 Excel 离线数据包")
     ap.add_argument("--no-validate", action="store_true", help="跳过数据校验（不建议）")

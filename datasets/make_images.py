@@ -21,6 +21,7 @@ steel shelf):
 The nightstand is drawn exactly as before the product became a setting, so
 P001's images are byte-identical to the ones the course always shipped.
 """
+
 from __future__ import annotations
 
 import sys
@@ -36,8 +37,16 @@ S = 800
 WHITE = (255, 255, 255)
 LIGHT_GREY = (232, 232, 232)
 GREY_LINE = (120, 120, 120)
-FILES = ("cand_01.png", "cand_02.png", "cand_03.png", "cand_04.png",
-         "cand_05.png", "cand_06.png", "cand_07.png", "cand_08.png")
+FILES = (
+    "cand_01.png",
+    "cand_02.png",
+    "cand_03.png",
+    "cand_04.png",
+    "cand_05.png",
+    "cand_06.png",
+    "cand_07.png",
+    "cand_08.png",
+)
 
 
 def room(wall, floor, horizon) -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -56,6 +65,7 @@ def on_white() -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 
 # -- P001 床头柜: a two-drawer nightstand -------------------------------------------
+
 
 class Nightstand:
     WOOD = (196, 160, 118)
@@ -77,8 +87,8 @@ class Nightstand:
 
     def scene_a(self):
         im, d = room((236, 226, 212), (184, 146, 108), 560)
-        d.rectangle([0, 330, 330, 700], fill=(170, 180, 200))      # bed on the left
-        d.rectangle([0, 300, 300, 360], fill=(240, 240, 236))      # pillow
+        d.rectangle([0, 330, 330, 700], fill=(170, 180, 200))  # bed on the left
+        d.rectangle([0, 300, 300, 360], fill=(240, 240, 236))  # pillow
         self.draw(d, 400, 380, 220, 250, body=self.WHITE_BODY, edge=GREY_LINE)
         d.polygon([(470, 300), (550, 300), (530, 250), (490, 250)], fill=(245, 220, 160))  # lamp
         d.rectangle([505, 300, 515, 380], fill=GREY_LINE)
@@ -86,9 +96,9 @@ class Nightstand:
 
     def scene_b(self):
         im, d = room((226, 232, 226), (170, 132, 96), 540)
-        d.rectangle([430, 360, 800, 720], fill=(200, 180, 170))    # bed on the right
+        d.rectangle([430, 360, 800, 720], fill=(200, 180, 170))  # bed on the right
         self.draw(d, 140, 400, 230, 240)
-        d.rectangle([180, 340, 260, 400], fill=(90, 130, 110))     # plant pot
+        d.rectangle([180, 340, 260, 400], fill=(90, 130, 110))  # plant pot
         d.ellipse([150, 230, 290, 350], fill=(80, 150, 90))
         d.rectangle([560, 120, 720, 260], fill=(210, 200, 185), outline=GREY_LINE, width=3)  # frame
         return im
@@ -112,8 +122,9 @@ class Nightstand:
 
 # -- P004 收纳盒: a set of three fabric storage boxes --------------------------------------
 
+
 class FabricBoxes:
-    FABRIC = (222, 210, 190)          # 米白 cotton-linen
+    FABRIC = (222, 210, 190)  # 米白 cotton-linen
     FABRIC_DARK = (160, 144, 120)
     RIM = (236, 228, 214)
     frame = (0.12, 0.4, 0.76, 0.3)
@@ -142,25 +153,25 @@ class FabricBoxes:
     def scene_a(self):
         """A wardrobe: clothes on the rail, the boxes on the shelf below."""
         im, d = room((230, 222, 236), (180, 150, 120), 600)
-        d.rectangle([120, 90, 680, 640], fill=(205, 170, 130), outline=(150, 112, 74), width=6)   # wardrobe
+        d.rectangle([120, 90, 680, 640], fill=(205, 170, 130), outline=(150, 112, 74), width=6)  # wardrobe
         d.rectangle([140, 110, 660, 620], fill=(244, 236, 224))
-        d.line([150, 150, 650, 150], fill=GREY_LINE, width=6)                                    # rail
+        d.line([150, 150, 650, 150], fill=GREY_LINE, width=6)  # rail
         for i, colour in enumerate([(120, 140, 180), (200, 120, 120), (110, 160, 130), (220, 200, 150)]):
             cx = 210 + i * 120
             d.line([cx, 150, cx, 175], fill=GREY_LINE, width=3)
             d.polygon([(cx - 45, 180), (cx + 45, 180), (cx + 35, 330), (cx - 35, 330)], fill=colour)
-        d.rectangle([140, 390, 660, 402], fill=(150, 112, 74))                                   # shelf
+        d.rectangle([140, 390, 660, 402], fill=(150, 112, 74))  # shelf
         self.draw(d, 170, 300, 460, 90)
-        self.draw(d, 170, 520, 460, 100, body=(170, 190, 210), edge=(110, 130, 150))             # 雾蓝 set
+        self.draw(d, 170, 520, 460, 100, body=(170, 190, 210), edge=(110, 130, 150))  # 雾蓝 set
         return im
 
     def scene_b(self):
         """A bedroom: the boxes on the floor next to the bed."""
         im, d = room((238, 228, 214), (176, 140, 104), 520)
-        d.rectangle([460, 340, 800, 700], fill=(190, 200, 215))      # bed on the right
-        d.rectangle([470, 300, 780, 350], fill=(244, 242, 236))      # pillow
+        d.rectangle([460, 340, 800, 700], fill=(190, 200, 215))  # bed on the right
+        d.rectangle([470, 300, 780, 350], fill=(244, 242, 236))  # pillow
         self.draw(d, 60, 470, 360, 190, body=(200, 200, 200), edge=(130, 130, 130))  # 浅灰 set
-        d.ellipse([90, 200, 210, 320], fill=(90, 150, 100))          # plant
+        d.ellipse([90, 200, 210, 320], fill=(90, 150, 100))  # plant
         d.rectangle([130, 310, 170, 380], fill=(150, 110, 80))
         d.rectangle([560, 120, 720, 250], fill=(210, 200, 185), outline=GREY_LINE, width=3)  # frame
         return im
@@ -182,13 +193,18 @@ class FabricBoxes:
         im, d = on_white()
         for k in range(4):
             y = 300 + k * 40
-            d.rectangle([170 + k * 10, y, 630 - k * 10, y + 34], fill=(226 - k * 8, 214 - k * 8, 194 - k * 8),
-                        outline=self.FABRIC_DARK, width=3)
+            d.rectangle(
+                [170 + k * 10, y, 630 - k * 10, y + 34],
+                fill=(226 - k * 8, 214 - k * 8, 194 - k * 8),
+                outline=self.FABRIC_DARK,
+                width=3,
+            )
         d.rounded_rectangle([350, 250, 450, 280], radius=15, fill=self.FABRIC_DARK)  # handle loop
         return im
 
 
 # -- P006 置物架: a four-tier carbon-steel shelf ---------------------------------------------
+
 
 class SteelShelf:
     STEEL = (46, 46, 50)
@@ -216,8 +232,10 @@ class SteelShelf:
             cx = x + w - post - max(30, w // 5)
             if t % 2 == 0:  # a plant pot
                 d.rectangle([cx, by - step // 3, cx + w // 7, by - 1], fill=(200, 150, 110))
-                d.ellipse([cx - w // 20, by - step // 3 - step // 3, cx + w // 7 + w // 20, by - step // 3 + 4],
-                          fill=(80, 150, 90))
+                d.ellipse(
+                    [cx - w // 20, by - step // 3 - step // 3, cx + w // 7 + w // 20, by - step // 3 + 4],
+                    fill=(80, 150, 90),
+                )
             else:  # a small box
                 d.rectangle([cx, by - step // 4, cx + w // 6, by - 1], fill=(222, 210, 190), outline=(160, 144, 120))
 
@@ -225,7 +243,7 @@ class SteelShelf:
         """A living room: the shelf against the wall, a sofa beside it."""
         im, d = room((214, 226, 232), (180, 150, 118), 600)
         self.draw(d, 90, 130, 260, 560)
-        d.rounded_rectangle([420, 420, 790, 650], radius=30, fill=(150, 130, 110))   # sofa
+        d.rounded_rectangle([420, 420, 790, 650], radius=30, fill=(150, 130, 110))  # sofa
         d.rounded_rectangle([440, 360, 780, 470], radius=30, fill=(170, 150, 130))
         d.ellipse([560, 120, 700, 260], fill=(245, 230, 190), outline=GREY_LINE, width=3)  # wall clock
         return im
@@ -233,8 +251,8 @@ class SteelShelf:
     def scene_b(self):
         """A bedroom corner: the shelf by the bed."""
         im, d = room((236, 230, 220), (168, 134, 100), 560)
-        d.rectangle([0, 380, 330, 720], fill=(180, 190, 205))          # bed on the left
-        d.rectangle([0, 340, 300, 400], fill=(242, 240, 234))          # pillow
+        d.rectangle([0, 380, 330, 720], fill=(180, 190, 205))  # bed on the left
+        d.rectangle([0, 340, 300, 400], fill=(242, 240, 234))  # pillow
         self.draw(d, 430, 150, 250, 560, steel=(235, 235, 232), board=(220, 220, 216))  # 白色 shelf
         d.polygon([(120, 150), (220, 150), (200, 90), (140, 90)], fill=(245, 220, 160))  # wall lamp
         return im
@@ -242,9 +260,9 @@ class SteelShelf:
     def closeup_a(self):
         """A joint: post, board and the screw that holds them."""
         im, d = on_white()
-        d.rectangle([300, 150, 380, 650], fill=self.STEEL)                 # post
-        d.rectangle([380, 360, 680, 410], fill=self.BOARD)                 # board
-        d.polygon([(380, 410), (440, 410), (380, 470)], fill=self.STEEL)   # bracket
+        d.rectangle([300, 150, 380, 650], fill=self.STEEL)  # post
+        d.rectangle([380, 360, 680, 410], fill=self.BOARD)  # board
+        d.polygon([(380, 410), (440, 410), (380, 470)], fill=self.STEEL)  # bracket
         for cy in (385, 440):
             d.ellipse([330, cy - 14, 358, cy + 14], fill=(170, 170, 176), outline=(90, 90, 96), width=3)
         return im
@@ -283,8 +301,16 @@ def collage(kind):
 def images(drawing: str) -> dict[str, Image.Image]:
     """The eight candidates of one kind of product, by file name."""
     kind = DRAWINGS[drawing]()
-    made = [kind.scene_a(), product_on(kind, LIGHT_GREY), product_on(kind, WHITE), collage(kind), kind.closeup_a(),
-            product_on(kind, WHITE, size=(750, 1000)), kind.scene_b(), kind.closeup_b()]
+    made = [
+        kind.scene_a(),
+        product_on(kind, LIGHT_GREY),
+        product_on(kind, WHITE),
+        collage(kind),
+        kind.closeup_a(),
+        product_on(kind, WHITE, size=(750, 1000)),
+        kind.scene_b(),
+        kind.closeup_b(),
+    ]
     return dict(zip(FILES, made))
 
 

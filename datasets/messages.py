@@ -9,6 +9,7 @@ also get an extra push on the burst day (the frequency-cap story of module 4).
 Messages are collected as arrays of numbers (customer, time, channel code,
 campaign code) and written through ``csvfiles.messages_select``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ import pandas as pd
 from .arrays import DAY_SECONDS, INF, epoch, to_datetime
 from .spec import CALENDAR
 
-MESSAGE_TEXT = {   # campaign -> (msg_type, content)
+MESSAGE_TEXT = {  # campaign -> (msg_type, content)
     "发货通知": ("服务", "您的订单已发货，请留意物流信息。"),
     "售后回访": ("服务", "售后回访：退款已处理，欢迎反馈使用体验。"),
     "回购券": ("营销", "感谢购买！送您10元回购券，7天内有效。"),
@@ -34,9 +35,9 @@ MESSAGE_TEXT = {   # campaign -> (msg_type, content)
     "618返场最后一天": ("营销", "618返场最后一天，今晚24点结束。"),
 }
 MESSAGE_CAMPAIGNS = list(MESSAGE_TEXT)
-SMS, APP, GROUP, EMAIL, PHONE = range(5)   # codes of spec.MSG_CHANNELS
-STORM_SHARE = 0.05     # share of app-reachable promotion fans who get the extra 618库存告急 push
-NO_DAY = 10 ** 6       # a day index after every day of the year ("none")
+SMS, APP, GROUP, EMAIL, PHONE = range(5)  # codes of spec.MSG_CHANNELS
+STORM_SHARE = 0.05  # share of app-reachable promotion fans who get the extra 618库存告急 push
+NO_DAY = 10**6  # a day index after every day of the year ("none")
 HOUR = 3600
 
 
@@ -61,10 +62,15 @@ class Outbox:
         cp, t, ch, camp = cp[keep], t[keep], ch[keep], camp[keep]
         srt = np.lexsort((camp, cp, t))
         cp, t, ch, camp = cp[srt], t[srt], ch[srt], camp[srt]
-        return pd.DataFrame({
-            "msg_no": np.arange(1, len(cp) + 1), "user_no": users[cp] + 1, "sent_at": to_datetime(t),
-            "channel": ch, "campaign": camp,
-        })
+        return pd.DataFrame(
+            {
+                "msg_no": np.arange(1, len(cp) + 1),
+                "user_no": users[cp] + 1,
+                "sent_at": to_datetime(t),
+                "channel": ch,
+                "campaign": camp,
+            }
+        )
 
 
 def build_messages(sim, reach: dict, rng: np.random.Generator) -> pd.DataFrame:
@@ -89,19 +95,31 @@ def build_messages(sim, reach: dict, rng: np.random.Generator) -> pd.DataFrame:
 def _service_messages(box: Outbox, log: dict, customer, app_ok, rng) -> None:
     """A shipping notice after every payment (app or SMS); a phone call a few days after a refund."""
     i = np.flatnonzero(log["status"] != 1)
-    box.add(customer[i], log["paid"][i] + rng.integers(6 * HOUR, 30 * HOUR, size=len(i)),
-            np.where(app_ok[customer[i]], APP, SMS), "发货通知")
+    box.add(
+        customer[i],
+        log["paid"][i] + rng.integers(6 * HOUR, 30 * HOUR, size=len(i)),
+        np.where(app_ok[customer[i]], APP, SMS),
+        "发货通知",
+    )
     i = np.flatnonzero(log["status"] == 2)
-    box.add(customer[i], log["paid"][i] + rng.integers(3, 9, size=len(i)) * DAY_SECONDS
-            + rng.integers(0, 3 * HOUR, size=len(i)), PHONE, "售后回访")
+    box.add(
+        customer[i],
+        log["paid"][i] + rng.integers(3, 9, size=len(i)) * DAY_SECONDS + rng.integers(0, 3 * HOUR, size=len(i)),
+        PHONE,
+        "售后回访",
+    )
 
 
 def _repurchase_coupons(box: Outbox, log: dict, customer, sms_ok, year_start: int, rng) -> None:
     """回购券 by SMS 7 days after most paid orders."""
     i = np.flatnonzero((log["status"] == 0) & sms_ok[customer] & (rng.random(len(customer)) < 0.6))
     day = log["day"][i].astype(np.int64)
-    box.add(customer[i], year_start + (day + 7) * DAY_SECONDS + 10 * HOUR + rng.integers(0, 1200, size=len(i)),
-            SMS, "回购券")
+    box.add(
+        customer[i],
+        year_start + (day + 7) * DAY_SECONDS + 10 * HOUR + rng.integers(0, 1200, size=len(i)),
+        SMS,
+        "回购券",
+    )
 
 
 def _paid_orders_by_customer(log: dict, customer) -> tuple[np.ndarray, np.ndarray]:

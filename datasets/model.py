@@ -20,6 +20,7 @@ Basket
     In the campaign, a basket whose qualifying amount is in [280, 399) is topped up with
     the cheapest add-on that crosses 399 with probability TOPUP_PROB.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,13 +30,15 @@ import numpy as np
 from .spec import CALENDAR
 
 # --- volume ------------------------------------------------------------------
-BASE_NEW_VISITORS = 88.0          # new visitors per day at scale 1 before multipliers
+BASE_NEW_VISITORS = 88.0  # new visitors per day at scale 1 before multipliers
 SEASON = {7: 0.90, 8: 0.92, 9: 1.00, 10: 1.05, 11: 1.18, 12: 1.00, 1: 0.95, 2: 0.78, 3: 1.12, 4: 1.06, 5: 1.00, 6: 1.00}
-WEEKDAY = [0.92, 0.94, 0.96, 0.98, 1.04, 1.16, 1.20]   # Monday .. Sunday
-TREND_PER_YEAR = 0.20              # +20 % over the trading year
-EVENTS = {                         # date -> multiplier (platform-wide events, holidays)
-    "2025-11-10": 1.3, "2025-11-11": 1.9, "2025-11-12": 1.1,
-    **{f"2026-02-{d:02d}": 0.6 for d in range(12, 23)},   # 春节 (2026-02-17): logistics pause
+WEEKDAY = [0.92, 0.94, 0.96, 0.98, 1.04, 1.16, 1.20]  # Monday .. Sunday
+TREND_PER_YEAR = 0.20  # +20 % over the trading year
+EVENTS = {  # date -> multiplier (platform-wide events, holidays)
+    "2025-11-10": 1.3,
+    "2025-11-11": 1.9,
+    "2025-11-12": 1.1,
+    **{f"2026-02-{d:02d}": 0.6 for d in range(12, 23)},  # 春节 (2026-02-17): logistics pause
 }
 PHASE_NEW_MULT = {"日常": 1.0, "预热期": 1.45, "爆发期": 3.9, "返场期": 1.15}
 # campaign visitors often come back the same day (0点开抢, then again in the evening)
@@ -44,11 +47,11 @@ SAME_DAY_REVISIT = {"日常": 0.0, "预热期": 0.22, "爆发期": 0.50, "返场
 # --- visitor types: 0 browser, 1 regular, 2 VIP --------------------------------
 TYPE_NAMES = ["浏览型", "回头客", "高价值"]
 TYPE_SHARE = [0.80, 0.17, 0.03]
-SHORT_RETURN = [0.26, 0.32, 0.20]          # P(come back within 1-5 days)
-LONG_RETURN = [0.08, 0.50, 0.90]           # P(come back later with a new need)
-LONG_GAP_MEAN = [55.0, 38.0, 9.0]          # days
-SHORT_RETURN_CAMPAIGN = 0.80               # during 预热期/爆发期: come back inside the campaign
-BURST_RETURN_SHARE = 0.6                   # of 预热期 short returns: come back on the 爆发期 day
+SHORT_RETURN = [0.26, 0.32, 0.20]  # P(come back within 1-5 days)
+LONG_RETURN = [0.08, 0.50, 0.90]  # P(come back later with a new need)
+LONG_GAP_MEAN = [55.0, 38.0, 9.0]  # days
+SHORT_RETURN_CAMPAIGN = 0.80  # during 预热期/爆发期: come back inside the campaign
+BURST_RETURN_SHARE = 0.6  # of 预热期 short returns: come back on the 爆发期 day
 SHORT_RETURN_AFTER_ORDER = 0.10
 
 # --- channels ------------------------------------------------------------------
@@ -67,15 +70,41 @@ CART_TYPE = [0.92, 1.15, 1.45]
 ORDER_TYPE = [0.90, 1.20, 2.10]
 REPEAT_MULT = 1.15
 CART_PHASE = {"日常": 1.0, "预热期": 0.92, "爆发期": 0.94, "返场期": 0.92}
-ORDER_PHASE = {"日常": 1.0, "预热期": 0.46, "爆发期": 0.48, "返场期": 0.46}   # the planted checkout leak
+ORDER_PHASE = {"日常": 1.0, "预热期": 0.46, "爆发期": 0.48, "返场期": 0.46}  # the planted checkout leak
 P_PAY = {"日常": 0.93, "预热期": 0.90, "爆发期": 0.90, "返场期": 0.90}
 P_REFUND = 0.04
 AB_LIFT = 1.18
 MAX_P = 0.95
 
 # --- time of day ---------------------------------------------------------------
-HOUR_WEIGHTS = np.array([2.0, 1.0, 0.5, 0.3, 0.2, 0.3, 0.6, 1.2, 2.2, 3.4, 4.2, 4.4,
-                         4.0, 3.6, 3.9, 4.1, 4.0, 3.8, 3.9, 4.6, 5.6, 6.2, 5.6, 3.8])
+HOUR_WEIGHTS = np.array(
+    [
+        2.0,
+        1.0,
+        0.5,
+        0.3,
+        0.2,
+        0.3,
+        0.6,
+        1.2,
+        2.2,
+        3.4,
+        4.2,
+        4.4,
+        4.0,
+        3.6,
+        3.9,
+        4.1,
+        4.0,
+        3.8,
+        3.9,
+        4.6,
+        5.6,
+        6.2,
+        5.6,
+        3.8,
+    ]
+)
 BURST_HOUR_BOOST = {0: 5.0, 1: 2.5, 20: 1.3, 21: 1.3, 22: 1.2}
 SECONDS_PER_PAGE = 42.0
 
@@ -84,7 +113,7 @@ LINES_LAMBDA = {"日常": 0.32, "预热期": 0.45, "爆发期": 0.50, "返场期
 VIP_EXTRA_LINES = 0.6
 VIP_PRICE_POWER = 0.7
 QTY2 = {"日常": 0.06, "预热期": 0.30, "爆发期": 0.34, "返场期": 0.30}
-CHEAP_EXTRA_QTY = 0.6              # 引流款: qty = 1 + Poisson(0.6)
+CHEAP_EXTRA_QTY = 0.6  # 引流款: qty = 1 + Poisson(0.6)
 TOPUP_PROB = 0.70
 TOPUP_LOW_C = 28000
 
@@ -92,10 +121,10 @@ TOPUP_LOW_C = 28000
 # spend(d, c) = clicks(d, c) * CPC(c, period) * lognormal noise;  CPC is solved per period
 # (日常 days, campaign days) so that the channel's ROI = (paid GMV - cost of goods - commission
 # - gift cost) / spend over that period hits the target (the definition in settings.yaml, roi_floor).
-AD_TARGET_ROI = {"付费广告": 1.6, "平台首页推荐": 4.0, "社群引流": 6.0, "直播": 3.2}        # 日常 days
-AD_CAMPAIGN_ROI = {"付费广告": 0.9, "平台首页推荐": 2.6, "社群引流": 3.6, "直播": 2.4}     # the 6 campaign days
+AD_TARGET_ROI = {"付费广告": 1.6, "平台首页推荐": 4.0, "社群引流": 6.0, "直播": 3.2}  # 日常 days
+AD_CAMPAIGN_ROI = {"付费广告": 0.9, "平台首页推荐": 2.6, "社群引流": 3.6, "直播": 2.4}  # the 6 campaign days
 AD_CTR = {"付费广告": 0.022, "平台首页推荐": 0.035, "社群引流": 0.14, "直播": 0.06}
-AD_CLICK_EXTRA = (0.02, 0.10)      # clicks = sessions * (1 + U(a, b)): some clicks never load the shop
+AD_CLICK_EXTRA = (0.02, 0.10)  # clicks = sessions * (1 + U(a, b)): some clicks never load the shop
 
 # --- calendar helpers --------------------------------------------------------------
 _D = dt.date.fromisoformat
@@ -145,6 +174,7 @@ def p_order(channel: np.ndarray, vtype: np.ndarray, phase: str, is_customer: np.
 
 # --- promotion arithmetic in cents (the 618 rules) ---------------------------------
 
+
 def second_half_c(unit_c: np.ndarray, qty: np.ndarray) -> np.ndarray:
     """第二件半价: per SKU line, only the 2nd unit at half price (rounded down to the cent)."""
     return np.where(qty >= 2, unit_c // 2, 0)
@@ -182,6 +212,7 @@ def commission_c(paid_c: np.ndarray, rate: float) -> np.ndarray:
 
 # --- baskets (shared by the generator and the what-if) --------------------------------
 
+
 def merge_lines(pos, sku, qty):
     """One line per (order, SKU), lines in order of first appearance."""
     key = pos * 1000 + sku
@@ -192,8 +223,9 @@ def merge_lines(pos, sku, qty):
     return (uniq_key // 1000)[order], (uniq_key % 1000)[order], tot[order]
 
 
-def draw_baskets(rng, vtype, phase, price_c, avail, sku_w, is_cheap, is_image, forced,
-                 threshold_c=None, second_half=False, qty2=None):
+def draw_baskets(
+    rng, vtype, phase, price_c, avail, sku_w, is_cheap, is_image, forced, threshold_c=None, second_half=False, qty2=None
+):
     """Order lines for ``len(vtype)`` orders: (order_pos, sku, qty), sorted by order then line.
 
     lines = 1 + min(Poisson(LINES_LAMBDA[phase] (+ VIP_EXTRA_LINES)), 4); SKU by popularity weight
@@ -220,8 +252,11 @@ def draw_baskets(rng, vtype, phase, price_c, avail, sku_w, is_cheap, is_image, f
         wi = np.where(avail & is_image, sku_w, 0.0)
         sku[fl] = rng.choice(len(wi), size=int(fl.sum()), p=wi / wi.sum())
     cheap = is_cheap[sku]
-    qty = np.where(cheap, 1 + rng.poisson(CHEAP_EXTRA_QTY, len(sku)),
-                   1 + (rng.random(len(sku)) < (QTY2[phase] if qty2 is None else qty2)).astype(np.int64))
+    qty = np.where(
+        cheap,
+        1 + rng.poisson(CHEAP_EXTRA_QTY, len(sku)),
+        1 + (rng.random(len(sku)) < (QTY2[phase] if qty2 is None else qty2)).astype(np.int64),
+    )
     pos, sku, qty = merge_lines(pos, sku, qty)
     if threshold_c:
         unit = price_c[sku]

@@ -5,6 +5,7 @@ and one sheet per table, read back from the folder's CSV files as text, with
 numbers and booleans typed.  ``traffic`` and ``messages`` keep only June 2026 to
 keep the file small.  Written at scales up to ``EXCEL_MAX_SCALE`` only.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,13 +23,22 @@ _CELL_KIND = {"int": "num", "float": "num", "bool": "bool"}
 
 
 def _intro_sheet(man: dict) -> tuple:
-    rows = [[f"{shop.SHOP_NAME} 模拟店铺数据 · 离线数据包"
-             f"（版本 {man['version']}，种子 {man['seed']}，规模 {man['scale']}）"],
-            ["每张表一个工作表，第一行为字段名（英文）；字段的中文含义与单位见工作表「字段说明」。"
-             "CSV 原文件在同一文件夹。"],
-            ["为控制文件大小，traffic 与 messages 两个工作表只收录 2026 年 6 月（含 618 活动）的记录；"
-             "全年记录见 CSV 文件。"],
-            [], ["表名", "说明", "行数", "CSV 文件"]]
+    rows = [
+        [
+            f"{shop.SHOP_NAME} 模拟店铺数据 · 离线数据包"
+            f"（版本 {man['version']}，种子 {man['seed']}，规模 {man['scale']}）"
+        ],
+        [
+            "每张表一个工作表，第一行为字段名（英文）；字段的中文含义与单位见工作表「字段说明」。"
+            "CSV 原文件在同一文件夹。"
+        ],
+        [
+            "为控制文件大小，traffic 与 messages 两个工作表只收录 2026 年 6 月（含 618 活动）的记录；"
+            "全年记录见 CSV 文件。"
+        ],
+        [],
+        ["表名", "说明", "行数", "CSV 文件"],
+    ]
     for name, t in man["tables"].items():
         note = "（工作表只含 2026-06）" if name in EXCEL_MONTH_ONLY else ""
         rows.append([name, t["description"] + note, str(t["rows"]), t["file"]])

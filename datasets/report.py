@@ -5,6 +5,7 @@ figures quoted in TEACHER_NOTES.md come from this script on datasets/data).
 Every figure is computed the way a student would compute it; the definitions
 are in TEACHER_NOTES.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,15 +42,23 @@ def _funnel(tr: pd.DataFrame) -> dict:
     camp = tr.phase != "日常"
     cart, ordered = tr.added_to_cart, tr.ordered
     by_phase = tr.groupby("phase").apply(
-        lambda g: pd.Series({"visit_to_cart": g.added_to_cart.mean(),
-                             "cart_to_order": g.ordered.sum() / max(g.added_to_cart.sum(), 1)}),
-        include_groups=False)
+        lambda g: pd.Series(
+            {"visit_to_cart": g.added_to_cart.mean(), "cart_to_order": g.ordered.sum() / max(g.added_to_cart.sum(), 1)}
+        ),
+        include_groups=False,
+    )
     return {
         "funnel": {
-            "campaign": {"visit_to_cart": cart[camp].mean(), "cart_to_order": ordered[camp].sum() / cart[camp].sum(),
-                         "sessions": int(camp.sum())},
-            "daily": {"visit_to_cart": cart[~camp].mean(), "cart_to_order": ordered[~camp].sum() / cart[~camp].sum(),
-                      "sessions": int((~camp).sum())},
+            "campaign": {
+                "visit_to_cart": cart[camp].mean(),
+                "cart_to_order": ordered[camp].sum() / cart[camp].sum(),
+                "sessions": int(camp.sum()),
+            },
+            "daily": {
+                "visit_to_cart": cart[~camp].mean(),
+                "cart_to_order": ordered[~camp].sum() / cart[~camp].sum(),
+                "sessions": int((~camp).sum()),
+            },
         },
         "funnel_by_phase": by_phase.round(4).to_dict("index"),
         "bounce_rate": float((tr.pages_viewed == 1).mean()),
@@ -126,9 +135,14 @@ def _orders_shape(od: pd.DataFrame) -> dict:
             "daily_share_goods_370_399": float(((od.goods_amount >= 370) & (od.goods_amount < 399))[~ocamp].mean()),
             "daily_share_goods_399_428": float(((od.goods_amount >= 399) & (od.goods_amount < 428))[~ocamp].mean()),
         },
-        "order_value": {"mean": round(float(pa.mean()), 2), "median": round(float(pa.median()), 2),
-                        "p90": round(float(pa.quantile(0.9)), 2), "p99": round(float(pa.quantile(0.99)), 2),
-                        "max": round(float(pa.max()), 2), "skew": round(float(pa.skew()), 2)},
+        "order_value": {
+            "mean": round(float(pa.mean()), 2),
+            "median": round(float(pa.median()), 2),
+            "p90": round(float(pa.quantile(0.9)), 2),
+            "p99": round(float(pa.quantile(0.99)), 2),
+            "max": round(float(pa.max()), 2),
+            "skew": round(float(pa.skew()), 2),
+        },
         "repeat_buyer_share": float((per_buyer >= 2).mean()),
         "buyers": int(len(per_buyer)),
     }
@@ -182,16 +196,33 @@ def _time_patterns(tr: pd.DataFrame) -> dict:
     return {
         "weekday_sessions_index": (wk / wk.mean()).round(3).to_dict(),
         "peak_hour": int(tr.groupby(st.dt.hour).size().idxmax()),
-        "campaign_spike": {"burst_day_sessions": int(daily.get("2026-06-18", 0)),
-                           "median_daily_sessions": float(daily.median())},
+        "campaign_spike": {
+            "burst_day_sessions": int(daily.get("2026-06-18", 0)),
+            "median_daily_sessions": float(daily.median()),
+        },
     }
 
 
 def measure(folder: Path | str) -> dict:
     """Every figure of the planted stories on a data folder (TEACHER_NOTES.md quotes them)."""
     folder = Path(folder)
-    tr = read(folder, "traffic", usecols=["session_id", "user_id", "start_time", "date", "channel", "pages_viewed",
-                                          "added_to_cart", "ordered", "paid", "is_new_customer", "phase"])
+    tr = read(
+        folder,
+        "traffic",
+        usecols=[
+            "session_id",
+            "user_id",
+            "start_time",
+            "date",
+            "channel",
+            "pages_viewed",
+            "added_to_cart",
+            "ordered",
+            "paid",
+            "is_new_customer",
+            "phase",
+        ],
+    )
     od = read(folder, "orders")
     man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     out: dict = {"rows": {k: v["rows"] for k, v in man["tables"].items()}}
@@ -221,27 +252,38 @@ def featured(folder: Path | str) -> dict:
         k = kw[kw.related_product_id == pid]
         core = k[k.keyword_type == "核心词"].sort_values(["relevance", "search_heat"], ascending=False)
         lt = k[k.keyword_type == "长尾词"]
-        heat = {q.pain_point: int(lt[lt.keyword.str.contains(q.signal_words)].search_heat.sum())
-                for q in pains[pains.product_id == pid].itertuples()}
-        cand = top[top.target_age_band.isin(r.persona_age_bands.split(MULTI))
-                   & top.target_gender.isin(r.persona_genders.split(MULTI))
-                   & (top.spending_level == r.persona_spending) & (top.est_margin_rate >= margin_min)
-                   & (top.competition_level != "高")].copy()
+        heat = {
+            q.pain_point: int(lt[lt.keyword.str.contains(q.signal_words)].search_heat.sum())
+            for q in pains[pains.product_id == pid].itertuples()
+        }
+        cand = top[
+            top.target_age_band.isin(r.persona_age_bands.split(MULTI))
+            & top.target_gender.isin(r.persona_genders.split(MULTI))
+            & (top.spending_level == r.persona_spending)
+            & (top.est_margin_rate >= margin_min)
+            & (top.competition_level != "高")
+        ].copy()
         cand["g"] = (cand.price - cand.est_cost) * cand.monthly_sales
         cand = cand.sort_values("g", ascending=False)
         mine = skus[skus.product_id == pid]
         out[pid] = {
-            "name": products.loc[pid, "product_name"], "category": products.loc[pid, "sub_category"],
+            "name": products.loc[pid, "product_name"],
+            "category": products.loc[pid, "sub_category"],
             "keywords": k.keyword_type.value_counts().to_dict(),
             "core_keyword": core.keyword.iloc[0],
             "must_have_attributes": k[(k.keyword_type == "属性词") & (k.relevance >= rel_min)].keyword.tolist(),
             "traps": [w for w in k[k.keyword_type == "营销词"].keyword if find_absolute_words(w)],
-            "pain_heat": heat, "top_pain": max(heat, key=heat.get),
-            "candidates": int(len(cand)), "top5_sub_categories": cand.sub_category.head(5).tolist(),
-            "invalid_options": [f"{n}:{v}" for n, vals in parse_draft(r.sku_options_draft).items() for v in vals
-                                if v in MEANINGLESS],
-            "prices": {s: [float(g.daily_price.max()), float(g.campaign_price.max()), float(g.cost.max())]
-                       for s, g in mine.groupby("size", sort=False)},
+            "pain_heat": heat,
+            "top_pain": max(heat, key=heat.get),
+            "candidates": int(len(cand)),
+            "top5_sub_categories": cand.sub_category.head(5).tolist(),
+            "invalid_options": [
+                f"{n}:{v}" for n, vals in parse_draft(r.sku_options_draft).items() for v in vals if v in MEANINGLESS
+            ],
+            "prices": {
+                s: [float(g.daily_price.max()), float(g.campaign_price.max()), float(g.cost.max())]
+                for s, g in mine.groupby("size", sort=False)
+            },
             "delisted_skus": mine[mine.status == "已下架"].sku_id.tolist(),
             "title_absolute_words": [f.word for f in find_absolute_words(products.loc[pid, "title"])],
         }

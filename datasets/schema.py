@@ -18,6 +18,7 @@ Large tables are read in chunks, so a million-order folder validates in bounded 
 
 ``python -m datasets.schema DIR`` validates a folder and prints the result in Chinese.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,22 +42,37 @@ MAX_LISTED = 40
 MAX_PROBLEMS = 200
 
 NULLABLE = {
-    ("keywords", "related_product_id"), ("skus", "delisted_date"), ("traffic", "search_keyword"),
-    ("traffic", "order_id"), ("traffic", "ab_variant"), ("orders", "paid_at"), ("orders", "promotions"),
-    ("orders", "gift"), ("customers", "points_expire_date"), ("customers", "tags"), ("survey", "comment"),
-    ("promotions", "threshold"), ("promotions", "amount"), ("promotions", "n"), ("promotions", "discount"),
-    ("promotions", "limit"), ("promotions", "gift_name"), ("promotions", "gift_cost"),
+    ("keywords", "related_product_id"),
+    ("skus", "delisted_date"),
+    ("traffic", "search_keyword"),
+    ("traffic", "order_id"),
+    ("traffic", "ab_variant"),
+    ("orders", "paid_at"),
+    ("orders", "promotions"),
+    ("orders", "gift"),
+    ("customers", "points_expire_date"),
+    ("customers", "tags"),
+    ("survey", "comment"),
+    ("promotions", "threshold"),
+    ("promotions", "amount"),
+    ("promotions", "n"),
+    ("promotions", "discount"),
+    ("promotions", "limit"),
+    ("promotions", "gift_name"),
+    ("promotions", "gift_cost"),
 }
 
 PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 PHONE_MASKED_RE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
 NAME_MASKED_RE = re.compile(r"^[\u4e00-\u9fff]\*{1,2}$")
-SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
-               "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
-               "万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁"
-               "尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农"
-               "司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙"
-               "荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁"
+    "尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农"
+    "司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙"
+    "荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
 NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 EXTRA_SAFE_WORDS = ["活动价", "限时折扣", "前100名赠品", "定制收纳盒", "家居", "在售", "已下架", "上升", "平稳", "下降"]
 
@@ -235,10 +251,15 @@ class Validator:
         val = s[~empty]
         if val.empty:
             return
-        check = {"int": self._check_int, "float": self._check_float, "bool": self._check_bool,
-                 "date": self._check_date, "datetime": self._check_datetime}.get(kind)
+        check = {
+            "int": self._check_int,
+            "float": self._check_float,
+            "bool": self._check_bool,
+            "date": self._check_date,
+            "datetime": self._check_datetime,
+        }.get(kind)
         if check is not None and check(where, (table, col) in MONEY, val):
-            return   # not numbers: the range checks would only repeat the problem
+            return  # not numbers: the range checks would only repeat the problem
         self._check_values(where, (table, col), val)
         if col in ID_PATTERNS:
             prefix, width = ID_PATTERNS[col]
@@ -277,7 +298,7 @@ class Validator:
 
     def _check_date(self, where: str, money: bool, val: pd.Series) -> bool:
         bad = ~pattern_ok(val, "9999-99-99")
-        if not bad.any():   # the pattern holds: parse each distinct date once
+        if not bad.any():  # the pattern holds: parse each distinct date once
             val = pd.Series(pd.unique(val))
             bad = pd.to_datetime(val, format="%Y-%m-%d", errors="coerce").isna().to_numpy()
         if bad.any():
@@ -289,8 +310,15 @@ class Validator:
         if not bad.any():
             c = codes(val, 19)
             month, day, hour = two_digits(c, 5), two_digits(c, 8), two_digits(c, 11)
-            bad = (month < 1) | (month > 12) | (day < 1) | (day > 31) | (hour > 23) | (two_digits(c, 14) > 59) \
+            bad = (
+                (month < 1)
+                | (month > 12)
+                | (day < 1)
+                | (day > 31)
+                | (hour > 23)
+                | (two_digits(c, 14) > 59)
                 | (two_digits(c, 17) > 59)
+            )
         if bad.any():
             self.p.add(f"{where}：应为日期时间 YYYY-MM-DD HH:MM:SS，发现 {val[bad].iloc[0]!r}。")
         return False

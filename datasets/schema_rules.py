@@ -9,6 +9,7 @@ its one ordering visit, and a visit is marked paid exactly when its order was.
 The big tables arrive in chunks; what the cross checks need is accumulated as
 integers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,12 @@ from .columns import cents, codes, id_ints
 from .featured import MULTI, parse_draft
 from .spec import AGE_BANDS, CALENDAR
 
-_SUMS = {"goods": ("amt", "商品总额"), "disc": ("disc", "优惠总额（Σ discount_alloc）"), "cost": ("cost", "成本"),
-         "items": ("qty", "件数")}   # orders column -> (order_items column, label)
+_SUMS = {
+    "goods": ("amt", "商品总额"),
+    "disc": ("disc", "优惠总额（Σ discount_alloc）"),
+    "cost": ("cost", "成本"),
+    "items": ("qty", "件数"),
+}  # orders column -> (order_items column, label)
 
 
 def phase_by_date() -> dict[str, str]:
@@ -63,8 +68,10 @@ class ShopRules:
         off = df.status == "已下架"
         bad = low != off
         if bad.any():
-            self.p.add(f"skus：库存低于预警线 {self.alert} 必须为“已下架”，其余为“在售”；"
-                       f"不符合的 SKU：{df.sku_id[bad].tolist()[:5]}。")
+            self.p.add(
+                f"skus：库存低于预警线 {self.alert} 必须为“已下架”，其余为“在售”；"
+                f"不符合的 SKU：{df.sku_id[bad].tolist()[:5]}。"
+            )
         bad = off & (df.delisted_date == "")
         if bad.any():
             self.p.add("skus：已下架的 SKU 必须有下架日期 delisted_date。")
@@ -85,8 +92,10 @@ class ShopRules:
         exp = df.date.map(self.phase_of_date)
         bad = exp != df.phase
         if bad.any():
-            self.p.add(f"{table}：日期 {df.date[bad].iloc[0]} 的活动阶段应为 {exp[bad].iloc[0]}，"
-                       f"文件中为 {df.phase[bad].iloc[0]}。")
+            self.p.add(
+                f"{table}：日期 {df.date[bad].iloc[0]} 的活动阶段应为 {exp[bad].iloc[0]}，"
+                f"文件中为 {df.phase[bad].iloc[0]}。"
+            )
 
     def rule_traffic(self, df: pd.DataFrame) -> None:
         self._phase_check("traffic", df)
@@ -141,8 +150,9 @@ class ShopRules:
 
     def rule_order_items(self, df: pd.DataFrame) -> None:
         qty = df.qty.astype(np.int64).to_numpy()
-        unit, amt, disc, paid, cost = (cents(df[c]) for c in ("unit_price", "line_amount", "discount_alloc",
-                                                               "paid_line", "cost"))
+        unit, amt, disc, paid, cost = (
+            cents(df[c]) for c in ("unit_price", "line_amount", "discount_alloc", "paid_line", "cost")
+        )
         if (amt != unit * qty).any():
             self.p.add("order_items：行金额必须等于 单价 × 数量。")
         if (paid != amt - disc).any():
@@ -174,8 +184,10 @@ class ShopRules:
                     self.p.add(f"featured_products.{col}：取值 {bad[0]!r} 不在允许范围 {ok} 内（多个值用 | 分隔）。")
         for r in df.itertuples():
             if not parse_draft(r.sku_options_draft):
-                self.p.add(f"featured_products.sku_options_draft：{r.product_id} 的 SKU 选项应写成"
-                           "“颜色：白色/原木色；尺寸：60cm/80cm”。")
+                self.p.add(
+                    f"featured_products.sku_options_draft：{r.product_id} 的 SKU 选项应写成"
+                    "“颜色：白色/原木色；尺寸：60cm/80cm”。"
+                )
 
     def rule_pain_points(self, df: pd.DataFrame) -> None:
         bad = df.signal_words.map(lambda v: not all(w.strip() for w in v.split(MULTI)))
@@ -204,7 +216,7 @@ class ShopRules:
                 self.p.add(f"order_items 各行之和与 orders 的{label}不一致。")
         if (np.bincount(it["oid"], minlength=size)[o["oid"]] == 0).any():
             self.p.add("orders：有订单没有任何明细行。")
-        srt = np.lexsort((it["line"], it["oid"]))   # line numbers 1..k within each order
+        srt = np.lexsort((it["line"], it["oid"]))  # line numbers 1..k within each order
         oid, line = it["oid"][srt], it["line"][srt]
         first = np.searchsorted(oid, oid, side="left")
         if not np.array_equal(line, np.arange(len(oid)) - first + 1):
@@ -213,10 +225,12 @@ class ShopRules:
     def _orders_match_visits(self, o: dict, t: dict) -> None:
         a = np.lexsort((o["sid"], o["oid"]))
         b = np.lexsort((t["sid"], t["oid"]))
-        same = len(a) == len(b) and np.array_equal(o["oid"][a], t["oid"][b]) and np.array_equal(o["sid"][a],
-                                                                                                t["sid"][b])
+        same = (
+            len(a) == len(b) and np.array_equal(o["oid"][a], t["oid"][b]) and np.array_equal(o["sid"][a], t["sid"][b])
+        )
         if not same:
-            self.p.add("traffic 与 orders 不一致：每个订单必须对应一次 ordered=True 的访问"
-                       "（session_id、order_id 相互对应）。")
+            self.p.add(
+                "traffic 与 orders 不一致：每个订单必须对应一次 ordered=True 的访问（session_id、order_id 相互对应）。"
+            )
         elif not np.array_equal(o["paid"][a], t["paid"][b].astype(bool)):
             self.p.add("traffic.paid 与订单是否支付（orders.paid_at）不一致。")

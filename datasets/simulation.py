@@ -9,6 +9,7 @@ after the year need is kept in ``order_log``, ``visitors`` and ``channel_totals`
 
 The equations and parameters are in ``datasets.model`` (and TEACHER_NOTES.md).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,11 +30,11 @@ from .visits import Day, Visitors, Visits
 # the shop's image products on set days (the 高价值 segment of module 4)
 RECALL_DAY = "2026-06-14"
 RECALL_PROB = 0.08
-RECALL_DAY_WEIGHTS = [0.12, 0.12, 0.12, 0.40, 0.14, 0.10]   # 06-15 .. 06-20
+RECALL_DAY_WEIGHTS = [0.12, 0.12, 0.12, 0.40, 0.14, 0.10]  # 06-15 .. 06-20
 HIGH_VALUE_PICK_DAY = "2026-05-28"
 HIGH_VALUE_DAYS = ["2026-06-04", "2026-06-13", "2026-06-24"]
 HIGH_VALUE_PER_SCALE = 14
-CHANNEL_TOTALS = ("sessions", "gmv", "cost_and_gifts", "commission", "orders")   # channel_totals[day, channel, k]
+CHANNEL_TOTALS = ("sessions", "gmv", "cost_and_gifts", "commission", "orders")  # channel_totals[day, channel, k]
 
 
 class Simulation:
@@ -51,12 +52,13 @@ class Simulation:
         w = np.sqrt(keywords.search_heat.to_numpy()) * keywords.relevance.to_numpy() ** 2
         self.keyword_p = w / w.sum()
         self.visitors = Visitors(int(60000 * scale * 1.2) + 1000)
-        self.returns: dict[int, list] = {}          # day -> visitors coming back that day
-        self.planted_visits: dict[int, list] = {}   # day -> visitors planted to buy that day
+        self.returns: dict[int, list] = {}  # day -> visitors coming back that day
+        self.planted_visits: dict[int, list] = {}  # day -> visitors planted to buy that day
         self.session_seq = 0
         # what the tables built after the year need (customers, messages)
-        self.order_log: dict[str, list] = {k: [] for k in ("user", "day", "created", "paid", "status", "paid_c",
-                                                            "phase", "simple")}
+        self.order_log: dict[str, list] = {
+            k: [] for k in ("user", "day", "created", "paid", "status", "paid_c", "phase", "simple")
+        }
         self.channel_totals = np.zeros((self.n_days, len(CHANNELS), len(CHANNEL_TOTALS)), dtype=np.int64)
 
     def run(self, writers: dict) -> None:
@@ -127,9 +129,11 @@ class Simulation:
 
     def _choose_channels_and_times(self, day: Day, v: Visits) -> None:
         rng, n = self.rng, len(v.users)
-        v.channel = np.where(v.is_new_visitor,
-                             rng.choice(5, size=n, p=model.CHANNEL_MIX_NEW[day.phase]),
-                             rng.choice(5, size=n, p=model.CHANNEL_MIX_RETURNING))
+        v.channel = np.where(
+            v.is_new_visitor,
+            rng.choice(5, size=n, p=model.CHANNEL_MIX_NEW[day.phase]),
+            rng.choice(5, size=n, p=model.CHANNEL_MIX_RETURNING),
+        )
         hour = rng.choice(24, size=n, p=model.hour_weights(day.phase))
         v.start = day.start + hour * 3600 + rng.integers(0, 3600, size=n)
         search = v.channel <= 1
@@ -209,12 +213,26 @@ class Simulation:
         phase = PHASES.index(day.phase)
         order_no = np.zeros(len(v.users), dtype=np.int64)
         order_no[o.visit] = o.number
-        writers["traffic"].write(pd.DataFrame({
-            "session": v.session, "user_no": v.users + 1, "start_time": to_datetime(v.start), "channel": v.channel,
-            "kw": v.keyword, "pages_viewed": v.pages, "duration_seconds": v.duration, "added_to_cart": v.cart,
-            "ordered": v.order, "paid": v.paid, "order_no": order_no, "is_new_customer": v.is_new_customer,
-            "phase": np.full(len(v.users), phase, np.int8), "variant": v.variant,
-        }))
+        writers["traffic"].write(
+            pd.DataFrame(
+                {
+                    "session": v.session,
+                    "user_no": v.users + 1,
+                    "start_time": to_datetime(v.start),
+                    "channel": v.channel,
+                    "kw": v.keyword,
+                    "pages_viewed": v.pages,
+                    "duration_seconds": v.duration,
+                    "added_to_cart": v.cart,
+                    "ordered": v.order,
+                    "paid": v.paid,
+                    "order_no": order_no,
+                    "is_new_customer": v.is_new_customer,
+                    "phase": np.full(len(v.users), phase, np.int8),
+                    "variant": v.variant,
+                }
+            )
+        )
         if len(o):
             writers["orders"].write(orders_frame(day, v, o, phase))
             writers["order_items"].write(order_items_frame(o))
@@ -287,7 +305,7 @@ class Simulation:
         if day.date.isoformat() != RECALL_DAY:
             return
         s = self.visitors
-        buyers = np.flatnonzero(s["first_paid_t"][:s.count] < day.start + DAY_SECONDS)
+        buyers = np.flatnonzero(s["first_paid_t"][: s.count] < day.start + DAY_SECONDS)
         pick = buyers[self.rng.random(len(buyers)) < RECALL_PROB]
         offset = self.rng.choice(6, size=len(pick), p=RECALL_DAY_WEIGHTS)
         self._schedule(self.returns, pick, day.index + 1 + offset)
@@ -297,7 +315,7 @@ class Simulation:
         if day.date.isoformat() != HIGH_VALUE_PICK_DAY:
             return
         s = self.visitors
-        vips = np.flatnonzero((s["first_paid_t"][:s.count] < day.start) & (s["vtype"][:s.count] == 2))
+        vips = np.flatnonzero((s["first_paid_t"][: s.count] < day.start) & (s["vtype"][: s.count] == 2))
         k = min(len(vips), max(3, int(round(HIGH_VALUE_PER_SCALE * self.scale))))
         pick = np.sort(self.rng.choice(vips, size=k, replace=False)) if k else vips[:0]
         for date in HIGH_VALUE_DAYS:

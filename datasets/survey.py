@@ -4,6 +4,7 @@ Independent of the shop: the four modules' ratings and comments from three
 pilot classes, drawn from the seed's "survey" stream (a module added to the
 course later has no pilot survey).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,19 +26,40 @@ _MODULE_MEANS = {
     "module4_crm": (4.3, 4.4, 4.0, 8.0),
 }
 _COMMENTS = {
-    "module1_listing": ["标题写法讲得很清楚", "希望多给几个选品案例", "主图要求记住了", "SKU 设置练习很实用",
-                        "时间有点紧"],
-    "module2_campaign": ["满减和第二件半价算账很有用", "活动节奏讲得清楚", "希望多讲直播", "分组讨论很热闹",
-                         "预算表格有点难"],
-    "module3_analytics": ["漏斗分析很有启发", "表格工具不太会用", "公式太多，跟不上", "希望提供操作录屏",
-                          "ROI 计算终于懂了"],
-    "module4_crm": ["用户分层很实用", "频控规则第一次听说", "短信模板可以直接用", "希望多讲会员积分",
-                    "案例贴近实际"],
+    "module1_listing": [
+        "标题写法讲得很清楚",
+        "希望多给几个选品案例",
+        "主图要求记住了",
+        "SKU 设置练习很实用",
+        "时间有点紧",
+    ],
+    "module2_campaign": [
+        "满减和第二件半价算账很有用",
+        "活动节奏讲得清楚",
+        "希望多讲直播",
+        "分组讨论很热闹",
+        "预算表格有点难",
+    ],
+    "module3_analytics": [
+        "漏斗分析很有启发",
+        "表格工具不太会用",
+        "公式太多，跟不上",
+        "希望提供操作录屏",
+        "ROI 计算终于懂了",
+    ],
+    "module4_crm": ["用户分层很实用", "频控规则第一次听说", "短信模板可以直接用", "希望多讲会员积分", "案例贴近实际"],
 }
-_PILOT_CLASSES = {"试点1班": ("2026-05-09", "2026-05-10"), "试点2班": ("2026-05-16", "2026-05-17"),
-                  "试点3班": ("2026-05-23", "2026-05-24")}
-_MODULE_END = {"module1_listing": (0, "12:30"), "module2_campaign": (0, "17:00"),
-               "module3_analytics": (1, "12:30"), "module4_crm": (1, "17:00")}
+_PILOT_CLASSES = {
+    "试点1班": ("2026-05-09", "2026-05-10"),
+    "试点2班": ("2026-05-16", "2026-05-17"),
+    "试点3班": ("2026-05-23", "2026-05-24"),
+}
+_MODULE_END = {
+    "module1_listing": (0, "12:30"),
+    "module2_campaign": (0, "17:00"),
+    "module3_analytics": (1, "12:30"),
+    "module4_crm": (1, "17:00"),
+}
 
 
 def survey_frame(rng: np.random.Generator) -> pd.DataFrame:
@@ -57,9 +79,20 @@ def survey_frame(rng: np.random.Generator) -> pd.DataFrame:
                 rec = int(np.clip(np.rint(rng.normal(mu[3], 1.4)), 0, 10))
                 comment = _COMMENTS[mod][rng.integers(5)] if rng.random() < 0.45 else ""
                 at = end + dt.timedelta(seconds=int(rng.integers(30, 600)))
-                rows.append(dict(response_id=f"R{rid:04d}", class_id=cls, module=mod, module_title=title,
-                                 usefulness=scores[0], lecturer_expertise=scores[1], tool_ease=scores[2],
-                                 recommend_score=rec, comment=comment or None, submitted_at=at))
+                rows.append(
+                    dict(
+                        response_id=f"R{rid:04d}",
+                        class_id=cls,
+                        module=mod,
+                        module_title=title,
+                        usefulness=scores[0],
+                        lecturer_expertise=scores[1],
+                        tool_ease=scores[2],
+                        recommend_score=rec,
+                        comment=comment or None,
+                        submitted_at=at,
+                    )
+                )
     df = pd.DataFrame(rows).sort_values(["submitted_at", "response_id"], kind="mergesort")
     df["submitted_at"] = df.submitted_at.dt.strftime("%Y-%m-%d %H:%M:%S")
     return df.reset_index(drop=True)

@@ -4,6 +4,7 @@ They read what the simulation kept (``Simulation.order_log``, the per-visitor
 ``visitors`` and the per-day channel totals), never the written CSV files, so
 they cost memory in the number of orders and customers, not of visits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from .arrays import ids, to_datetime
 from .people import PHONE_PREFIX, REGIONS, SURNAMES
 from .spec import AGE_BANDS, CHANNELS, GENDERS, PAID_CHANNELS, TAGS, TIERS
 
-NO_DAY = 10 ** 6       # a day index after every day of the year ("none")
+NO_DAY = 10**6  # a day index after every day of the year ("none")
 
 
 def skus_frame(skus: pd.DataFrame) -> pd.DataFrame:
@@ -29,6 +30,7 @@ def skus_frame(skus: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- customers ------------------------------------------------------------------------------
+
 
 def _order_history(log: dict, first_day: dt.date) -> dict:
     """Per buyer (sorted user numbers): first order day, first paid day, paid spend and what they bought."""
@@ -43,7 +45,9 @@ def _order_history(log: dict, first_day: dt.date) -> dict:
     double11 = (shop.DOUBLE11 - first_day).days
     promo_day = (log["phase"] > 0) | (log["day"] == double11)
     return {
-        "users": users, "first_order": first_order, "first_paid": first_paid,
+        "users": users,
+        "first_order": first_order,
+        "first_paid": first_paid,
         "spend": np.bincount(pos[ok], weights=log["paid_c"][ok], minlength=n).astype(np.int64),
         "simple": np.bincount(pos, weights=log["simple"], minlength=n) > 0,
         "promo": np.bincount(pos, weights=promo_day, minlength=n) > 0,
@@ -56,8 +60,10 @@ def _tags(h: dict, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     tag_simple = (h["simple"] & (u[:, 0] < 0.75)) | (u[:, 0] < 0.06)
     tag_promo = (h["promo"] & (u[:, 1] < 0.80)) | (u[:, 1] < 0.12)
     tag_service = (h["refund"] & (u[:, 2] < 0.90)) | (u[:, 2] < 0.05)
-    tags = np.array(["|".join(t for t, f in zip(TAGS, flags) if f)
-                     for flags in zip(tag_simple, tag_promo, tag_service)], dtype=object)
+    tags = np.array(
+        ["|".join(t for t, f in zip(TAGS, flags) if f) for flags in zip(tag_simple, tag_promo, tag_service)],
+        dtype=object,
+    )
     tags[tags == ""] = None
     return tags, tag_promo
 
@@ -65,8 +71,11 @@ def _tags(h: dict, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _loyalty(h: dict, u: np.ndarray, th: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Member tier (by paid spend), points left (1 per yuan, some redeemed) and the day the points expire (-1: none)."""
     yuan = h["spend"] / 100
-    tier = np.where(yuan >= th["platinum_min_spend"], 3, np.where(yuan >= th["gold_min_spend"], 2,
-                    np.where(yuan >= th["silver_min_spend"], 1, 0)))
+    tier = np.where(
+        yuan >= th["platinum_min_spend"],
+        3,
+        np.where(yuan >= th["gold_min_spend"], 2, np.where(yuan >= th["silver_min_spend"], 1, 0)),
+    )
     earned = np.floor(yuan).astype(np.int64)
     redeemed = np.where(u[:, 3] < 0.30, np.floor(earned * u[:, 4] * 0.6), 0).astype(np.int64)
     points = earned - redeemed
@@ -102,40 +111,45 @@ def build_customers(sim, rng: np.random.Generator, th: dict) -> tuple[pd.DataFra
     tier, points, expire = _loyalty(h, u, th)
     names, phones = _masked_contacts(n, u, rng)
     days = _day_texts(sim.days)
-    df = pd.DataFrame({
-        "user_id": ids("U", users + 1, 8),
-        "phone_masked": phones,
-        "name_masked": names,
-        "gender": np.asarray(GENDERS, dtype=object)[visitors["gender"][users]],
-        "age_band": np.asarray(AGE_BANDS, dtype=object)[visitors["age"][users]],
-        "region": np.asarray(REGIONS, dtype=object)[visitors["region"][users]],
-        "first_visit_date": days[visitors["first_visit"][users].astype(np.int64)],
-        "first_order_date": days[h["first_order"]],
-        "member_tier": np.asarray(TIERS, dtype=object)[tier],
-        "points": points,
-        "points_expire_date": np.where(expire >= 0, days[np.maximum(expire, 0)], None),
-        "tags": tags,
-    })
+    df = pd.DataFrame(
+        {
+            "user_id": ids("U", users + 1, 8),
+            "phone_masked": phones,
+            "name_masked": names,
+            "gender": np.asarray(GENDERS, dtype=object)[visitors["gender"][users]],
+            "age_band": np.asarray(AGE_BANDS, dtype=object)[visitors["age"][users]],
+            "region": np.asarray(REGIONS, dtype=object)[visitors["region"][users]],
+            "first_visit_date": days[visitors["first_visit"][users].astype(np.int64)],
+            "first_order_date": days[h["first_order"]],
+            "member_tier": np.asarray(TIERS, dtype=object)[tier],
+            "points": points,
+            "points_expire_date": np.where(expire >= 0, days[np.maximum(expire, 0)], None),
+            "tags": tags,
+        }
+    )
     reach = {"users": users, "tag_promo": tag_promo, "sms_ok": u[:, 6] < 0.55, "app_ok": u[:, 7] < 0.45}
     return df, reach
 
 
 # -- A/B test and ad spend ----------------------------------------------------------------------
 
+
 def build_ab_test(sim) -> pd.DataFrame:
     """The ``ab_test`` table: one row per visitor who saw the test, with what they did in its window."""
     v = sim.visitors
-    idx = np.flatnonzero(v["ab_sessions"][:v.count] > 0)
-    return pd.DataFrame({
-        "user_id": ids("U", idx + 1, 8),
-        "variant": np.where(v["variant"][idx] == 2, "B", "A"),
-        "first_exposed_at": to_datetime(v["ab_first_t"][idx]),
-        "sessions": v["ab_sessions"][idx],
-        "added_to_cart": v["ab_cart"][idx],
-        "ordered": v["ab_order"][idx],
-        "paid": v["ab_paid"][idx],
-        "paid_amount": v["ab_amount"][idx] / 100,
-    })
+    idx = np.flatnonzero(v["ab_sessions"][: v.count] > 0)
+    return pd.DataFrame(
+        {
+            "user_id": ids("U", idx + 1, 8),
+            "variant": np.where(v["variant"][idx] == 2, "B", "A"),
+            "first_exposed_at": to_datetime(v["ab_first_t"][idx]),
+            "sessions": v["ab_sessions"][idx],
+            "added_to_cart": v["ab_cart"][idx],
+            "ordered": v["ab_order"][idx],
+            "paid": v["ab_paid"][idx],
+            "paid_amount": v["ab_amount"][idx] / 100,
+        }
+    )
 
 
 def build_ad_spend(sim, rng: np.random.Generator) -> pd.DataFrame:

@@ -34,6 +34,7 @@ S (visits per unit of day multiplier), the κ factors (visitor-type mix) and the
 come from ``calibrate`` on the classroom data.
 Deterministic for a seed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,14 +59,14 @@ DEFAULT_RULES = [
     {"type": "赠品", "limit": 100, "gift_cost": 8},
 ]
 RULE_TYPES = ("活动价", "满减", "第N件折扣", "赠品", "限时折扣", "阶梯价")
-CONDITIONAL = ("满减", "第N件折扣", "阶梯价", "赠品")   # rules a shopper must work out at checkout
-ELASTICITY = 1.5        # +10 points of discount rate -> +15 % P(order | cart)
-COMPLEXITY = 0.05       # each extra conditional rule -> -5 % P(order | cart) (unclear rules)
+CONDITIONAL = ("满减", "第N件折扣", "阶梯价", "赠品")  # rules a shopper must work out at checkout
+ELASTICITY = 1.5  # +10 points of discount rate -> +15 % P(order | cart)
+COMPLEXITY = 0.05  # each extra conditional rule -> -5 % P(order | cart) (unclear rules)
 KEYWORD_MIN_RELEVANCE = 0.3
 STUFFING_PENALTY = 0.04  # each irrelevant keyword in the title -> -4 % P(add to cart)
 SEARCH_MULT_RANGE = (0.5, 1.6)
-VIP_ORDER_SHARE = 0.4   # share of orders drawn with the VIP basket (calibrated: 日常 AOV matches the data)
-REFERENCE_DAYS = ("2026-06-09", "2026-06-14")   # 日常 reference: the 6 days before the campaign
+VIP_ORDER_SHARE = 0.4  # share of orders drawn with the VIP basket (calibrated: 日常 AOV matches the data)
+REFERENCE_DAYS = ("2026-06-09", "2026-06-14")  # 日常 reference: the 6 days before the campaign
 BASELINE_TITLE = shop.PRODUCTS[0]["title"]
 PHASE_ORDER = ["日常", "预热期", "爆发期", "返场期"]
 
@@ -74,14 +75,16 @@ PHASE_ORDER = ["日常", "预热期", "爆发期", "返场期"]
 # P_CART x CART_PHASE and P_ORDER x ORDER_PHASE into the observed rates (the visitor-type mix),
 # and ad spend per visit (日常 days / campaign days).
 CALIBRATION = {
-    'sessions_per_mult': {'日常': [69.379, 25.444, 35.149, 20.553, 15.548],
-                          '预热期': [79.414, 28.728, 39.399, 45.965, 22.983],
-                          '爆发期': [160.555, 62.292, 78.962, 56.809, 38.603],
-                          '返场期': [290.057, 75.825, 116.553, 94.368, 71.19]},
-    'kappa_cart': {'日常': 1.0491, '活动': 1.0363},
-    'kappa_order': {'日常': 1.3124, '活动': 1.3323},
-    'spend_per_session': {'日常': [0.0, 4.6279, 2.3566, 2.4513, 4.0009], '活动': [0.0, 1.6926, 1.0384, 1.1185, 1.7884]},
-    'vip_order_share': 0.4,
+    "sessions_per_mult": {
+        "日常": [69.379, 25.444, 35.149, 20.553, 15.548],
+        "预热期": [79.414, 28.728, 39.399, 45.965, 22.983],
+        "爆发期": [160.555, 62.292, 78.962, 56.809, 38.603],
+        "返场期": [290.057, 75.825, 116.553, 94.368, 71.19],
+    },
+    "kappa_cart": {"日常": 1.0491, "活动": 1.0363},
+    "kappa_order": {"日常": 1.3124, "活动": 1.3323},
+    "spend_per_session": {"日常": [0.0, 4.6279, 2.3566, 2.4513, 4.0009], "活动": [0.0, 1.6926, 1.0384, 1.1185, 1.7884]},
+    "vip_order_share": 0.4,
 }
 
 
@@ -99,8 +102,13 @@ def _check_rules(rules: list[dict]) -> list[dict]:
         if not isinstance(r, dict) or r.get("type") not in RULE_TYPES:
             raise CourseError(f"第 {i + 1} 条促销规则的 type 应为 {'、'.join(RULE_TYPES)} 之一，收到 {r!r}。")
         t = r["type"]
-        need = {"满减": ("threshold", "amount"), "第N件折扣": ("n", "discount"), "赠品": ("limit", "gift_cost"),
-                "限时折扣": ("discount",), "阶梯价": ("tiers",)}.get(t, ())
+        need = {
+            "满减": ("threshold", "amount"),
+            "第N件折扣": ("n", "discount"),
+            "赠品": ("limit", "gift_cost"),
+            "限时折扣": ("discount",),
+            "阶梯价": ("tiers",),
+        }.get(t, ())
         miss = [k for k in need if k not in r]
         if miss:
             raise CourseError(f"第 {i + 1} 条规则（{t}）缺少 {'、'.join(miss)}。")
@@ -196,9 +204,20 @@ def _basket_economics(rules, phase, day, rng, shop_arrays, n_orders) -> np.ndarr
     daily = np.array([shop.daily_price_c(r, day) for r in skus.to_dict("records")], dtype=np.int64)
     vtype = np.where(rng.random(n_orders) < VIP_ORDER_SHARE, 2, 0)
     shelf = camp_c if in_c and any(r["type"] == "活动价" for r in rules) else daily
-    pos, sku, qty = model.draw_baskets(rng, vtype, phase, shelf, on[index[day]], weight, cheap, image,
-                                       np.zeros(n_orders, bool), thr if in_c else None, half and in_c,
-                                       qty2=None if (half and in_c) else model.QTY2["日常"])
+    pos, sku, qty = model.draw_baskets(
+        rng,
+        vtype,
+        phase,
+        shelf,
+        on[index[day]],
+        weight,
+        cheap,
+        image,
+        np.zeros(n_orders, bool),
+        thr if in_c else None,
+        half and in_c,
+        qty2=None if (half and in_c) else model.QTY2["日常"],
+    )
     listv, goods, disc = price_orders(pos, sku, qty, daily, camp_c, rules, day, in_c)
     cost = np.bincount(pos, weights=cost_c[sku] * qty, minlength=n_orders)
     return np.array([listv.sum(), goods.sum(), disc.sum(), cost.sum()])
@@ -209,9 +228,16 @@ def _economics(rules, seed, n_baskets):
     rng = rng_for(seed, "whatif")
     skus = shop.sku_table(rng_for(seed, "catalog"))
     days, _, _, on = shop.price_matrix(skus)
-    shop_arrays = (skus, {d: i for i, d in enumerate(days)}, on, skus.weight.to_numpy(float),
-                   (skus.role == "引流款").to_numpy(), (skus.role == "形象款").to_numpy(),
-                   skus.cost_c.to_numpy(np.int64), skus.campaign_c.to_numpy(np.int64))
+    shop_arrays = (
+        skus,
+        {d: i for i, d in enumerate(days)},
+        on,
+        skus.weight.to_numpy(float),
+        (skus.role == "引流款").to_numpy(),
+        (skus.role == "形象款").to_numpy(),
+        skus.cost_c.to_numpy(np.int64),
+        skus.campaign_c.to_numpy(np.int64),
+    )
     out = {}
     for phase in PHASE_ORDER:
         tot = np.zeros(4)
@@ -222,8 +248,14 @@ def _economics(rules, seed, n_baskets):
             count += k
         listv, goods, disc, cost = tot / count
         paid = goods - disc
-        out[phase] = {"list": listv, "goods": goods, "discount": disc, "paid": paid, "cost": cost,
-                      "discount_rate": 1 - paid / listv if listv else 0.0}
+        out[phase] = {
+            "list": listv,
+            "goods": goods,
+            "discount": disc,
+            "paid": paid,
+            "cost": cost,
+            "discount_rate": 1 - paid / listv if listv else 0.0,
+        }
     return out
 
 
@@ -231,19 +263,30 @@ def _order_response(phase: str, e: dict, e0: dict, n_extra_conditions: int, chec
     """(leak, response): factors on P(order | cart) for a phase's economics ``e`` against the 618 rules' ``e0``."""
     if phase != "日常":
         leak = 1.0 if checkout_leak is None else float(checkout_leak) / model.ORDER_PHASE[phase]
-        response = (1 + ELASTICITY * (e["discount_rate"] - e0["discount_rate"])) * \
-            max(0.0, 1 - COMPLEXITY * n_extra_conditions)
+        response = (1 + ELASTICITY * (e["discount_rate"] - e0["discount_rate"])) * max(
+            0.0, 1 - COMPLEXITY * n_extra_conditions
+        )
         return leak, response
-    if e["discount_rate"] > 0:   # a 限时折扣 on the reference days
+    if e["discount_rate"] > 0:  # a 限时折扣 on the reference days
         return 1.0, 1 + ELASTICITY * e["discount_rate"]
     return 1.0, 1.0
 
 
-def _channel_row(phase: str, c: int, e: dict, mult: float, scale: float, search_mult: float, stuffing: float,
-                 leak: float, response: float, rate: float) -> dict:
+def _channel_row(
+    phase: str,
+    c: int,
+    e: dict,
+    mult: float,
+    scale: float,
+    search_mult: float,
+    stuffing: float,
+    leak: float,
+    response: float,
+    rate: float,
+) -> dict:
     """The projection of one phase and channel (sessions -> carts -> orders -> paid orders -> money)."""
     sessions = CALIBRATION["sessions_per_mult"][phase][c] * mult * scale
-    if c <= 1:   # the search channels follow the title's keywords
+    if c <= 1:  # the search channels follow the title's keywords
         sessions *= search_mult
     period = "日常" if phase == "日常" else "活动"
     cart_rate = model.P_CART[c] * model.CART_PHASE[phase] * CALIBRATION["kappa_cart"][period]
@@ -253,9 +296,16 @@ def _channel_row(phase: str, c: int, e: dict, mult: float, scale: float, search_
     paid = orders * model.P_PAY[phase] * (1 - model.P_REFUND)
     gmv = paid * e["paid"] / 100
     return {
-        "phase": phase, "channel": CHANNELS[c], "days": len(_days(phase)),
-        "sessions": sessions, "carts": carts, "orders": orders, "paid_orders": paid,
-        "gmv": gmv, "discount": paid * e["discount"] / 100, "cost_of_goods": paid * e["cost"] / 100,
+        "phase": phase,
+        "channel": CHANNELS[c],
+        "days": len(_days(phase)),
+        "sessions": sessions,
+        "carts": carts,
+        "orders": orders,
+        "paid_orders": paid,
+        "gmv": gmv,
+        "discount": paid * e["discount"] / 100,
+        "cost_of_goods": paid * e["cost"] / 100,
         "commission": gmv * rate,
         "ad_spend": sessions * CALIBRATION["spend_per_session"][period][c],
     }
@@ -276,8 +326,14 @@ def _spread_gifts(df: pd.DataFrame, gift_rule: dict | None) -> None:
             df.loc[m, "gift_cost"] = df.loc[m, "paid_orders"] / n_paid * used * float(gift_rule["gift_cost"])
 
 
-def project(rules: list[dict] | None = None, title=None, seed: int = 2026, scale: float = 1.0,
-            checkout_leak: float | None = None, n_baskets: int = 6000) -> pd.DataFrame:
+def project(
+    rules: list[dict] | None = None,
+    title=None,
+    seed: int = 2026,
+    scale: float = 1.0,
+    checkout_leak: float | None = None,
+    n_baskets: int = 6000,
+) -> pd.DataFrame:
     """Projected traffic, orders, GMV and margin per phase and channel (one row each).
 
     rules          the student's promotion rules (default: the shop's 618 rules, DEFAULT_RULES)
@@ -291,15 +347,18 @@ def project(rules: list[dict] | None = None, title=None, seed: int = 2026, scale
     rate = thresholds()["commission_rate"]
     econ = _economics(rules, seed, n_baskets)
     base = econ if rules == DEFAULT_RULES else _economics(DEFAULT_RULES, seed, n_baskets)
-    extra_conditions = sum(r["type"] in CONDITIONAL for r in rules) - sum(r["type"] in CONDITIONAL
-                                                                          for r in DEFAULT_RULES)
+    extra_conditions = sum(r["type"] in CONDITIONAL for r in rules) - sum(
+        r["type"] in CONDITIONAL for r in DEFAULT_RULES
+    )
     search_mult, stuffing, _, _ = _title_effect(title)
     rows = []
     for phase in PHASE_ORDER:
         mult = sum(model.day_multiplier(d) for d in _days(phase))
         leak, response = _order_response(phase, econ[phase], base[phase], extra_conditions, checkout_leak)
-        rows += [_channel_row(phase, c, econ[phase], mult, scale, search_mult, stuffing, leak, response, rate)
-                 for c in range(len(CHANNELS))]
+        rows += [
+            _channel_row(phase, c, econ[phase], mult, scale, search_mult, stuffing, leak, response, rate)
+            for c in range(len(CHANNELS))
+        ]
     df = pd.DataFrame(rows)
     _spread_gifts(df, next((r for r in rules if r["type"] == "赠品"), None))
     return _finish(df)
@@ -325,8 +384,18 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
 
 def summary(df: pd.DataFrame) -> pd.DataFrame:
     """One row per phase plus 活动合计 (the three campaign phases); roi over the paid channels."""
-    cols = ["sessions", "carts", "orders", "paid_orders", "gmv", "discount", "cost_of_goods", "commission",
-            "ad_spend", "gift_cost"]
+    cols = [
+        "sessions",
+        "carts",
+        "orders",
+        "paid_orders",
+        "gmv",
+        "discount",
+        "cost_of_goods",
+        "commission",
+        "ad_spend",
+        "gift_cost",
+    ]
     g = df.groupby("phase", sort=False)[cols].sum()
     g["days"] = df.groupby("phase", sort=False)["days"].first()
     camp = g.loc[[p for p in PHASE_ORDER[1:] if p in g.index]].sum()

@@ -16,6 +16,7 @@
 The workspace is ``--workspace DIR``, else ``$GRADING_WORKSPACE``, else
 ``classroom/`` in the repository.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,7 +59,9 @@ def cmd_init(args) -> int:
     else:
         print("提示：还没有导入名单。运行 grading init --roster 名单.xlsx（表头含“学号”“姓名”，可选“助教”）。")
     for m in ws.modules():  # due dates go into the gradebook at release
-        print(f"  {m}：截止 {cfg['modules'].get(m, {}).get('due', '（设置中没有）')}（北京时间，见 course/settings.yaml）")
+        print(
+            f"  {m}：截止 {cfg['modules'].get(m, {}).get('due', '（设置中没有）')}（北京时间，见 course/settings.yaml）"
+        )
     print("下一步：grading release")
     return 0
 
@@ -98,9 +101,16 @@ def cmd_autograde(args) -> int:
 
     ws = _ws(args)
     mode = "off" if args.unsafe_no_sandbox else args.sandbox
-    s = autograde.run(ws, args.module, jobs=args.jobs, students=args.student or None,
-                      cell_timeout=args.timeout or CELL_TIMEOUT, progress=not args.quiet,
-                      sandbox=mode, image=args.sandbox_image)
+    s = autograde.run(
+        ws,
+        args.module,
+        jobs=args.jobs,
+        students=args.student or None,
+        cell_timeout=args.timeout or CELL_TIMEOUT,
+        progress=not args.quiet,
+        sandbox=mode,
+        image=args.sandbox_image,
+    )
     print(s["text"])
     print(f"下一步：在 formgrader 中给“备注”打分并写评语，然后 grading feedback {args.module}、grading export")
     return 2 if s["modified_submissions"] or s["source_modified"] else 0
@@ -198,11 +208,16 @@ def cmd_survey(args) -> int:
 def cmd_demo(args) -> int:
     from . import demo
 
-    s = demo.run(args.modules or None, students=args.students, jobs=args.jobs,
-                 workspace=Path(args.workspace) if args.workspace else None, cell_timeout=args.timeout,
-                 fixture=args.fixture)
+    s = demo.run(
+        args.modules or None,
+        students=args.students,
+        jobs=args.jobs,
+        workspace=Path(args.workspace) if args.workspace else None,
+        cell_timeout=args.timeout,
+        fixture=args.fixture,
+    )
     bad = []
-    for m, info in s["modules"].items():
+    for _m, info in s["modules"].items():
         rows = info["rows"]
         blank = max([r["auto"] for r in rows if r["profile"] == "empty"] or [0.0])
         bad += [r for r in rows if r["profile"].startswith("cheat_") and r["auto"] > blank + 1e-9]
@@ -249,11 +264,18 @@ def _grading_commands(sub, common) -> None:
     p.add_argument("--student", action="append", help="只评这些学生（可重复）")
     p.add_argument("--timeout", type=int, default=None, help="每个单元格的时间上限（秒）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
-    p.add_argument("--sandbox", choices=["auto", "bwrap", "podman", "docker"], default=None,
-                   help="学生代码在哪种沙箱中运行（默认 auto = bubblewrap；也可用环境变量 GRADING_SANDBOX）")
+    p.add_argument(
+        "--sandbox",
+        choices=["auto", "bwrap", "podman", "docker"],
+        default=None,
+        help="学生代码在哪种沙箱中运行（默认 auto = bubblewrap；也可用环境变量 GRADING_SANDBOX）",
+    )
     p.add_argument("--sandbox-image", help="podman/docker 沙箱使用的学生环境镜像")
-    p.add_argument("--unsafe-no-sandbox", action="store_true",
-                   help="不使用沙箱（不安全：学生代码能读写你的文件；报告和成绩表评语会注明）")
+    p.add_argument(
+        "--unsafe-no-sandbox",
+        action="store_true",
+        help="不使用沙箱（不安全：学生代码能读写你的文件；报告和成绩表评语会注明）",
+    )
     p.set_defaults(fn=cmd_autograde)
 
     p = sub.add_parser("feedback", parents=[common], help="生成每名学生的反馈 HTML")

@@ -19,6 +19,7 @@ Conventions (see grading/AUTHORING.md):
 >>> nb.test("d1_title", 5, "checks.score()")["metadata"]["nbgrader"]["points"]
 5
 """
+
 from __future__ import annotations
 
 import argparse
@@ -162,9 +163,9 @@ class _ModuleCheck:
     module: str
     rubric: list
     problems: list[str] = field(default_factory=list)
-    seen: dict[str, str] = field(default_factory=dict)      # grade_id -> where it was first
+    seen: dict[str, str] = field(default_factory=dict)  # grade_id -> where it was first
     points: dict[str, float] = field(default_factory=dict)  # dimension id -> points of its cells
-    cells: dict[str, int] = field(default_factory=dict)     # dimension id -> number of its cells
+    cells: dict[str, int] = field(default_factory=dict)  # dimension id -> number of its cells
 
     def __post_init__(self):
         self.by_id = {d.id: d for d in self.rubric}
@@ -188,10 +189,12 @@ class _ModuleCheck:
         first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
         m = _START_RE.search(first_code.source) if first_code is not None else None
         if m is None:
-            self.problems.append(f"{path.name}：第一个代码单元格应调用 course.start(\"{module}\", \"{path.stem}\")。")
+            self.problems.append(f'{path.name}：第一个代码单元格应调用 course.start("{module}", "{path.stem}")。')
         elif (m.group(1), m.group(2)) != (module, path.stem):
-            self.problems.append(f"{path.name}：course.start(\"{m.group(1)}\", \"{m.group(2)}\") 应为 "
-                                 f"course.start(\"{module}\", \"{path.stem}\")（模块文件夹名与笔记本文件名，不含 .ipynb）。")
+            self.problems.append(
+                f'{path.name}：course.start("{m.group(1)}", "{m.group(2)}") 应为 '
+                f'course.start("{module}", "{path.stem}")（模块文件夹名与笔记本文件名，不含 .ipynb）。'
+            )
 
     def cell(self, path: Path, i: int, cell, local: set[str]) -> None:
         meta = cell.metadata.get("nbgrader")
@@ -229,21 +232,31 @@ class _ModuleCheck:
             self.problems.append(f"{at}：BEGIN HIDDEN TESTS 与 END HIDDEN TESTS 不成对。")
         if "### BEGIN SOLUTION" in src and not meta.get("solution"):
             self.problems.append(f"{at}：有解答区域但没有标记为答案单元格（solution），参考答案会发给学生。")
-        if meta.get("solution") and not meta.get("grade") and "### BEGIN SOLUTION" in src \
-                and not _code_lines(src.split("### BEGIN SOLUTION", 1)[0]):
-            self.problems.append(f"{at}：答案单元格在 ### BEGIN SOLUTION 之前应先给变量赋初值"
-                                 "（如 x = None 或 x = form.answers()），否则学生版里这个变量不存在，后面的单元格会出错。")
+        if (
+            meta.get("solution")
+            and not meta.get("grade")
+            and "### BEGIN SOLUTION" in src
+            and not _code_lines(src.split("### BEGIN SOLUTION", 1)[0])
+        ):
+            self.problems.append(
+                f"{at}：答案单元格在 ### BEGIN SOLUTION 之前应先给变量赋初值"
+                "（如 x = None 或 x = form.answers()），否则学生版里这个变量不存在，后面的单元格会出错。"
+            )
 
     def graded(self, at: str, gid: str, cell, meta: dict) -> None:
         """A graded cell: a dimension of the rubric that fits its kind, points, and a scoring test."""
         m = _ID_RE.match(gid)
         if not m:
-            self.problems.append(f"{at}：评分单元格的 grade_id 应以维度编号（{'、'.join(d.id + '_' for d in self.rubric)}）"
-                                 "开头并只用小写字母、数字、下划线。")
+            self.problems.append(
+                f"{at}：评分单元格的 grade_id 应以维度编号（{'、'.join(d.id + '_' for d in self.rubric)}）"
+                "开头并只用小写字母、数字、下划线。"
+            )
             return
         dim = f"d{m.group(1)}"
         if dim not in self.by_id:
-            self.problems.append(f"{at}：没有编号为 {dim} 的评分维度（设置文件中的维度编号：{'、'.join(self.by_id)}）。")
+            self.problems.append(
+                f"{at}：没有编号为 {dim} 的评分维度（设置文件中的维度编号：{'、'.join(self.by_id)}）。"
+            )
             return
         self.dimension_kind(at, self.by_id[dim], cell, meta)
         try:
@@ -270,19 +283,24 @@ class _ModuleCheck:
             self.problems.append(f"{at}：测试单元格应锁定（locked）。")
         lines = _code_lines(src)
         if not lines or not (lines[-1].endswith(".score()") or lines[-1].startswith("course.grade(")):
-            self.problems.append(f"{at}：测试单元格的最后一行应是 course.grade(\"任务名\", _v)（部分得分）；"
-                                 "否则只要不报错就得满分。")
+            self.problems.append(
+                f'{at}：测试单元格的最后一行应是 course.grade("任务名", _v)（部分得分）；否则只要不报错就得满分。'
+            )
         if "### BEGIN HIDDEN TESTS" in src and "course.export(" not in src.split("### BEGIN HIDDEN TESTS", 1)[1]:
-            self.problems.append(f"{at}：隐藏测试的第一行应是 _v = course.export(\"名称\", "
-                                 "globals().get(\"变量\"))，评分端才能在学生内核之外复核。")
+            self.problems.append(
+                f'{at}：隐藏测试的第一行应是 _v = course.export("名称", '
+                'globals().get("变量"))，评分端才能在学生内核之外复核。'
+            )
 
     def dimension_totals(self) -> None:
         for dim in self.rubric:
             if dim.kind in ("auto", "remark") and self.points[dim.id] <= 0:
                 self.problems.append(f"{self.module}：维度「{dim.name}」({dim.id}_) 没有任何评分单元格。")
             if dim.kind == "remark" and self.cells[dim.id] > 1:
-                self.problems.append(f"{self.module}：维度「{dim.name}」({dim.id}_) 应只有一个手动评分单元格，"
-                                     f"现在有 {self.cells[dim.id]} 个。")
+                self.problems.append(
+                    f"{self.module}：维度「{dim.name}」({dim.id}_) 应只有一个手动评分单元格，"
+                    f"现在有 {self.cells[dim.id]} 个。"
+                )
 
 
 def check_all(modules: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -301,8 +319,12 @@ class _ChineseParser(argparse.ArgumentParser):
 def _list(module: str, notebook: str | None) -> int:
     from .reference import registry
 
-    rows = [(nb, t) for (m, nb), tasks in sorted(registry().items()) if m == module and (notebook is None or nb == notebook)
-            for t in tasks.values()]
+    rows = [
+        (nb, t)
+        for (m, nb), tasks in sorted(registry().items())
+        if m == module and (notebook is None or nb == notebook)
+        for t in tasks.values()
+    ]
     if not rows:
         print(f"grading/reference/{module}/ 里{'没有为 ' + notebook + ' ' if notebook else '还没有'}声明任务。")
         return 1
@@ -312,10 +334,15 @@ def _list(module: str, notebook: str | None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = _ChineseParser(prog="python -m grading.authoring",
-                        description="按 grading/reference 中的任务声明生成评分单元格（写法见 grading/AUTHORING.md）")
-    ap.add_argument("action", choices=["list", "cells", "add"],
-                    help="list：列出声明的任务；cells：打印两个单元格；add：插入源笔记本")
+    ap = _ChineseParser(
+        prog="python -m grading.authoring",
+        description="按 grading/reference 中的任务声明生成评分单元格（写法见 grading/AUTHORING.md）",
+    )
+    ap.add_argument(
+        "action",
+        choices=["list", "cells", "add"],
+        help="list：列出声明的任务；cells：打印两个单元格；add：插入源笔记本",
+    )
     ap.add_argument("module")
     ap.add_argument("notebook", nargs="?", help="笔记本文件名，不含 .ipynb")
     ap.add_argument("task", nargs="?", help="任务名（声明里的第一个参数）")
@@ -341,11 +368,14 @@ def _print_cells(args) -> int:
 
 def _add(args) -> int:
     """``add``: the two cells inserted into the source notebook."""
-    path, at = add_task_cells(args.module, args.notebook, args.task, Path(args.file) if args.file else None,
-                              args.after, args.form)
-    print(f"✓ 已在 {path.name} 第 {at + 1}、{at + 2} 个单元格加入任务「{args.task}」的答案单元格和测试单元格。\n"
-          "  下一步：在答案单元格的 ### BEGIN SOLUTION 区域写参考解答（代码题再写 ### BEGIN SCAFFOLD 骨架），"
-          "代码题在答案单元格上方加提示阶梯 course.hints(...)，然后运行 python -m grading check。")
+    path, at = add_task_cells(
+        args.module, args.notebook, args.task, Path(args.file) if args.file else None, args.after, args.form
+    )
+    print(
+        f"✓ 已在 {path.name} 第 {at + 1}、{at + 2} 个单元格加入任务「{args.task}」的答案单元格和测试单元格。\n"
+        "  下一步：在答案单元格的 ### BEGIN SOLUTION 区域写参考解答（代码题再写 ### BEGIN SCAFFOLD 骨架），"
+        "代码题在答案单元格上方加提示阶梯 course.hints(...)，然后运行 python -m grading check。"
+    )
     return 0
 
 
@@ -355,8 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "list":
         return _list(args.module, args.notebook)
     if not (args.notebook and args.task):
-        print(f"✗ {args.action} 需要写出模块、笔记本和任务名，例如：python -m grading.authoring {args.action} "
-              "module1_listing 02_title kw_value")
+        print(
+            f"✗ {args.action} 需要写出模块、笔记本和任务名，例如：python -m grading.authoring {args.action} "
+            "module1_listing 02_title kw_value"
+        )
         return 2
     try:
         return _print_cells(args) if args.action == "cells" else _add(args)

@@ -23,6 +23,7 @@
 * A worker that does not answer within the per-student limit is killed with its
   kernels and replaced; that student gets 0 and a reason, the batch goes on.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -108,15 +109,26 @@ def _merge_grade(g, res_nb: dict, status: str | None) -> None:
         return
     g.auto_score = c.get("final")
     flag = bool(c.get("disagree")) or (g.cell_type == "code" and status != "ok")
-    g.needs_manual_grade = bool(g.manual_score is not None or g.auto_score is None or flag
-                                or (g.cell_type != "code" and c.get("needs_manual")))
+    g.needs_manual_grade = bool(
+        g.manual_score is not None or g.auto_score is None or flag or (g.cell_type != "code" and c.get("needs_manual"))
+    )
 
 
 # -- one run of the command ----------------------------------------------------------------
 
-def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = None,
-        cell_timeout: int = CELL_TIMEOUT, student_timeout: float | None = None, progress: bool = True,
-        echo=print, sandbox: str | None = None, image: str | None = None) -> dict:
+
+def run(
+    ws: Workspace,
+    module: str,
+    jobs: int = 2,
+    students: list[str] | None = None,
+    cell_timeout: int = CELL_TIMEOUT,
+    student_timeout: float | None = None,
+    progress: bool = True,
+    echo=print,
+    sandbox: str | None = None,
+    image: str | None = None,
+) -> dict:
     """Autograde a module's submissions; return the run summary (also written to reports/).
 
     ``sandbox``: ``auto`` (default, from ``$GRADING_SANDBOX``), ``bwrap``, ``podman``,
@@ -125,8 +137,9 @@ def run(ws: Workspace, module: str, jobs: int = 2, students: list[str] | None = 
     used, extra_env = sandbox_env(sandbox, image, echo)
     todo = students_to_grade(ws, module, students, echo)
     before = Before.take(ws, module, todo, echo)
-    batch = Batch(ws, module, before.run_dir, cell_timeout, student_timeout or max(600, cell_timeout * 40),
-                  extra_env, used)
+    batch = Batch(
+        ws, module, before.run_dir, cell_timeout, student_timeout or max(600, cell_timeout * 40), extra_env, used
+    )
     t0 = time.time()
     done = batch.grade(todo, max(1, min(int(jobs), len(todo))), progress)
     wall = time.time() - t0
@@ -155,8 +168,10 @@ def sandbox_env(sandbox: str | None, image: str | None, echo) -> tuple[str, dict
     if image:
         extra_env[sandbox_mod.IMAGE_ENV] = image
     if used == "off":
-        echo(f"⚠ {sandbox_mod.UNSAFE_MARK}：学生代码将以你的系统用户身份运行，能读写你能访问的文件。"
-             "报告和成绩表评语会注明。")
+        echo(
+            f"⚠ {sandbox_mod.UNSAFE_MARK}：学生代码将以你的系统用户身份运行，能读写你能访问的文件。"
+            "报告和成绩表评语会注明。"
+        )
     return used, extra_env
 
 
@@ -199,9 +214,14 @@ class Before:
             echo(f"已备份成绩库：{saved}")
         run_dir = ws.state / "runs" / f"{module}-{_dt.datetime.now():%Y%m%d-%H%M%S}"
         run_dir.mkdir(parents=True, exist_ok=True)
-        before = cls(run_dir, saved, saved.read_bytes() if saved else None,
-                     {s: tree_hashes(ws.submitted(s, module)) for s in todo}, tree_hashes(ws.source(module)),
-                     manual_snapshot(ws, module))
+        before = cls(
+            run_dir,
+            saved,
+            saved.read_bytes() if saved else None,
+            {s: tree_hashes(ws.submitted(s, module)) for s in todo},
+            tree_hashes(ws.source(module)),
+            manual_snapshot(ws, module),
+        )
         ws.results_dir(module).mkdir(parents=True, exist_ok=True)
         return before
 
@@ -210,9 +230,13 @@ class Before:
         manual grades or comments changed})."""
         changed = [s for s in todo if tree_hashes(ws.submitted(s, module)) != self.submissions[s]]
         after = manual_snapshot(ws, module)
-        tampered = {"source": tree_hashes(ws.source(module)) != self.source,
-                    "manual": sorted({k[0] for k, v in after.items() if self.manual.get(k) != v}
-                                     | {k[0] for k in self.manual if k not in after})}
+        tampered = {
+            "source": tree_hashes(ws.source(module)) != self.source,
+            "manual": sorted(
+                {k[0] for k, v in after.items() if self.manual.get(k) != v}
+                | {k[0] for k in self.manual if k not in after}
+            ),
+        }
         return changed, tampered
 
     def restore_and_merge(self, ws: Workspace, module: str, done: dict[str, dict]) -> None:
@@ -231,8 +255,16 @@ class Batch:
     """N worker processes grading a queue of students, one shared clean re-check process,
     and this thread merging each result into the real gradebook as it arrives."""
 
-    def __init__(self, ws: Workspace, module: str, run_dir: Path, cell_timeout: int, student_timeout: float,
-                 env: dict, sandbox: str):
+    def __init__(
+        self,
+        ws: Workspace,
+        module: str,
+        run_dir: Path,
+        cell_timeout: int,
+        student_timeout: float,
+        env: dict,
+        sandbox: str,
+    ):
         from .recheck import Client
 
         self.ws, self.module, self.run_dir = ws, module, run_dir
@@ -261,8 +293,9 @@ class Batch:
             raise GradingError(fatal[0])
         return done
 
-    def merge_results(self, total: int, threads: list[threading.Thread], progress: bool
-                      ) -> tuple[dict[str, dict], list[str]]:
+    def merge_results(
+        self, total: int, threads: list[threading.Thread], progress: bool
+    ) -> tuple[dict[str, dict], list[str]]:
         """Merge results as they arrive until all are in or every worker has ended."""
         bar = None
         if progress:
@@ -381,12 +414,16 @@ def manual_snapshot(ws: Workspace, module: str) -> dict:
             "SELECT s.student_id, n.name, c.name, g.manual_score, g.extra_credit FROM grade g "
             "JOIN submitted_notebook sn ON g.notebook_id = sn.id JOIN submitted_assignment s ON sn.assignment_id = s.id "
             "JOIN assignment a ON s.assignment_id = a.id JOIN notebook n ON sn.notebook_id = n.id "
-            "JOIN base_cell c ON g.cell_id = c.id WHERE a.name = ?", (module,)).fetchall()
+            "JOIN base_cell c ON g.cell_id = c.id WHERE a.name = ?",
+            (module,),
+        ).fetchall()
         comments = con.execute(
             "SELECT s.student_id, n.name, c.name, m.manual_comment FROM comment m "
             "JOIN submitted_notebook sn ON m.notebook_id = sn.id JOIN submitted_assignment s ON sn.assignment_id = s.id "
             "JOIN assignment a ON s.assignment_id = a.id JOIN notebook n ON sn.notebook_id = n.id "
-            "JOIN base_cell c ON m.cell_id = c.id WHERE a.name = ?", (module,)).fetchall()
+            "JOIN base_cell c ON m.cell_id = c.id WHERE a.name = ?",
+            (module,),
+        ).fetchall()
     except sqlite3.Error:
         return {}
     finally:

@@ -21,6 +21,7 @@ per-student folders and zips inside zips are all accepted.
 * Zip entries are read in memory, never extracted by their own names (no
   ``../`` or absolute-path tricks), with size and depth limits.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -50,17 +51,17 @@ class CollectError(Exception):
 
 @dataclass
 class Item:
-    where: str                 # shown to the TA
-    parts: list[str]           # path components, outermost first
+    where: str  # shown to the TA
+    parts: list[str]  # path components, outermost first
     name: str
-    when: _dt.datetime         # Beijing naive
+    when: _dt.datetime  # Beijing naive
     data: bytes
 
 
 @dataclass
 class Report:
     module: str
-    collected: dict[str, dict] = field(default_factory=dict)   # student -> info
+    collected: dict[str, dict] = field(default_factory=dict)  # student -> info
     unmatched: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     wrong_module: list[str] = field(default_factory=list)
@@ -186,11 +187,14 @@ def gather(path: Path, rep: Report) -> list[Item]:
 
 # -- identification -------------------------------------------------------------
 
+
 def _tokens(text: str) -> list[str]:
     return [t for t in SPLIT_RE.split(text) if t]
 
 
-def match_student(item: Item, by_id: dict[str, Student], by_name: dict[str, list[Student]]) -> tuple[Student | None, str]:
+def match_student(
+    item: Item, by_id: dict[str, Student], by_name: dict[str, list[Student]]
+) -> tuple[Student | None, str]:
     """The student of a file: innermost path part holding a 学号, else a unique 姓名."""
     for part in reversed(item.parts):
         hits = {t for t in _tokens(part) if t in by_id}
@@ -215,7 +219,7 @@ class Catalog:
     def __init__(self, ws: Workspace):
         import nbformat
 
-        self.stems: dict[str, str] = {}       # stem -> module (first wins)
+        self.stems: dict[str, str] = {}  # stem -> module (first wins)
         self.grade_ids: dict[tuple[str, str], set] = {}
         for mod in ws.modules():
             for stem in ws.notebooks(mod):
@@ -268,13 +272,17 @@ class Catalog:
             if stem in self.stems:
                 return self.stems[stem], stem, ""
         mod, stem = self._by_name(item.name[: -len(".answers.json")] + ".ipynb", module)
-        return mod, stem, ("" if data is not None else "答案文件不是有效的 JSON") if stem else "认不出是哪个笔记本的答案"
+        return (
+            mod,
+            stem,
+            ("" if data is not None else "答案文件不是有效的 JSON") if stem else "认不出是哪个笔记本的答案",
+        )
 
     def _by_name(self, name: str, module: str) -> tuple[str | None, str | None]:
         base = name[:-6] if name.endswith(".ipynb") else name
         cands = [(m, s) for (m, s) in self.grade_ids if base == s or base.endswith("_" + s) or base.endswith("-" + s)]
         own = [c for c in cands if c[0] == module]
-        pick = (own or cands)
+        pick = own or cands
         if len(pick) == 1:
             return pick[0]
         mods = [(m, s) for (m, s) in self.grade_ids if m == module]
@@ -284,6 +292,7 @@ class Catalog:
 
 
 # -- the command ----------------------------------------------------------------
+
 
 def collect_from(ws: Workspace, module: str, path: Path, roster: list[Student]) -> Report:
     if not roster:
@@ -320,7 +329,9 @@ def collect_from(ws: Workspace, module: str, path: Path, roster: list[Student]) 
             rep.wrong_module.append(f"{item.where}（{student.id} {student.name}）：属于 {mod}，不是 {module}。")
             continue
         if problem:
-            rep.broken.append(f"{item.where}（{student.id} {student.name}）：{problem}；仍按 {stem} 收取，评分时计 0 分并注明原因。")
+            rep.broken.append(
+                f"{item.where}（{student.id} {student.name}）：{problem}；仍按 {stem} 收取，评分时计 0 分并注明原因。"
+            )
         key = (student.id, stem, kind)
         prev = chosen.get(key)
         if prev is None:
@@ -328,8 +339,10 @@ def collect_from(ws: Workspace, module: str, path: Path, roster: list[Student]) 
         else:
             newer, older = (item, prev) if item.when >= prev.when else (prev, item)
             chosen[key] = newer
-            rep.duplicates.append(f"{student.id} {student.name} 的 {stem}{'.ipynb' if kind == 'ipynb' else '.answers.json'}："
-                                  f"保留 {newer.where}（{fmt_beijing(newer.when)}），忽略 {older.where}（{fmt_beijing(older.when)}）。")
+            rep.duplicates.append(
+                f"{student.id} {student.name} 的 {stem}{'.ipynb' if kind == 'ipynb' else '.answers.json'}："
+                f"保留 {newer.where}（{fmt_beijing(newer.when)}），忽略 {older.where}（{fmt_beijing(older.when)}）。"
+            )
     per_student: dict[str, list[tuple[str, str, Item]]] = {}
     for (sid, stem, kind), item in chosen.items():
         per_student.setdefault(sid, []).append((stem, kind, item))
@@ -348,7 +361,9 @@ def collect_from(ws: Workspace, module: str, path: Path, roster: list[Student]) 
             except Exception:  # noqa: BLE001
                 old = None
             if old is not None and old > when:
-                rep.kept_existing.append(f"{sid} {by_id[sid].name}：已有更新的提交（{fmt_beijing(old)}），本次（{fmt_beijing(when)}）未覆盖。")
+                rep.kept_existing.append(
+                    f"{sid} {by_id[sid].name}：已有更新的提交（{fmt_beijing(old)}），本次（{fmt_beijing(when)}）未覆盖。"
+                )
                 continue
         rmtree(dest)
         dest.mkdir(parents=True)
@@ -360,8 +375,13 @@ def collect_from(ws: Workspace, module: str, path: Path, roster: list[Student]) 
         ts_file.write_text(timestamp_text(when), encoding="utf-8")
         stems = sorted({s for s, k, _ in files if k == "ipynb"})
         late = due is not None and when > due
-        rep.collected[sid] = {"name": by_id[sid].name, "time": fmt_beijing(when), "late": late, "notebooks": stems,
-                              "answers": sorted({s for s, k, _ in files if k == "answers"})}
+        rep.collected[sid] = {
+            "name": by_id[sid].name,
+            "time": fmt_beijing(when),
+            "late": late,
+            "notebooks": stems,
+            "answers": sorted({s for s, k, _ in files if k == "answers"}),
+        }
     have = {p.name for p in ws.submitted().iterdir() if (p / module).is_dir()} if ws.submitted().exists() else set()
     rep.missing = [f"{s.id} {s.name}" for s in roster if s.id not in have]
     return rep
@@ -387,12 +407,17 @@ def collect_exchange(ws: Workspace, module: str, roster: list[Student]) -> Repor
             when = to_beijing_naive(parse_utc((folder / "timestamp.txt").read_text().strip()))
         except Exception:  # noqa: BLE001
             when = None
-        rep.collected[sid] = {"name": next((s.name for s in roster if s.id == sid), ""), "time": fmt_beijing(when),
-                              "late": bool(due and when and when > due),
-                              "notebooks": sorted(p.stem for p in folder.glob("*.ipynb")),
-                              "answers": sorted(p.name for p in folder.glob("*.answers.json"))}
+        rep.collected[sid] = {
+            "name": next((s.name for s in roster if s.id == sid), ""),
+            "time": fmt_beijing(when),
+            "late": bool(due and when and when > due),
+            "notebooks": sorted(p.stem for p in folder.glob("*.ipynb")),
+            "answers": sorted(p.name for p in folder.glob("*.answers.json")),
+        }
     known = {s.id for s in roster}
-    rep.unmatched = [f"交换目录中的提交者 {sid} 不在名单上（已收取，请核对名单）" for sid in sorted(have - known)] if roster else []
+    rep.unmatched = (
+        [f"交换目录中的提交者 {sid} 不在名单上（已收取，请核对名单）" for sid in sorted(have - known)] if roster else []
+    )
     rep.missing = [f"{s.id} {s.name}" for s in roster if s.id not in have]
     return rep
 

@@ -22,6 +22,7 @@ What it decides, and why:
   stderr output;
 * deleted or edited grade cells are restored from the source on autograde.
 """
+
 from __future__ import annotations
 
 import os
@@ -84,8 +85,7 @@ def _course_directory(c, root: Path, course_id: str) -> None:
     # NB: answer files must not be in ``ignore``: nbgrader applies it when copying
     # submissions too, and the student's saved answers would never be graded.
     # teacher-only files in module folders (notes, asset generators) are never released
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".git",
-                                *TEACHER_ONLY]
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".git", *TEACHER_ONLY]
     c.Autograde.exclude_overwriting = {m: answer_files(m) for m in MODULES}
     c.Exchange.root = str(root / "exchange")
     c.Exchange.path_includes_course = True
@@ -122,13 +122,25 @@ def _autograde(c) -> None:
     if os.environ.get("GRADING_PLAIN"):
         return
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
-                                        SaveAutoGrades)
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
 
     from .guard import GuardedExecute
 
-    c.Autograde.autograde_preprocessors = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    c.Autograde.autograde_preprocessors = [
+        GuardedExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
     if not os.environ.get("GRADING_WORKER"):
         # plain `nbgrader autograde` (e.g. the formgrader's button) also gets
         # the sandbox check before any student code runs and the clean
@@ -147,13 +159,33 @@ def _release_preprocessors(c) -> None:
     student version (``grading release``, ``nbgrader generate_assignment``,
     formgrader's Generate button) gets them.
     """
-    from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
-                                        ComputeChecksums, IncludeHeaderFooter, InstantiateTests, LockCells,
-                                        SaveCells)
+    from nbgrader.preprocessors import (
+        CheckCellMetadata,
+        ClearHiddenTests,
+        ClearMarkScheme,
+        ClearOutput,
+        ComputeChecksums,
+        IncludeHeaderFooter,
+        InstantiateTests,
+        LockCells,
+        SaveCells,
+    )
 
     from .preprocessors import BuildChecks, RenderSettings, ScaffoldSolutions
 
     c.GenerateAssignment.preprocessors = [
-        RenderSettings, IncludeHeaderFooter, InstantiateTests, LockCells, ScaffoldSolutions, ClearOutput,
-        CheckCellMetadata, ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme, ComputeChecksums,
-        CheckCellMetadata, BuildChecks]
+        RenderSettings,
+        IncludeHeaderFooter,
+        InstantiateTests,
+        LockCells,
+        ScaffoldSolutions,
+        ClearOutput,
+        CheckCellMetadata,
+        ComputeChecksums,
+        SaveCells,
+        ClearHiddenTests,
+        ClearMarkScheme,
+        ComputeChecksums,
+        CheckCellMetadata,
+        BuildChecks,
+    ]

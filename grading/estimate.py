@@ -30,6 +30,7 @@ every notebook against its module's slot in the workshop schedule.
 >>> est.minutes > 0 and est.minutes % 5 == 0
 True
 """
+
 from __future__ import annotations
 
 import ast
@@ -55,7 +56,7 @@ UNDECLARED_FORM_FIELDS = 5
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9_.%]+")
 _CHART = re.compile(r"\bplt\.|\.plot\(|\bsns\.|\.bar\(|\.hist\(|\.scatter\(")
-_PRACTICE_CHECK = re.compile(r"\bguide\.check\(|\bcourse\.check\(")   # ungraded self-checks
+_PRACTICE_CHECK = re.compile(r"\bguide\.check\(|\bcourse\.check\(")  # ungraded self-checks
 _QUIET_CALLS = {"print", "course.check", "course.grade", "course.hints", "course.start", "guide.check"}
 
 
@@ -120,8 +121,11 @@ def estimate_notebook(module: str, path: Path) -> Estimate:
     inv = notebook_inventory(module, path)
     nb = inv.nb
     est = Estimate(Path(path).stem)
-    chars = sum(reading_chars(_rendered(c.source)) for c in nb.cells if c.cell_type == "markdown"
-                and not c.metadata.get("nbgrader", {}).get("solution"))
+    chars = sum(
+        reading_chars(_rendered(c.source))
+        for c in nb.cells
+        if c.cell_type == "markdown" and not c.metadata.get("nbgrader", {}).get("solution")
+    )
     est.parts["阅读说明"] = chars / READ_CHARS_PER_MIN
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     challenge_cells = {t.answer_cell for t in inv.tasks if t.challenge}
@@ -132,17 +136,22 @@ def estimate_notebook(module: str, path: Path) -> Estimate:
     graded_cells = {t.answer_cell for t in inv.tasks}
     est.parts["运行单元格"] = RUN_CELL * sum(
         not (i in graded_cells and inv_blanks(inv, i)) and not count_blanks(split_scaffold(c.source)[0])
-        for i, c in enumerate(nb.cells) if c in runnable)
+        for i, c in enumerate(nb.cells)
+        if c in runnable
+    )
     visible = [split_scaffold(c.source)[0] for c in runnable]
     est.parts["看表格与输出"] = SHOW_OUTPUT * sum(shows_output(s) for s in visible)
     est.parts["看图表"] = CHART * sum(bool(_CHART.search(s)) for s in visible)
     tasks = [t for t in inv.tasks if not t.challenge]
-    est.parts["读代码骨架"] = SKELETON_LINE * sum(len([x for x in (t.scaffold or "").splitlines() if x.strip()])
-                                             for t in tasks)
+    est.parts["读代码骨架"] = SKELETON_LINE * sum(
+        len([x for x in (t.scaffold or "").splitlines() if x.strip()]) for t in tasks
+    )
     # every blank a student fills counts, graded or not (a practice cell's blank takes as long)
-    practice = [s for i, (c, s) in enumerate(zip(nb.cells, [split_scaffold(c.source)[0] for c in nb.cells]))
-                if c.cell_type == "code" and i not in graded_cells
-                and not c.metadata.get("nbgrader", {}).get("grade")]   # a test cell's check is its task's
+    practice = [
+        s
+        for i, (c, s) in enumerate(zip(nb.cells, [split_scaffold(c.source)[0] for c in nb.cells]))
+        if c.cell_type == "code" and i not in graded_cells and not c.metadata.get("nbgrader", {}).get("grade")
+    ]  # a test cell's check is its task's
     est.parts["填空"] = BLANK * (sum(t.blanks for t in tasks) + sum(count_blanks(s) for s in practice))
     est.parts["填表单"] = FORM_FIELD * sum(t.effort or UNDECLARED_FORM_FIELDS for t in tasks if t.kind == "form")
     est.parts["自由编程"] = FREE_CODE * sum(t.kind == "free" for t in tasks)

@@ -16,6 +16,7 @@ The same table is available to ``nbgrader export`` as an export plugin::
 
     nbgrader export --exporter=grading.export.Table6ExportPlugin --to 成绩表.xlsx
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,9 +26,9 @@ from nbgrader.plugins import ExportPlugin
 
 from . import rubric
 from .gradebook import gradebook, read_submission
-from .workspace import Workspace
 from .roster import load as load_roster
 from .sandbox import UNSAFE_MARK
+from .workspace import Workspace
 
 FIXED = ["学号", "姓名", "模块"]
 
@@ -51,8 +52,14 @@ def _system_notes(module: str, sg, result: dict | None) -> list[str]:
     if result:
         status = result.get("status")
         if status in ("failed", "timeout", "recheck_failed", "empty"):
-            notes.append({"failed": "评分出错，需人工复核", "timeout": "评分超时，需人工复核",
-                          "recheck_failed": "复核失败，需人工复核", "empty": "没有可评分的笔记本"}[status])
+            notes.append(
+                {
+                    "failed": "评分出错，需人工复核",
+                    "timeout": "评分超时，需人工复核",
+                    "recheck_failed": "复核失败，需人工复核",
+                    "empty": "没有可评分的笔记本",
+                }[status]
+            )
         unsafe = result.get("sandbox") == "off"
         if any(c.get("disagree") for nb in result.get("notebooks", {}).values() for c in nb.get("cells", {}).values()):
             notes.append("自动评分复核不一致，" + ("已按较低分计" if unsafe else "以干净复核为准"))
@@ -111,14 +118,22 @@ def _rules_text() -> list[list[str]]:
     from course import settings
 
     late = settings.load()["late"]
-    return [["规则", "说明"],
-            ["自动评分维度", "该维度所有评分单元格得分之和 ÷ 满分之和 × 权重，四舍五入保留一位小数"],
-            ["提交时效性", f"截止时间后 {late['grace_minutes']} 分钟内算按时，得满分；之后每开始一天扣 {late['penalty_per_day']} 分，扣完为止"],
-            ["备注", "助教在评分界面（formgrader）中给“备注”单元格打分并写评语；未评分时为 0"],
-            ["总分", "五个维度之和（与各列相加一致）"],
-            ["未提交", "各维度 0 分，评语注明【未提交】"],
-            ["自动评分", "学生代码在沙箱中运行（只能看到自己的提交、无网络），评分结果再用纯数据在干净进程中复核，以复核分为准；"
-                     "不一致的会标注。评语中有【" + UNSAFE_MARK + "】的，是助教关闭沙箱评分的，取两者较低分"]]
+    return [
+        ["规则", "说明"],
+        ["自动评分维度", "该维度所有评分单元格得分之和 ÷ 满分之和 × 权重，四舍五入保留一位小数"],
+        [
+            "提交时效性",
+            f"截止时间后 {late['grace_minutes']} 分钟内算按时，得满分；之后每开始一天扣 {late['penalty_per_day']} 分，扣完为止",
+        ],
+        ["备注", "助教在评分界面（formgrader）中给“备注”单元格打分并写评语；未评分时为 0"],
+        ["总分", "五个维度之和（与各列相加一致）"],
+        ["未提交", "各维度 0 分，评语注明【未提交】"],
+        [
+            "自动评分",
+            "学生代码在沙箱中运行（只能看到自己的提交、无网络），评分结果再用纯数据在干净进程中复核，以复核分为准；"
+            "不一致的会标注。评语中有【" + UNSAFE_MARK + "】的，是助教关闭沙箱评分的，取两者较低分",
+        ],
+    ]
 
 
 def write_excel(tables: dict[str, list[dict]], path: Path) -> Path:
@@ -162,8 +177,9 @@ def write_excel(tables: dict[str, list[dict]], path: Path) -> Path:
             cell.alignment = Alignment(horizontal="center")
         sheet.freeze_panes = "A2"
         for i, col in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), start=1):
-            width = max(len(str(c.value or "")) * (2 if any(ord(ch) > 127 for ch in str(c.value or "")) else 1)
-                        for c in col)
+            width = max(
+                len(str(c.value or "")) * (2 if any(ord(ch) > 127 for ch in str(c.value or "")) else 1) for c in col
+            )
             sheet.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 60)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

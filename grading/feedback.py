@@ -16,6 +16,7 @@ For every graded student, in nbgrader's ``feedback/<student>/<module>/``:
 JupyterHub students; for learning-platform classes the files can be uploaded
 per student.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -25,6 +26,7 @@ from pathlib import Path
 from . import rubric
 from .gradebook import fmt_beijing, gradebook, read_submission
 from .workspace import Workspace
+
 
 def _esc(x) -> str:
     return html.escape(str(x))
@@ -46,22 +48,30 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
     title = cfg["modules"].get(module, {}).get("title", module)
     row = rubric.row(module, sg.grades, sg.timestamp, sg.due)
     dims = rubric.dimensions(module)
-    out = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_esc(title)} 成绩反馈</title>",
-           f"<style>{CSS}</style></head><body>",
-           f"<h1>{_esc(cfg['course']['name'])} · {_esc(title)}</h1>",
-           f"<p>学号：{_esc(student)}　姓名：{_esc(name)}　生成时间：{_dt.datetime.now():%Y-%m-%d %H:%M}</p>",
-           "<h2>评分（学员操作任务评分表）</h2><table><tr><th>评分维度</th><th>得分</th><th>满分</th><th>说明</th></tr>"]
+    out = [
+        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_esc(title)} 成绩反馈</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{_esc(cfg['course']['name'])} · {_esc(title)}</h1>",
+        f"<p>学号：{_esc(student)}　姓名：{_esc(name)}　生成时间：{_dt.datetime.now():%Y-%m-%d %H:%M}</p>",
+        "<h2>评分（学员操作任务评分表）</h2><table><tr><th>评分维度</th><th>得分</th><th>满分</th><th>说明</th></tr>",
+    ]
     for d in dims:  # the order of the settings, like the score sheet
         note = ""
         if d.kind == "timeliness":
             late = rubric.days_late(sg.timestamp, sg.due)
-            note = f"提交于 {fmt_beijing(sg.timestamp)}，截止 {fmt_beijing(sg.due)}" + (f"，迟交 {late} 天" if late else "，按时")
+            note = f"提交于 {fmt_beijing(sg.timestamp)}，截止 {fmt_beijing(sg.due)}" + (
+                f"，迟交 {late} 天" if late else "，按时"
+            )
         elif d.kind == "remark":
             note = remark_status(sg, d.id)
         else:
             note = "自动评分（经干净复核）"
-        out.append(f"<tr><td>{_esc(d.name)}</td><td class='num'>{row[d.name]:g}</td><td class='num'>{d.weight}</td><td>{_esc(note)}</td></tr>")
-    out.append(f"<tr class='total'><td>总分</td><td class='num'>{row['总分']:g}</td><td class='num'>100</td><td></td></tr></table>")
+        out.append(
+            f"<tr><td>{_esc(d.name)}</td><td class='num'>{row[d.name]:g}</td><td class='num'>{d.weight}</td><td>{_esc(note)}</td></tr>"
+        )
+    out.append(
+        f"<tr class='total'><td>总分</td><td class='num'>{row['总分']:g}</td><td class='num'>100</td><td></td></tr></table>"
+    )
 
     out.append("<h2>逐项结果与提升方向</h2>")
     nbs = (result or {}).get("notebooks", {})
@@ -100,8 +110,10 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
     notes = list((result or {}).get("reasons", [])) + [n for n in (result or {}).get("notes", []) if "快照" not in n]
     if notes:
         out.append("<h2>评分说明</h2><ul>" + "".join(f"<li>{_esc(n)}</li>" for n in notes) + "</ul>")
-    out.append("<p class='note'>分数说明：各自动评分维度 = 该维度各评分项得分之和 ÷ 满分之和 × 权重，保留一位小数；"
-               "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p></body></html>")
+    out.append(
+        "<p class='note'>分数说明：各自动评分维度 = 该维度各评分项得分之和 ÷ 满分之和 × 权重，保留一位小数；"
+        "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p></body></html>"
+    )
     return "\n".join(out)
 
 
@@ -109,7 +121,7 @@ def _direction(message: str) -> str:
     """One 提升方向 line, without the check mark and a doubled prefix."""
     text = message.strip().lstrip("✗").strip()
     while text.startswith("提升方向：提升方向"):
-        text = text[len("提升方向："):]
+        text = text[len("提升方向：") :]
     return text
 
 
@@ -129,12 +141,13 @@ def _first_title(output: str) -> str:
     for line in output.splitlines():
         line = line.strip()
         if line.startswith("【") and "】" in line:
-            return line[1: line.index("】")]
+            return line[1 : line.index("】")]
     return ""
 
 
-def generate(ws: Workspace, module: str, students: list[str] | None = None, notebooks_html: bool = True,
-             echo=print) -> list[Path]:
+def generate(
+    ws: Workspace, module: str, students: list[str] | None = None, notebooks_html: bool = True, echo=print
+) -> list[Path]:
     from .roster import load as load_roster
 
     names = {s.id: s.name for s in load_roster(ws)}
@@ -154,12 +167,16 @@ def generate(ws: Workspace, module: str, students: list[str] | None = None, note
             if ws.autograded(s, module).is_dir():
                 res = a.generate_feedback(module, s, force=True)
                 if not res.get("success"):
-                    echo(f"⚠ {s}：nbgrader 生成逐个笔记本的反馈失败（{(res.get('error') or '').strip().splitlines()[-1:]}）。")
+                    echo(
+                        f"⚠ {s}：nbgrader 生成逐个笔记本的反馈失败（{(res.get('error') or '').strip().splitlines()[-1:]}）。"
+                    )
     for s in todo:
         dest = ws.feedback(s, module)
         dest.mkdir(parents=True, exist_ok=True)
         page = dest / "00_成绩反馈.html"
-        page.write_text(summary_html(ws, module, s, names.get(s, s), rows[s], ws.load_result(module, s)), encoding="utf-8")
+        page.write_text(
+            summary_html(ws, module, s, names.get(s, s), rows[s], ws.load_result(module, s)), encoding="utf-8"
+        )
         written.append(page)
     echo(f"✓ 已为 {len(written)} 名学生生成 {module} 的反馈：{ws.root / 'feedback'}/<学号>/{module}/")
     return written

@@ -7,11 +7,11 @@ dates go into the gradebook converted to UTC, ``timestamp.txt`` files are
 written with an explicit ``+0800`` offset, and the rubric converts back to
 Beijing time before comparing with the settings.
 """
+
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import json
 import os
 import shutil
 import sqlite3
@@ -27,11 +27,12 @@ BEIJING = _dt.timezone(_dt.timedelta(hours=8), "CST")
 
 # -- time ---------------------------------------------------------------------
 
+
 def to_utc_naive(beijing: _dt.datetime) -> _dt.datetime:
     """Beijing naive (or any aware) datetime -> naive UTC, as nbgrader stores it."""
     if beijing.tzinfo is None:
         beijing = beijing.replace(tzinfo=BEIJING)
-    return beijing.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return beijing.astimezone(_dt.UTC).replace(tzinfo=None)
 
 
 def to_beijing_naive(utc_naive: _dt.datetime | None) -> _dt.datetime | None:
@@ -39,7 +40,7 @@ def to_beijing_naive(utc_naive: _dt.datetime | None) -> _dt.datetime | None:
     if utc_naive is None:
         return None
     if utc_naive.tzinfo is None:
-        utc_naive = utc_naive.replace(tzinfo=_dt.timezone.utc)
+        utc_naive = utc_naive.replace(tzinfo=_dt.UTC)
     return utc_naive.astimezone(BEIJING).replace(tzinfo=None)
 
 
@@ -151,8 +152,8 @@ class SubmissionGrades:
     student: str
     module: str
     submitted: bool
-    timestamp: _dt.datetime | None = None          # Beijing naive
-    due: _dt.datetime | None = None                # Beijing naive, extension included
+    timestamp: _dt.datetime | None = None  # Beijing naive
+    due: _dt.datetime | None = None  # Beijing naive, extension included
     grades: dict[str, tuple[float | None, float]] = field(default_factory=dict)
     cells: dict[str, dict] = field(default_factory=dict)  # grade_id -> details
     comments: dict[str, str] = field(default_factory=dict)  # grade_id -> TA comment
@@ -177,9 +178,14 @@ def read_submission(gb, module: str, student: str) -> SubmissionGrades:
         for g in nb.grades:
             score = g.score if (g.manual_score is not None or g.auto_score is not None) else None
             out.grades[g.name] = (score, float(g.max_score or 0.0))
-            out.cells[g.name] = {"notebook": nb.name, "auto": g.auto_score, "manual": g.manual_score,
-                                 "max": float(g.max_score or 0.0), "type": g.cell_type,
-                                 "needs_manual": bool(g.needs_manual_grade)}
+            out.cells[g.name] = {
+                "notebook": nb.name,
+                "auto": g.auto_score,
+                "manual": g.manual_score,
+                "max": float(g.max_score or 0.0),
+                "type": g.cell_type,
+                "needs_manual": bool(g.needs_manual_grade),
+            }
             if g.needs_manual_grade:
                 out.needs_manual.append(g.name)
         for c in nb.comments:
@@ -218,6 +224,7 @@ def rmtree(path: Path) -> None:
     if path.is_symlink():
         path.unlink()
     elif path.exists():
+
         def onerror(func, p, exc):  # read-only files written by nbgrader (444)
             os.chmod(p, 0o700)
             func(p)

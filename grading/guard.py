@@ -28,6 +28,7 @@ same process (the grading worker or the post-convert hook): the events, the
 export snapshots, the sandbox used and the test cells whose in-kernel run only
 deferred to the clean re-check (``course.grade`` in the sandbox).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,14 +37,14 @@ import os
 import re
 from pathlib import Path
 
-from nbformat.notebooknode import NotebookNode
 from jupyter_core.utils import run_sync
+from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, Unicode, default
 
 from . import sandbox as _sandbox
-from .sandbox.kernel import Run, sanitise, sandboxed
+from .sandbox.kernel import Run, sandboxed, sanitise
 
 try:  # nbclient >= 0.6
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -51,7 +52,9 @@ except ImportError:  # pragma: no cover
     from nbclient.util import CellTimeoutError, DeadKernelError  # type: ignore
 
 DEFERRED_MARK = "[评分端复核]"  # printed by course.grade when the sandbox defers to the re-check
-EXPORT_LINE = re.compile(r"""^(?P<var>[A-Za-z_]\w*)\s*=\s*course\.export\(\s*(?P<q>['"])(?P<name>[^'"]+)(?P=q)\s*,.*\)\s*(#.*)?$""")
+EXPORT_LINE = re.compile(
+    r"""^(?P<var>[A-Za-z_]\w*)\s*=\s*course\.export\(\s*(?P<q>['"])(?P<name>[^'"]+)(?P=q)\s*,.*\)\s*(#.*)?$"""
+)
 MAX_ANSWER_BYTES = 5_000_000
 
 #: (student, assignment, notebook) -> {"events": [...], "snapshots": {name: entry|None}, "dead": reason|None}
@@ -80,13 +83,17 @@ def export_lines(source: str) -> list[tuple[str, str]]:
         if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
             continue
         fn = node.value.func
-        if not (isinstance(fn, ast.Attribute) and fn.attr == "export" and isinstance(fn.value, ast.Name)
-                and fn.value.id == "course"):
+        if not (
+            isinstance(fn, ast.Attribute)
+            and fn.attr == "export"
+            and isinstance(fn.value, ast.Name)
+            and fn.value.id == "course"
+        ):
             continue
         args = node.value.args
         if not args or not isinstance(args[0], ast.Constant) or not isinstance(args[0].value, str):
             continue
-        stmt = "\n".join(lines[node.lineno - 1: node.end_lineno])
+        stmt = "\n".join(lines[node.lineno - 1 : node.end_lineno])
         out.append((stmt, args[0].value))
     return out
 
@@ -108,8 +115,11 @@ def _deferred(outputs) -> bool:
     for o in outputs:
         if DEFERRED_MARK in str(o.get("text", "")):
             return True
-        if o.get("output_type") == "error" and o.get("ename") in ("ModuleNotFoundError", "ImportError") \
-                and "grading" in str(o.get("evalue", "")):
+        if (
+            o.get("output_type") == "error"
+            and o.get("ename") in ("ModuleNotFoundError", "ImportError")
+            and "grading" in str(o.get("evalue", ""))
+        ):
             return True
     return False
 
@@ -121,12 +131,20 @@ def _error_output(ename: str, text: str) -> NotebookNode:
 class GuardedExecute(Execute):
     """nbgrader ``Execute`` with export snapshots, an output cap and kernel-death handling."""
 
-    max_output_bytes = Integer(5_000_000, help="Output kept per cell; beyond it the cell is interrupted.").tag(config=True)
+    max_output_bytes = Integer(5_000_000, help="Output kept per cell; beyond it the cell is interrupted.").tag(
+        config=True
+    )
     memory_limit_mb = Integer(4096, help="Address-space limit of the student's kernel (0 = none).").tag(config=True)
-    start_attempts = Integer(3, help="Kernel start-ups tried before a submission is reported as failed.").tag(config=True)
-    snapshot_exports = Bool(True, help="Snapshot each test cell's exported answer before the test runs.").tag(config=True)
-    sandbox = Unicode(help="Where student kernels run: auto (bubblewrap), bwrap, podman, docker, or off "
-                           "(unsafe, marked). Default: $GRADING_SANDBOX, else auto.").tag(config=True)
+    start_attempts = Integer(3, help="Kernel start-ups tried before a submission is reported as failed.").tag(
+        config=True
+    )
+    snapshot_exports = Bool(True, help="Snapshot each test cell's exported answer before the test runs.").tag(
+        config=True
+    )
+    sandbox = Unicode(
+        help="Where student kernels run: auto (bubblewrap), bwrap, podman, docker, or off "
+        "(unsafe, marked). Default: $GRADING_SANDBOX, else auto."
+    ).tag(config=True)
     sandbox_image = Unicode(help="Container image with the student environment (podman/docker).").tag(config=True)
     max_processes = Integer(16, help="Processes a sandbox may have at once before it is stopped.").tag(config=True)
     max_tasks = Integer(512, help="RLIMIT_NPROC (threads included) inside the sandbox.").tag(config=True)
@@ -148,8 +166,13 @@ class GuardedExecute(Execute):
         self._key = (info.get("student", ""), info.get("assignment", ""), info.get("notebook", ""))
         # refuses (SandboxUnavailable, a Chinese message) before any student code runs
         self._backend = _sandbox.backend(self.sandbox, self.sandbox_image)
-        self._record = {"events": [], "snapshots": {}, "dead": None, "deferred": [],
-                        "sandbox": self._backend.name if self._backend else "off"}
+        self._record = {
+            "events": [],
+            "snapshots": {},
+            "dead": None,
+            "deferred": [],
+            "sandbox": self._backend.name if self._backend else "off",
+        }
         EVENTS[self._key] = self._record
         path = resources.get("metadata", {}).get("path") or "."
         self._workdir = Path(os.path.abspath(path))
@@ -180,9 +203,14 @@ class GuardedExecute(Execute):
             km = super().create_kernel_manager()
         finally:
             self.kernel_manager_class = plain
-        limits = _sandbox.Limits(memory_mb=self.memory_limit_mb or 1 << 20, cpu_seconds=self.cpu_seconds,
-                                 tasks=self.max_tasks, processes=self.max_processes, file_mb=self.file_size_mb,
-                                 tmpfs_mb=self.tmpfs_mb)
+        limits = _sandbox.Limits(
+            memory_mb=self.memory_limit_mb or 1 << 20,
+            cpu_seconds=self.cpu_seconds,
+            tasks=self.max_tasks,
+            processes=self.max_processes,
+            file_mb=self.file_size_mb,
+            tmpfs_mb=self.tmpfs_mb,
+        )
         run = Run(self._backend, self._workdir, limits)
         self._runs.append(run)
         km.attach_sandbox(run)
@@ -222,8 +250,12 @@ class GuardedExecute(Execute):
             except Exception as exc:  # noqa: BLE001 - nbclient raises RuntimeError or DeadKernelError
                 if attempt == self.start_attempts:
                     raise
-                self.log.warning("kernel did not start (%s); starting a new one (attempt %d of %d)",
-                                 exc, attempt + 1, self.start_attempts)
+                self.log.warning(
+                    "kernel did not start (%s); starting a new one (attempt %d of %d)",
+                    exc,
+                    attempt + 1,
+                    self.start_attempts,
+                )
                 if self.km is not None and self.km.has_kernel:
                     try:
                         await self._async_cleanup_kernel()
@@ -252,9 +284,13 @@ class GuardedExecute(Execute):
             if run is not None and run.violation:
                 self._dead = f"{run.violation}，之后的单元格未运行，计 0 分。"
             else:
-                self._dead = "学生内核在运行中意外退出（代码调用了 os._exit、内存耗尽或崩溃），之后的单元格未运行，计 0 分。"
+                self._dead = (
+                    "学生内核在运行中意外退出（代码调用了 os._exit、内存耗尽或崩溃），之后的单元格未运行，计 0 分。"
+                )
         except CellTimeoutError:
-            self._dead = "某个单元格超时且无法中断（例如捕获了 KeyboardInterrupt 的死循环），之后的单元格未运行，计 0 分。"
+            self._dead = (
+                "某个单元格超时且无法中断（例如捕获了 KeyboardInterrupt 的死循环），之后的单元格未运行，计 0 分。"
+            )
             try:
                 run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001
@@ -276,7 +312,9 @@ class GuardedExecute(Execute):
         if self._truncated:
             note = f"[评分系统] 本单元格输出超过 {self.max_output_bytes // 1_000_000} MB，已截断并中断运行。\n"
             out.outputs.append(NotebookNode(output_type="stream", name="stdout", text=note))
-            self._event(f"单元格 {cell_index + 1} 输出过多（超过 {self.max_output_bytes // 1_000_000} MB），已截断并中断。")
+            self._event(
+                f"单元格 {cell_index + 1} 输出过多（超过 {self.max_output_bytes // 1_000_000} MB），已截断并中断。"
+            )
         return out
 
     execute_cell = run_sync(async_execute_cell)
@@ -304,8 +342,11 @@ class GuardedExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        size = len(content.get("text", "") or "") + sum(len(str(v)) for v in (content.get("data") or {}).values()) \
+        size = (
+            len(content.get("text", "") or "")
+            + sum(len(str(v)) for v in (content.get("data") or {}).values())
             + sum(len(str(t)) for t in (content.get("traceback") or []))
+        )
         self._out_bytes = getattr(self, "_out_bytes", 0) + size
         if self._out_bytes > self.max_output_bytes:
             if not getattr(self, "_truncated", False):

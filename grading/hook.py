@@ -18,6 +18,7 @@ The plain path does not sanitise submissions the way ``grading autograde``
 does (nbgrader copies the submitted folder as it is), so the TA guide tells TAs
 to use ``grading autograde``.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -62,17 +63,32 @@ def post_autograde(assignment=None, student=None, notebooks=None, **_ignored) ->
     paths = [Path(p) for p in (notebooks or [])]
     if not paths:
         return
-    folder = paths[0].parent                  # <root>/submitted/<student>/<module>
+    folder = paths[0].parent  # <root>/submitted/<student>/<module>
     module, student_id = folder.name, folder.parent.name
     ws = Workspace(folder.parent.parent.parent)
     if not ws.source(module).is_dir():
         return
     mode = mode_from_env()  # what GuardedExecute used when no notebook ran at all
-    run = RecordedRun.read(ws, module, student_id, ws.db_url, staged=_submitted_answers(ws, module, folder),
-                           present=[p.stem for p in paths if p.exists()], nbgrader_ok=True,
-                           sandbox="bwrap" if mode == "auto" else mode)  # nbgrader graded (sandboxed) in this process
-    result = {"student": student_id, "module": module, "status": "ok", "reasons": [], "notes": [],
-              "notebooks": {}, "timestamp": None, "via": "nbgrader autograde (post_convert_hook)"}
+    run = RecordedRun.read(
+        ws,
+        module,
+        student_id,
+        ws.db_url,
+        staged=_submitted_answers(ws, module, folder),
+        present=[p.stem for p in paths if p.exists()],
+        nbgrader_ok=True,
+        sandbox="bwrap" if mode == "auto" else mode,
+    )  # nbgrader graded (sandboxed) in this process
+    result = {
+        "student": student_id,
+        "module": module,
+        "status": "ok",
+        "reasons": [],
+        "notes": [],
+        "notebooks": {},
+        "timestamp": None,
+        "via": "nbgrader autograde (post_convert_hook)",
+    }
     finish(ws, module, result, run, _client(), CELL_TIMEOUT)
     with gradebook(ws) as gb:
         merge(gb, module, result)

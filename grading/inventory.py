@@ -14,6 +14,7 @@ classified from its answer cell: a scaffold region -> scaffold, a form's
 >>> [t.grade_id for t in inv.tasks][:1]
 ['d1_kw_value']
 """
+
 from __future__ import annotations
 
 import ast
@@ -38,8 +39,8 @@ class GradedTask:
     dim: str
     kind: str
     var: str | None
-    declared: str | None             # task name in grading/reference, when the hidden test calls course.grade
-    answer_cell: int | None          # index of the answer cell that defines var
+    declared: str | None  # task name in grading/reference, when the hidden test calls course.grade
+    answer_cell: int | None  # index of the answer cell that defines var
     scaffold: str | None = None
     blanks: int = 0
     effort: int = 0
@@ -51,7 +52,7 @@ class NotebookInventory:
     module: str
     path: Path
     tasks: list[GradedTask] = field(default_factory=list)
-    manual: list[tuple[str, float, str]] = field(default_factory=list)   # (grade_id, points, dim)
+    manual: list[tuple[str, float, str]] = field(default_factory=list)  # (grade_id, points, dim)
     nb: object = None
 
 
@@ -99,6 +100,7 @@ def notebook_inventory(module: str, path: Path) -> NotebookInventory:
 
     try:
         from .reference import tasks as declared_tasks
+
         declared = declared_tasks(module, Path(path).stem)
     except Exception:  # noqa: BLE001 - a broken declaration is reported by grading check
         declared = {}
@@ -130,10 +132,21 @@ def notebook_inventory(module: str, path: Path) -> NotebookInventory:
             kind = "form"
         else:
             kind = "free"
-        inv.tasks.append(GradedTask(
-            grade_id=gid, points=pts, dim=dim, kind=kind, var=var, declared=name, answer_cell=ans,
-            scaffold=skeleton, blanks=count_blanks(skeleton) if skeleton else 0,
-            effort=task.effort if task is not None else 0, challenge=_is_challenge(nb, i)))
+        inv.tasks.append(
+            GradedTask(
+                grade_id=gid,
+                points=pts,
+                dim=dim,
+                kind=kind,
+                var=var,
+                declared=name,
+                answer_cell=ans,
+                scaffold=skeleton,
+                blanks=count_blanks(skeleton) if skeleton else 0,
+                effort=task.effort if task is not None else 0,
+                challenge=_is_challenge(nb, i),
+            )
+        )
     return inv
 
 

@@ -6,6 +6,7 @@ by the helper that writes a declared task's cells (grading/task_cells.py).
 >>> cell_meta(grade=True, points=3)["nbgrader"]["points"]
 3
 """
+
 from __future__ import annotations
 
 from pathlib import Path

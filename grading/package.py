@@ -21,6 +21,7 @@ True
 >>> [is_student_file(p) for p in ("course/teacher/schedule.md", "course/resources/build_templates.py")]
 [False, False]
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -37,8 +38,16 @@ TEACHER_ONLY_DIRS = ("course/teacher",)
 #: what nbgrader must not copy from a module's source folder into the release
 MODULE_TEACHER_ONLY = ["TEACHER_NOTES*", "README.md", "make_*.py", "build_*.py"]
 #: never in any package: caches, editor droppings, answer files
-JUNK = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store", ".git", "*.answers.json", "*.answers.json.*",
-        ".answers-*")
+JUNK = (
+    "__pycache__",
+    "*.pyc",
+    ".ipynb_checkpoints",
+    ".DS_Store",
+    ".git",
+    "*.answers.json",
+    "*.answers.json.*",
+    ".answers-*",
+)
 #: packages of environment.yml a student does not need (grading, tests, the repository itself)
 NOT_FOR_STUDENTS = ("nbgrader", "papermill", "nbval", "pytest", "pytest-xdist", "playwright", "-e .")
 
@@ -86,8 +95,12 @@ def teacher_files_in(root: Path) -> list[str]:
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
         parts = PurePosixPath(rel).parts
-        if p.is_symlink() or any(_matches(part, TEACHER_ONLY_NAMES) for part in parts) \
-                or "teacher" in parts or "grading" in parts:
+        if (
+            p.is_symlink()
+            or any(_matches(part, TEACHER_ONLY_NAMES) for part in parts)
+            or "teacher" in parts
+            or "grading" in parts
+        ):
             bad.append(rel)
     return bad
 
@@ -107,8 +120,10 @@ def student_environment_yml(repo: Path = REPO) -> str:
     Same channel, same pins, same pip section; only the packages in
     :data:`NOT_FOR_STUDENTS` (and the editable install of the repository) are dropped.
     """
-    out = ["# 电商运营实战 · 学生环境（与课程 environment.yml 版本一致；助教评分用的包已去掉）",
-           "#   conda env create -f environment.yml && conda activate ecom-ops-student"]
+    out = [
+        "# 电商运营实战 · 学生环境（与课程 environment.yml 版本一致；助教评分用的包已去掉）",
+        "#   conda env create -f environment.yml && conda activate ecom-ops-student",
+    ]
     for line in _environment_lines(repo):
         stripped = line.strip()
         if stripped.startswith("#") and not out[2:]:
@@ -152,8 +167,10 @@ def pins(text: str) -> dict[str, str]:
 
 # -- a module's package -----------------------------------------------------------
 
-def write_module_package(release_dir: Path, dest: Path, data_dir: Path | None, instructions: str,
-                         repo: Path = REPO) -> list[str]:
+
+def write_module_package(
+    release_dir: Path, dest: Path, data_dir: Path | None, instructions: str, repo: Path = REPO
+) -> list[str]:
     """Lay out a module's student package in ``dest``; return notes for the TA.
 
     ``release_dir`` is nbgrader's student version (notebooks, ``.checks.json``,
@@ -163,8 +180,12 @@ def write_module_package(release_dir: Path, dest: Path, data_dir: Path | None, i
     dest = Path(dest)
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(release_dir, dest, symlinks=False,
-                    ignore=lambda _d, names: [n for n in names if _matches(n, JUNK + TEACHER_ONLY_NAMES)])
+    shutil.copytree(
+        release_dir,
+        dest,
+        symlinks=False,
+        ignore=lambda _d, names: [n for n in names if _matches(n, JUNK + TEACHER_ONLY_NAMES)],
+    )
     copy_course(dest, repo)
     notes = []
     if data_dir is not None and (Path(data_dir) / "manifest.json").is_file():
@@ -173,8 +194,11 @@ def write_module_package(release_dir: Path, dest: Path, data_dir: Path | None, i
         notes.append("店铺数据尚未生成（datasets/data 中没有 manifest.json），学生包里没有 data 文件夹。")
     (dest / "environment.yml").write_text(student_environment_yml(repo), encoding="utf-8")
     (dest / "requirements.txt").write_text(
-        "# 电商运营实战 · 学生环境（pip）；与 environment.yml 版本一致\n" + "\n".join(student_requirements(repo)) + "\n",
-        encoding="utf-8")
+        "# 电商运营实战 · 学生环境（pip）；与 environment.yml 版本一致\n"
+        + "\n".join(student_requirements(repo))
+        + "\n",
+        encoding="utf-8",
+    )
     (dest / "使用说明.txt").write_text(instructions, encoding="utf-8")
     leaked = teacher_files_in(dest)
     if leaked:  # a module folder that carries teacher files under another name

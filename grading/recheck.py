@@ -22,6 +22,7 @@ Run as a server (one per grading worker, so pandas etc. are imported once)::
 
     python -m grading.recheck --serve      # JSON lines on stdin/stdout
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,7 +42,9 @@ REPO = Path(__file__).resolve().parent.parent
 MESSAGE_RE = re.compile(r"提升方向[:：]")
 CELL_SECONDS = 120
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-EXPORT_CALL = re.compile(r"""course\.export\(\s*(['"])(?P<name>[^'"]+)\1\s*,\s*(?:globals\(\)\.get\(\s*(['"])(?P<g>\w+)\3\s*\)|(?P<v>[A-Za-z_]\w*))\s*\)""")
+EXPORT_CALL = re.compile(
+    r"""course\.export\(\s*(['"])(?P<name>[^'"]+)\1\s*,\s*(?:globals\(\)\.get\(\s*(['"])(?P<g>\w+)\3\s*\)|(?P<v>[A-Za-z_]\w*))\s*\)"""
+)
 
 
 def exported_variables(source: str) -> dict[str, str]:
@@ -84,6 +87,7 @@ def build_answers(staged: dict | None, snapshots: dict, final: dict | None, note
 
 
 # -- the engine (runs inside the clean process) ---------------------------------
+
 
 class _Timeout(Exception):
     pass
@@ -140,8 +144,9 @@ class Engine:
             except Exception:  # noqa: BLE001 - malformed data is simply no answer
                 self.shell.user_ns[var] = None
 
-    def run(self, source_nb: str, answers: dict | None, assets: str | None = None,
-            cell_seconds: int = CELL_SECONDS) -> dict:
+    def run(
+        self, source_nb: str, answers: dict | None, assets: str | None = None, cell_seconds: int = CELL_SECONDS
+    ) -> dict:
         """Re-check one notebook; return {grade_id: {...}} plus timing."""
         import nbformat
         from nbgrader import utils
@@ -183,9 +188,18 @@ class Engine:
                 if visible.strip():
                     self._run(visible, cell_seconds, silent=True)  # its errors do not score
                 res, cap, timed_out = self._run(hidden, cell_seconds)
-                out = "" if cap is None else "\n".join(l for l in cap.stdout.splitlines() if not l.startswith("Out["))
-                entry = {"max": points, "score": 0.0, "messages": [l.strip() for l in out.splitlines() if MESSAGE_RE.search(l)],
-                         "output": out[-4000:], "error": None}
+                out = (
+                    ""
+                    if cap is None
+                    else "\n".join(line for line in cap.stdout.splitlines() if not line.startswith("Out["))
+                )
+                entry = {
+                    "max": points,
+                    "score": 0.0,
+                    "messages": [line.strip() for line in out.splitlines() if MESSAGE_RE.search(line)],
+                    "output": out[-4000:],
+                    "error": None,
+                }
                 if timed_out:
                     entry["error"] = f"复核超时（{cell_seconds} 秒）"
                 elif res.error_before_exec is not None or res.error_in_exec is not None:
@@ -225,7 +239,9 @@ def serve() -> int:
             continue
         try:
             req = json.loads(line)
-            reply = engine.run(req["source"], req.get("answers"), req.get("assets"), int(req.get("cell_seconds", CELL_SECONDS)))
+            reply = engine.run(
+                req["source"], req.get("answers"), req.get("assets"), int(req.get("cell_seconds", CELL_SECONDS))
+            )
             reply["ok"] = True
         except Exception as exc:  # noqa: BLE001 - reported to the worker
             reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:1000]}
@@ -234,6 +250,7 @@ def serve() -> int:
 
 
 # -- the client (used by grading workers and the post-convert hook) -------------
+
 
 class RecheckError(Exception):
     pass
@@ -258,9 +275,16 @@ class Client:
         env["COURSE_RECHECK"] = "1"
         env["MPLBACKEND"] = "Agg"
         env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        self.proc = subprocess.Popen([sys.executable, "-m", "grading.recheck", "--serve"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.log or subprocess.DEVNULL, env=env,
-                                     text=True, encoding="utf-8", cwd=str(REPO))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "grading.recheck", "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log or subprocess.DEVNULL,
+            env=env,
+            text=True,
+            encoding="utf-8",
+            cwd=str(REPO),
+        )
         self.ready = False
 
     def _ensure_ready(self) -> None:
@@ -279,11 +303,21 @@ class Client:
             return None
         return self.proc.stdout.readline() or None
 
-    def run(self, source: Path, answers: dict | None, assets: Path | None, timeout: float = 600,
-            cell_seconds: int = CELL_SECONDS) -> dict:
+    def run(
+        self,
+        source: Path,
+        answers: dict | None,
+        assets: Path | None,
+        timeout: float = 600,
+        cell_seconds: int = CELL_SECONDS,
+    ) -> dict:
         self._ensure_ready()
-        req = {"source": str(source), "answers": answers, "assets": str(assets) if assets else None,
-               "cell_seconds": cell_seconds}
+        req = {
+            "source": str(source),
+            "answers": answers,
+            "assets": str(assets) if assets else None,
+            "cell_seconds": cell_seconds,
+        }
         try:
             self.proc.stdin.write(json.dumps(req, ensure_ascii=False) + "\n")
             self.proc.stdin.flush()

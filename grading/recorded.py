@@ -12,6 +12,7 @@ With the sandbox, a test cell's final score is the clean re-check's (the
 in-kernel score is not trusted); without it (the TA's explicit
 ``--unsafe-no-sandbox``), the lower of the two.
 """
+
 from __future__ import annotations
 
 import time
@@ -26,17 +27,27 @@ from .workspace import Workspace
 class RecordedRun:
     """What nbgrader's run of one student's submission left for the re-check (plain data, JSON-safe)."""
 
-    kernel: dict                 # {"timestamp", "notebooks": {stem: {"grades", "comments"}}} from the gradebook
-    staged: dict                 # the submitted answer files by notebook stem (pre-filled exports removed)
-    present: list[str]           # the notebooks that were there to grade
-    nbgrader_ok: bool            # nbgrader finished the run
-    events: dict                 # the guard's record by stem: events, snapshots, sandbox, deferred cells
-    final_answers: dict          # the answer files after the run, by stem
-    sandbox: str | None = None   # the backend this process was told to use
+    kernel: dict  # {"timestamp", "notebooks": {stem: {"grades", "comments"}}} from the gradebook
+    staged: dict  # the submitted answer files by notebook stem (pre-filled exports removed)
+    present: list[str]  # the notebooks that were there to grade
+    nbgrader_ok: bool  # nbgrader finished the run
+    events: dict  # the guard's record by stem: events, snapshots, sandbox, deferred cells
+    final_answers: dict  # the answer files after the run, by stem
+    sandbox: str | None = None  # the backend this process was told to use
 
     @classmethod
-    def read(cls, ws: Workspace, module: str, student: str, db_url: str, *, staged: dict, present: list[str],
-             nbgrader_ok: bool, sandbox: str | None) -> RecordedRun:
+    def read(
+        cls,
+        ws: Workspace,
+        module: str,
+        student: str,
+        db_url: str,
+        *,
+        staged: dict,
+        present: list[str],
+        nbgrader_ok: bool,
+        sandbox: str | None,
+    ) -> RecordedRun:
         """Read right after the run, in the process that ran it (the guard's record lives there)."""
         try:
             if not present:
@@ -44,9 +55,12 @@ class RecordedRun:
             kernel = read_kernel_grades(ws, db_url, module, student)
         except Exception:  # noqa: BLE001 - no submission row: nothing graded
             kernel = {"timestamp": None, "notebooks": {}}
-        events = {stem: EVENTS.get((student, module, stem), {"events": [], "snapshots": {}, "dead": None,
-                                                             "deferred": [], "sandbox": None})
-                  for stem in ws.notebooks(module)}
+        events = {
+            stem: EVENTS.get(
+                (student, module, stem), {"events": [], "snapshots": {}, "dead": None, "deferred": [], "sandbox": None}
+            )
+            for stem in ws.notebooks(module)
+        }
         final = {stem: read_answers(ws.autograded(student, module) / f"{stem}.answers.json") for stem in present}
         return cls(kernel, staged, present, nbgrader_ok, events, final, sandbox)
 
@@ -79,8 +93,12 @@ def read_kernel_grades(ws: Workspace, db_url: str, module: str, student: str) ->
         for nb in sub.notebooks:
             cells = {}
             for g in nb.grades:
-                cells[g.name] = {"auto": g.auto_score, "max": float(g.max_score or 0.0), "type": g.cell_type,
-                                 "needs_manual": bool(g.needs_manual_grade)}
+                cells[g.name] = {
+                    "auto": g.auto_score,
+                    "max": float(g.max_score or 0.0),
+                    "type": g.cell_type,
+                    "needs_manual": bool(g.needs_manual_grade),
+                }
             comments = {c.name: c.auto_comment for c in nb.comments}
             out["notebooks"][nb.name] = {"grades": cells, "comments": comments}
     return out
@@ -115,25 +133,36 @@ def finish(ws: Workspace, module: str, result: dict, run: RecordedRun, client, c
         recheck_cells = _recheck(ws, module, stem, run, ev, client, cell_timeout, result) if graded_ok else {}
         nb_kernel = run.kernel["notebooks"].get(stem, {"grades": {}, "comments": {}})
         sandboxed = (ev.get("sandbox") or result["sandbox"]) != "off"
-        cells = {gid: _cell_result(g, recheck_cells.get(gid), graded_ok, sandboxed, gid in (ev.get("deferred") or []))
-                 for gid, g in nb_kernel["grades"].items()}
-        result["notebooks"][stem] = {"cells": cells, "comments": nb_kernel.get("comments", {}),
-                                     "submitted": stem in run.present}
+        cells = {
+            gid: _cell_result(g, recheck_cells.get(gid), graded_ok, sandboxed, gid in (ev.get("deferred") or []))
+            for gid, g in nb_kernel["grades"].items()
+        }
+        result["notebooks"][stem] = {
+            "cells": cells,
+            "comments": nb_kernel.get("comments", {}),
+            "submitted": stem in run.present,
+        }
     result["seconds_recheck"] = round(time.time() - t_rc, 3)
     _report_disagreements(result)
     return result
 
 
-def _recheck(ws: Workspace, module: str, stem: str, run: RecordedRun, ev: dict, client, cell_timeout: int,
-             result: dict) -> dict:
+def _recheck(
+    ws: Workspace, module: str, stem: str, run: RecordedRun, ev: dict, client, cell_timeout: int, result: dict
+) -> dict:
     """{grade_id: re-check reply} of one notebook ({} when the re-check failed; the reason is in ``result``)."""
     from .recheck import RecheckError, build_answers
 
     answers, notes = build_answers(run.staged.get(stem), ev["snapshots"], run.final_answers.get(stem), stem)
     result["notes"].extend(f"{stem}：{n}" for n in notes)
     try:
-        reply = client.run(ws.source(module) / f"{stem}.ipynb", answers, ws.source(module),
-                           timeout=max(300, cell_timeout * 10), cell_seconds=cell_timeout)
+        reply = client.run(
+            ws.source(module) / f"{stem}.ipynb",
+            answers,
+            ws.source(module),
+            timeout=max(300, cell_timeout * 10),
+            cell_seconds=cell_timeout,
+        )
         return reply["cells"]
     except RecheckError as exc:
         result["reasons"].append(f"{stem}：干净复核失败（{exc}），自动评分单元格计 0 分，请助教查看。")
@@ -143,8 +172,16 @@ def _recheck(ws: Workspace, module: str, stem: str, run: RecordedRun, ev: dict, 
 
 def _cell_result(g: dict, rc: dict | None, graded_ok: bool, sandboxed: bool, deferred: bool) -> dict:
     """One graded cell's in-kernel, re-check and final score (code cells; others keep nbgrader's)."""
-    cell = {"max": g["max"], "type": g["type"], "in_kernel": g["auto"], "recheck": None,
-            "final": g["auto"], "needs_manual": g["needs_manual"], "messages": [], "error": None}
+    cell = {
+        "max": g["max"],
+        "type": g["type"],
+        "in_kernel": g["auto"],
+        "recheck": None,
+        "final": g["auto"],
+        "needs_manual": g["needs_manual"],
+        "messages": [],
+        "error": None,
+    }
     if g["type"] != "code":
         return cell
     if rc is not None:
@@ -161,8 +198,12 @@ def _cell_result(g: dict, rc: dict | None, graded_ok: bool, sandboxed: bool, def
 
 
 def _report_disagreements(result: dict) -> None:
-    dis = [f"{stem}/{gid}（学生内核 {c['in_kernel'] or 0:g}，干净复核 {c['recheck']:g}）"
-           for stem, nb in result["notebooks"].items() for gid, c in nb["cells"].items() if c.get("disagree")]
+    dis = [
+        f"{stem}/{gid}（学生内核 {c['in_kernel'] or 0:g}，干净复核 {c['recheck']:g}）"
+        for stem, nb in result["notebooks"].items()
+        for gid, c in nb["cells"].items()
+        if c.get("disagree")
+    ]
     if dis:
         rule = "以干净复核为准" if result["sandbox"] != "off" else "已按较低分计"
         result["reasons"].append(f"学生内核中的得分与干净复核不一致，{rule}：" + "；".join(dis))

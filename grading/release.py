@@ -14,6 +14,7 @@
 A source folder that holds an answer file (``*.answers.json``) is refused: an
 instructor's saved answers must never reach students.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -23,7 +24,6 @@ import zipfile
 from pathlib import Path
 
 from . import package
-
 from .config import ANSWER_PATTERNS, nbgrader_config, stray_answer_files
 from .gradebook import ensure_assignment, fmt_beijing, gradebook, module_due
 from .workspace import Workspace
@@ -54,7 +54,8 @@ def check_source(ws: Workspace, module: str) -> None:
         raise ReleaseError(
             f"拒绝发布 {module}：源文件夹里有答案文件 {names}。\n"
             f"这些文件保存的是运行源笔记本时填写的答案，发给学生会泄露答案。请把它们移出 {src} 后再发布"
-            "（在仓库里运行源笔记本时，答案会自动保存到 classroom/instructor-answers/）。")
+            "（在仓库里运行源笔记本时，答案会自动保存到 classroom/instructor-answers/）。"
+        )
 
 
 def generate(ws: Workspace, module: str) -> Path:
@@ -87,7 +88,10 @@ def release_exchange(ws: Workspace, module: str) -> tuple[bool, str]:
         pass
     res = api(ws, **{"ReleaseAssignment.force": True}).release_assignment(module)
     if res.get("success"):
-        return True, f"已发布到 nbgrader 交换目录 {exch}（JupyterHub 学生用 nbgrader fetch_assignment 或 Assignments 页面获取）。"
+        return (
+            True,
+            f"已发布到 nbgrader 交换目录 {exch}（JupyterHub 学生用 nbgrader fetch_assignment 或 Assignments 页面获取）。",
+        )
     last = (res.get("error") or "").strip().splitlines()[-1:] or ["未知错误"]
     return False, f"未能发布到交换目录（{last[0]}）；压缩包仍可使用。"
 
@@ -98,7 +102,7 @@ def instructions(module: str) -> str:
     cfg = settings.load()
     title = cfg["modules"].get(module, {}).get("title", module)
     due = module_due(module)
-    return f"""{cfg['course']['name']} · {title}
+    return f"""{cfg["course"]["name"]} · {title}
 ========================================
 
 一、准备（只需一次；所有模块共用同一个环境）
@@ -119,7 +123,7 @@ def instructions(module: str) -> str:
   3. 每个笔记本先运行最上面的第一个代码单元格；看到“环境已就绪”后再往下做。
   4. 表单填好后点「保存」；答案会自动保存到与笔记本同名的 .answers.json 文件里。
 三、提交
-  截止时间：{fmt_beijing(due) or '见课程通知'}（北京时间；迟交按课程规则扣“提交时效性”分）。
+  截止时间：{fmt_beijing(due) or "见课程通知"}（北京时间；迟交按课程规则扣“提交时效性”分）。
   需要提交的文件（每个笔记本两份，缺一不可）：
     01_xxx.ipynb 和 01_xxx.answers.json（以此类推）
   上传到学习平台时，文件名前加上“学号_姓名_”，例如：
@@ -179,4 +183,3 @@ def release(ws: Workspace, modules: list[str], exchange: bool = True, zips: bool
             echo(f"✓ {m}：学习平台用压缩包 {z}（{z.stat().st_size / 1e6:.1f} MB）")
         out[m] = info
     return out
-

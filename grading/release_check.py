@@ -24,6 +24,7 @@ for the course's task conventions (grading/AUTHORING.md):
 >>> isinstance(problems, list)
 True
 """
+
 from __future__ import annotations
 
 import ast
@@ -45,7 +46,9 @@ def _task_problems(inv: NotebookInventory, t: GradedTask, declared: dict) -> lis
     cell = next(c for c in inv.nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == t.grade_id)
     visible, hidden = split_hidden(cell.source)
     if t.declared is None:
-        out.append(f"{where}：隐藏测试的最后一行应是 course.grade(\"任务名\", _v)，评分逻辑写在 grading/reference/{inv.module}/ 的任务声明里。")
+        out.append(
+            f'{where}：隐藏测试的最后一行应是 course.grade("任务名", _v)，评分逻辑写在 grading/reference/{inv.module}/ 的任务声明里。'
+        )
         return out
     task = declared.get(t.declared)
     if task is None:
@@ -61,18 +64,22 @@ def _task_problems(inv: NotebookInventory, t: GradedTask, declared: dict) -> lis
         out.append(f"{where}：course.export 的名字应为「{task.name}」（与 course.grade 的任务名相同）。")
     m = _CHECK_CALL.search(visible)
     if m is None or m.group("name") != task.name or m.group("var") != task.var:
-        out.append(f"{where}：可见部分应调用 course.check(\"{task.name}\", {task.var})，学生才能在练习时看到对错。")
+        out.append(f'{where}：可见部分应调用 course.check("{task.name}", {task.var})，学生才能在练习时看到对错。')
     idx = inv.nb.cells.index(cell)
     defined = defined_above(inv.nb.cells[:idx])
     if task.var not in defined:
         out.append(f"{where}：隐藏测试读取的变量 {task.var} 在上面的单元格中没有定义。")
     unknown = sorted(n for n in names_read(cell.source) - defined - _BUILTINS if n != task.var)
     if unknown:
-        out.append(f"{where}：测试单元格读取的 {'、'.join(unknown)} 在上面的单元格中没有定义"
-                   "（学生版里会报 NameError，这一项只能得 0 分）：先在上面的单元格里定义或导入它。")
+        out.append(
+            f"{where}：测试单元格读取的 {'、'.join(unknown)} 在上面的单元格中没有定义"
+            "（学生版里会报 NameError，这一项只能得 0 分）：先在上面的单元格里定义或导入它。"
+        )
     if _TEMPLATE_LEFT.search(solution_text(inv, t) or ""):
-        out.append(f"{where}：答案单元格的解答区域还是 python -m grading.authoring 生成的模板（… / {{}}），"
-                   "请写出参考解答（从设置和数据算出）。")
+        out.append(
+            f"{where}：答案单元格的解答区域还是 python -m grading.authoring 生成的模板（… / {{}}），"
+            "请写出参考解答（从设置和数据算出）。"
+        )
     if task.kind == "scaffold":
         out.extend(_scaffold_problems(inv, t, where))
     if task.kind == "free" and not t.challenge:
@@ -108,8 +115,12 @@ def names_read(source: str) -> set[str]:
         tree = ast.parse(source)
     except SyntaxError:
         return set()
-    own = assigned(source) | {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
-                               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    own = assigned(source) | {
+        (a.asname or a.name).split(".")[0]
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Import, ast.ImportFrom))
+        for a in n.names
+    }
     local = {a.arg for n in ast.walk(tree) if isinstance(n, (ast.Lambda, ast.FunctionDef)) for a in n.args.args}
     loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return loads - own - local
@@ -157,7 +168,9 @@ def task_problems(module: str, folder: Path | None = None) -> list[str]:
             continue
         for name in tasks:
             if (nb, name) not in used:
-                problems.append(f"{module}：grading/reference 声明了 {nb} 的任务「{name}」，但笔记本里没有调用它的评分单元格。")
+                problems.append(
+                    f"{module}：grading/reference 声明了 {nb} 的任务「{name}」，但笔记本里没有调用它的评分单元格。"
+                )
     problems.extend(_share_problems(module, invs))
     return problems
 
@@ -172,6 +185,7 @@ def _share_problems(module: str, invs: list[NotebookInventory]) -> list[str]:
 
 
 # -- literals ----------------------------------------------------------------------
+
 
 def shop_words() -> dict[str, str]:
     """Product ids, names, brands and categories of the shop: {word: what it is}."""
@@ -210,13 +224,17 @@ def literal_problems(module: str, folder: Path | None = None) -> list[str]:
             hidden = "\n".join(line for line in hidden.splitlines() if not line.strip().startswith("###"))
             for value in _literals(hidden):
                 if isinstance(value, (int, float)) and value not in (0, 1):
-                    problems.append(f"{inv.path.name}「{meta.get('grade_id')}」：隐藏测试里写死了数字 {value!r}"
-                                    "（阈值从设置读取，期望值在 grading/reference 里计算）。")
+                    problems.append(
+                        f"{inv.path.name}「{meta.get('grade_id')}」：隐藏测试里写死了数字 {value!r}"
+                        "（阈值从设置读取，期望值在 grading/reference 里计算）。"
+                    )
                 elif isinstance(value, str):
                     for w, what in words.items():
                         if len(w) >= 2 and w in value:
-                            problems.append(f"{inv.path.name}「{meta.get('grade_id')}」：隐藏测试里写死了{what}「{w}」"
-                                            "（主推商品从设置读取：course.featured）。")
+                            problems.append(
+                                f"{inv.path.name}「{meta.get('grade_id')}」：隐藏测试里写死了{what}「{w}」"
+                                "（主推商品从设置读取：course.featured）。"
+                            )
     from .reference import reference_files
 
     for py in reference_files(module):
@@ -245,6 +263,7 @@ def placeholder_problems(module: str, folder: Path | None = None) -> list[str]:
 
 # -- the report -------------------------------------------------------------------
 
+
 def module_report(module: str, slots: dict[str, int] | None = None) -> list[str]:
     """Kinds of automatic points, blanks and minutes against the module's slot (Chinese lines)."""
     from .estimate import estimate_module
@@ -259,9 +278,16 @@ def module_report(module: str, slots: dict[str, int] | None = None) -> list[str]
     ests = estimate_module(module)
     total = sum(e.minutes for e in ests)
     slot = (slots or {}).get(module)
-    verdict = "" if slot is None else (f" / 时段 {slot} 分钟 ✓" if total <= slot else f" / 时段 {slot} 分钟 ✗ 超出 {total - slot} 分钟")
-    lines.append("  用时估算（不会编程的学生）：" + "，".join(f"{e.notebook} {e.minutes}" for e in ests)
-                 + f"；合计 {total} 分钟{verdict}")
+    verdict = (
+        ""
+        if slot is None
+        else (f" / 时段 {slot} 分钟 ✓" if total <= slot else f" / 时段 {slot} 分钟 ✗ 超出 {total - slot} 分钟")
+    )
+    lines.append(
+        "  用时估算（不会编程的学生）："
+        + "，".join(f"{e.notebook} {e.minutes}" for e in ests)
+        + f"；合计 {total} 分钟{verdict}"
+    )
     return lines
 
 

@@ -9,6 +9,7 @@ Each student has a TA (助教): from the roster's column when given, otherwise
 assigned round-robin over ``course.teaching_assistants`` in 学号 order; the
 re-check sample is stratified by it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -84,12 +85,15 @@ def read(path: str | Path, teaching_assistants: list[str] | None = None) -> list
         raise RosterError(f"名单文件 {path.name} 是空的。")
     cols = _column_map(rows[0])
     if "id" not in cols or "name" not in cols:
-        raise RosterError(f"名单文件 {path.name} 的第一行应为表头，至少包含“学号”和“姓名”两列（现在是：{'、'.join(map(str, rows[0]))}）。")
+        raise RosterError(
+            f"名单文件 {path.name} 的第一行应为表头，至少包含“学号”和“姓名”两列（现在是：{'、'.join(map(str, rows[0]))}）。"
+        )
     students: list[Student] = []
     seen: dict[str, tuple[int, str]] = {}
     problems: list[str] = []
     for line_no, row in enumerate(rows[1:], start=2):
-        def cell(field: str) -> str:
+
+        def cell(field: str, row=row) -> str:
             i = cols.get(field)
             return str(row[i]).strip() if i is not None and i < len(row) else ""
 
@@ -108,7 +112,9 @@ def read(path: str | Path, teaching_assistants: list[str] | None = None) -> list
         key = sid.lower()  # logins do not tell upper from lower case
         if key in seen:
             first, first_name = seen[key]
-            problems.append(f"第 {line_no} 行{who}：学号 {sid} 与第 {first} 行{f'（{first_name}）' if first_name else ''}重复。")
+            problems.append(
+                f"第 {line_no} 行{who}：学号 {sid} 与第 {first} 行{f'（{first_name}）' if first_name else ''}重复。"
+            )
             continue
         seen[key] = (line_no, name)
         students.append(Student(sid, name or sid, cell("ta"), cell("email")))

@@ -35,13 +35,14 @@ cells all have max 0, or that has no cells at all, scores 0.
 >>> is_remark("module1_listing", "d5_remark"), is_remark("module1_listing", "d1_title")
 (True, False)
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import math
 import re
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Mapping
 
 _PREFIX = re.compile(r"^d(\d+)_")
 
@@ -160,8 +161,12 @@ def timeliness_score(module: str, submitted_at: _dt.datetime | None, due: _dt.da
     return round1(max(0.0, weight - penalty * days_late(submitted_at, due)))
 
 
-def row(module: str, grades: Mapping[str, tuple[float | None, float]],
-        submitted_at: _dt.datetime | None, due: _dt.datetime | None = None) -> dict[str, float]:
+def row(
+    module: str,
+    grades: Mapping[str, tuple[float | None, float]],
+    submitted_at: _dt.datetime | None,
+    due: _dt.datetime | None = None,
+) -> dict[str, float]:
     """All five columns in rubric order plus ``总分``."""
     auto = dimension_scores(module, grades)
     out: dict[str, float] = {}
@@ -174,7 +179,11 @@ def row(module: str, grades: Mapping[str, tuple[float | None, float]],
     return out
 
 
-def total(module: str, grades: Mapping[str, tuple[float | None, float]],
-          submitted_at: _dt.datetime | None, due: _dt.datetime | None = None) -> float:
+def total(
+    module: str,
+    grades: Mapping[str, tuple[float | None, float]],
+    submitted_at: _dt.datetime | None,
+    due: _dt.datetime | None = None,
+) -> float:
     """The 总分 of table 6: the sum of all five rounded columns."""
     return row(module, grades, submitted_at, due)["总分"]

@@ -10,6 +10,7 @@ per dimension, the mean absolute difference between TA and teacher, the same
 per TA, and every submission that differs by more than ``--margin`` points in
 a dimension or in the total.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,8 @@ from pathlib import Path
 
 from .export import columns, module_rows
 from .gradebook import gradebook
-from .workspace import Workspace
 from .roster import load as load_roster
+from .workspace import Workspace
 
 TEACHER = "教师-"
 
@@ -57,8 +58,9 @@ def write_sample(ws: Workspace, module: str, sample: list[dict], out: Path | Non
     head, dims = sample_columns(module)
     out = Path(out or ws.reports / f"复核抽样-{module}.xlsx")
     out.parent.mkdir(parents=True, exist_ok=True)
-    records = [[r["学号"], r["姓名"], r["助教"]] + [r[d] for d in dims] + [r["总分"]] + [""] * (len(dims) + 2)
-               for r in sample]
+    records = [
+        [r["学号"], r["姓名"], r["助教"]] + [r[d] for d in dims] + [r["总分"]] + [""] * (len(dims) + 2) for r in sample
+    ]
     if out.suffix.lower() == ".csv":
         with open(out, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
@@ -80,8 +82,12 @@ def write_sample(ws: Workspace, module: str, sample: list[dict], out: Path | Non
             cell.fill = PatternFill("solid", fgColor="FFF4CE")
     sh.freeze_panes = "D2"
     info = wb.create_sheet("说明")
-    info.append(["请教师独立查看这些提交（autograded 文件夹或 formgrader），在黄色的“教师-”列中填写各维度得分，"
-                 "保存后运行 grading agreement " + module + " --from 本文件。"])
+    info.append(
+        [
+            "请教师独立查看这些提交（autograded 文件夹或 formgrader），在黄色的“教师-”列中填写各维度得分，"
+            "保存后运行 grading agreement " + module + " --from 本文件。"
+        ]
+    )
     wb.save(out)
     return out
 
@@ -142,16 +148,27 @@ def agreement(ws: Workspace, module: str, path: Path, margin: float = 5.0) -> di
         per_ta.setdefault(str(r.get("助教") or "（未分配助教）"), []).append(total_diff)
         big = {d: v for d, v in diffs.items() if v > margin}
         if big or total_diff > margin:
-            flagged.append({"学号": r.get("学号"), "姓名": r.get("姓名"), "助教": r.get("助教"),
-                            "总分差": round(total_diff, 1), "维度差": {d: round(v, 1) for d, v in big.items()}})
+            flagged.append(
+                {
+                    "学号": r.get("学号"),
+                    "姓名": r.get("姓名"),
+                    "助教": r.get("助教"),
+                    "总分差": round(total_diff, 1),
+                    "维度差": {d: round(v, 1) for d, v in big.items()},
+                }
+            )
     mad = {d: (round(sum(v) / len(v), 2) if v else None) for d, v in per_dim.items()}
     ta_mad = {t: round(sum(v) / len(v), 2) for t, v in per_ta.items()}
     return {"module": module, "compared": compared, "margin": margin, "mad": mad, "ta_mad": ta_mad, "flagged": flagged}
 
 
 def render_agreement(rep: dict, ws: Workspace) -> str:
-    lines = [f"评分一致性报告 · {rep['module']}", f"比较了 {rep['compared']} 份抽样提交（助教评分 vs 教师复核）。", "",
-             "各维度平均绝对差（分）："]
+    lines = [
+        f"评分一致性报告 · {rep['module']}",
+        f"比较了 {rep['compared']} 份抽样提交（助教评分 vs 教师复核）。",
+        "",
+        "各维度平均绝对差（分）：",
+    ]
     for d, v in rep["mad"].items():
         lines.append(f"  {d}：{'—' if v is None else f'{v:g}'}")
     if rep["ta_mad"]:
@@ -159,11 +176,13 @@ def render_agreement(rep: dict, ws: Workspace) -> str:
     lines += ["", f"差异超过 {rep['margin']:g} 分的提交：{len(rep['flagged'])} 份"]
     for f in rep["flagged"]:
         dims = "，".join(f"{d} 差 {v:g}" for d, v in f["维度差"].items())
-        lines.append(f"  {f['学号']} {f['姓名'] or ''}（{f['助教'] or ''}）：总分差 {f['总分差']:g}" + (f"；{dims}" if dims else ""))
+        lines.append(
+            f"  {f['学号']} {f['姓名'] or ''}（{f['助教'] or ''}）：总分差 {f['总分差']:g}"
+            + (f"；{dims}" if dims else "")
+        )
     if not rep["flagged"]:
         lines.append("  无：助教与教师的评分一致。")
     text = "\n".join(lines) + "\n"
     ws.reports.mkdir(parents=True, exist_ok=True)
     (ws.reports / f"一致性-{rep['module']}.txt").write_text(text, encoding="utf-8")
     return text
-

@@ -26,6 +26,7 @@ student would.
 >>> released(src)
 'x = None\\nx = f(___, ___)'
 """
+
 from __future__ import annotations
 
 import re

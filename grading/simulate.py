@@ -16,6 +16,7 @@ redefined builtins, deleted or edited test cells, ``os._exit``, endless loops
 the hidden test's expected values into the answer file, and files that are
 not notebooks at all.  None of them may score more than a blank submission.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,30 +33,113 @@ from pathlib import Path
 import nbformat
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
-         "刚", "桂英", "婷", "浩然", "子涵", "欣怡", "梓轩", "雨桐", "宇航", "思琪", "佳怡", "俊杰"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "婷",
+    "浩然",
+    "子涵",
+    "欣怡",
+    "梓轩",
+    "雨桐",
+    "宇航",
+    "思琪",
+    "佳怡",
+    "俊杰",
+]
 
 HONEST = ("complete", "late", "partial", "empty", "broken")
-CHEATS = ("cheat_patch_score", "cheat_eq_true", "cheat_transformer", "cheat_builtins", "cheat_delete_tests",
-          "cheat_edit_tests", "cheat_os_exit", "cheat_loop", "cheat_loop_catch", "cheat_huge_output",
-          "cheat_steal_expected", "cheat_invalid_json", "cheat_symlink", "cheat_shadow_course", "cheat_gradebook")
+CHEATS = (
+    "cheat_patch_score",
+    "cheat_eq_true",
+    "cheat_transformer",
+    "cheat_builtins",
+    "cheat_delete_tests",
+    "cheat_edit_tests",
+    "cheat_os_exit",
+    "cheat_loop",
+    "cheat_loop_catch",
+    "cheat_huge_output",
+    "cheat_steal_expected",
+    "cheat_invalid_json",
+    "cheat_symlink",
+    "cheat_shadow_course",
+    "cheat_gradebook",
+)
 
 #: the class of the demo, in order (a smaller class takes the first N)
 DEMO_PROFILES = [
-    "complete", "partial", "empty", "late", "broken", "cheat_patch_score", "cheat_transformer", "absent",
-    "cheat_eq_true", "cheat_invalid_json", "cheat_builtins", "cheat_delete_tests", "cheat_os_exit", "complete",
-    "partial", "complete", "cheat_edit_tests", "complete", "late_2", "partial", "complete", "empty", "partial",
-    "complete", "cheat_steal_expected", "complete", "partial", "empty", "complete", "absent",
+    "complete",
+    "partial",
+    "empty",
+    "late",
+    "broken",
+    "cheat_patch_score",
+    "cheat_transformer",
+    "absent",
+    "cheat_eq_true",
+    "cheat_invalid_json",
+    "cheat_builtins",
+    "cheat_delete_tests",
+    "cheat_os_exit",
+    "complete",
+    "partial",
+    "complete",
+    "cheat_edit_tests",
+    "complete",
+    "late_2",
+    "partial",
+    "complete",
+    "empty",
+    "partial",
+    "complete",
+    "cheat_steal_expected",
+    "complete",
+    "partial",
+    "empty",
+    "complete",
+    "absent",
 ]
 PROFILE_ZH = {
-    "complete": "完整作答", "late": "迟交（1 天内）", "late_2": "迟交（2 天）", "partial": "部分作答", "empty": "空白",
-    "broken": "代码报错", "absent": "未提交", "cheat_patch_score": "作弊：改写评分函数",
-    "cheat_eq_true": "作弊：永远相等的对象", "cheat_transformer": "作弊：输入转换器跳过测试",
-    "cheat_builtins": "作弊：改写内置函数", "cheat_delete_tests": "作弊：删除测试单元格",
-    "cheat_edit_tests": "作弊：改写测试单元格", "cheat_os_exit": "作弊：os._exit 杀死内核",
-    "cheat_loop": "死循环", "cheat_loop_catch": "死循环（捕获中断）", "cheat_huge_output": "海量输出",
-    "cheat_steal_expected": "作弊：偷取期望值写入答案文件", "cheat_invalid_json": "损坏的笔记本文件",
-    "cheat_symlink": "符号链接指向教师版", "cheat_shadow_course": "作弊：夹带伪造的 course 包",
+    "complete": "完整作答",
+    "late": "迟交（1 天内）",
+    "late_2": "迟交（2 天）",
+    "partial": "部分作答",
+    "empty": "空白",
+    "broken": "代码报错",
+    "absent": "未提交",
+    "cheat_patch_score": "作弊：改写评分函数",
+    "cheat_eq_true": "作弊：永远相等的对象",
+    "cheat_transformer": "作弊：输入转换器跳过测试",
+    "cheat_builtins": "作弊：改写内置函数",
+    "cheat_delete_tests": "作弊：删除测试单元格",
+    "cheat_edit_tests": "作弊：改写测试单元格",
+    "cheat_os_exit": "作弊：os._exit 杀死内核",
+    "cheat_loop": "死循环",
+    "cheat_loop_catch": "死循环（捕获中断）",
+    "cheat_huge_output": "海量输出",
+    "cheat_steal_expected": "作弊：偷取期望值写入答案文件",
+    "cheat_invalid_json": "损坏的笔记本文件",
+    "cheat_symlink": "符号链接指向教师版",
+    "cheat_shadow_course": "作弊：夹带伪造的 course 包",
     "cheat_gradebook": "作弊：直接改写成绩库",
 }
 
@@ -70,6 +154,7 @@ def roster(n: int, start: int = 2023001) -> list[tuple[str, str]]:
 
 # -- notebook surgery -----------------------------------------------------------
 
+
 def _meta(cell) -> dict:
     return cell.metadata.get("nbgrader", {}) or {}
 
@@ -80,7 +165,11 @@ def solutions(source_nb) -> dict[str, str]:
     for cell in source_nb.cells:
         m = _meta(cell)
         if cell.cell_type == "code" and m.get("solution") and not m.get("grade"):
-            lines = [l for l in cell.source.splitlines() if l.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+            lines = [
+                line
+                for line in cell.source.splitlines()
+                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+            ]
             out[m["grade_id"]] = "\n".join(lines)
     return out
 
@@ -120,63 +209,75 @@ def _prepend(nb, code: str) -> None:
     cell.source = code + "\n" + cell.source
 
 
-PATCH_SCORE = ("import course.autocheck as _ac\n"
-               "_ac.Checks.score = lambda self: float(self.points)\n"
-               "_ac.Checks.check = lambda self, ok, message, weight=1.0: True")
-EQ_TRUE = ("class _Anything(dict):\n"
-           "    def __eq__(self, other): return True\n"
-           "    def __ne__(self, other): return False\n"
-           "    __hash__ = object.__hash__\n"
-           "    def __len__(self): return 3\n"
-           "    def get(self, *a, **k): return _Anything()\n"
-           "    def __getitem__(self, k): return _Anything()\n"
-           "    def __float__(self): return 1.0\n"
-           "    def __bool__(self): return True\n")
-TRANSFORMER = ("def _skip_tests(lines):\n"
-               "    text = ''.join(lines)\n"
-               "    return ['pass\\n'] if ('course.export' in text or 'Checks' in text) else lines\n"
-               "get_ipython().input_transformers_cleanup.append(_skip_tests)")
-BUILTINS = ("import builtins\n"
-            "builtins.bool = lambda *a, **k: True\n"
-            "builtins.isinstance = lambda *a, **k: True\n"
-            "builtins.all = lambda *a, **k: True\n"
-            "builtins.abs = lambda *a, **k: 0.0")
-STEAL = ("import json, glob\n"
-         "import course.autocheck as _ac\n"
-         "_ac.Checks.score = lambda self: float(self.points)\n"
-         "def _steal(result=None):\n"
-         "    ns = get_ipython().user_ns\n"
-         "    for path in glob.glob('*.answers.json'):\n"
-         "        try:\n"
-         "            data = json.load(open(path, encoding='utf-8'))\n"
-         "        except Exception:\n"
-         "            continue\n"
-         "        for k, v in list(ns.items()):\n"
-         "            if k.startswith('_expected') or k.startswith('expected'):\n"
-         "                for name in list(data.get('exports', {})):\n"
-         "                    try:\n"
-         "                        data['exports'][name] = {'kind': 'plain', 'value': v if not hasattr(v, 'tolist') else v.tolist()}\n"
-         "                    except Exception:\n"
-         "                        pass\n"
-         "        json.dump(data, open(path, 'w', encoding='utf-8'), ensure_ascii=False)\n"
-         "get_ipython().events.register('post_run_cell', _steal)")
+PATCH_SCORE = (
+    "import course.autocheck as _ac\n"
+    "_ac.Checks.score = lambda self: float(self.points)\n"
+    "_ac.Checks.check = lambda self, ok, message, weight=1.0: True"
+)
+EQ_TRUE = (
+    "class _Anything(dict):\n"
+    "    def __eq__(self, other): return True\n"
+    "    def __ne__(self, other): return False\n"
+    "    __hash__ = object.__hash__\n"
+    "    def __len__(self): return 3\n"
+    "    def get(self, *a, **k): return _Anything()\n"
+    "    def __getitem__(self, k): return _Anything()\n"
+    "    def __float__(self): return 1.0\n"
+    "    def __bool__(self): return True\n"
+)
+TRANSFORMER = (
+    "def _skip_tests(lines):\n"
+    "    text = ''.join(lines)\n"
+    "    return ['pass\\n'] if ('course.export' in text or 'Checks' in text) else lines\n"
+    "get_ipython().input_transformers_cleanup.append(_skip_tests)"
+)
+BUILTINS = (
+    "import builtins\n"
+    "builtins.bool = lambda *a, **k: True\n"
+    "builtins.isinstance = lambda *a, **k: True\n"
+    "builtins.all = lambda *a, **k: True\n"
+    "builtins.abs = lambda *a, **k: 0.0"
+)
+STEAL = (
+    "import json, glob\n"
+    "import course.autocheck as _ac\n"
+    "_ac.Checks.score = lambda self: float(self.points)\n"
+    "def _steal(result=None):\n"
+    "    ns = get_ipython().user_ns\n"
+    "    for path in glob.glob('*.answers.json'):\n"
+    "        try:\n"
+    "            data = json.load(open(path, encoding='utf-8'))\n"
+    "        except Exception:\n"
+    "            continue\n"
+    "        for k, v in list(ns.items()):\n"
+    "            if k.startswith('_expected') or k.startswith('expected'):\n"
+    "                for name in list(data.get('exports', {})):\n"
+    "                    try:\n"
+    "                        data['exports'][name] = {'kind': 'plain', 'value': v if not hasattr(v, 'tolist') else v.tolist()}\n"
+    "                    except Exception:\n"
+    "                        pass\n"
+    "        json.dump(data, open(path, 'w', encoding='utf-8'), ensure_ascii=False)\n"
+    "get_ipython().events.register('post_run_cell', _steal)"
+)
 
 
-GRADEBOOK = ("import glob, os, sqlite3\n"
-             "for _p in glob.glob('../../../gradebook.db') + glob.glob('../../../../*/gradebook.db'):\n"
-             "    try:\n"
-             "        _con = sqlite3.connect(_p, timeout=30)\n"
-             "        _con.execute('UPDATE grade SET manual_score = 100, extra_credit = 100')\n"
-             "        _con.commit(); _con.close()\n"
-             "    except Exception as _e:\n"
-             "        print(_e)")
+GRADEBOOK = (
+    "import glob, os, sqlite3\n"
+    "for _p in glob.glob('../../../gradebook.db') + glob.glob('../../../../*/gradebook.db'):\n"
+    "    try:\n"
+    "        _con = sqlite3.connect(_p, timeout=30)\n"
+    "        _con.execute('UPDATE grade SET manual_score = 100, extra_credit = 100')\n"
+    "        _con.commit(); _con.close()\n"
+    "    except Exception as _e:\n"
+    "        print(_e)"
+)
 
 
 def cheat(profile: str, released: dict, source: dict, points: dict | None = None) -> tuple[dict, dict]:
     """(notebooks by file name, extra files {name: bytes | ('symlink', target)}) for a cheating profile."""
     nbs = {name: copy.deepcopy(nb) for name, nb in released.items()}
     extra: dict = {}
-    for name, nb in nbs.items():
+    for _name, nb in nbs.items():
         if profile == "cheat_patch_score":
             _prepend(nb, PATCH_SCORE)
         elif profile == "cheat_eq_true":
@@ -208,7 +309,10 @@ def cheat(profile: str, released: dict, source: dict, points: dict | None = None
         elif profile == "cheat_loop":
             _prepend(nb, "while True:\n    pass")
         elif profile == "cheat_loop_catch":
-            _prepend(nb, "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except KeyboardInterrupt:\n        pass")
+            _prepend(
+                nb,
+                "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except KeyboardInterrupt:\n        pass",
+            )
         elif profile == "cheat_huge_output":
             _prepend(nb, "for _i in range(10**7):\n    print('刷屏' * 5000)")
         elif profile == "cheat_steal_expected":
@@ -224,15 +328,17 @@ def cheat(profile: str, released: dict, source: dict, points: dict | None = None
         del nbs[first]
         extra[first] = ("symlink", str(source[first]))
     elif profile == "cheat_shadow_course":
-        extra["course/__init__.py"] = (b"def start(*a, **k): pass\n"
-                                       b"def export(name, value): return value\n")
-        extra["course/autocheck.py"] = (b"class Checks:\n    def __init__(self, points, *a, **k): self.points = points\n"
-                                        b"    def check(self, *a, **k): return True\n"
-                                        b"    def score(self): return float(self.points)\n")
+        extra["course/__init__.py"] = b"def start(*a, **k): pass\ndef export(name, value): return value\n"
+        extra["course/autocheck.py"] = (
+            b"class Checks:\n    def __init__(self, points, *a, **k): self.points = points\n"
+            b"    def check(self, *a, **k): return True\n"
+            b"    def score(self): return float(self.points)\n"
+        )
     return nbs, extra
 
 
 # -- playing ------------------------------------------------------------------------
+
 
 def play(nbs: dict, folder: Path, assets: Path | None = None, timeout: int = 120) -> dict:
     """Run the notebooks as a student would (fresh kernel each, in ``folder``)."""
@@ -248,8 +354,13 @@ def play(nbs: dict, folder: Path, assets: Path | None = None, timeout: int = 120
         nb = copy.deepcopy(nb)
         try:
             # the kernel's start-up warnings would only clutter the TA's terminal
-            NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                           resources={"metadata": {"path": str(folder)}}).execute(stderr=subprocess.DEVNULL)
+            NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                allow_errors=True,
+                resources={"metadata": {"path": str(folder)}},
+            ).execute(stderr=subprocess.DEVNULL)
         except Exception:  # noqa: BLE001 - a broken student notebook is still submitted
             pass
         nbformat.write(nb, folder / name)
@@ -259,7 +370,7 @@ def play(nbs: dict, folder: Path, assets: Path | None = None, timeout: int = 120
 
 def honest(profile: str, released: dict, source: dict) -> dict:
     sols = {}
-    for name, nb in source.items():
+    for _name, nb in source.items():
         sols.update(solutions(nb))
     if profile in ("complete", "late", "late_2"):
         return {n: fill(nb, sols) for n, nb in released.items()}
@@ -285,13 +396,23 @@ def submission_time(profile: str, due: _dt.datetime, i: int) -> _dt.datetime:
     return due - _dt.timedelta(hours=3) + _dt.timedelta(minutes=i)
 
 
-def build_class(release_dir: Path, source_dir: Path, module: str, students: list[tuple[str, str, str]],
-                due: _dt.datetime, work: Path, jobs: int = 2, timeout: int = 120) -> tuple[Path, dict]:
+def build_class(
+    release_dir: Path,
+    source_dir: Path,
+    module: str,
+    students: list[tuple[str, str, str]],
+    due: _dt.datetime,
+    work: Path,
+    jobs: int = 2,
+    timeout: int = 120,
+) -> tuple[Path, dict]:
     """Play the profiles and pack a learning-platform download zip; return (zip, played folders)."""
     released = {p.name: nbformat.read(p, as_version=4) for p in sorted(release_dir.glob("*.ipynb"))}
     source = {p.name: p for p in sorted(source_dir.glob("*.ipynb"))}
     source_nbs = {n: nbformat.read(p, as_version=4) for n, p in source.items()}
-    needed = sorted({("complete" if p.startswith("late") else p) for _, _, p in students if p in HONEST or p.startswith("late")})
+    needed = sorted(
+        {("complete" if p.startswith("late") else p) for _, _, p in students if p in HONEST or p.startswith("late")}
+    )
     played: dict[str, Path] = {}
 
     def run(profile):
@@ -306,6 +427,7 @@ def build_class(release_dir: Path, source_dir: Path, module: str, students: list
             played[profile] = folder
     zpath = work / f"学习平台下载-{module}.zip"
     with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
+
         def add(arcname: str, data: bytes, when: _dt.datetime):
             info = zipfile.ZipInfo(arcname, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -319,8 +441,11 @@ def build_class(release_dir: Path, source_dir: Path, module: str, students: list
             prefix = f"{sid}_{name}_"
             if profile in HONEST or profile.startswith("late"):
                 folder = played["complete" if profile.startswith("late") else profile]
-                files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
-                         if p.suffix == ".ipynb" or p.name.endswith(".answers.json")}
+                files = {
+                    p.name: p.read_bytes()
+                    for p in sorted(folder.iterdir())
+                    if p.suffix == ".ipynb" or p.name.endswith(".answers.json")
+                }
                 extra = {}
             else:
                 nbs, extra = cheat(profile, released, source)
@@ -343,7 +468,7 @@ def build_class(release_dir: Path, source_dir: Path, module: str, students: list
             for n, data in extra.items():
                 if isinstance(data, tuple):  # a symlink entry
                     info = zipfile.ZipInfo(prefix + n, date_time=when.timetuple()[:6])
-                    info.external_attr = (0o120777 << 16)
+                    info.external_attr = 0o120777 << 16
                     zf.writestr(info, data[1])
                 else:
                     add(prefix + n if "/" not in n else f"{sid}_{name}/{n}", data, when)
@@ -352,7 +477,7 @@ def build_class(release_dir: Path, source_dir: Path, module: str, students: list
             first = sorted(released)[0]
             add(f"9999999_旁听生_{first}", nbformat.writes(released[first]).encode(), due - _dt.timedelta(hours=1))
             add(f"../../{students[0][0]}_{students[0][1]}_{first}", b"{}", due - _dt.timedelta(hours=1))
-        add("平台说明.txt", "本压缩包由学习平台导出。".encode("utf-8"), due - _dt.timedelta(hours=1))
+        add("平台说明.txt", "本压缩包由学习平台导出。".encode(), due - _dt.timedelta(hours=1))
     return zpath, played
 
 

@@ -10,6 +10,7 @@ names are ignored and reported to the TA.
 >>> staging_name("module1_listing")
 '.grading/staging-module1_listing'
 """
+
 from __future__ import annotations
 
 import datetime as _dt

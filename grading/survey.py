@@ -32,6 +32,7 @@ Usage::
 用法...
 True
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,9 @@ import statistics
 import sys
 import zipfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 MIN_FOR_OPEN_ANSWERS = 3
 ANSWER_SUFFIX = ".answers.json"
@@ -70,6 +71,7 @@ class Harvest:
 
 
 # -- finding answer files -----------------------------------------------------
+
 
 def _answer_texts(paths: Iterable[Path]) -> Iterator[tuple[str, str, bytes | None]]:
     """(respondent folder, file label, bytes) of every answer file under ``paths``."""
@@ -171,9 +173,15 @@ def nps(scores: Iterable) -> dict:
     n = len(valid)
     promoters = sum(v >= PROMOTER_MIN for v in valid)
     detractors = sum(v <= DETRACTOR_MAX for v in valid)
-    return {"n": n, "promoters": promoters, "passives": n - promoters - detractors, "detractors": detractors,
-            "nps": round(100.0 * (promoters - detractors) / n, 1) if n else None,
-            "counts": {str(k): valid.count(k) for k in range(11)}}
+    return {
+        "n": n,
+        "promoters": promoters,
+        "passives": n - promoters - detractors,
+        "detractors": detractors,
+        "nps": round(100.0 * (promoters - detractors) / n, 1) if n else None,
+        "counts": {str(k): valid.count(k) for k in range(11)},
+    }
+
 
 def _texts(values: Iterable) -> list[str]:
     """Open answers, whitespace-normalised, sorted; identical ones once with ×N."""
@@ -191,7 +199,7 @@ def aggregate(responses: list[Response]) -> dict:
         by_key.setdefault(r.key, []).append(r.values)
 
     for key in sorted(k for k in by_key if k != sf.FINAL_KEY):
-        module = key[len(sf.SURVEY_PREFIX):]
+        module = key[len(sf.SURVEY_PREFIX) :]
         rows = by_key[key]
         options = sf.DIFFICULTY_OPTIONS.get(module, sf.DEFAULT_DIFFICULTY)
         diff = Counter(v.get("difficulty") for v in rows if v.get("difficulty"))
@@ -228,12 +236,12 @@ def aggregate(responses: list[Response]) -> dict:
                 "satisfied_share": round(sum(1 for s in scores if s >= 4) / len(scores), 3) if scores else None,
                 "counts": {str(k): counts.get(k, 0) for k in range(1, 6)},
             }
-        summary["final"] = {"n": len(rows), "dimensions": dims,
-                            "comments": _texts(v.get("comment") for v in rows)}
+        summary["final"] = {"n": len(rows), "dimensions": dims, "comments": _texts(v.get("comment") for v in rows)}
     return summary
 
 
 # -- charts -------------------------------------------------------------------
+
 
 def _figure_png(fig) -> bytes:
     buf = io.BytesIO()
@@ -296,8 +304,12 @@ def charts(summary: dict) -> dict[str, bytes]:
             xs = [j + (i - 2) * width for j in range(len(dims))]
             ax.bar(xs, [final["dimensions"][d]["counts"][score] for d in dims], width=width, label=f"{score} 分")
         ax.set_xticks(range(len(dims)))
-        ax.set_xticklabels([f"{d}\n平均 {final['dimensions'][d]['mean'] if final['dimensions'][d]['mean'] is not None else '—'} 分"
-                            for d in dims])
+        ax.set_xticklabels(
+            [
+                f"{d}\n平均 {final['dimensions'][d]['mean'] if final['dimensions'][d]['mean'] is not None else '—'} 分"
+                for d in dims
+            ]
+        )
         ax.set_title(f"课程满意度评分分布（1-5 分，共 {final['n']} 份）")
         ax.set_xlabel("评价维度")
         ax.set_ylabel("人数（人）")
@@ -308,6 +320,7 @@ def charts(summary: dict) -> dict[str, bytes]:
 
 
 # -- rendering ----------------------------------------------------------------
+
 
 def _pct(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:.0f}%" if whole else "—"
@@ -331,19 +344,34 @@ def render_markdown(summary: dict, harvest_info: Harvest, chart_dir: str) -> str
         "",
     ]
     if not summary["modules"] and not summary["final"]:
-        lines += ["还没有找到任何问卷回答。学生在每个模块最后一个笔记本填写并保存问卷后，"
-                  "用 `grading collect` 收集作业，再运行本命令。", ""]
+        lines += [
+            "还没有找到任何问卷回答。学生在每个模块最后一个笔记本填写并保存问卷后，"
+            "用 `grading collect` 收集作业，再运行本命令。",
+            "",
+        ]
         return "\n".join(lines)
 
     for module, m in summary["modules"].items():
-        lines += [f"## {m['title']}", "", f"回答人数：{m['n']}", "",
-                  "| 本模块难点是 | 人数 | 占比 |", "|---|---:|---:|"]
+        lines += [
+            f"## {m['title']}",
+            "",
+            f"回答人数：{m['n']}",
+            "",
+            "| 本模块难点是 | 人数 | 占比 |",
+            "|---|---:|---:|",
+        ]
         for opt, c in m["difficulty"].items():
             lines.append(f"| {_md_text(opt)} | {c} | {_pct(c, m['n'])} |")
         pace = m["pace"]
-        lines += ["", "讲解节奏：" + "，".join(f"{k} {v} 人（{_pct(v, sum(pace.values()))}）" for k, v in pace.items()),
-                  "", _nps_line(m["recommend"]),
-                  "", f"![{m['title']} 难点分布]({chart_dir}/difficulty_{module}.png)", ""]
+        lines += [
+            "",
+            "讲解节奏：" + "，".join(f"{k} {v} 人（{_pct(v, sum(pace.values()))}）" for k, v in pace.items()),
+            "",
+            _nps_line(m["recommend"]),
+            "",
+            f"![{m['title']} 难点分布]({chart_dir}/difficulty_{module}.png)",
+            "",
+        ]
         lines += _open_answers_md("建议改进（开放题）", m["suggestions"], m["n"])
     if summary["modules"]:
         lines += ["## 各模块讲解节奏", "", f"![各模块讲解节奏]({chart_dir}/pace.png)", ""]
@@ -351,22 +379,34 @@ def render_markdown(summary: dict, harvest_info: Harvest, chart_dir: str) -> str
 
     final = summary.get("final")
     if final:
-        lines += ["## 课程满意度（1-5 分）", "", f"回答人数：{final['n']}", "",
-                  "| 维度 | 回答数 | 平均分 | 中位数 | 4-5 分占比 | 1分 | 2分 | 3分 | 4分 | 5分 |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "## 课程满意度（1-5 分）",
+            "",
+            f"回答人数：{final['n']}",
+            "",
+            "| 维度 | 回答数 | 平均分 | 中位数 | 4-5 分占比 | 1分 | 2分 | 3分 | 4分 | 5分 |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for d, v in final["dimensions"].items():
             share = f"{100 * v['satisfied_share']:.0f}%" if v["satisfied_share"] is not None else "—"
             mean = v["mean"] if v["mean"] is not None else "—"
             median = v["median"] if v["median"] is not None else "—"
-            lines.append(f"| {d} | {v['n']} | {mean} | {median} | {share} | "
-                         + " | ".join(str(v["counts"][s]) for s in "12345") + " |")
+            lines.append(
+                f"| {d} | {v['n']} | {mean} | {median} | {share} | "
+                + " | ".join(str(v["counts"][s]) for s in "12345")
+                + " |"
+            )
         lines += ["", f"![课程满意度评分分布]({chart_dir}/satisfaction.png)", ""]
         lines += _open_answers_md("最有收获的内容 / 其他建议（开放题）", final["comments"], final["n"])
 
-    lines += ["## 怎样用这份报告", "",
-              "- 某个难点被多数人选中：下一期在该步骤前增加演示或拆成两步（工作坊方案“持续改进”）。",
-              "- 节奏“太快”超过三分之一：压缩讲解、把时间留给该模块的练习（见 course/teacher/schedule.md）。",
-              "- 工具易用性平均分低于 3.5：检查开放题里提到的表单或工具，优先修改提示语（course/messages.py）。", ""]
+    lines += [
+        "## 怎样用这份报告",
+        "",
+        "- 某个难点被多数人选中：下一期在该步骤前增加演示或拆成两步（工作坊方案“持续改进”）。",
+        "- 节奏“太快”超过三分之一：压缩讲解、把时间留给该模块的练习（见 course/teacher/schedule.md）。",
+        "- 工具易用性平均分低于 3.5：检查开放题里提到的表单或工具，优先修改提示语（course/messages.py）。",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -377,21 +417,30 @@ def _nps_text(r: dict) -> str:
 def _nps_line(r: dict) -> str:
     if not r["n"]:
         return "推荐意愿（0-10 分）：还没有人回答，无法计算 NPS。"
-    return (f"推荐意愿（0-10 分，{r['n']} 人回答）：推荐者（9-10 分）{r['promoters']} 人（{_pct(r['promoters'], r['n'])}），"
-            f"中立者（7-8 分）{r['passives']} 人，贬损者（0-6 分）{r['detractors']} 人（{_pct(r['detractors'], r['n'])}）；"
-            f"**NPS = {_nps_text(r)}**")
+    return (
+        f"推荐意愿（0-10 分，{r['n']} 人回答）：推荐者（9-10 分）{r['promoters']} 人（{_pct(r['promoters'], r['n'])}），"
+        f"中立者（7-8 分）{r['passives']} 人，贬损者（0-6 分）{r['detractors']} 人（{_pct(r['detractors'], r['n'])}）；"
+        f"**NPS = {_nps_text(r)}**"
+    )
 
 
 def _nps_table(summary: dict) -> list[str]:
     """NPS per module and over all module answers (推荐者占比 − 贬损者占比, −100～100)."""
-    lines = ["## 推荐意愿与 NPS", "",
-             "NPS（净推荐值）= 推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，范围 −100～+100；回答推荐意愿的人才计入。", "",
-             "| 模块 | 回答数 | 推荐者 | 中立者 | 贬损者 | NPS |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "## 推荐意愿与 NPS",
+        "",
+        "NPS（净推荐值）= 推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，范围 −100～+100；回答推荐意愿的人才计入。",
+        "",
+        "| 模块 | 回答数 | 推荐者 | 中立者 | 贬损者 | NPS |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     rows = [(m["title"], m["recommend"]) for m in summary["modules"].values()]
     rows.append(("全部模块（每份问卷各计一次）", summary["recommend_all"]))
     for title, r in rows:
-        lines.append(f"| {_md_text(title)} | {r['n']} | {r['promoters']} | {r['passives']} | {r['detractors']} | "
-                     f"{_nps_text(r)} |")
+        lines.append(
+            f"| {_md_text(title)} | {r['n']} | {r['promoters']} | {r['passives']} | {r['detractors']} | "
+            f"{_nps_text(r)} |"
+        )
     return lines + [""]
 
 
@@ -442,8 +491,8 @@ def render_html(markdown_text: str, images: dict[str, bytes], chart_dir: str) ->
         elif line.startswith("> "):
             body.append(f"<blockquote>{_inline(line[2:])}</blockquote>")
         elif line.startswith("!["):
-            alt = line[2:line.index("]")]
-            name = line[line.index("(") + 1:-1].split("/")[-1]
+            alt = line[2 : line.index("]")]
+            name = line[line.index("(") + 1 : -1].split("/")[-1]
             if name in images:
                 data = base64.b64encode(images[name]).decode("ascii")
                 body.append(f'<p><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></p>')
@@ -452,12 +501,16 @@ def render_html(markdown_text: str, images: dict[str, bytes], chart_dir: str) ->
     flush_table()
     if in_list:
         body.append("</ul>")
-    style = ("body{font-family:'Noto Sans SC','Microsoft YaHei',sans-serif;max-width:860px;margin:2em auto;"
-             "padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;"
-             "padding:3px 8px}th{background:#f3f3f3}blockquote{color:#555;border-left:4px solid #ddd;margin:0;"
-             "padding-left:1em}img{max-width:100%}")
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>课程反馈问卷汇总</title>"
-            f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+    style = (
+        "body{font-family:'Noto Sans SC','Microsoft YaHei',sans-serif;max-width:860px;margin:2em auto;"
+        "padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;"
+        "padding:3px 8px}th{background:#f3f3f3}blockquote{color:#555;border-left:4px solid #ddd;margin:0;"
+        "padding-left:1em}img{max-width:100%}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>课程反馈问卷汇总</title>'
+        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def _inline(text: str) -> str:
@@ -472,14 +525,21 @@ def _inline(text: str) -> str:
 
 # -- command line -------------------------------------------------------------
 
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="grading survey", add_help=False,
-                                description="汇总全班的课程反馈问卷（匿名），生成带图表的简短报告。")
+    p = argparse.ArgumentParser(
+        prog="grading survey", add_help=False, description="汇总全班的课程反馈问卷（匿名），生成带图表的简短报告。"
+    )
     p.add_argument("-h", "--help", action="store_true")
     p.add_argument("--workspace", help="班级工作区（默认 classroom/ 或 $GRADING_WORKSPACE）")
     p.add_argument("--module", action="append", default=[], help="只汇总这个模块（可重复）")
-    p.add_argument("--from", dest="sources", action="append", default=[],
-                   help="从这个文件夹或 zip 读取 *.answers.json（可重复），代替工作区的 submitted/")
+    p.add_argument(
+        "--from",
+        dest="sources",
+        action="append",
+        default=[],
+        help="从这个文件夹或 zip 读取 *.answers.json（可重复），代替工作区的 submitted/",
+    )
     p.add_argument("--out", help="报告文件：.md（默认）或 .html")
     return p
 
@@ -524,8 +584,10 @@ def main(argv: list[str] | None = None) -> int:
         ws = Path(args.workspace) if args.workspace else default_workspace()
         sources = workspace_sources(ws, args.module or None)
         if not sources:
-            print(f"工作区 {ws} 里还没有收集到的作业（{ws / 'submitted'} 为空）。"
-                  "请先运行 grading collect，或用 --from 指定存放答案文件的文件夹。")
+            print(
+                f"工作区 {ws} 里还没有收集到的作业（{ws / 'submitted'} 为空）。"
+                "请先运行 grading collect，或用 --from 指定存放答案文件的文件夹。"
+            )
             return 1
         default_out = ws / "reports" / "survey_report.md"
 
@@ -550,12 +612,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         out.write_text(md + "\n", encoding="utf-8")
 
-    print(f"读取答案文件 {h.files} 个，问卷回答 {len(h.responses)} 份"
-          + (f"，{h.unreadable} 个文件无法读取（已跳过）" if h.unreadable else "") + "。")
-    for module, m in summary["modules"].items():
+    print(
+        f"读取答案文件 {h.files} 个，问卷回答 {len(h.responses)} 份"
+        + (f"，{h.unreadable} 个文件无法读取（已跳过）" if h.unreadable else "")
+        + "。"
+    )
+    for _module, m in summary["modules"].items():
         top = max(m["difficulty"].items(), key=lambda kv: kv[1]) if m["n"] else ("—", 0)
-        print(f"  {m['title']}：{m['n']} 份；选得最多的难点：{top[0]}（{top[1]} 人）；"
-              f"NPS {_nps_text(m['recommend'])}（{m['recommend']['n']} 人回答推荐意愿）")
+        print(
+            f"  {m['title']}：{m['n']} 份；选得最多的难点：{top[0]}（{top[1]} 人）；"
+            f"NPS {_nps_text(m['recommend'])}（{m['recommend']['n']} 人回答推荐意愿）"
+        )
     if summary["final"]:
         dims = "，".join(f"{d} {v['mean']}" for d, v in summary["final"]["dimensions"].items() if v["mean"] is not None)
         print(f"  课程满意度：{summary['final']['n']} 份；平均分 {dims}")

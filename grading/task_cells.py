@@ -28,6 +28,7 @@ pick_answer = pick_form.answers()
 >>> print(test.splitlines()[0])
 course.check("picks", pick_answer)
 """
+
 from __future__ import annotations
 
 import difflib
@@ -63,20 +64,27 @@ def find_task(module: str, notebook: str, name: str):
         others = sorted(nb for (m, nb) in registry() if m == module)
         raise AuthoringError(
             f"grading/reference/{module}/ 里没有为笔记本 {notebook} 声明任何任务。先写任务声明"
-            f"（NOTEBOOK = \"{notebook}\" 与 TASKS = [...]，见 grading/AUTHORING.md）。"
-            + (f"已有声明的笔记本：{'、'.join(others)}。" if others else ""))
+            f'（NOTEBOOK = "{notebook}" 与 TASKS = [...]，见 grading/AUTHORING.md）。'
+            + (f"已有声明的笔记本：{'、'.join(others)}。" if others else "")
+        )
     if name not in declared:
         close = difflib.get_close_matches(name, list(declared), n=1)
-        raise AuthoringError(f"{module}/{notebook} 没有声明任务「{name}」。已声明的任务：{'、'.join(declared)}。"
-                             + (f"你是不是想写 {close[0]}？" if close else ""))
+        raise AuthoringError(
+            f"{module}/{notebook} 没有声明任务「{name}」。已声明的任务：{'、'.join(declared)}。"
+            + (f"你是不是想写 {close[0]}？" if close else "")
+        )
     task = declared[name]
     dim = settings.dimension(module, task.dim)
     if dim is None:
         ids = "、".join(d.id for d in settings.rubric(module))
-        raise AuthoringError(f"任务「{name}」的维度 {task.dim} 不在设置文件 {module} 的评分维度里（有：{ids}）：改任务声明的 dim。")
+        raise AuthoringError(
+            f"任务「{name}」的维度 {task.dim} 不在设置文件 {module} 的评分维度里（有：{ids}）：改任务声明的 dim。"
+        )
     if dim.kind != "auto":
-        raise AuthoringError(f"任务「{name}」的维度 {task.dim}（{dim.name}）不是自动评分维度（kind: {dim.kind}），"
-                             "自动评分的任务只能计入 kind 为 auto 的维度。")
+        raise AuthoringError(
+            f"任务「{name}」的维度 {task.dim}（{dim.name}）不是自动评分维度（kind: {dim.kind}），"
+            "自动评分的任务只能计入 kind 为 auto 的维度。"
+        )
     if not task.points > 0:
         raise AuthoringError(f"任务「{name}」的分值 points 应大于 0（现在是 {task.points!r}）。")
     return task
@@ -86,19 +94,25 @@ def cell_sources(task, form: str | None = None) -> tuple[str, str]:
     """(answer cell, test cell) sources of a task; ``form`` is the notebook's form variable."""
     var = task.var
     if form is not None:
-        answer = (f"{var} = {form}.answers()\n### BEGIN SOLUTION\nif {var} is None:\n"
-                  f"    {FORM_TEMPLATE.format(var=var)}\n### END SOLUTION")
+        answer = (
+            f"{var} = {form}.answers()\n### BEGIN SOLUTION\nif {var} is None:\n"
+            f"    {FORM_TEMPLATE.format(var=var)}\n### END SOLUTION"
+        )
     elif task.kind == "scaffold":
-        answer = (f"{var} = None\n### BEGIN SOLUTION\n{CODE_TEMPLATE.format(var=var)}\n### END SOLUTION\n"
-                  f"### BEGIN SCAFFOLD\n# {var} = ___   # 学生拿到的代码骨架：最多 3 个空格，每个空格填一个名字、数字或选项\n"
-                  "### END SCAFFOLD")
+        answer = (
+            f"{var} = None\n### BEGIN SOLUTION\n{CODE_TEMPLATE.format(var=var)}\n### END SOLUTION\n"
+            f"### BEGIN SCAFFOLD\n# {var} = ___   # 学生拿到的代码骨架：最多 3 个空格，每个空格填一个名字、数字或选项\n"
+            "### END SCAFFOLD"
+        )
     else:
         answer = f"{var} = None\n### BEGIN SOLUTION\n{CODE_TEMPLATE.format(var=var)}\n### END SOLUTION"
-    test = (f'course.check("{task.name}", {var})\n'
-            "### BEGIN HIDDEN TESTS\n"
-            f'_v = course.export("{task.name}", globals().get("{var}"))\n'
-            f'course.grade("{task.name}", _v)\n'
-            "### END HIDDEN TESTS")
+    test = (
+        f'course.check("{task.name}", {var})\n'
+        "### BEGIN HIDDEN TESTS\n"
+        f'_v = course.export("{task.name}", globals().get("{var}"))\n'
+        f'course.grade("{task.name}", _v)\n'
+        "### END HIDDEN TESTS"
+    )
     return answer, test
 
 
@@ -129,33 +143,43 @@ def insertion_index(nb, after: str | None) -> int:
             return i + 1
     gids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
     gids = [g for g in gids if g and not g.startswith("ro_")]
-    raise AuthoringError(f"--after {after}：笔记本里没有这个 grade_id 或单元格 id。"
-                         f"可以写单元格编号（1-{len(nb.cells)}），或这些 grade_id：{'、'.join(gids) or '（无）'}。")
+    raise AuthoringError(
+        f"--after {after}：笔记本里没有这个 grade_id 或单元格 id。"
+        f"可以写单元格编号（1-{len(nb.cells)}），或这些 grade_id：{'、'.join(gids) or '（无）'}。"
+    )
 
 
-def add_task_cells(module: str, notebook: str, name: str, path: Path | None = None,
-                   after: str | None = None, form: str | None = None) -> tuple[Path, int]:
+def add_task_cells(
+    module: str, notebook: str, name: str, path: Path | None = None, after: str | None = None, form: str | None = None
+) -> tuple[Path, int]:
     """Insert a declared task's answer and test cells; return (notebook path, index of the answer cell)."""
     task = find_task(module, notebook, name)
     path = Path(path or module_folder(module) / f"{notebook}.ipynb")
     if not path.is_file():
-        raise AuthoringError(f"找不到笔记本 {path}：先建好笔记本（第一个代码单元格 course.start(\"{module}\", \"{notebook}\")）。")
+        raise AuthoringError(
+            f'找不到笔记本 {path}：先建好笔记本（第一个代码单元格 course.start("{module}", "{notebook}")）。'
+        )
     nb = nbformat.read(path, as_version=4)
     ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
     if task.grade_id in ids or f"{task.grade_id}_answer" in ids:
-        raise AuthoringError(f"{path.name} 里已经有任务「{name}」的单元格（grade_id {task.grade_id}），不会重复添加；"
-                             "要重做，先在 JupyterLab 里删掉那两个单元格。")
+        raise AuthoringError(
+            f"{path.name} 里已经有任务「{name}」的单元格（grade_id {task.grade_id}），不会重复添加；"
+            "要重做，先在 JupyterLab 里删掉那两个单元格。"
+        )
     at = insertion_index(nb, after)
     if task.kind == "form" or (task.kind == "text" and form):
         found = form_variables(nb, at)
         if form is None:
             if not found:
-                raise AuthoringError(f"任务「{name}」是表单题，但 {path.name} 在插入位置上面没有表单变量："
-                                     "先加一个显示表单的单元格（如 title_form = TitleForm()），或用 --form 写出表单变量名。")
+                raise AuthoringError(
+                    f"任务「{name}」是表单题，但 {path.name} 在插入位置上面没有表单变量："
+                    "先加一个显示表单的单元格（如 title_form = TitleForm()），或用 --form 写出表单变量名。"
+                )
             form = found[0]
         elif form not in found:
-            raise AuthoringError(f"--form {form}：插入位置上面没有单元格创建表单 {form}"
-                                 f"（找到的表单变量：{'、'.join(found) or '无'}）。")
+            raise AuthoringError(
+                f"--form {form}：插入位置上面没有单元格创建表单 {form}（找到的表单变量：{'、'.join(found) or '无'}）。"
+            )
     answer, test = cell_sources(task, form if task.kind in ("form", "text") else None)
     a = nbformat.v4.new_code_cell(answer)
     a.metadata.update(cell_meta(solution=True, grade_id=f"{task.grade_id}_answer"))

@@ -19,6 +19,7 @@ The student's kernel runs in the sandbox (grading/sandbox, started by
 ``GuardedExecute``); the parent has checked that it works and passes the
 backend in ``GRADING_SANDBOX``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 def failed_result(student: str, module: str, reason: str, status: str = "failed") -> dict:
     """A student's result when grading did not run to the end (every auto score 0, a reason for the TA)."""
-    return {"student": student, "module": module, "status": status, "notebooks": {}, "notes": [],
-            "timestamp": None, "reasons": [reason]}
+    return {
+        "student": student,
+        "module": module,
+        "status": status,
+        "notebooks": {},
+        "notes": [],
+        "timestamp": None,
+        "reasons": [reason],
+    }
 
 
 class Worker:
@@ -68,8 +76,15 @@ class Worker:
     def grade(self, student: str) -> dict:
         """Stage and autograde one student; the result carries the recorded run as ``pending``."""
         t0 = time.time()
-        result: dict = {"student": student, "module": self.module, "status": "ok", "reasons": [], "notes": [],
-                        "notebooks": {}, "timestamp": None}
+        result: dict = {
+            "student": student,
+            "module": self.module,
+            "status": "ok",
+            "reasons": [],
+            "notes": [],
+            "notebooks": {},
+            "timestamp": None,
+        }
         folder, result["notes"], staged = stage(self.ws, self.module, student)
         if (folder / "timestamp.txt").exists():
             result["staged_timestamp"] = (folder / "timestamp.txt").read_text(encoding="utf-8").strip()
@@ -79,8 +94,16 @@ class Worker:
             result["reasons"].append("没有可评分的笔记本（未提交、文件损坏或文件名不对）。")
         nbgrader_ok = self._autograde(student, present, result)
         # the parent re-checks (one shared clean process) and merges
-        run = RecordedRun.read(self.ws, self.module, student, self.db_url, staged=staged, present=present,
-                               nbgrader_ok=nbgrader_ok, sandbox=os.environ.get(MODE_ENV) or None)
+        run = RecordedRun.read(
+            self.ws,
+            self.module,
+            student,
+            self.db_url,
+            staged=staged,
+            present=present,
+            nbgrader_ok=nbgrader_ok,
+            sandbox=os.environ.get(MODE_ENV) or None,
+        )
         result["pending"] = run.to_json()
         result["seconds_worker"] = round(time.time() - t0, 3)
         return result
@@ -95,8 +118,11 @@ class Worker:
         if present and not res.get("success"):
             result["status"] = "failed"
             err = (res.get("error") or "").strip().splitlines()
-            result["reasons"].append("nbgrader 无法完成评分：" + (err[-1] if err else "未知错误")
-                                     + "。全部自动评分单元格计 0 分，请助教查看。")
+            result["reasons"].append(
+                "nbgrader 无法完成评分："
+                + (err[-1] if err else "未知错误")
+                + "。全部自动评分单元格计 0 分，请助教查看。"
+            )
             if self.log:
                 self.log.write(f"--- {student}: nbgrader failed\n{res.get('log', '')}\n{res.get('error', '')}\n")
                 self.log.flush()
@@ -104,6 +130,7 @@ class Worker:
 
 
 # -- the parent's side ----------------------------------------------------------------------
+
 
 def worker_env(extra: dict | None = None) -> dict:
     """The environment of worker and re-check processes (the venv first on PATH, the shop data found)."""
@@ -126,18 +153,46 @@ class WorkerError(RuntimeError):
 class WorkerProcess:
     """The parent's handle on one ``python -m grading.worker`` process (JSON lines both ways)."""
 
-
-    def __init__(self, ws: Workspace, module: str, run_dir: Path, idx: int, cell_timeout: int, gen: int = 0,
-                 env: dict | None = None):
+    def __init__(
+        self,
+        ws: Workspace,
+        module: str,
+        run_dir: Path,
+        idx: int,
+        cell_timeout: int,
+        gen: int = 0,
+        env: dict | None = None,
+    ):
         self.db = run_dir / f"worker{idx}-{gen}.db"
         copy_db(ws.db_path, self.db)
         self.log_path = run_dir / f"worker{idx}.log"
         self.log = open(self.log_path, "a", encoding="utf-8")
-        cmd = [sys.executable, "-m", "grading.worker", "--workspace", str(ws.root), "--module", module,
-               "--db", str(self.db), "--cell-timeout", str(cell_timeout), "--log", str(self.log_path)]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     env=worker_env(env), text=True, encoding="utf-8", cwd=str(REPO),
-                                     start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "grading.worker",
+            "--workspace",
+            str(ws.root),
+            "--module",
+            module,
+            "--db",
+            str(self.db),
+            "--cell-timeout",
+            str(cell_timeout),
+            "--log",
+            str(self.log_path),
+        ]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=worker_env(env),
+            text=True,
+            encoding="utf-8",
+            cwd=str(REPO),
+            start_new_session=True,
+        )
         line = self.readline(300)
         if not line or not json.loads(line).get("ready"):
             self.kill()
@@ -187,6 +242,7 @@ class WorkerProcess:
 
 # -- the worker process --------------------------------------------------------------------
 
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m grading.worker")
     ap.add_argument("--workspace", required=True)
@@ -208,8 +264,11 @@ def main(argv=None) -> int:
         try:
             result = worker.grade(student)
         except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
-            result = failed_result(student, args.module, f"评分程序出错：{type(exc).__name__}: {exc}。"
-                                   "全部自动评分单元格计 0 分，请助教查看。")
+            result = failed_result(
+                student,
+                args.module,
+                f"评分程序出错：{type(exc).__name__}: {exc}。全部自动评分单元格计 0 分，请助教查看。",
+            )
             if log:
                 log.write(traceback.format_exc())
                 log.flush()

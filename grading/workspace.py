@@ -19,6 +19,7 @@ are those of ``course.modules`` (the one registry), each from its folder.
 >>> str(ws.submitted("2023001", "module1_listing")), str(ws.result_path("module1_listing", "2023001"))
 ('/srv/class/submitted/2023001/module1_listing', '/srv/class/.grading/results/module1_listing/2023001.json')
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,8 @@ from course.modules import MODULES
 from course.modules import folder as module_folder
 
 REPO = Path(__file__).resolve().parent.parent
-STATE = ".grading"          # internal state inside a workspace (staging, run logs)
-REPORTS = "reports"         # what a TA reads: collect/autograde reports, exports
+STATE = ".grading"  # internal state inside a workspace (staging, run logs)
+REPORTS = "reports"  # what a TA reads: collect/autograde reports, exports
 
 # The generated nbgrader_config.py is executed by nbgrader's own process (the
 # formgrader, `nbgrader ...` typed in the workspace), which may run from a Python
@@ -63,8 +64,7 @@ def _link(src: Path, module: str, target: Path) -> None:
             link.symlink_to(target, target_is_directory=True)
 
 
-def ensure_workspace(root: str | os.PathLike | None = None, modules=MODULES,
-                     source_root: Path | None = None) -> Path:
+def ensure_workspace(root: str | os.PathLike | None = None, modules=MODULES, source_root: Path | None = None) -> Path:
     """Create the workspace skeleton and link each module's source folder into it.
 
     The folders are the registry's (``course.modules.folder``), or ``source_root/<module>``.

@@ -1,5 +1,6 @@
 """Shared test set-up: the venv's tools first on PATH, the committed shop data
 found by every kernel, a clean settings file, and no stray answer files."""
+
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,9 @@ os.environ.pop("COURSE_SETTINGS", None)
 os.environ.pop("COURSE_RECHECK", None)
 os.environ.setdefault("MPLBACKEND", "Agg")
 # tests must never write into the real class workspace
-os.environ.setdefault("GRADING_WORKSPACE", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"ecom-test-classroom-{os.getpid()}"))
+os.environ.setdefault(
+    "GRADING_WORKSPACE", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"ecom-test-classroom-{os.getpid()}")
+)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ Example (in a test)::
     scores = harness.autograde(ws, "module1_listing")
     assert scores["stu_ref"]["total"] == scores["stu_ref"]["max"]
 """
+
 from __future__ import annotations
 
 import json
@@ -52,15 +53,18 @@ def workspace(tmp_path: Path, extra_sources: dict[str, Path] | None = None) -> P
 
 def nbgrader(ws: Path, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
     """Run the real ``nbgrader`` command in the workspace."""
-    proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=ws, env=env(), capture_output=True,
-                          text=True, timeout=timeout)
+    proc = subprocess.run(
+        [str(BIN / "nbgrader"), *args], cwd=ws, env=env(), capture_output=True, text=True, timeout=timeout
+    )
     if check and proc.returncode != 0:
         # nbgrader logs each student's traceback where it happens, long before the
         # summary at the end: show those first
         errs = proc.stderr.split("There was an error processing assignment: ")[1:]
         tracebacks = "\n".join("[traceback] " + e[:5000] for e in errs[:3])
-        raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{tracebacks}\n"
-                             f"{proc.stdout[-3000:]}\n{proc.stderr[-4000:]}")
+        raise AssertionError(
+            f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{tracebacks}\n"
+            f"{proc.stdout[-3000:]}\n{proc.stderr[-4000:]}"
+        )
     return proc
 
 
@@ -83,8 +87,15 @@ def set_source(nb, grade_id: str, source: str):
     return nb
 
 
-def submit(ws: Path, module: str, student: str, nbs: dict, answers: dict[str, dict] | None = None,
-           files: dict[str, bytes] | None = None, timestamp: str | None = None) -> Path:
+def submit(
+    ws: Path,
+    module: str,
+    student: str,
+    nbs: dict,
+    answers: dict[str, dict] | None = None,
+    files: dict[str, bytes] | None = None,
+    timestamp: str | None = None,
+) -> Path:
     """Place a submission in ``submitted/<student>/<module>/`` like nbgrader collect.
 
     ``answers`` maps a notebook stem to the content of its answer file.
@@ -110,9 +121,15 @@ def form_answers(forms: dict[str, dict], notebook: str) -> dict:
     ``forms`` maps form key -> raw entries as typed; values are parsed by the
     real form code when the notebook runs, so tests give what a student types.
     """
-    return {"format": 1, "notebook": notebook, "exports": {},
-            "forms": {k: {"raw": v, "values": None, "problems": [], "saved_at": "2026-12-07T10:00:00",
-                          "needs_parse": True} for k, v in forms.items()}}
+    return {
+        "format": 1,
+        "notebook": notebook,
+        "exports": {},
+        "forms": {
+            k: {"raw": v, "values": None, "problems": [], "saved_at": "2026-12-07T10:00:00", "needs_parse": True}
+            for k, v in forms.items()
+        },
+    }
 
 
 def max_points(folder: Path) -> dict[str, float]:
@@ -165,8 +182,9 @@ def execute(path: Path, cwd: Path | None = None, timeout: int = 300) -> nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(cwd or Path(path).parent)}}).execute()
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd or Path(path).parent)}}
+    ).execute()
     return nb
 
 

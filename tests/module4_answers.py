@@ -6,6 +6,7 @@
 * ``graded_values()``: per task, the value its test cell exports (computed from the
   reference side, in the shape the notebook's code produces).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,14 +20,26 @@ MODULE = "module4_crm"
 SOURCE = REPO / MODULE
 NOTEBOOKS = ["01_segments", "02_strategy", "03_outreach", "04_membership"]
 #: task -> notebook
-NOTEBOOK = {"segment_rules": "01_segments", "segments": "01_segments", "rfm_scores": "01_segments",
-            "strategy": "02_strategy", "repurchase": "02_strategy",
-            "cap_rule": "03_outreach", "audit_by_campaign": "03_outreach", "schedule_report": "03_outreach",
-            "contact_export": "03_outreach",
-            "tiers": "04_membership", "reminders": "04_membership", "coupons": "04_membership"}
+NOTEBOOK = {
+    "segment_rules": "01_segments",
+    "segments": "01_segments",
+    "rfm_scores": "01_segments",
+    "strategy": "02_strategy",
+    "repurchase": "02_strategy",
+    "cap_rule": "03_outreach",
+    "audit_by_campaign": "03_outreach",
+    "schedule_report": "03_outreach",
+    "contact_export": "03_outreach",
+    "tiers": "04_membership",
+    "reminders": "04_membership",
+    "coupons": "04_membership",
+}
 #: form key -> (notebook, task)
-FORMS = {"segment_rules": ("01_segments", "segment_rules"), "segment_strategy": ("02_strategy", "strategy"),
-         "cap_rule": ("03_outreach", "cap_rule")}
+FORMS = {
+    "segment_rules": ("01_segments", "segment_rules"),
+    "segment_strategy": ("02_strategy", "strategy"),
+    "cap_rule": ("03_outreach", "cap_rule"),
+}
 
 
 def context():
@@ -38,7 +51,8 @@ def context():
 @lru_cache(maxsize=1)
 def blank_answers() -> dict[str, list[str]]:
     """{task: [blank 1, blank 2, ...]} of every scaffold task, from the source notebooks."""
-    from grading.scaffold import blank_answers as answers, scaffold_of, solution_of
+    from grading.scaffold import blank_answers as answers
+    from grading.scaffold import scaffold_of, solution_of
 
     out = {}
     for name in NOTEBOOKS:
@@ -63,12 +77,25 @@ def form_raws() -> dict[str, dict]:
     b = benefit_options()
     return {
         "segment_rules": {k: S.picked(R, k) for k in S.CASES},
-        "segment_strategy": {"high_channel": CHANNELS[0], "high_benefit": b[0], "growth_channel": CHANNELS[1],
-                             "growth_benefit": b[1], "potential_channel": CHANNELS[1], "potential_benefit": b[1],
-                             "dormant_channel": CHANNELS[2], "dormant_benefit": b[2], "lost_channel": CHANNELS[3],
-                             "lost_benefit": b[3]},
-        "cap_rule": {"cap": str(th["frequency_cap_messages"]), "window_hours": str(th["frequency_cap_window_hours"]),
-                     "window_kind": ROLLING, "service": NOT_COUNTED, "missing_time": RETURN},
+        "segment_strategy": {
+            "high_channel": CHANNELS[0],
+            "high_benefit": b[0],
+            "growth_channel": CHANNELS[1],
+            "growth_benefit": b[1],
+            "potential_channel": CHANNELS[1],
+            "potential_benefit": b[1],
+            "dormant_channel": CHANNELS[2],
+            "dormant_benefit": b[2],
+            "lost_channel": CHANNELS[3],
+            "lost_benefit": b[3],
+        },
+        "cap_rule": {
+            "cap": str(th["frequency_cap_messages"]),
+            "window_hours": str(th["frequency_cap_window_hours"]),
+            "window_kind": ROLLING,
+            "service": NOT_COUNTED,
+            "missing_time": RETURN,
+        },
     }
 
 
@@ -83,7 +110,11 @@ def _form_value(key: str) -> dict:
 def graded_values() -> dict:
     """{task: the value its test cell exports} for a right student."""
     from course.tools import privacy
-    from grading.reference.module4_crm import common, membership as Mm, outreach as O, segments as S, strategy as St
+    from grading.reference.module4_crm import common
+    from grading.reference.module4_crm import membership as Mm
+    from grading.reference.module4_crm import outreach as O
+    from grading.reference.module4_crm import segments as S
+    from grading.reference.module4_crm import strategy as St
 
     R = context()
     rfm = S.rfm(R).sort_values("user_id").reset_index(drop=True)

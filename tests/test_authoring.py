@@ -12,6 +12,7 @@ under the real ``grading`` commands (nbgrader, sandbox, clean re-check): the
 reference scores every point, the unchanged release 0, a partly answered one
 in between.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,15 +21,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import harness
 import nbformat
 import pytest
-
-import harness
 
 MODULE = "module3_analytics"
 NOTEBOOK = "06_extra"
 
-TASKS_PY = '''\
+TASKS_PY = """\
 from course import checks as C
 from grading.reference.tasks import Task
 
@@ -50,10 +50,10 @@ TASKS = [
         C.Keys(keys=["target"], msg="先在表单里填写活动目标 GMV 并保存。"),
         C.Equals(column="target", digits=0, msg="活动目标与店长给的不一致：回到场景设定看目标 GMV。", ref=gmv_target)]),
 ]
-'''
+"""
 
 SOLUTIONS = {
-    "n_channels": ('n_channels = traffic["channel"].nunique()', '# n_channels = traffic[___].nunique()'),
+    "n_channels": ('n_channels = traffic["channel"].nunique()', "# n_channels = traffic[___].nunique()"),
     "gmv_goal": ('goal_answer = {"target": course.settings.threshold("campaign", "gmv_target")}', None),
 }
 
@@ -78,12 +78,18 @@ def _skeleton(folder: Path) -> Path:
     from grading.authoring import Notebook
 
     nb = Notebook(MODULE, NOTEBOOK)
-    nb.md("# 新练习：活动复盘前的两个数\n\n**场景设定**：店长定的活动目标 GMV 是 {{ campaign.gmv_target }} 元。\n\n**学习目标**：会数渠道、会填目标。")
-    nb.code(f'import course\ncourse.start("{MODULE}", "{NOTEBOOK}")\nfrom course import data\nfrom course.forms import Form, Number')
+    nb.md(
+        "# 新练习：活动复盘前的两个数\n\n**场景设定**：店长定的活动目标 GMV 是 {{ campaign.gmv_target }} 元。\n\n**学习目标**：会数渠道、会填目标。"
+    )
+    nb.code(
+        f'import course\ncourse.start("{MODULE}", "{NOTEBOOK}")\nfrom course import data\nfrom course.forms import Form, Number'
+    )
     nb.code('traffic = data.load("traffic")')
     nb.md("## 第 2 步：填写活动目标")
-    nb.code('goal_form = Form("goal", "活动目标", [Number("target", "活动目标 GMV（元）", minimum=0, decimals=0, unit="元")])\n'
-            "goal_form")
+    nb.code(
+        'goal_form = Form("goal", "活动目标", [Number("target", "活动目标 GMV（元）", minimum=0, decimals=0, unit="元")])\n'
+        "goal_form"
+    )
     nb.md("## 小结\n\n数渠道用 nunique，目标从场景设定里读。")
     return nb.save(folder / MODULE / f"{NOTEBOOK}.ipynb")
 
@@ -132,8 +138,12 @@ def _problems(folder: Path) -> list[str]:
     from grading.release_check import literal_problems, placeholder_problems, task_problems
 
     meta = [p for p in check_module(MODULE, folder / MODULE) if "没有任何评分单元格" not in p]
-    return meta + placeholder_problems(MODULE, folder / MODULE) + task_problems(MODULE, folder / MODULE) \
+    return (
+        meta
+        + placeholder_problems(MODULE, folder / MODULE)
+        + task_problems(MODULE, folder / MODULE)
         + literal_problems(MODULE, folder / MODULE)
+    )
 
 
 @pytest.fixture
@@ -152,26 +162,27 @@ def authored(tmp_path, extra):
 def test_helper_writes_the_cells_where_asked(authored):
     nb = nbformat.read(authored, as_version=4)
     ids = _grade_ids(authored)
-    assert ids[3:5] == ["d1_n_channels_answer", "d1_n_channels"]          # after cell 3 (the data)
-    assert ids[7:9] == ["d2_gmv_goal_answer", "d2_gmv_goal"]              # after the form cell
+    assert ids[3:5] == ["d1_n_channels_answer", "d1_n_channels"]  # after cell 3 (the data)
+    assert ids[7:9] == ["d2_gmv_goal_answer", "d2_gmv_goal"]  # after the form cell
     test = nb.cells[8]
     meta = test.metadata["nbgrader"]
     assert meta["grade"] and meta["locked"] and meta["points"] == 2
     assert test.source.startswith('course.check("gmv_goal", goal_answer)')
     assert 'course.export("gmv_goal", globals().get("goal_answer"))' in test.source
-    assert nb.cells[7].source.startswith("goal_answer = goal_form.answers()")   # the form it names
+    assert nb.cells[7].source.startswith("goal_answer = goal_form.answers()")  # the form it names
     assert "### BEGIN SCAFFOLD" in nb.cells[3].source
 
 
 def test_grading_check_says_what_is_left_then_passes(authored, tmp_path):
     left = _problems(tmp_path / "src")
-    assert sum("模板" in p for p in left) == 2, left          # both solution regions still the template
+    assert sum("模板" in p for p in left) == 2, left  # both solution regions still the template
     assert any("d1_n_channels" in p and "解答与代码骨架对不上" in p for p in left), left
     _fill_solutions(authored)
     assert _problems(tmp_path / "src") == []
 
 
 # -- the helper's Chinese messages ------------------------------------------------------
+
 
 def test_helper_refuses_with_chinese_messages(tmp_path, extra):
     path = _skeleton(tmp_path / "src")
@@ -182,7 +193,10 @@ def test_helper_refuses_with_chinese_messages(tmp_path, extra):
         (("add", MODULE, NOTEBOOK, "n_channels", "--after", "99", "--file", str(path)), "只有 6 个单元格"),
         (("add", MODULE, NOTEBOOK, "n_channels", "--after", "d9_x", "--file", str(path)), "没有这个 grade_id"),
         (("add", MODULE, NOTEBOOK, "gmv_goal", "--after", "2", "--file", str(path)), "没有表单变量"),
-        (("add", MODULE, NOTEBOOK, "gmv_goal", "--form", "plan_form", "--file", str(path)), "没有单元格创建表单 plan_form"),
+        (
+            ("add", MODULE, NOTEBOOK, "gmv_goal", "--form", "plan_form", "--file", str(path)),
+            "没有单元格创建表单 plan_form",
+        ),
         (("add", MODULE, NOTEBOOK, "n_channels", "--file", str(tmp_path / "nope.ipynb")), "找不到笔记本"),
         (("cells", MODULE), "需要写出模块、笔记本和任务名"),
     ]
@@ -200,9 +214,10 @@ def test_helper_checks_the_declaration_against_the_rubric(tmp_path, extra):
     from grading.reference import registry
     from grading.task_cells import AuthoringError, find_task
 
-    (extra / MODULE / "bad.py").write_text(TASKS_PY.replace('"06_extra"', '"08_bad"')
-                                           .replace('dim="d1"', 'dim="d7"').replace('dim="d2"', 'dim="d4"'),
-                                           encoding="utf-8")
+    (extra / MODULE / "bad.py").write_text(
+        TASKS_PY.replace('"06_extra"', '"08_bad"').replace('dim="d1"', 'dim="d7"').replace('dim="d2"', 'dim="d4"'),
+        encoding="utf-8",
+    )
     registry.cache_clear()
     with pytest.raises(AuthoringError, match="维度 d7 不在设置文件"):
         find_task(MODULE, "08_bad", "n_channels")
@@ -213,14 +228,20 @@ def test_helper_checks_the_declaration_against_the_rubric(tmp_path, extra):
 def test_cells_prints_what_add_would_write(tmp_path, extra):
     """The real command line (the other tests call its main() in-process)."""
     path = _skeleton(tmp_path / "src")
-    out = subprocess.run([sys.executable, "-m", "grading.authoring", "cells", MODULE, NOTEBOOK, "gmv_goal",
-                          "--file", str(path)], env=harness.env(), capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "grading.authoring", "cells", MODULE, NOTEBOOK, "gmv_goal", "--file", str(path)],
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0 and "goal_answer = goal_form.answers()" in out.stdout, out.stdout + out.stderr
     listed = _authoring("list", MODULE, NOTEBOOK)
     assert "n_channels（渠道数量）  d1_n_channels  3 分  scaffold" in listed.stdout
 
 
 # -- grading check finds the common mistakes (deliberately broken copies) ---------------------
+
 
 def _broken(authored: Path, grade_id: str, edit) -> list[str]:
     _fill_solutions(authored)
@@ -239,25 +260,48 @@ def _replace(old, new):
     def edit(cell):
         assert old in cell.source, cell.source
         cell.source = cell.source.replace(old, new)
+
     return edit
 
 
-@pytest.mark.parametrize("grade_id,edit,expect", [
-    ("d1_n_channels", _replace('_v = course.export("n_channels", globals().get("n_channels"))\n', ""),
-     "course.export"),                                                                          # a missing export
-    ("d1_n_channels", _set("grade_id", "d2_n_channels"), "grade_id 应为 d1_n_channels"),       # the wrong dimension
-    ("d1_n_channels", _set("grade_id", "d7_n_channels"), "没有编号为 d7 的评分维度"),           # a dimension the settings lack
-    ("d2_gmv_goal", _set("points", 4), "单元格分值 4 与任务声明的 2 不一致"),                  # points that do not add up
-    ("d1_n_channels", _replace("course.grade(\"n_channels\", _v)", "course.grade(\"n_channels\", _v + offset)"),
-     "测试单元格读取的 offset 在上面的单元格中没有定义"),                                         # a name no cell defines
-    ("d1_n_channels_answer", _replace("n_channels = ", "channels = "),
-     "隐藏测试读取的变量 n_channels 在上面的单元格中没有定义"),
-    ("d2_gmv_goal", _replace("course.grade(", "assert _v.get('target') != 50000\ncourse.grade("),
-     "隐藏测试里写死了数字 50000"),                                                             # a literal threshold
-    ("d2_gmv_goal", _replace("course.grade(", "assert _v.get('item') != 'P001'\ncourse.grade("),
-     "隐藏测试里写死了商品编号「P001」"),                                                        # a literal product id
-    ("d1_n_channels", _replace('course.check("n_channels", n_channels)\n', ""), "可见部分应调用 course.check"),
-])
+@pytest.mark.parametrize(
+    "grade_id,edit,expect",
+    [
+        (
+            "d1_n_channels",
+            _replace('_v = course.export("n_channels", globals().get("n_channels"))\n', ""),
+            "course.export",
+        ),  # a missing export
+        ("d1_n_channels", _set("grade_id", "d2_n_channels"), "grade_id 应为 d1_n_channels"),  # the wrong dimension
+        (
+            "d1_n_channels",
+            _set("grade_id", "d7_n_channels"),
+            "没有编号为 d7 的评分维度",
+        ),  # a dimension the settings lack
+        ("d2_gmv_goal", _set("points", 4), "单元格分值 4 与任务声明的 2 不一致"),  # points that do not add up
+        (
+            "d1_n_channels",
+            _replace('course.grade("n_channels", _v)', 'course.grade("n_channels", _v + offset)'),
+            "测试单元格读取的 offset 在上面的单元格中没有定义",
+        ),  # a name no cell defines
+        (
+            "d1_n_channels_answer",
+            _replace("n_channels = ", "channels = "),
+            "隐藏测试读取的变量 n_channels 在上面的单元格中没有定义",
+        ),
+        (
+            "d2_gmv_goal",
+            _replace("course.grade(", "assert _v.get('target') != 50000\ncourse.grade("),
+            "隐藏测试里写死了数字 50000",
+        ),  # a literal threshold
+        (
+            "d2_gmv_goal",
+            _replace("course.grade(", "assert _v.get('item') != 'P001'\ncourse.grade("),
+            "隐藏测试里写死了商品编号「P001」",
+        ),  # a literal product id
+        ("d1_n_channels", _replace('course.check("n_channels", n_channels)\n', ""), "可见部分应调用 course.check"),
+    ],
+)
 def test_grading_check_reports_a_broken_cell(authored, grade_id, edit, expect):
     problems = _broken(authored, grade_id, edit)
     assert any(expect in p for p in problems), problems
@@ -268,8 +312,12 @@ def test_grading_check_reports_a_declared_task_without_cells(authored, extra):
 
     _fill_solutions(authored)
     extra_file = extra / MODULE / "extra.py"
-    extra_file.write_text(extra_file.read_text(encoding="utf-8").replace(
-        "TASKS = [", 'TASKS = [\n    Task("forgotten", title="忘了加单元格", dim="d1", points=1, kind="free"),'), encoding="utf-8")
+    extra_file.write_text(
+        extra_file.read_text(encoding="utf-8").replace(
+            "TASKS = [", 'TASKS = [\n    Task("forgotten", title="忘了加单元格", dim="d1", points=1, kind="free"),'
+        ),
+        encoding="utf-8",
+    )
     registry.cache_clear()
     problems = _problems(authored.parent.parent)
     assert any("forgotten" in p and "没有调用它的评分单元格" in p for p in problems), problems
@@ -283,7 +331,9 @@ def test_literal_check_reports_a_planted_literal(tmp_path):
     path = folder / "02_title.ipynb"
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "d1_title")
-    cell.source = cell.source.replace("course.grade(", "assert '床头柜' in str(_v) and len(str(_v)) <= 60\ncourse.grade(")
+    cell.source = cell.source.replace(
+        "course.grade(", "assert '床头柜' in str(_v) and len(str(_v)) <= 60\ncourse.grade("
+    )
     nbformat.write(nb, path)
     problems = literal_problems("module1_listing", folder)
     assert any("写死了类目「床头柜」" in p for p in problems), problems
@@ -292,12 +342,18 @@ def test_literal_check_reports_a_planted_literal(tmp_path):
 
 # -- the new exercise under the real grading commands -------------------------------------------
 
+
 def _grading(ws: Path, extra: Path, *args: str) -> subprocess.CompletedProcess:
     from grading.reference import EXTRA_ENV
 
-    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
-                          env=harness.env(**{EXTRA_ENV: str(extra)}), capture_output=True, text=True, timeout=900,
-                          cwd=str(harness.REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
+        env=harness.env(**{EXTRA_ENV: str(extra)}),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=str(harness.REPO),
+    )
     assert proc.returncode == 0, f"grading {' '.join(args)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc
 
@@ -319,7 +375,7 @@ def test_new_exercise_is_released_and_graded(authored, extra, tmp_path):
     _grading(ws, extra, "release", MODULE, "--no-zip", "--no-exchange")
     released = harness.notebooks(ws / "release" / MODULE)
     text = json.dumps(released, ensure_ascii=False)
-    assert "50,000 元" in text and "{{" not in text                       # the placeholder, rendered
+    assert "50,000 元" in text and "{{" not in text  # the placeholder, rendered
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "nunique()" in text
     spec = json.loads((ws / "release" / MODULE / f"{NOTEBOOK}.checks.json").read_text(encoding="utf-8"))
     assert set(spec["tasks"]) == {"n_channels", "gmv_goal"}

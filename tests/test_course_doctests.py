@@ -6,6 +6,7 @@ go with it), with ``ELLIPSIS`` and ``NORMALIZE_WHITESPACE``.  A module whose
 examples all fail to be found (none attempted) fails too, so a broken docstring
 cannot pass silently.
 """
+
 from __future__ import annotations
 
 import doctest

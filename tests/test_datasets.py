@@ -4,6 +4,7 @@ the planted stories (checked with plain pandas), the loader's messages and the w
 The committed classroom data in datasets/data must equal a fresh generation with the
 default seed and scale from course/settings.yaml.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,13 +47,27 @@ def small(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def data():
-    return {name: read(name) for name in ("traffic", "orders", "order_items", "ad_spend", "customers", "skus",
-                                          "price_history", "ab_test", "messages", "campaign_phases")}
+    return {
+        name: read(name)
+        for name in (
+            "traffic",
+            "orders",
+            "order_items",
+            "ad_spend",
+            "customers",
+            "skus",
+            "price_history",
+            "ab_test",
+            "messages",
+            "campaign_phases",
+        )
+    }
 
 
 # ---------------------------------------------------------------------------
 # determinism and the committed data
 # ---------------------------------------------------------------------------
+
 
 def test_same_seed_and_scale_give_identical_bytes(small, tmp_path):
     again = tmp_path / "small_b"
@@ -70,8 +85,9 @@ def test_committed_data_equals_fresh_generation(tmp_path):
     assert (man["seed"], man["scale"]) == (seed, scale)
     generate(tmp_path, seed=seed, scale=scale, excel=False, validate=False, **quiet)
     for p in sorted(tmp_path.iterdir()):
-        assert p.read_bytes() == (DATA / p.name).read_bytes(), \
+        assert p.read_bytes() == (DATA / p.name).read_bytes(), (
             f"{p.name} differs: regenerate with python -m datasets.generate"
+        )
 
 
 def test_committed_excel_pack_has_every_table():
@@ -87,8 +103,9 @@ def test_committed_excel_pack_equals_a_fresh_one(tmp_path):
     from datasets.offline_pack import write_excel
 
     write_excel(DATA, tmp_path / EXCEL_NAME)
-    assert (tmp_path / EXCEL_NAME).read_bytes() == (DATA / EXCEL_NAME).read_bytes(), \
+    assert (tmp_path / EXCEL_NAME).read_bytes() == (DATA / EXCEL_NAME).read_bytes(), (
         f"{EXCEL_NAME} differs: regenerate with python -m datasets.generate"
+    )
 
 
 def test_excel_pack_reads_back_in_a_spreadsheet_library(small):
@@ -104,7 +121,7 @@ def test_excel_pack_reads_back_in_a_spreadsheet_library(small):
     csv = read("orders", small, dtype=str, keep_default_na=False).iloc[0]
     assert first["order_id"] == csv.order_id and first["paid_amount"] == float(csv.paid_amount)
     assert first["is_new_customer"] is (csv.is_new_customer == "True") and first["item_count"] == int(csv.item_count)
-    assert first["promotions"] is None or first["promotions"] == csv.promotions   # empty cells are left out
+    assert first["promotions"] is None or first["promotions"] == csv.promotions  # empty cells are left out
     wb.close()
 
 
@@ -131,6 +148,7 @@ def test_csv_files_are_utf8_with_bom():
 # schema validation catches problems (in Chinese)
 # ---------------------------------------------------------------------------
 
+
 def test_schema_rejects_unmasked_pii_and_broken_rules(small, tmp_path):
     bad = tmp_path / "bad"
     shutil.copytree(small, bad)
@@ -155,7 +173,7 @@ def test_generator_fails_loudly_in_chinese(tmp_path, monkeypatch, capsys):
     from datasets import generate as gen
     from datasets import shop
 
-    monkeypatch.setitem(shop.STOCK_PLANTS, "P001-S01", (5, None))   # below the alert level but on sale
+    monkeypatch.setitem(shop.STOCK_PLANTS, "P001-S01", (5, None))  # below the alert level but on sale
     assert gen.main(["--seed", "1", "--scale", "0.005", "--out", str(tmp_path / "y"), "--no-excel", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "数据校验失败" in err and "已下架" in err
@@ -171,6 +189,7 @@ def test_schema_name_check_allows_vocabulary():
 # ---------------------------------------------------------------------------
 # the loader reads every table with its types; clear Chinese messages
 # ---------------------------------------------------------------------------
+
 
 def test_loader_reads_every_table_with_documented_types(small, monkeypatch):
     from course import data as cdata
@@ -201,7 +220,7 @@ def test_loader_messages_for_missing_file_and_table(small, tmp_path, monkeypatch
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     with pytest.raises(CourseError, match="orders.csv 不见了"):
         cdata.load("orders")
-    with pytest.raises(CourseError, match="你是不是想写 \"orders\""):
+    with pytest.raises(CourseError, match='你是不是想写 "orders"'):
         cdata.load("order")
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -215,6 +234,7 @@ def test_loader_messages_for_missing_file_and_table(small, tmp_path, monkeypatch
 # ---------------------------------------------------------------------------
 # domain rules, recomputed independently
 # ---------------------------------------------------------------------------
+
 
 def test_calendar_and_phases(data):
     ph = data["campaign_phases"].set_index("phase")
@@ -232,8 +252,12 @@ def test_calendar_and_phases(data):
 
 def test_promotion_arithmetic_to_the_cent(data):
     o, it = data["orders"], data["order_items"]
-    it = it.assign(unit_c=cents(it.unit_price), line_c=cents(it.line_amount), alloc_c=cents(it.discount_alloc),
-                   paid_c=cents(it.paid_line))
+    it = it.assign(
+        unit_c=cents(it.unit_price),
+        line_c=cents(it.line_amount),
+        alloc_c=cents(it.discount_alloc),
+        paid_c=cents(it.paid_line),
+    )
     assert (it.line_c == it.unit_c * it.qty).all()
     assert (it.paid_c == it.line_c - it.alloc_c).all()
     phase = o.set_index("order_id").phase
@@ -242,11 +266,11 @@ def test_promotion_arithmetic_to_the_cent(data):
     it["half_c"] = np.where(camp & (it.qty >= 2), it.unit_c // 2, 0)
     g = it.groupby("order_id").agg(goods=("line_c", "sum"), half=("half_c", "sum"), alloc=("alloc_c", "sum"))
     g["qual"] = g.goods - g.half
-    g["cut"] = np.where((g.index.map(phase) != "日常") & (g.qual >= 39900), 5000, 0)   # once per order
+    g["cut"] = np.where((g.index.map(phase) != "日常") & (g.qual >= 39900), 5000, 0)  # once per order
     oo = o.set_index("order_id").loc[g.index]
     assert (cents(oo.goods_amount) == g.goods).all()
     assert (cents(oo.discount_amount) == g.half + g.cut).all()
-    assert (cents(oo.discount_amount) == g.alloc).all()          # allocation adds up exactly
+    assert (cents(oo.discount_amount) == g.alloc).all()  # allocation adds up exactly
     assert (cents(oo.paid_amount) == cents(oo.goods_amount) - cents(oo.discount_amount)).all()
     promo = oo.promotions.fillna("")
     assert ((g.cut > 0) == promo.str.contains("满399减50")).all()
@@ -269,7 +293,7 @@ def test_unit_prices_follow_price_history(data):
     m = it.merge(ph, on=["date", "sku_id"], how="left")
     assert m.deal_price.notna().all()
     assert np.allclose(m.unit_price, m.deal_price)
-    assert m.on_sale.all()                          # nothing sold while delisted
+    assert m.on_sale.all()  # nothing sold while delisted
     skus = data["skus"].set_index("sku_id")
     camp = m.date.between(CALENDAR["campaign"]["start"], CALENDAR["campaign"]["end"])
     assert np.allclose(m.unit_price[camp], m.sku_id[camp].map(skus.campaign_price))
@@ -283,14 +307,14 @@ def test_original_price_rule_and_planted_fake_discount(data):
     low = before.groupby("sku_id").deal_price.min()
     shown = ph[ph.date == start].set_index("sku_id").list_price
     wrong = sorted(shown.index[shown.round(2) != low.reindex(shown.index).round(2)])
-    assert wrong == ["P003-S02"]                  # the one planted "先涨后降"
+    assert wrong == ["P003-S02"]  # the one planted "先涨后降"
 
 
 def test_stock_alert_rule(data):
     level = settings.threshold("campaign", "stock_alert_level")
     s = data["skus"]
     assert ((s.stock < level) == (s.status == "已下架")).all()
-    assert (s.stock == level).any()               # the boundary case stays on sale
+    assert (s.stock == level).any()  # the boundary case stays on sale
     assert s.delisted_date.notna().equals(s.status == "已下架")
 
 
@@ -318,14 +342,18 @@ def test_member_tiers_follow_settings(data):
     c, o = data["customers"], data["orders"]
     spend = o[o.status == "已支付"].groupby("user_id").paid_amount.sum().reindex(c.user_id).fillna(0)
     t = settings.thresholds("crm")
-    expect = np.where(spend >= t["platinum_min_spend"], "铂金", np.where(spend >= t["gold_min_spend"], "金卡",
-                      np.where(spend >= t["silver_min_spend"], "银卡", "普通")))
+    expect = np.where(
+        spend >= t["platinum_min_spend"],
+        "铂金",
+        np.where(spend >= t["gold_min_spend"], "金卡", np.where(spend >= t["silver_min_spend"], "银卡", "普通")),
+    )
     assert (c.member_tier.to_numpy() == expect).all()
 
 
 # ---------------------------------------------------------------------------
 # the planted stories, visible with plain pandas
 # ---------------------------------------------------------------------------
+
 
 def test_story_funnel_leak_in_campaign(data):
     tr = data["traffic"]
@@ -334,8 +362,8 @@ def test_story_funnel_leak_in_campaign(data):
     c2o_c = tr.ordered[camp].sum() / tr.added_to_cart[camp].sum()
     v2c_d = tr.added_to_cart[~camp].mean()
     c2o_d = tr.ordered[~camp].sum() / tr.added_to_cart[~camp].sum()
-    assert 0.22 <= v2c_c <= 0.29 and 0.22 <= v2c_d <= 0.30      # visit -> cart normal (~25 %)
-    assert 0.09 <= c2o_c <= 0.15                                 # cart -> order leaks (~12 %)
+    assert 0.22 <= v2c_c <= 0.29 and 0.22 <= v2c_d <= 0.30  # visit -> cart normal (~25 %)
+    assert 0.09 <= c2o_c <= 0.15  # cart -> order leaks (~12 %)
     assert c2o_d > 0.2 and c2o_d > 1.7 * c2o_c
 
 
@@ -369,7 +397,7 @@ def test_story_campaign_targets_missed(data):
     conv = new_buyers / new_uv
     assert 0.045 <= conv < settings.threshold("campaign", "new_customer_conversion_target")
     daily = tr.groupby("date").size()
-    assert daily["2026-06-18"] > 5 * daily.median()              # campaign spike
+    assert daily["2026-06-18"] > 5 * daily.median()  # campaign spike
 
 
 def test_story_threshold_bunching(data):
@@ -403,21 +431,21 @@ def test_story_customer_segments_and_shape(data):
     recent = ok[ok.date > asof - pd.Timedelta(days=30)]
     n30 = recent.groupby("user_id").size()
     aov30 = recent.groupby("user_id").paid_amount.mean()
-    assert ((n30 >= 3) & (aov30 >= 500)).sum() >= 5              # 高价值
-    assert ((n30 == 1) & (aov30 < 300)).sum() >= 50              # 潜力
-    assert (n30 == 2).sum() >= 5                                 # gap: 2 purchases
-    assert ((n30 == 1) & aov30.between(300, 500)).sum() >= 5     # gap: AOV 300-500
-    assert ((since >= 30) & (since < 60)).sum() >= 100           # 沉睡
-    assert (since >= 60).sum() >= 1000                           # 流失
+    assert ((n30 >= 3) & (aov30 >= 500)).sum() >= 5  # 高价值
+    assert ((n30 == 1) & (aov30 < 300)).sum() >= 50  # 潜力
+    assert (n30 == 2).sum() >= 5  # gap: 2 purchases
+    assert ((n30 == 1) & aov30.between(300, 500)).sum() >= 5  # gap: AOV 300-500
+    assert ((since >= 30) & (since < 60)).sum() >= 100  # 沉睡
+    assert (since >= 60).sum() >= 1000  # 流失
     per_buyer = ok.groupby("user_id").size()
-    assert 0.05 < (per_buyer >= 2).mean() < 0.4                  # repeat buyers a minority
+    assert 0.05 < (per_buyer >= 2).mean() < 0.4  # repeat buyers a minority
     pa = ok.paid_amount
-    assert pa.mean() > pa.median() and pa.skew() > 1.5           # heavy tail
+    assert pa.mean() > pa.median() and pa.skew() > 1.5  # heavy tail
     st = pd.to_datetime(data["traffic"].start_time)
     by_hour = st.dt.hour.value_counts()
     assert by_hour.idxmax() in (20, 21, 22) and by_hour[4] < by_hour[21] / 5
     wd = st.dt.day_of_week.value_counts()
-    assert wd[6] > wd[0]                                         # Sunday busier than Monday
+    assert wd[6] > wd[0]  # Sunday busier than Monday
 
 
 def test_story_frequency_cap_violations(data):
@@ -435,6 +463,7 @@ def test_story_frequency_cap_violations(data):
 # ---------------------------------------------------------------------------
 # what-if
 # ---------------------------------------------------------------------------
+
 
 def test_whatif_projection_is_deterministic_and_sensible():
     a = whatif.project()
@@ -481,6 +510,7 @@ def test_whatif_calibration_matches_committed_data():
 # documentation stays in step with the data
 # ---------------------------------------------------------------------------
 
+
 def test_readme_documents_every_table_and_column():
     text = (REPO / "datasets" / "README.md").read_text(encoding="utf-8")
     for name, spec in TABLES.items():
@@ -513,13 +543,14 @@ def test_teacher_notes_quote_the_measured_figures():
 # the featurable products (modules 1 and 2; tests/test_featured.py checks their facts)
 # ---------------------------------------------------------------------------
 
+
 def test_featured_keywords_leave_the_market_and_the_simulation_alone(monkeypatch):
     from datasets import featured, market
     from datasets.streams import rng_for
 
     base = market.keywords_frame(rng_for(2026, "market"))
     key = ["keyword", "search_heat", "online_items", "click_rate", "conversion_rate", "relevance"]
-    for featured_seed in (2026, 99):   # another stream for the new rows moves no market row
+    for featured_seed in (2026, 99):  # another stream for the new rows moves no market row
         full = market.keyword_table(rng_for(2026, "market"), rng_for(featured_seed, "featured"))
         market_rows = full[full.keyword.isin(base.keyword)].sort_values("keyword").reset_index(drop=True)
         pd.testing.assert_frame_equal(market_rows[key], base.sort_values("keyword").reset_index(drop=True)[key])
@@ -527,7 +558,7 @@ def test_featured_keywords_leave_the_market_and_the_simulation_alone(monkeypatch
     committed = read("keywords")
     assert len(committed) == len(full) and set(committed.keyword) == set(full.keyword)
     searched = set(read("traffic", usecols=["search_keyword"]).search_keyword.dropna())
-    assert searched <= set(base.keyword[base.relevance >= 0.3])    # visitors search the market words only
+    assert searched <= set(base.keyword[base.relevance >= 0.3])  # visitors search the market words only
     clash = featured.FEATURED["P004"]["keywords"] + [("床头柜", "核心词", 1.0)]
     monkeypatch.setitem(featured.FEATURED["P004"], "keywords", clash)
     with pytest.raises(ValueError, match="床头柜"):

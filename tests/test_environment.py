@@ -1,5 +1,6 @@
 """environment.yml (conda) and pyproject.toml (pip) pin the same packages at the
 same versions; a classroom on Anaconda must get what CI tested."""
+
 import re
 import tomllib
 from pathlib import Path

@@ -9,6 +9,7 @@
   with a Chinese message that names the line and the products to choose from;
 * the images are found in the repository, a released folder and a student zip.
 """
+
 from __future__ import annotations
 
 import doctest
@@ -78,6 +79,7 @@ def keywords_of(pid: str):
 
 # -- the facts -------------------------------------------------------------------------
 
+
 def test_three_products_of_different_categories_can_be_featured():
     choices = featured.featurable()
     assert len(choices) >= 3 and IDS[:3] == ["P001", "P004", "P006"]
@@ -91,8 +93,13 @@ def test_three_products_of_different_categories_can_be_featured():
 def test_every_fact_is_there(pid):
     p = featured.product(pid)
     row = data.load("products").set_index("product_id").loc[pid]
-    assert (p.name, p.title, p.category, p.role, p.style) == (row.product_name, row.title, row.sub_category, row.role,
-                                                              row["style"])
+    assert (p.name, p.title, p.category, p.role, p.style) == (
+        row.product_name,
+        row.title,
+        row.sub_category,
+        row.role,
+        row["style"],
+    )
     assert p.brand == "栖木"
     assert p.core_keywords and p.category in p.core_keywords
     assert p.pain_signals and p.persona.age_bands and p.persona.genders and p.persona.spending in ("低", "中", "高")
@@ -111,13 +118,13 @@ def test_keywords_are_as_rich_as_p001s(pid):
     assert core["relevance"].iloc[0] > core["relevance"].iloc[1]
     rel = settings.threshold("listing", "core_attribute_relevance_min")
     attrs = kw[kw["keyword_type"] == "属性词"]
-    assert 2 <= (attrs["relevance"] >= rel).sum() < len(attrs)          # must-have words and optional ones
+    assert 2 <= (attrs["relevance"] >= rel).sum() < len(attrs)  # must-have words and optional ones
     marketing = kw[kw["keyword_type"] == "营销词"]["keyword"]
     traps = [m for m in marketing if find_absolute_words(m)]
-    assert len(traps) == 1 and len(marketing) - len(traps) >= 5          # one extreme-word trap among them
+    assert len(traps) == 1 and len(marketing) - len(traps) >= 5  # one extreme-word trap among them
     lex = lexicon()
     title_words = kw[kw["keyword_type"].isin(["核心词", "属性词", "营销词"]) & ~kw["keyword"].isin(traps)]
-    assert [w for w in title_words["keyword"] if w not in lex] == []    # the title editor knows each word's role
+    assert [w for w in title_words["keyword"] if w not in lex] == []  # the title editor knows each word's role
     assert kw["search_heat"].gt(0).all() and kw["competition_index"].gt(0).all()
 
 
@@ -126,21 +133,26 @@ def test_pain_points_are_signalled_by_long_tail_keywords(pid):
     p = featured.product(pid)
     lt = keywords_of(pid)
     lt = lt[lt["keyword_type"] == "长尾词"]
-    heat = {pain: int(lt[lt["keyword"].str.contains("|".join(words))]["search_heat"].sum())
-            for pain, words in p.pain_signals.items()}
+    heat = {
+        pain: int(lt[lt["keyword"].str.contains("|".join(words))]["search_heat"].sum())
+        for pain, words in p.pain_signals.items()
+    }
     assert len(heat) >= 5 and sum(h > 0 for h in heat.values()) >= 3
     top = sorted(heat.values(), reverse=True)
-    assert top[0] > top[1], heat                                         # one pain clearly searched most
+    assert top[0] > top[1], heat  # one pain clearly searched most
 
 
 @pytest.mark.parametrize("pid", IDS)
 def test_persona_finds_enough_candidates_in_the_top100(pid):
     persona = featured.product(pid).persona
     t = data.load("category_top100")
-    f = t[t["target_age_band"].isin(persona.age_bands) & t["target_gender"].isin(persona.genders)
-          & (t["spending_level"] == persona.spending)
-          & (t["est_margin_rate"] >= settings.threshold("listing", "selection_margin_min"))
-          & (t["competition_level"] != "高")]
+    f = t[
+        t["target_age_band"].isin(persona.age_bands)
+        & t["target_gender"].isin(persona.genders)
+        & (t["spending_level"] == persona.spending)
+        & (t["est_margin_rate"] >= settings.threshold("listing", "selection_margin_min"))
+        & (t["competition_level"] != "高")
+    ]
     assert len(f) >= settings.threshold("listing", "selection_pick_max")
 
 
@@ -156,7 +168,7 @@ def test_sku_draft_has_exactly_one_invalid_option(pid):
     for name, values in p.sku_attributes.items():
         col = sku_tools.ATTRIBUTE_COLUMNS[name]
         valid = [v for v in values if v != issues[0].value]
-        assert sorted(valid) == sorted(inv[col].unique()), name         # the rest is exactly the inventory
+        assert sorted(valid) == sorted(inv[col].unique()), name  # the rest is exactly the inventory
 
 
 @pytest.mark.parametrize("pid", IDS)
@@ -166,10 +178,13 @@ def test_prices_per_spec(pid):
     inv = inv[inv["product_id"] == pid]
     assert list(p.prices) == list(dict.fromkeys(inv["size"]))
     for spec, g in inv.groupby("size"):
-        assert g[["daily_price", "campaign_price", "cost"]].nunique().max() == 1   # one price per spec
+        assert g[["daily_price", "campaign_price", "cost"]].nunique().max() == 1  # one price per spec
         price = p.prices[spec]
-        assert (price.daily, price.activity, price.cost) == (g["daily_price"].iloc[0], g["campaign_price"].iloc[0],
-                                                             g["cost"].iloc[0])
+        assert (price.daily, price.activity, price.cost) == (
+            g["daily_price"].iloc[0],
+            g["campaign_price"].iloc[0],
+            g["cost"].iloc[0],
+        )
         assert price.cost <= price.activity < price.daily
     assert [s.sku_id for s in p.skus] == list(inv["sku_id"])
 
@@ -186,6 +201,7 @@ def test_a_record_is_a_fresh_copy():
 
 # -- the images ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("pid", IDS)
 def test_images_have_the_planted_pattern(pid):
     folder = featured.product(pid).images_dir
@@ -193,18 +209,24 @@ def test_images_have_the_planted_pattern(pid):
     arr = {f: images.load(folder / f) for f in FILES}
     sizes = {f: a.shape[:2] for f, a in arr.items()}
     assert sizes.pop("cand_06.png") == (1000, 750) and set(sizes.values()) == {(800, 800)}
-    assert {f for f, a in arr.items() if images.is_white_background(a)} == {"cand_03.png", "cand_05.png",
-                                                                             "cand_06.png", "cand_08.png"}
+    assert {f for f, a in arr.items() if images.is_white_background(a)} == {
+        "cand_03.png",
+        "cand_05.png",
+        "cand_06.png",
+        "cand_08.png",
+    }
     assert {f for f, a in arr.items() if images.is_spliced(a)} == {"cand_04.png"}
     grey = arr["cand_02.png"]
-    assert images.border_white_share(grey) == 0 and (grey[:40] == 232).all()     # looks white, is not
-    for f in ("cand_01.png", "cand_07.png"):                                    # room scenes: coloured, no seam
+    assert images.border_white_share(grey) == 0 and (grey[:40] == 232).all()  # looks white, is not
+    for f in ("cand_01.png", "cand_07.png"):  # room scenes: coloured, no seam
         assert images.white_share(arr[f]) < 0.2
-    for f in ("cand_03.png", "cand_05.png", "cand_08.png"):                     # the product is really drawn
+    for f in ("cand_03.png", "cand_05.png", "cand_08.png"):  # the product is really drawn
         assert 0.5 < images.white_share(arr[f]) < 0.95
-    plan = [images.image_info(folder / f) for f in ("cand_03.png", "cand_01.png", "cand_07.png", "cand_05.png",
-                                                      "cand_08.png")]
-    assert images.check_main_images(plan) == []                                  # a valid plan exists
+    plan = [
+        images.image_info(folder / f)
+        for f in ("cand_03.png", "cand_01.png", "cand_07.png", "cand_05.png", "cand_08.png")
+    ]
+    assert images.check_main_images(plan) == []  # a valid plan exists
 
 
 def test_p001_images_are_the_ones_the_course_always_shipped():
@@ -228,7 +250,7 @@ def test_images_are_found_next_to_a_released_notebook(tmp_path, monkeypatch):
     shutil.copytree(REPO / "module1_listing" / "assets" / "P004", released / "assets" / "P004")
     monkeypatch.chdir(released)
     assert featured.find_images("P004") == released / "assets" / "P004"
-    monkeypatch.chdir(tmp_path)                     # anywhere else: the repository's copy
+    monkeypatch.chdir(tmp_path)  # anywhere else: the repository's copy
     assert featured.find_images("P004") == REPO / "module1_listing" / "assets" / "P004"
 
 
@@ -253,12 +275,13 @@ def test_images_are_found_in_a_student_zip_layout(tmp_path):
 
 def test_missing_images_get_a_chinese_message(monkeypatch):
     monkeypatch.setattr(catalog, "_image_folders", lambda pid: [])
-    p = featured.product("P004")                    # the facts do not need the images (module 2)
+    p = featured.product("P004")  # the facts do not need the images (module 2)
     with pytest.raises(CourseError, match="找不到商品 P004 的候选主图"):
         _ = p.images_dir
 
 
 # -- the setting -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("pid", ["P004", "P006"])
 def test_the_setting_switches_the_product_and_what_follows_it(use_settings, in_tmp, pid):
@@ -273,8 +296,9 @@ def test_the_setting_switches_the_product_and_what_follows_it(use_settings, in_t
     form = TitleForm()
     assert (form.category, form.brand) == (p.category, "栖木")
     assert form.fields[0].placeholder == f"如：{p.category}"
-    probs = form.submit({"core_keyword": p.category, "attributes": "简约", "marketing": "新品",
-                         "title": f"{p.category}简约新品"})
+    probs = form.submit(
+        {"core_keyword": p.category, "attributes": "简约", "marketing": "新品", "title": f"{p.category}简约新品"}
+    )
     assert any("品牌名「栖木」" in m for m in probs)
     # an explicit product still wins over the setting
     assert featured.product("P001").id == "P001" and TitleForm(category="床头柜", brand=None).brand is None
@@ -285,8 +309,9 @@ def test_lowercase_id_is_accepted(use_settings):
     assert featured.product().id == "P004"
 
 
-@pytest.mark.parametrize("bad, needle", [("P002", "P002 北欧实木床头柜是本店商品，但数据里没有它"),
-                                         ("P099", "本店没有编号为 'P099' 的商品")])
+@pytest.mark.parametrize(
+    "bad, needle", [("P002", "P002 北欧实木床头柜是本店商品，但数据里没有它"), ("P099", "本店没有编号为 'P099' 的商品")]
+)
 def test_a_bad_id_gets_a_chinese_message_with_the_line_and_the_choices(tmp_path, bad, needle):
     text = featuring(bad)
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if re.match(r"\s+product_id:", ln))
@@ -324,9 +349,9 @@ def test_table1_template_is_about_the_featured_product(use_settings, tmp_path):
     assert ck["B4"].value == p.title
     rows = {ck.cell(row=r, column=1).value: ck.cell(row=r, column=3).value for r in range(4, ck.max_row + 1)}
     searched = re.findall(r'SEARCH\("([^"]+)",B4\)', rows["标题有无极限词"])
-    assert any(w in p.title for w in searched)       # P006's current title carries 全网最低价: flagged
+    assert any(w in p.title for w in searched)  # P006's current title carries 全网最低价: flagged
     options = re.findall(r'SEARCH\("([^"]+)",B24\)', rows["SKU有无无效选项"])
-    for pid in IDS:                                  # every product's planted option would be flagged
+    for pid in IDS:  # every product's planted option would be flagged
         draft = featured.product(pid).sku_attributes
         assert any(w in v for vals in draft.values() for v in vals for w in options), pid
 

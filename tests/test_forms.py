@@ -1,4 +1,5 @@
 """The form mechanism every module uses: fields, persistence, restart, echo."""
+
 import json
 import os
 import textwrap
@@ -17,43 +18,64 @@ def session(in_tmp):
 
 
 def make_form():
-    return Form("shop", "店铺信息", [
-        Text("name", "店铺名称"),
-        Number("price", "日常价", decimals=2, minimum=0.01),
-        Choice("role", "商品角色", options=["引流款", "利润款", "形象款"]),
-        MultiChoice("channels", "渠道", options=["自然搜索", "付费广告", "社群引流"]),
-        Check("free_shipping", "包邮"),
-        Date("day", "上架日期"),
-        Lines("points", "卖点", min_items=1, max_items=5),
-        Repeat("skus", "SKU", fields=[Text("color", "颜色"), Number("stock", "库存", integer=True, minimum=0)]),
-    ])
+    return Form(
+        "shop",
+        "店铺信息",
+        [
+            Text("name", "店铺名称"),
+            Number("price", "日常价", decimals=2, minimum=0.01),
+            Choice("role", "商品角色", options=["引流款", "利润款", "形象款"]),
+            MultiChoice("channels", "渠道", options=["自然搜索", "付费广告", "社群引流"]),
+            Check("free_shipping", "包邮"),
+            Date("day", "上架日期"),
+            Lines("points", "卖点", min_items=1, max_items=5),
+            Repeat("skus", "SKU", fields=[Text("color", "颜色"), Number("stock", "库存", integer=True, minimum=0)]),
+        ],
+    )
 
 
-RAW_OK = {"name": "北欧家居", "price": "499.00", "role": "利润款", "channels": ["付费广告", "自然搜索"],
-          "free_shipping": True, "day": "2026-06-15", "points": "实木\n小户型\n",
-          "skus": [{"color": "白色", "stock": "20"}, {"color": "", "stock": ""}]}
+RAW_OK = {
+    "name": "北欧家居",
+    "price": "499.00",
+    "role": "利润款",
+    "channels": ["付费广告", "自然搜索"],
+    "free_shipping": True,
+    "day": "2026-06-15",
+    "points": "实木\n小户型\n",
+    "skus": [{"color": "白色", "stock": "20"}, {"color": "", "stock": ""}],
+}
 
 
 def test_valid_entry_parses_and_persists(session):
     f = make_form()
     assert f.submit(RAW_OK) == []
     again = make_form()  # a new kernel builds the form from the file
-    assert again.values == {"name": "北欧家居", "price": 499.0, "role": "利润款",
-                            "channels": ["自然搜索", "付费广告"], "free_shipping": True, "day": "2026-06-15",
-                            "points": ["实木", "小户型"], "skus": [{"color": "白色", "stock": 20}]}
+    assert again.values == {
+        "name": "北欧家居",
+        "price": 499.0,
+        "role": "利润款",
+        "channels": ["自然搜索", "付费广告"],
+        "free_shipping": True,
+        "day": "2026-06-15",
+        "points": ["实木", "小户型"],
+        "skus": [{"color": "白色", "stock": 20}],
+    }
     assert again._raw["price"] == "499.00"
 
 
-@pytest.mark.parametrize("field,typed,expect", [
-    ("price", "499元", "不要带“元”"),
-    ("price", "四百九十九", "阿拉伯数字"),
-    ("price", "499.001", "最多保留 2 位小数"),
-    ("price", "0", "不能小于 0.01"),
-    ("day", "6月18日", "2026-06-18"),
-    ("name", "   ", "必填"),
-    ("points", "", "必填"),
-    ("role", "爆款", "请从下拉框中选择"),
-])
+@pytest.mark.parametrize(
+    "field,typed,expect",
+    [
+        ("price", "499元", "不要带“元”"),
+        ("price", "四百九十九", "阿拉伯数字"),
+        ("price", "499.001", "最多保留 2 位小数"),
+        ("price", "0", "不能小于 0.01"),
+        ("day", "6月18日", "2026-06-18"),
+        ("name", "   ", "必填"),
+        ("points", "", "必填"),
+        ("role", "爆款", "请从下拉框中选择"),
+    ],
+)
 def test_invalid_entries_are_kept_with_a_chinese_message(session, field, typed, expect):
     f = make_form()
     problems = f.submit({**RAW_OK, field: typed})
@@ -109,14 +131,14 @@ def test_messages_follow_save_and_stay_honest_after_autosave(session):
     box = f.widget()
     msgs = _find(box, "course-messages")[0]
     price = _find(box, "course-field-price")[0]
-    assert "检查通过" in msgs.value          # a saved, clean form reopens confirmed
-    price.value = "abc"                      # autosave with a problem: confirmation removed
+    assert "检查通过" in msgs.value  # a saved, clean form reopens confirmed
+    price.value = "abc"  # autosave with a problem: confirmation removed
     assert "检查通过" not in msgs.value and msgs.value == ""
-    _find(box, "course-save")[0].click()     # 保存 shows the problem list
+    _find(box, "course-save")[0].click()  # 保存 shows the problem list
     assert "日常价" in msgs.value
-    price.value = "-3"                       # autosave keeps a shown list up to date
+    price.value = "-3"  # autosave keeps a shown list up to date
     assert "日常价" in msgs.value and "检查通过" not in msgs.value
-    price.value = "499"                      # fixed: a late autosave confirms, never blanks
+    price.value = "499"  # fixed: a late autosave confirms, never blanks
     assert "检查通过" in msgs.value
     _find(box, "course-save")[0].click()
     price.value = "499.0"
@@ -186,8 +208,9 @@ def test_entry_survives_kernel_restart(tmp_path):
     def run(cells):
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(textwrap.dedent(c)) for c in cells]
-        NotebookClient(nb, timeout=120, kernel_name="python3",
-                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+        NotebookClient(
+            nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        ).execute()
         return nb
 
     setup = """
@@ -207,15 +230,19 @@ def test_entry_survives_kernel_restart(tmp_path):
 
 # -- percentages: one convention (glossary): typed as 8 or 8%, stored as 0.08, echoed ----------
 
-@pytest.mark.parametrize("typed,value,reading", [
-    ("8", 0.08, "已按 8% 读取"),
-    ("8%", 0.08, "已按 8% 读取"),
-    ("８％", 0.08, "已按 8% 读取"),          # full-width, as a Chinese input method types it
-    (" 12.5 % ", 0.125, "已按 12.5% 读取"),
-    ("0.08", 0.0008, "已按 0.08% 读取（想写 8% 就填 8）"),   # a slip is shown, never guessed
-    ("0", 0.0, "已按 0% 读取"),
-    ("100", 1.0, "已按 100% 读取"),
-])
+
+@pytest.mark.parametrize(
+    "typed,value,reading",
+    [
+        ("8", 0.08, "已按 8% 读取"),
+        ("8%", 0.08, "已按 8% 读取"),
+        ("８％", 0.08, "已按 8% 读取"),  # full-width, as a Chinese input method types it
+        (" 12.5 % ", 0.125, "已按 12.5% 读取"),
+        ("0.08", 0.0008, "已按 0.08% 读取（想写 8% 就填 8）"),  # a slip is shown, never guessed
+        ("0", 0.0, "已按 0% 读取"),
+        ("100", 1.0, "已按 100% 读取"),
+    ],
+)
 def test_percent_field_reads_percent_and_stores_the_decimal(typed, value, reading):
     from course.forms import Percent
 
@@ -224,10 +251,17 @@ def test_percent_field_reads_percent_and_stores_the_decimal(typed, value, readin
     assert f.reading(typed) == reading
 
 
-@pytest.mark.parametrize("typed,expect", [
-    ("120", "不能大于 100%"), ("-1", "不能小于 0%"), ("八", "不是百分数"), ("8元", "不是百分数"),
-    ("1,5", "不是百分数"), ("", "必填"),
-])
+@pytest.mark.parametrize(
+    "typed,expect",
+    [
+        ("120", "不能大于 100%"),
+        ("-1", "不能小于 0%"),
+        ("八", "不是百分数"),
+        ("8元", "不是百分数"),
+        ("1,5", "不是百分数"),
+        ("", "必填"),
+    ],
+)
 def test_percent_field_rejects_with_a_chinese_message(typed, expect):
     from course.forms import Percent
 
@@ -247,12 +281,19 @@ def test_percent_field_default_is_the_settings_decimal_and_range_is_in_percent()
 def test_percent_field_in_a_form_saves_the_decimal_and_echoes_the_reading(session):
     from course.forms import Percent
 
-    form = Form("goal", "活动目标", [Percent("conv", "新客转化率目标"), Number("gmv", "GMV 目标", minimum=0),
-                                   Repeat("rows", "渠道", fields=[Text("name", "渠道"), Percent("share", "预算占比")])])
+    form = Form(
+        "goal",
+        "活动目标",
+        [
+            Percent("conv", "新客转化率目标"),
+            Number("gmv", "GMV 目标", minimum=0),
+            Repeat("rows", "渠道", fields=[Text("name", "渠道"), Percent("share", "预算占比")]),
+        ],
+    )
     assert form.submit({"conv": "8%", "gmv": "50000", "rows": [{"name": "直播", "share": "30"}]}) == []
     assert form.values == {"conv": 0.08, "gmv": 50000.0, "rows": [{"name": "直播", "share": 0.3}]}
     saved = json.loads(open("nb_test.answers.json", encoding="utf-8").read())["forms"]["goal"]
-    assert saved["raw"]["conv"] == "8%" and saved["values"]["conv"] == 0.08   # typed text kept, decimal stored
+    assert saved["raw"]["conv"] == "8%" and saved["values"]["conv"] == 0.08  # typed text kept, decimal stored
     text = form.text()
     assert "新客转化率目标：8%（已按 8% 读取）" in text and "预算占比=30（已按 30% 读取）" in text
     assert "GMV 目标：50000" in text and "读取" not in text.split("GMV 目标")[1].splitlines()[0]

@@ -2,6 +2,7 @@
 (reduced class of 8; the default demo is 30), plus the clean re-check against
 nbgrader on a real course module: the reference keeps every point, a blank
 submission gets none, and the two never disagree."""
+
 from __future__ import annotations
 
 import csv
@@ -10,9 +11,9 @@ import json
 import subprocess
 import sys
 
+import harness
 import pytest
 
-import harness
 from grading import demo, simulate
 from grading.workspace import ensure_workspace
 
@@ -22,9 +23,28 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     base = tmp_path_factory.mktemp("demo")
-    proc = subprocess.run([sys.executable, "-m", "grading", "demo", "--fixture", "--students", "8", "--jobs", "2",
-                           "--workspace", str(base), "--timeout", "60"],
-                          env=harness.env(), capture_output=True, text=True, timeout=1500, cwd=str(harness.REPO))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grading",
+            "demo",
+            "--fixture",
+            "--students",
+            "8",
+            "--jobs",
+            "2",
+            "--workspace",
+            str(base),
+            "--timeout",
+            "60",
+        ],
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        cwd=str(harness.REPO),
+    )
     return {"proc": proc, "ws": base / "classroom", "module": "module1_listing"}
 
 
@@ -46,7 +66,10 @@ def test_demo_files_and_scores(run):
     by = {r["学号"]: r for r in rows}
     # complete, partial, empty, late, broken, cheat_patch_score, cheat_transformer, absent
     full, partial, empty, late, broken, cheat1, cheat2, absent = (by[str(2023001 + i)] for i in range(8))
-    auto = lambda r: sum(float(r[k]) for k in list(r)[3:6])
+
+    def auto(r):
+        return sum(float(r[k]) for k in list(r)[3:6])
+
     assert auto(full) == 75.0 and float(full["总分"]) == 90.0
     assert auto(late) == 75.0 and float(late["提交时效性"]) == 10.0 and "迟交 1 天" in late["评语"]
     assert 0 < auto(partial) < 75 and 0 <= auto(broken) < 75
@@ -63,8 +86,13 @@ def test_recheck_agrees_with_nbgrader_on_a_real_module(m, tmp_path):
     if m == "(none)":
         pytest.skip("no course module yet")
     ws = ensure_workspace(tmp_path / "classroom", modules=(m,))
-    subprocess.run([sys.executable, "-m", "grading", "release", m, "--no-zip", "--no-exchange", "--workspace", str(ws)],
-                   env=harness.env(), check=True, capture_output=True, cwd=str(harness.REPO))
+    subprocess.run(
+        [sys.executable, "-m", "grading", "release", m, "--no-zip", "--no-exchange", "--workspace", str(ws)],
+        env=harness.env(),
+        check=True,
+        capture_output=True,
+        cwd=str(harness.REPO),
+    )
     rel = harness.notebooks(ws / "release" / m)
     src = harness.notebooks(ws / "source" / m)
     sols = {}
@@ -72,8 +100,14 @@ def test_recheck_agrees_with_nbgrader_on_a_real_module(m, tmp_path):
         sols.update(simulate.solutions(nb))
     harness.submit(ws, m, "ref", {n: simulate.fill(nb, sols) for n, nb in rel.items()})
     harness.submit(ws, m, "blank", rel)
-    proc = subprocess.run([sys.executable, "-m", "grading", "autograde", m, "--jobs", "2", "--quiet", "--workspace", str(ws)],
-                          env=harness.env(), capture_output=True, text=True, timeout=1200, cwd=str(harness.REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", "autograde", m, "--jobs", "2", "--quiet", "--workspace", str(ws)],
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        cwd=str(harness.REPO),
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     got = {}
     for student in ("ref", "blank"):

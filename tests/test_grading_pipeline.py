@@ -2,6 +2,7 @@
 all five table-6 dimensions): release, autograde in parallel with the clean
 re-check, feedback, export -- and a class of cheaters who must not beat a
 blank submission.  Runs the real ``python -m grading`` and ``nbgrader``."""
+
 from __future__ import annotations
 
 import copy
@@ -12,10 +13,10 @@ import json
 import subprocess
 import sys
 
+import harness
 import nbformat
 import pytest
 
-import harness
 from grading import fixture, gradebook, simulate
 from grading.sandbox.bwrap import Bubblewrap
 from grading.workspace import ensure_workspace
@@ -40,21 +41,35 @@ CHEATS = {  # student: (trick in 01_shop, trick in 02_price)
 
 
 def grading(ws, *args, check=True, timeout=900):
-    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)], env=harness.env(),
-                          capture_output=True, text=True, timeout=timeout, cwd=str(harness.REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(harness.REPO),
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise AssertionError(
+            f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
 def row79(released, sols):
     nbs = {n: simulate.fill(nb, sols) for n, nb in released.items()}
     harness.set_source(nbs["01_shop.ipynb"], "d1_shop_answer", 'shop = {"name": "北欧家居旗舰店", "price": 459.0}')
-    harness.set_source(nbs["02_price.ipynb"], "d2_margin_answer",
-                       'margin = {"毛利": price - cost, "毛利率": round((price - cost) / price, 4), "保本价": cost,\n'
-                       '          "折后价": 400.0, "折后毛利率": round((price * 0.9 - cost) / (price * 0.9), 4)}')
-    harness.set_source(nbs["02_price.ipynb"], "d3_plan_answer",
-                       'plan = {"预热天数": 3, "爆发天数": 1, "返场天数": 2, "风险准备金比例": 0.1, "库存预警线": 5}')
+    harness.set_source(
+        nbs["02_price.ipynb"],
+        "d2_margin_answer",
+        'margin = {"毛利": price - cost, "毛利率": round((price - cost) / price, 4), "保本价": cost,\n'
+        '          "折后价": 400.0, "折后毛利率": round((price * 0.9 - cost) / (price * 0.9), 4)}',
+    )
+    harness.set_source(
+        nbs["02_price.ipynb"],
+        "d3_plan_answer",
+        'plan = {"预热天数": 3, "爆发天数": 1, "返场天数": 2, "风险准备金比例": 0.1, "库存预警线": 5}',
+    )
     return nbs
 
 
@@ -64,8 +79,10 @@ def graded(tmp_path_factory):
     ws = ensure_workspace(base / "classroom", modules=())
     fixture.build(ws / "source")
     names = ["s_full", "s_79", "s_blank", "s_late", "s_absent", *CHEATS, "c_files"]
-    (base / "名单.csv").write_text("学号,姓名,助教\n" + "".join(f"{s},学生{i},助教{'AB'[i % 2]}\n" for i, s in enumerate(names)),
-                                   encoding="utf-8-sig")
+    (base / "名单.csv").write_text(
+        "学号,姓名,助教\n" + "".join(f"{s},学生{i},助教{'AB'[i % 2]}\n" for i, s in enumerate(names)),
+        encoding="utf-8-sig",
+    )
     grading(ws, "init", "--roster", str(base / "名单.csv"))
     grading(ws, "release", M)
     rel = harness.notebooks(ws / "release" / M)
@@ -82,17 +99,32 @@ def graded(tmp_path_factory):
     for student, (a, b) in CHEATS.items():
         nbs_a, _ = simulate.cheat(a, rel, paths)
         nbs_b, _ = simulate.cheat(b, rel, paths)
-        harness.submit(ws, M, student, {"01_shop.ipynb": nbs_a["01_shop.ipynb"], "02_price.ipynb": nbs_b["02_price.ipynb"]},
-                       timestamp=ON_TIME)
+        harness.submit(
+            ws,
+            M,
+            student,
+            {"01_shop.ipynb": nbs_a["01_shop.ipynb"], "02_price.ipynb": nbs_b["02_price.ipynb"]},
+            timestamp=ON_TIME,
+        )
     # files that are no notebooks: broken JSON, a symlink to the instructor's
     # version, a fake course package, pre-filled answers, a pandas.py shadow
-    forged = {"format": 1, "notebook": "02_price", "forms": {},
-              "exports": {"margin": {"kind": "plain", "value": {"毛利": 199.0}}, "plan": {"kind": "plain", "value": {}}}}
+    forged = {
+        "format": 1,
+        "notebook": "02_price",
+        "forms": {},
+        "exports": {"margin": {"kind": "plain", "value": {"毛利": 199.0}}, "plan": {"kind": "plain", "value": {}}},
+    }
     trick = copy.deepcopy(rel["02_price.ipynb"])
     simulate._prepend(trick, simulate.TRANSFORMER)
-    dest = harness.submit(ws, M, "c_files", {"02_price.ipynb": trick}, answers={"02_price": forged},
-                          files={"01_shop.ipynb": b'{"cells": [ not json', "pandas.py": b"raise SystemExit\n"},
-                          timestamp=ON_TIME)
+    dest = harness.submit(
+        ws,
+        M,
+        "c_files",
+        {"02_price.ipynb": trick},
+        answers={"02_price": forged},
+        files={"01_shop.ipynb": b'{"cells": [ not json', "pandas.py": b"raise SystemExit\n"},
+        timestamp=ON_TIME,
+    )
     (dest / "course").mkdir()
     (dest / "course" / "__init__.py").write_text("def export(n, v): return v\n")
     (dest / "01_shop.answers.json").symlink_to(ws / "source" / M / "01_shop.ipynb")
@@ -121,9 +153,22 @@ def export_rows(ws, tmp_path):
 
 def test_worked_rows_of_table6(graded, tmp_path):
     rows = export_rows(graded["ws"], tmp_path)
-    assert list(next(iter(rows.values())))[:10] == ["学号", "姓名", "模块", "标题关键词准确性", "详情页逻辑性", "SKU合理性",
-                                                     "提交时效性", "备注", "总分", "评语"]
-    pick = lambda r: [float(r[k]) for k in ("标题关键词准确性", "详情页逻辑性", "SKU合理性", "提交时效性", "备注", "总分")]
+    assert list(next(iter(rows.values())))[:10] == [
+        "学号",
+        "姓名",
+        "模块",
+        "标题关键词准确性",
+        "详情页逻辑性",
+        "SKU合理性",
+        "提交时效性",
+        "备注",
+        "总分",
+        "评语",
+    ]
+
+    def pick(r):
+        return [float(r[k]) for k in ("标题关键词准确性", "详情页逻辑性", "SKU合理性", "提交时效性", "备注", "总分")]
+
     assert pick(rows["s_79"]) == [28, 20, 16, 15, 0, 79]
     assert pick(rows["s_full"]) == [30, 25, 20, 15, 0, 90]
     assert pick(rows["s_late"]) == [30, 25, 20, 5, 0, 80] and "迟交 2 天" in rows["s_late"]["评语"]
@@ -143,8 +188,10 @@ def test_cheaters_never_beat_a_blank_submission(graded):
 
 def test_bad_submissions_get_a_clear_reason(graded):
     ws = graded["ws"]
-    res = {s: json.loads((ws / ".grading" / "results" / M / f"{s}.json").read_text(encoding="utf-8"))
-           for s in [*CHEATS, "c_files", "s_full"]}
+    res = {
+        s: json.loads((ws / ".grading" / "results" / M / f"{s}.json").read_text(encoding="utf-8"))
+        for s in [*CHEATS, "c_files", "s_full"]
+    }
     text = {s: "\n".join(r["reasons"] + r["notes"]) for s, r in res.items()}
     assert res["s_full"]["reasons"] == [] and res["s_full"]["status"] == "ok"
     assert "不一致" in text["c_patch_eq"] and "不一致" in text["c_transform_builtins"]
@@ -199,7 +246,7 @@ def test_feedback_shows_directions_never_tests_or_solutions(graded):
             assert "BEGIN HIDDEN TESTS" not in html and "_c.check" not in html and "_expected" not in html, f
     for f in (ws / "feedback" / "s_blank" / M).glob("*.html"):
         html = f.read_text(encoding="utf-8")
-        assert "北欧家居旗舰店" not in html and "库存预警线\": 10" not in html  # no reference answer
+        assert "北欧家居旗舰店" not in html and '库存预警线": 10' not in html  # no reference answer
 
 
 def test_manual_grades_and_remarks_survive_reautograde(graded, tmp_path):
@@ -265,7 +312,7 @@ def test_release_zip_for_learning_platforms(graded):
     assert not any(n.endswith(".answers.json") for n in names)
     nb = nbformat.reads(zipfile.ZipFile(z).read(f"{M}/02_price.ipynb").decode(), as_version=4)
     text = "\n".join(c.source for c in nb.cells)
-    assert "BEGIN HIDDEN" not in text and "库存预警线\": 10" not in text
+    assert "BEGIN HIDDEN" not in text and '库存预警线": 10' not in text
 
 
 def test_release_refuses_a_source_with_answer_files(graded, tmp_path):

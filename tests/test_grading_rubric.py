@@ -1,4 +1,5 @@
 """Unit tests of grading.rubric: the table-6 columns, timeliness and totals."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,14 @@ def test_doctests():
 
 def test_worked_row_79():
     # table 6, first worked row: 28 + 20 + 16 + 15 (+ 备注 0) -> 79
-    grades = {"d1_title": (14, 15), "d1_kw": (14, 15), "d2_detail": (8, 10), "d2_logic": (12, 15),
-              "d3_sku": (16, 20), "d5_remark": (None, 10)}
+    grades = {
+        "d1_title": (14, 15),
+        "d1_kw": (14, 15),
+        "d2_detail": (8, 10),
+        "d2_logic": (12, 15),
+        "d3_sku": (16, 20),
+        "d5_remark": (None, 10),
+    }
     r = rubric.row(M, grades, DUE - dt.timedelta(hours=1), DUE)
     assert list(r) == [d.name for d in settings.rubric(M)] + ["总分"]
     assert list(r.values()) == [28.0, 20.0, 16.0, 15.0, 0.0, 79.0]
@@ -32,7 +39,13 @@ def test_worked_row_90():
     # second worked row: 30 + 25 + 20 + 15 -> 90
     grades = {"d1_a": (6, 6), "d2_a": (3, 3), "d2_b": (2, 2), "d3_a": (4, 4)}
     assert rubric.row(M, grades, DUE, DUE) == {
-        "标题关键词准确性": 30.0, "详情页逻辑性": 25.0, "SKU合理性": 20.0, "提交时效性": 15.0, "备注": 0.0, "总分": 90.0}
+        "标题关键词准确性": 30.0,
+        "详情页逻辑性": 25.0,
+        "SKU合理性": 20.0,
+        "提交时效性": 15.0,
+        "备注": 0.0,
+        "总分": 90.0,
+    }
 
 
 def test_remark_counts_once_entered():
@@ -44,9 +57,9 @@ def test_remark_counts_once_entered():
 
 def test_scaling_and_rounding():
     d = rubric.dimension_scores(M, {"d1_a": (1, 3), "d2_a": (2, 3), "d3_a": (1, 7)})
-    assert d["标题关键词准确性"] == 10.0          # 1/3 * 30
-    assert d["详情页逻辑性"] == 16.7              # 2/3 * 25 = 16.666..
-    assert d["SKU合理性"] == 2.9                  # 1/7 * 20 = 2.857..
+    assert d["标题关键词准确性"] == 10.0  # 1/3 * 30
+    assert d["详情页逻辑性"] == 16.7  # 2/3 * 25 = 16.666..
+    assert d["SKU合理性"] == 2.9  # 1/7 * 20 = 2.857..
     assert rubric.round1(0.25) == 0.3 and rubric.round1(2.45) == 2.5  # half-up, not half-even
 
 
@@ -60,16 +73,19 @@ def test_scores_are_clamped():
     assert d["标题关键词准确性"] == 30.0 and d["详情页逻辑性"] == 0.0
 
 
-@pytest.mark.parametrize("delta,expected", [
-    (dt.timedelta(days=-3), 15.0),
-    (dt.timedelta(0), 15.0),
-    (dt.timedelta(minutes=10), 15.0),          # within grace
-    (dt.timedelta(minutes=11), 10.0),          # first started day
-    (dt.timedelta(hours=23, minutes=59), 10.0),
-    (dt.timedelta(days=1, seconds=1), 5.0),
-    (dt.timedelta(days=2, hours=1), 0.0),
-    (dt.timedelta(days=30), 0.0),              # floor 0
-])
+@pytest.mark.parametrize(
+    "delta,expected",
+    [
+        (dt.timedelta(days=-3), 15.0),
+        (dt.timedelta(0), 15.0),
+        (dt.timedelta(minutes=10), 15.0),  # within grace
+        (dt.timedelta(minutes=11), 10.0),  # first started day
+        (dt.timedelta(hours=23, minutes=59), 10.0),
+        (dt.timedelta(days=1, seconds=1), 5.0),
+        (dt.timedelta(days=2, hours=1), 0.0),
+        (dt.timedelta(days=30), 0.0),  # floor 0
+    ],
+)
 def test_timeliness(delta, expected):
     assert rubric.timeliness_score(M, DUE + delta, DUE) == expected
 

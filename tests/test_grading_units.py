@@ -1,6 +1,7 @@
 """Fast tests of the grading layer's parts (no kernels, no nbgrader runs):
 roster, collect from zips and folders, submission staging, export files,
 the re-check's helpers and the teacher's sample."""
+
 from __future__ import annotations
 
 import contextlib
@@ -25,6 +26,7 @@ M = fixture.MODULE
 
 # -- a tiny workspace: the fixture as module one, a stub module two ----------------
 
+
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory) -> Workspace:
     root = ensure_workspace(tmp_path_factory.mktemp("units") / "classroom", modules=())
@@ -34,8 +36,15 @@ def ws(tmp_path_factory) -> Workspace:
     nb.answer("d1_plan_answer", "plan = None\n### BEGIN SOLUTION\nplan = 1\n### END SOLUTION")
     nb.save(root / "source" / "module2_campaign" / "01_plan.ipynb")
     w = Workspace(root)
-    studs = roster.assign_tas([roster.Student("2023001", "张三"), roster.Student("2023002", "李四"),
-                               roster.Student("2023003", "王五"), roster.Student("2023004", "张三丰")], ["助教A", "助教B"])
+    studs = roster.assign_tas(
+        [
+            roster.Student("2023001", "张三"),
+            roster.Student("2023002", "李四"),
+            roster.Student("2023003", "王五"),
+            roster.Student("2023004", "张三丰"),
+        ],
+        ["助教A", "助教B"],
+    )
     roster.write(studs, w.roster_path)
     return w
 
@@ -46,6 +55,7 @@ def released(ws: Workspace, stem: str) -> bytes:
 
 
 # -- roster -----------------------------------------------------------------------
+
 
 def test_roster_csv_chinese_headers_and_gbk(tmp_path):
     p = tmp_path / "名单.csv"
@@ -59,18 +69,23 @@ def test_roster_excel_numeric_ids_and_english_headers(tmp_path):
     import pandas as pd
 
     p = tmp_path / "roster.xlsx"
-    pd.DataFrame({"Student_ID": [2023001, 2023002], "Name": ["张三", "李四"], "Email": ["a@x.cn", ""]}).to_excel(p, index=False)
+    pd.DataFrame({"Student_ID": [2023001, 2023002], "Name": ["张三", "李四"], "Email": ["a@x.cn", ""]}).to_excel(
+        p, index=False
+    )
     studs = roster.read(p)
     assert [s.id for s in studs] == ["2023001", "2023002"]
     assert studs[0].email == "a@x.cn"
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("姓名\n张三\n", "学号"),
-    ("学号,姓名\n2023001,张三\n2023001,李四\n", "重复"),
-    ("学号,姓名\n20 23/001,张三\n", "只能包含"),
-    ("", "空的"),
-])
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("姓名\n张三\n", "学号"),
+        ("学号,姓名\n2023001,张三\n2023001,李四\n", "重复"),
+        ("学号,姓名\n20 23/001,张三\n", "只能包含"),
+        ("", "空的"),
+    ],
+)
 def test_roster_errors_are_chinese(tmp_path, text, needle):
     p = tmp_path / "r.csv"
     p.write_text(text, encoding="utf-8")
@@ -87,6 +102,7 @@ def test_roster_normalised_file_round_trips(tmp_path):
 
 # -- time -----------------------------------------------------------------------------
 
+
 def test_timestamps_round_trip_through_nbgrader():
     from nbgrader.utils import parse_utc
 
@@ -98,6 +114,7 @@ def test_timestamps_round_trip_through_nbgrader():
 
 
 # -- collect --------------------------------------------------------------------------
+
 
 def _zip_bytes(entries: dict[str, tuple[bytes, tuple]], utf8: bool = True) -> bytes:
     buf = io.BytesIO()
@@ -116,6 +133,7 @@ def test_collect_from_nested_zip(ws, tmp_path):
     plan = nbformat.writes(nbformat.read(ws.source("module2_campaign") / "01_plan.ipynb", as_version=4)).encode()
     outer = tmp_path / "下载.zip"
     with zipfile.ZipFile(outer, "w") as zf:
+
         def add(name, data, when=on_time, attr=None):
             info = zipfile.ZipInfo(name, date_time=when)
             if attr is not None:
@@ -124,25 +142,33 @@ def test_collect_from_nested_zip(ws, tmp_path):
 
         add("2023001_张三_01_shop.ipynb", shop)
         add("2023001_张三_02_price.ipynb", price)
-        add("2023001_张三_任意改名.answers.json", answers)           # recognised by its content
-        add("2023001_张三_02_price (1).ipynb", price, (2026, 12, 7, 9, 0, 0))   # older duplicate
-        add("2023002_李四_module1_listing.zip", inner, late)         # a zip inside the zip
-        add("王五/作业/02_price.ipynb", price)                         # matched by name, in a folder
-        add("9999999_旁听_01_shop.ipynb", shop)                        # not on the roster
-        add("2023001_张三_01_plan.ipynb", plan)                        # another module
-        add("2023004_张三丰_01_shop.ipynb", b"{ not json")             # broken, still collected
-        add("../../2023001_张三_01_shop.ipynb", shop)                  # path trick
-        add("/etc/2023001_张三_02_price.ipynb", price)                 # absolute path
+        add("2023001_张三_任意改名.answers.json", answers)  # recognised by its content
+        add("2023001_张三_02_price (1).ipynb", price, (2026, 12, 7, 9, 0, 0))  # older duplicate
+        add("2023002_李四_module1_listing.zip", inner, late)  # a zip inside the zip
+        add("王五/作业/02_price.ipynb", price)  # matched by name, in a folder
+        add("9999999_旁听_01_shop.ipynb", shop)  # not on the roster
+        add("2023001_张三_01_plan.ipynb", plan)  # another module
+        add("2023004_张三丰_01_shop.ipynb", b"{ not json")  # broken, still collected
+        add("../../2023001_张三_01_shop.ipynb", shop)  # path trick
+        add("/etc/2023001_张三_02_price.ipynb", price)  # absolute path
         add("2023002_李四_link.ipynb", "/work/main/module1_listing/x.ipynb", attr=0o120777 << 16)  # symlink
         add("readme.txt", b"hi")
     rep = collect.collect_from(ws, M, outer, roster.load(ws))
     text = collect.render(rep, ws)
     assert set(rep.collected) == {"2023001", "2023002", "2023003", "2023004"}
     s1 = ws.submitted("2023001", M)
-    assert sorted(p.name for p in s1.iterdir()) == ["01_shop.answers.json", "01_shop.ipynb", "02_price.ipynb", "timestamp.txt"]
+    assert sorted(p.name for p in s1.iterdir()) == [
+        "01_shop.answers.json",
+        "01_shop.ipynb",
+        "02_price.ipynb",
+        "timestamp.txt",
+    ]
     assert (s1 / "02_price.ipynb").read_bytes() == price
     assert "2026-12-07 10:00" in (s1 / "timestamp.txt").read_text()
-    assert rep.collected["2023002"]["late"] and "2026-12-08 09:00" in (ws.submitted("2023002", M) / "timestamp.txt").read_text()
+    assert (
+        rep.collected["2023002"]["late"]
+        and "2026-12-08 09:00" in (ws.submitted("2023002", M) / "timestamp.txt").read_text()
+    )
     assert rep.collected["2023003"]["notebooks"] == ["02_price"]
     assert any("9999999" in u for u in rep.unmatched)
     assert any("01_plan" in w and "module2_campaign" in w for w in rep.wrong_module)
@@ -151,7 +177,10 @@ def test_collect_from_nested_zip(ws, tmp_path):
     assert len(rep.unsafe) == 3 and any("符号链接" in u for u in rep.unsafe)
     assert any("readme.txt" in i for i in rep.ignored)
     assert "未提交" not in text or "2023" not in text.split("未提交")[1].split("\n")[1]
-    assert not (ws.root.parent / "2023001_张三_01_shop.ipynb").exists() and not Path("/etc/2023001_张三_02_price.ipynb").exists()
+    assert (
+        not (ws.root.parent / "2023001_张三_01_shop.ipynb").exists()
+        and not Path("/etc/2023001_张三_02_price.ipynb").exists()
+    )
     # collecting an older download again never overwrites a newer submission
     older = tmp_path / "older.zip"
     older.write_bytes(_zip_bytes({"2023002_李四_01_shop.ipynb": (shop, on_time)}))
@@ -194,6 +223,7 @@ def test_collect_needs_roster_and_existing_path(ws, tmp_path):
 
 # -- staging ------------------------------------------------------------------------------
 
+
 def test_staging_sanitises_and_never_touches_submission(ws):
     from grading.worker import stage
 
@@ -201,9 +231,17 @@ def test_staging_sanitises_and_never_touches_submission(ws):
     sub.mkdir(parents=True)
     (sub / "01_shop.ipynb").write_bytes(released(ws, "01_shop"))
     (sub / "02_price.ipynb").write_text("{ broken", encoding="utf-8")
-    (sub / "01_shop.answers.json").write_text(json.dumps(
-        {"format": 1, "notebook": "01_shop", "forms": {"shop": {"raw": {"name": "店"}}},
-         "exports": {"shop": {"kind": "plain", "value": {"name": "北欧家居旗舰店", "price": 499.0}}}}), encoding="utf-8")
+    (sub / "01_shop.answers.json").write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "notebook": "01_shop",
+                "forms": {"shop": {"raw": {"name": "店"}}},
+                "exports": {"shop": {"kind": "plain", "value": {"name": "北欧家居旗舰店", "price": 499.0}}},
+            }
+        ),
+        encoding="utf-8",
+    )
     (sub / "02_price.answers.json").symlink_to(ws.source(M) / "02_price.ipynb")
     (sub / "course").mkdir()
     (sub / "course" / "__init__.py").write_text("def start(*a): pass\n")
@@ -222,10 +260,13 @@ def test_staging_sanitises_and_never_touches_submission(ws):
 
 # -- the re-check's helpers -----------------------------------------------------------------
 
+
 def test_export_statements_single_and_multi_line():
-    src = ('x = 1\n### BEGIN HIDDEN TESTS\n_v = course.export("a", globals().get("a"))\n'
-           '_w = course.export("b", {"t": None if globals().get("t") is None\n'
-           '                          else list(t)})\n_c = 1\n')
+    src = (
+        'x = 1\n### BEGIN HIDDEN TESTS\n_v = course.export("a", globals().get("a"))\n'
+        '_w = course.export("b", {"t": None if globals().get("t") is None\n'
+        "                          else list(t)})\n_c = 1\n"
+    )
     found = guard.export_lines(src)
     assert [n for _, n in found] == ["a", "b"]
     assert found[1][0].count("\n") == 1
@@ -258,9 +299,16 @@ def client():
 
 def test_clean_recheck_engine_scores_plain_data(ws, client):
     src = ws.source(M) / "02_price.ipynb"
-    good = {"margin": {"kind": "plain", "value": {"毛利": 199.0, "毛利率": 0.3988, "保本价": 300.0, "折后价": 449.1,
-                                                   "折后毛利率": 0.332}},
-            "plan": {"kind": "plain", "value": {"预热天数": 3, "爆发天数": 1, "返场天数": 2, "风险准备金比例": 0.1, "库存预警线": 9}}}
+    good = {
+        "margin": {
+            "kind": "plain",
+            "value": {"毛利": 199.0, "毛利率": 0.3988, "保本价": 300.0, "折后价": 449.1, "折后毛利率": 0.332},
+        },
+        "plan": {
+            "kind": "plain",
+            "value": {"预热天数": 3, "爆发天数": 1, "返场天数": 2, "风险准备金比例": 0.1, "库存预警线": 9},
+        },
+    }
     reply = client.run(src, {"format": 1, "notebook": "02_price", "forms": {}, "exports": good}, ws.source(M))
     cells = reply["cells"]
     assert cells["d2_margin"]["score"] == 25.0
@@ -268,9 +316,11 @@ def test_clean_recheck_engine_scores_plain_data(ws, client):
     assert any("库存" in m for m in cells["d3_plan"]["messages"])
     # no answers at all, or hostile JSON: 0, never a crash
     deep = {"kind": "plain", "value": json.loads("[" * 5000 + "]" * 5000) if False else [[[[[]]]]]}
-    reply = client.run(src, {"format": 1, "notebook": "02_price", "forms": {}, "exports": {"margin": deep,
-                                                                                             "plan": {"kind": "dataframe"}}},
-                       ws.source(M))
+    reply = client.run(
+        src,
+        {"format": 1, "notebook": "02_price", "forms": {}, "exports": {"margin": deep, "plan": {"kind": "dataframe"}}},
+        ws.source(M),
+    )
     assert reply["cells"]["d2_margin"]["score"] == 0.0 and reply["cells"]["d3_plan"]["score"] == 0.0
     reply = client.run(src, None, ws.source(M))
     assert all(c["score"] == 0.0 for c in reply["cells"].values())
@@ -278,13 +328,17 @@ def test_clean_recheck_engine_scores_plain_data(ws, client):
 
 # -- exports and the teacher's sample ---------------------------------------------------------
 
+
 def _table():
     from grading import export
 
     cols = export.columns(M)
     rows = []
-    for sid, name, vals, note in [("2023001", "张三", [28, 20, 16, 15, 0], ""), ("2023002", "李四", [30, 25, 20, 15, 0], ""),
-                                  ("2023003", "王五", [0, 0, 0, 0, 0], "【未提交】")]:
+    for sid, name, vals, note in [
+        ("2023001", "张三", [28, 20, 16, 15, 0], ""),
+        ("2023002", "李四", [30, 25, 20, 15, 0], ""),
+        ("2023003", "王五", [0, 0, 0, 0, 0], "【未提交】"),
+    ]:
         r = {"学号": sid, "姓名": name, "模块": "模块一", "总分": float(sum(vals)), "评语": note}
         r.update(dict(zip(cols[3:-2], map(float, vals))))
         rows.append(r)
@@ -298,7 +352,18 @@ def test_csv_has_bom_columns_in_weight_order_and_sums(tmp_path):
     raw = p.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["学号", "姓名", "模块", "标题关键词准确性", "详情页逻辑性", "SKU合理性", "提交时效性", "备注", "总分", "评语"]
+    assert rows[0] == [
+        "学号",
+        "姓名",
+        "模块",
+        "标题关键词准确性",
+        "详情页逻辑性",
+        "SKU合理性",
+        "提交时效性",
+        "备注",
+        "总分",
+        "评语",
+    ]
     assert [r[8] for r in rows[1:]] == ["79", "90", "0"]
     for r in rows[1:]:
         assert sum(float(x) for x in r[3:8]) == float(r[8])
@@ -319,14 +384,27 @@ def test_excel_sheets(tmp_path):
 def test_sample_is_stratified_by_ta_and_agreement(ws, monkeypatch, tmp_path):
     rows = []
     for i in range(20):
-        r = {"学号": f"30{i:02d}", "姓名": f"学生{i}", "模块": "模块一", "标题关键词准确性": 20.0, "详情页逻辑性": 20.0,
-             "SKU合理性": 10.0, "提交时效性": 15.0, "备注": 5.0, "总分": 70.0, "评语": ""}
+        r = {
+            "学号": f"30{i:02d}",
+            "姓名": f"学生{i}",
+            "模块": "模块一",
+            "标题关键词准确性": 20.0,
+            "详情页逻辑性": 20.0,
+            "SKU合理性": 10.0,
+            "提交时效性": 15.0,
+            "备注": 5.0,
+            "总分": 70.0,
+            "评语": "",
+        }
         rows.append(r)
     rows.append({**rows[0], "学号": "3099", "评语": "【未提交】"})
     monkeypatch.setattr(sampling, "module_rows", lambda ws, gb, m: [dict(r) for r in rows])
     monkeypatch.setattr(sampling, "gradebook", lambda ws: contextlib.nullcontext())
-    monkeypatch.setattr(sampling, "load_roster", lambda ws: [roster.Student(r["学号"], r["姓名"], "助教A" if i < 15 else "助教B")
-                                                            for i, r in enumerate(rows)])
+    monkeypatch.setattr(
+        sampling,
+        "load_roster",
+        lambda ws: [roster.Student(r["学号"], r["姓名"], "助教A" if i < 15 else "助教B") for i, r in enumerate(rows)],
+    )
     sample, seed = sampling.draw(ws, M, 0.2, seed=7)
     by_ta = {}
     for r in sample:
@@ -352,6 +430,7 @@ def test_sample_is_stratified_by_ta_and_agreement(ws, monkeypatch, tmp_path):
 
 # -- guarded execution: a kernel that dies at start-up is replaced --------------------
 
+
 def test_kernel_that_dies_at_startup_is_started_again(tmp_path):
     """Two kernels starting at once can pick the same TCP port; the loser dies before
     it answers.  GuardedExecute then starts another one (no student code has run
@@ -376,8 +455,9 @@ def test_kernel_that_dies_at_startup_is_started_again(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
     ep = GuardedExecute(kernel_manager_class=FirstKernelDies, kernel_name="python3", startup_timeout=30)
-    out, _ = ep.preprocess(nb, {"metadata": {"path": str(tmp_path)},
-                                "nbgrader": {"student": "s", "assignment": "a", "notebook": "n"}})
+    out, _ = ep.preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}, "nbgrader": {"student": "s", "assignment": "a", "notebook": "n"}}
+    )
     assert len(started) == 2, "the first kernel should have died and a second one been started"
     assert out.cells[0].outputs[0]["text"] == "42\n"
 
@@ -401,7 +481,8 @@ def test_kernel_that_never_starts_fails_after_the_set_attempts(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("print(1)")]
     ep = GuardedExecute(kernel_manager_class=NeverStarts, kernel_name="python3", startup_timeout=10, start_attempts=2)
-    with _pytest.raises(Exception):
-        ep.preprocess(nb, {"metadata": {"path": str(tmp_path)},
-                           "nbgrader": {"student": "s", "assignment": "a", "notebook": "n"}})
+    with _pytest.raises(Exception):  # noqa: B017 -- whatever jupyter_client raises; the point is the retry count
+        ep.preprocess(
+            nb, {"metadata": {"path": str(tmp_path)}, "nbgrader": {"student": "s", "assignment": "a", "notebook": "n"}}
+        )
     assert len(started) == 2

@@ -4,6 +4,7 @@ its time by the estimate rule, and the settings placeholders of its text.
 
 The guide's form and its restart behaviour are tested in test_teacher_material.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ from course.blanks import count_blanks
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "course" / "00_guide.ipynb"
-TRY_ITS = ["filter", "column", "group", "merge"]      # read+filter and group+sort share a try-it
+TRY_ITS = ["filter", "column", "group", "merge"]  # read+filter and group+sort share a try-it
 
 # (try-it, the right fills of its blanks in order, typical wrong fills)
 FILLS = {
@@ -57,13 +58,26 @@ def test_primer_has_the_six_operations_each_with_example_try_it_and_check():
     for name, cell in tries.items():
         assert count_blanks(cell.source) == len(FILLS[name][0]), f"{name}: blanks ___ of the try-it"
         i = cells.index(cell)
-        example = next(c for c in reversed(cells[:i]) if c.cell_type == "code" and "guide.check" not in c.source
-                       and "course.hints" not in c.source)
+        example = next(
+            c
+            for c in reversed(cells[:i])
+            if c.cell_type == "code" and "guide.check" not in c.source and "course.hints" not in c.source
+        )
         assert "___" not in example.source and ("data.load" in example.source or "show(" in example.source), name
         assert "show(" in example.source, f"{name}: the example shows its result with Chinese headers"
     prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-    for word in ("读一张表", "筛选行", "加一列", "分组求和", "排序", "合并两张表", "提示", "自检", "中文报错",
-                 "course.check"):
+    for word in (
+        "读一张表",
+        "筛选行",
+        "加一列",
+        "分组求和",
+        "排序",
+        "合并两张表",
+        "提示",
+        "自检",
+        "中文报错",
+        "course.check",
+    ):
         assert word in prose, word
     assert any("course.hints(" in c.source for c in cells if c.cell_type == "code"), "the hint ladder is shown once"
 
@@ -80,7 +94,7 @@ def test_primer_and_guide_time_by_the_estimate_rule(tmp_path):
     end = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "### 第 7 步" in c.source)
     part = nbformat.v4.new_notebook()
     part.cells = [nbformat.from_dict(dict(c)) for c in nb.cells[start:end]]
-    part.cells[0].source = part.cells[0].source[part.cells[0].source.index("### 第 6 步"):]
+    part.cells[0].source = part.cells[0].source[part.cells[0].source.index("### 第 6 步") :]
     nbformat.write(part, tmp_path / "primer.ipynb")
     primer = estimate_notebook("course", tmp_path / "primer.ipynb")
     assert primer.minutes <= 20, primer.parts
@@ -98,9 +112,14 @@ def _schedule():
 def test_guide_text_states_settings_through_placeholders():
     nb = _nb()
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    shown = text.notebook_values(GUIDE)                         # every placeholder names a real setting
-    assert {"course.name", "schedule.day_start", "schedule.group_size",
-            "modules.module1_listing.title", "campaign.new_customer_conversion_target"} <= set(shown)
+    shown = text.notebook_values(GUIDE)  # every placeholder names a real setting
+    assert {
+        "course.name",
+        "schedule.day_start",
+        "schedule.group_size",
+        "modules.module1_listing.title",
+        "campaign.new_customer_conversion_target",
+    } <= set(shown)
     for literal in ("电商运营实战", "9:00", "17:00", "6-8 人", "30 / 25 / 20", "预计用时"):
         assert literal not in prose, f"{literal!r} is a setting value: write a placeholder"
 
@@ -129,10 +148,11 @@ def test_render_notebook_gives_students_the_values(tmp_path, monkeypatch, capsys
     assert "{{" not in prose and "导学：电商运营实战" in prose and "就是 8%" in prose
     monkeypatch.chdir(folder)
     course.start("course", "00_guide")
-    assert "说明文字中的设置值" not in capsys.readouterr().out   # a student's rendered copy: nothing to say
+    assert "说明文字中的设置值" not in capsys.readouterr().out  # a student's rendered copy: nothing to say
 
 
 # -- the try-it cells in a real kernel: ✓ for the right fill, ✗ 提升方向 for typical wrong ones ----
+
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory):
@@ -152,8 +172,9 @@ def filled(tmp_path_factory):
             i += 1
         cell.source = _fill(cell.source, right)
     nbformat.write(nb, folder / GUIDE.name)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
+    ).execute()
     return nb
 
 
@@ -172,9 +193,11 @@ def test_right_fills_pass_and_wrong_fills_get_a_direction_not_the_answer(filled)
     assert len(wrong) == sum(len(w) for _, w in FILLS.values())
     orders = data.load("orders")
     paid = orders[orders["status"] == "已支付"]
-    secrets = {str(int((orders["channel"] == "直播").sum())),
-               *(f"{v:.2f}" for v in paid.groupby("phase", observed=True)["paid_amount"].sum()),
-               *(f"{v:,.2f}" for v in paid.groupby("phase", observed=True)["paid_amount"].sum())}
+    secrets = {
+        str(int((orders["channel"] == "直播").sum())),
+        *(f"{v:.2f}" for v in paid.groupby("phase", observed=True)["paid_amount"].sum()),
+        *(f"{v:,.2f}" for v in paid.groupby("phase", observed=True)["paid_amount"].sum()),
+    }
     for c in wrong:
         out = _out(c)
         assert "✗ 还有 1 处需要修改" in out and "提升方向" in out, out
@@ -190,17 +213,18 @@ def test_typical_errors_in_the_primer_are_explained_in_chinese(tmp_path):
     nb = _nb()
     tries = _try_cells(nb)
     read_typo = nb.cells.index(tries["filter"])
-    typo = nbformat.v4.new_code_cell(_fill(tries["filter"].source, ['"order"', '"channel"']))      # a table name typo
+    typo = nbformat.v4.new_code_cell(_fill(tries["filter"].source, ['"order"', '"channel"']))  # a table name typo
     nb.cells.insert(read_typo, typo)
-    tries["filter"].source = _fill(tries["filter"].source, ['"orders"', "channel"])                # no quotes
+    tries["filter"].source = _fill(tries["filter"].source, ['"orders"', "channel"])  # no quotes
     # a quoted choice
     tries["group"].source = _fill(tries["group"].source, ['"phase"']).replace("ascending=False", 'ascending="False"')
-    tries["merge"].source = _fill(tries["merge"].source, ['"product_name"'])                      # not in both tables
+    tries["merge"].source = _fill(tries["merge"].source, ['"product_name"'])  # not in both tables
     nbformat.write(nb, folder / GUIDE.name)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
+    ).execute()
     assert '你是不是想写 "orders"' in _out(typo)
-    assert 'channel 是列名（成交渠道），列名是文字，要加引号' in _out(tries["filter"])
+    assert "channel 是列名（成交渠道），列名是文字，要加引号" in _out(tries["filter"])
     assert "不能加引号" in _out(tries["group"])
     assert '没有名为 "product_name" 的列' in _out(tries["merge"])
     assert "表 products 有这一列，但表 skus 没有" in _out(tries["merge"])
@@ -214,8 +238,11 @@ def test_no_placeholder_text_reaches_students_from_course():
     found = []
     for path in sorted((REPO / "course").rglob("*")):
         rel = path.relative_to(REPO).as_posix()
-        if rel.startswith("course/teacher/") or not path.is_file() or path.suffix not in (".py", ".md", ".ipynb",
-                                                                                          ".yaml"):
+        if (
+            rel.startswith("course/teacher/")
+            or not path.is_file()
+            or path.suffix not in (".py", ".md", ".ipynb", ".yaml")
+        ):
             continue
         if gaps.search(path.read_text(encoding="utf-8", errors="ignore")):
             found.append(rel)

@@ -1,6 +1,7 @@
 """What can be checked here of the Kubernetes deployment (deploy/k8s): there is no
 Docker engine on these machines, so the image is not built; its build context is
 made and inspected, and config.yaml is checked against the pinned chart's schema."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from test_environment import _norm, conda_pins
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def unknown_keys(values: dict, keys: dict[str, str], prefix: str = "") -> list[s
         path = f"{prefix}.{k}" if prefix else str(k)
         kind = keys.get(path)
         if kind is None:
-            patterns = [p for p in keys if p.startswith(f"{prefix}.<") and re.match(p[len(prefix) + 2:-1], str(k))]
+            patterns = [p for p in keys if p.startswith(f"{prefix}.<") and re.match(p[len(prefix) + 2 : -1], str(k))]
             if patterns:
                 continue  # e.g. hub.config.<ClassName>: pass-through traitlets configuration
             bad.append(path)
@@ -76,8 +76,11 @@ def image_context(tmp_path_factory):
 
 def test_image_pins_equal_environment_yml(image_context):
     conda = conda_pins()
-    reqs = dict(line.split("==") for line in (image_context / "requirements.txt").read_text().splitlines()
-                if line and not line.startswith("#"))
+    reqs = dict(
+        line.split("==")
+        for line in (image_context / "requirements.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     assert reqs and all(conda[_norm(name)] == version for name, version in reqs.items()), reqs
     dockerfile = (image_context / "Dockerfile").read_text()
     assert "pip install --no-cache-dir -r /opt/ecom-ops/requirements.txt" in dockerfile

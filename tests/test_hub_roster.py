@@ -1,6 +1,7 @@
 """The class hub's checks that need no running hub: the roster and the accounts made
 from it, the messages for bad input, each role's Jupyter configuration, the
 single-user environment's pins.  (The hub itself: tests/hub/.)"""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,15 @@ def test_grading_init_with_a_bad_roster_says_what_to_fix_and_keeps_the_old_roste
     ws = tmp_path / "ws"
     good = write(tmp_path, "学号,姓名\n2023001,张三\n", "good.csv")
     bad = write(tmp_path, "学号,姓名\n2023001,张三\n2023001,李四\n", "bad.csv")
-    run = lambda f: subprocess.run([sys.executable, "-m", "grading", "init", "--roster", str(f), "--workspace", str(ws)],
-                                   capture_output=True, text=True, cwd=REPO)
+
+    def run(f):
+        return subprocess.run(
+            [sys.executable, "-m", "grading", "init", "--roster", str(f), "--workspace", str(ws)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+
     assert run(good).returncode == 0
     before = (ws / "roster.csv").read_bytes()
     proc = run(bad)
@@ -83,8 +91,12 @@ def test_accounts_students_are_their_xuehao_staff_have_a_prefix():
     studs = [roster.Student("2023001", "张三", "助教C")]
     people = acc.build(studs, ["助教A", "助教B"], "王老师", "c1-")
     assert [(a.login, a.system, a.role) for a in people] == [
-        ("teacher", "c1-teacher", "teacher"), ("ta1", "c1-ta1", "ta"), ("ta2", "c1-ta2", "ta"), ("ta3", "c1-ta3", "ta"),
-        ("2023001", "2023001", "student")]
+        ("teacher", "c1-teacher", "teacher"),
+        ("ta1", "c1-ta1", "ta"),
+        ("ta2", "c1-ta2", "ta"),
+        ("ta3", "c1-ta3", "ta"),
+        ("2023001", "2023001", "student"),
+    ]
     assert people[3].name == "助教C"  # a TA named only in the roster gets an account too
 
 
@@ -104,7 +116,7 @@ def test_a_busy_port_message_names_it_and_how_to_choose_another():
 
 
 def test_memory_limit_sizes():
-    assert parse_size("2G") == 2 * 1024 ** 3 and parse_size("1.5g") == 1536 * 1024 ** 2
+    assert parse_size("2G") == 2 * 1024**3 and parse_size("1.5g") == 1536 * 1024**2
     with pytest.raises(ValueError, match="内存上限「两个G」看不懂"):
         parse_size("两个G")
 
@@ -115,7 +127,9 @@ def test_students_servers_lack_the_instructor_extensions(tmp_path):
     student = json.loads((paths.role_config(False) / "jupyter_server_config.json").read_text())
     staff = json.loads((paths.role_config(True) / "jupyter_server_config.json").read_text())
     ext = student["ServerApp"]["jpserver_extensions"]
-    assert ext["nbgrader.server_extensions.formgrader"] is False and ext["nbgrader.server_extensions.course_list"] is False
+    assert (
+        ext["nbgrader.server_extensions.formgrader"] is False and ext["nbgrader.server_extensions.course_list"] is False
+    )
     assert ext["nbgrader.server_extensions.assignment_list"] is True
     assert staff["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is True
     page = json.loads((paths.role_config(False) / "labconfig" / "page_config.json").read_text())

@@ -1,5 +1,6 @@
 """Chinese column labels: every column of every table has a short label in the data
 dictionary (datasets/spec.py -> manifest.json), and the tables a student reads show it."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,7 @@ MANIFEST = REPO / "datasets" / "data" / "manifest.json"
 
 
 def test_every_column_of_every_table_has_a_short_label():
-    missing = [f"{t}.{c}" for t, spec in TABLES.items() for c, info in spec["columns"].items()
-               if not info.get("label")]
+    missing = [f"{t}.{c}" for t, spec in TABLES.items() for c, info in spec["columns"].items() if not info.get("label")]
     assert not missing, f"add a label in datasets/spec.py LABELS for: {missing}"
     for t, spec in TABLES.items():
         for c, info in spec["columns"].items():
@@ -25,8 +25,7 @@ def test_every_column_of_every_table_has_a_short_label():
 
 
 def test_labels_name_only_existing_columns():
-    stale = [f"{t}.{c}" for t, cols in LABELS.items() for c in cols
-             if t not in TABLES or c not in TABLES[t]["columns"]]
+    stale = [f"{t}.{c}" for t, cols in LABELS.items() for c in cols if t not in TABLES or c not in TABLES[t]["columns"]]
     assert not stale, f"labels for columns that do not exist: {stale}"
 
 
@@ -67,7 +66,7 @@ def test_labelled_uses_the_best_table_and_labels_group_names():
     ads = labels.labelled(data.load("ad_spend").head(2))
     assert "推广渠道（channel）" in ads.columns
     mine = labels.labelled(pd.DataFrame({"value": [1.0], "keyword": ["床头柜"]}))
-    assert list(mine.columns) == ["value", "关键词（keyword）"]   # a computed column keeps its name
+    assert list(mine.columns) == ["value", "关键词（keyword）"]  # a computed column keeps its name
 
 
 def test_doctests():

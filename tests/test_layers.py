@@ -11,6 +11,7 @@
 Each rule is also run on a small planted package, so a checker that finds nothing
 is known to be able to find something.
 """
+
 from __future__ import annotations
 
 import ast
@@ -22,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 # -- reading the imports --------------------------------------------------------------------
+
 
 def package_modules(root: Path = REPO, package: str = "course") -> dict[str, Path]:
     """{dotted name: file} of every module of ``package`` under ``root``."""
@@ -121,11 +123,17 @@ def describe_cycle(group: list[str], graph: dict[str, dict[str, int]]) -> str:
 
 def layer_violations(graph: dict[str, dict[str, int]], lower: str, upper: str) -> list[str]:
     """Imports of a module under ``upper`` by a module under ``lower`` (dotted prefixes)."""
+
     def under(name: str, prefix: str) -> bool:
         return name == prefix or name.startswith(prefix + ".")
 
-    return [f"{m} imports {t} (line {line})" for m, edges in sorted(graph.items()) if under(m, lower)
-            for t, line in sorted(edges.items()) if under(t, upper)]
+    return [
+        f"{m} imports {t} (line {line})"
+        for m, edges in sorted(graph.items())
+        if under(m, lower)
+        for t, line in sorted(edges.items())
+        if under(t, upper)
+    ]
 
 
 # -- sys.path edits ---------------------------------------------------------------------------
@@ -134,8 +142,12 @@ _PATH_METHODS = {"insert", "append", "extend", "remove", "pop", "clear", "__seti
 
 
 def _is_sys_path(node: ast.AST) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "path" and isinstance(node.value, ast.Name) \
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "path"
+        and isinstance(node.value, ast.Name)
         and node.value.id == "sys"
+    )
 
 
 def sys_path_edits(path: Path) -> list[int]:
@@ -146,8 +158,9 @@ def sys_path_edits(path: Path) -> list[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             f = node.func
-            if (f.attr in _PATH_METHODS and _is_sys_path(f.value)) or \
-                    (f.attr == "addsitedir" and isinstance(f.value, ast.Name) and f.value.id == "site"):
+            if (f.attr in _PATH_METHODS and _is_sys_path(f.value)) or (
+                f.attr == "addsitedir" and isinstance(f.value, ast.Name) and f.value.id == "site"
+            ):
                 lines.append(node.lineno)
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -161,8 +174,11 @@ def library_files(folder: str) -> list[Path]:
     """The library's Python files of a top-level folder.  Left out: vendored and generated
     files, and ``*_config.py`` (config files that JupyterHub or nbgrader execute, not imports)."""
     skip = {"node_modules", "__pycache__", "generated", ".venv"}
-    return [p for p in sorted((REPO / folder).rglob("*.py"))
-            if not skip & set(p.relative_to(REPO).parts) and not p.name.endswith("_config.py")]
+    return [
+        p
+        for p in sorted((REPO / folder).rglob("*.py"))
+        if not skip & set(p.relative_to(REPO).parts) and not p.name.endswith("_config.py")
+    ]
 
 
 def sys_path_report(folder: str) -> list[str]:
@@ -170,6 +186,7 @@ def sys_path_report(folder: str) -> list[str]:
 
 
 # -- the course package -----------------------------------------------------------------------
+
 
 def test_course_tools_never_import_forms():
     graph = import_graph(package_modules())
@@ -206,11 +223,12 @@ def test_no_sys_path_edits_in_grading_and_datasets(folder):
 
 # -- the datasets package -------------------------------------------------------------------
 
+
 def test_no_import_cycles_in_datasets():
     """The generator imports the schema check, never the other way round (the schema once read the
     generator's word lists through an import hidden in a function)."""
     graph = import_graph(package_modules(package="datasets"))
-    assert "datasets.schema" in graph["datasets.generate"]   # the walk found the package
+    assert "datasets.schema" in graph["datasets.generate"]  # the walk found the package
     cycles = import_cycles(graph)
     assert cycles == [], "\n".join(describe_cycle(c, graph) for c in cycles)
 
@@ -228,8 +246,9 @@ def guarded_imports(path: Path) -> list[int]:
             types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
             caught |= {"BaseException" if t is None else getattr(t, "id", getattr(t, "attr", "")) for t in types}
         if caught & broad:
-            lines += [n.lineno for stmt in node.body for n in ast.walk(stmt)
-                      if isinstance(n, (ast.Import, ast.ImportFrom))]
+            lines += [
+                n.lineno for stmt in node.body for n in ast.walk(stmt) if isinstance(n, (ast.Import, ast.ImportFrom))
+            ]
     return lines
 
 
@@ -240,6 +259,7 @@ def test_no_swallowed_imports_in_datasets():
 
 # -- the checkers find what they look for (a planted package) -------------------------------
 
+
 def _plant(root: Path, files: dict[str, str]) -> None:
     for rel, text in files.items():
         path = root / rel
@@ -248,23 +268,27 @@ def _plant(root: Path, files: dict[str, str]) -> None:
 
 
 def test_checkers_find_planted_problems(tmp_path):
-    _plant(tmp_path, {
-        "course/__init__.py": "",
-        "course/messages.py": "class CourseError(Exception):\n    pass\n",
-        "course/forms/__init__.py": "",
-        "course/forms/detail.py": "from ..tools.audit import ORDER\nfrom ..messages import CourseError\n",
-        "course/tools/__init__.py": "",
-        # the circle is hidden in a function, as it was in course/tools/listing_audit.py
-        "course/tools/audit.py": "ORDER = []\n\ndef collect():\n    from ..forms.detail import ORDER\n",
-        "course/tools/fine.py": "from . import audit\nfrom course.messages import CourseError\n",
-        "course/script.py": "import sys\nsys.path.insert(0, '..')\nsys.path[:0] = ['x']\n"
-                            "TEXT = 'import sys; sys.path.insert(0, \"/repo\")'\n",
-    })
+    _plant(
+        tmp_path,
+        {
+            "course/__init__.py": "",
+            "course/messages.py": "class CourseError(Exception):\n    pass\n",
+            "course/forms/__init__.py": "",
+            "course/forms/detail.py": "from ..tools.audit import ORDER\nfrom ..messages import CourseError\n",
+            "course/tools/__init__.py": "",
+            # the circle is hidden in a function, as it was in course/tools/listing_audit.py
+            "course/tools/audit.py": "ORDER = []\n\ndef collect():\n    from ..forms.detail import ORDER\n",
+            "course/tools/fine.py": "from . import audit\nfrom course.messages import CourseError\n",
+            "course/script.py": "import sys\nsys.path.insert(0, '..')\nsys.path[:0] = ['x']\n"
+            "TEXT = 'import sys; sys.path.insert(0, \"/repo\")'\n",
+        },
+    )
     modules = package_modules(tmp_path)
     graph = import_graph(modules)
     assert graph["course.tools.fine"] == {"course.tools.audit": 1, "course.messages": 2}
     assert layer_violations(graph, "course.tools", "course.forms") == [
-        "course.tools.audit imports course.forms.detail (line 4)"]
+        "course.tools.audit imports course.forms.detail (line 4)"
+    ]
     assert import_cycles(graph) == [["course.forms.detail", "course.tools.audit"]]
     assert sys_path_edits(tmp_path / "course" / "script.py") == [2, 3]
     assert sys_path_edits(tmp_path / "course" / "messages.py") == []
@@ -273,8 +297,10 @@ def test_checkers_find_planted_problems(tmp_path):
 def test_guarded_import_checker_finds_the_old_datasets_pattern(tmp_path):
     # the shape datasets/schema.py had: a word list extended by an import that may fail silently
     planted = tmp_path / "words.py"
-    planted.write_text("def safe_words():\n    words = set()\n    try:\n        from .generate import REGIONS\n"
-                       "        words.update(REGIONS)\n    except Exception:  # pragma: no cover\n        pass\n"
-                       "    return words\n\ntry:\n    import yaml\nexcept (OSError, ValueError):\n    yaml = None\n",
-                       encoding="utf-8")
+    planted.write_text(
+        "def safe_words():\n    words = set()\n    try:\n        from .generate import REGIONS\n"
+        "        words.update(REGIONS)\n    except Exception:  # pragma: no cover\n        pass\n"
+        "    return words\n\ntry:\n    import yaml\nexcept (OSError, ValueError):\n    yaml = None\n",
+        encoding="utf-8",
+    )
     assert guarded_imports(planted) == [4]

@@ -9,6 +9,7 @@ nbgrader on every cell.  A second class features another product
 (``featured.product_id`` in a copy of the settings): the released text names it
 and the same kind of complete answer, computed for it, keeps full points.
 One workspace per class, every student graded in one call."""
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
-import pytest
-
 import harness
 import module1_answers as A
+import nbformat
+import pytest
 
 MODULE = A.MODULE
 SOURCE = harness.REPO / MODULE
@@ -30,9 +30,17 @@ pytestmark = pytest.mark.slow
 
 
 def grading(ws: Path, *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)], env=harness.env(),
-                          capture_output=True, text=True, timeout=1500, cwd=str(harness.REPO))
-    assert proc.returncode == 0, f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        cwd=str(harness.REPO),
+    )
+    assert proc.returncode == 0, (
+        f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
     return proc
 
 
@@ -45,7 +53,7 @@ def filled(released: dict, only: set[str] | None = None) -> dict:
         nb = nbformat.from_dict(json.loads(json.dumps(nb)))
         for cell in nb.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-            task = gid[3:-len("_answer")] if gid.endswith("_answer") else None
+            task = gid[3 : -len("_answer")] if gid.endswith("_answer") else None
             if task in A.BLANKS and (only is None or task in only):
                 assert cell.source.count("___") == len(A.BLANKS[task]), (gid, cell.source)
                 cell.source = fill(cell.source, A.BLANKS[task])
@@ -67,6 +75,7 @@ def release(ws: Path) -> dict:
 
 
 # -- the class at default settings ------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
@@ -104,7 +113,7 @@ def test_partly_right_scores_in_between(graded):
     got = {gid: c["final"] for gid, c in cells(results(ws, "m1_partial")).items()}
     assert 0 < sum(got.values()) < 75
     assert got["d1_title"] == 10 and got["d1_title_choice"] == 8 and got["d1_kw_value"] == 8
-    assert got["d3_sku"] == 4            # the draft's invalid option costs the invalid-option check
+    assert got["d3_sku"] == 4  # the draft's invalid option costs the invalid-option check
     assert got["d3_prices"] == 4
     assert got["d2_candidates"] == 0 and got["d2_detail"] == 0
 
@@ -133,8 +142,13 @@ def test_blank_release_runs_without_errors(graded):
     ws, _ = graded
     for path in sorted((ws / "autograded" / "m1_blank" / MODULE).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                  if o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        errors = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
+        ]
         assert not errors, (path.name, [e.get("ename") or e.get("text", "")[:200] for e in errors])
 
 

@@ -7,6 +7,7 @@ Each tool is cross-checked against an independent computation (plain pandas or
 integer cents, written here without the tool), and each typical mistake of a
 student filling a blank gets a Chinese message.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -29,8 +30,12 @@ def shop_cents():
     p = data.load("promotions")
     p = p[p["campaign"].astype(str).str.contains("618")]
     nth, full = p[p["type"] == "第N件折扣"].iloc[0], p[p["type"] == "满减"].iloc[0]
-    return (int(nth["n"]), int(round(float(nth["discount"]) * 10000)), int(round(float(full["threshold"]) * 100)),
-            int(round(float(full["amount"]) * 100)))
+    return (
+        int(nth["n"]),
+        int(round(float(nth["discount"]) * 10000)),
+        int(round(float(full["threshold"]) * 100)),
+        int(round(float(full["amount"]) * 100)),
+    )
 
 
 def price_cents(lines, r):
@@ -42,6 +47,7 @@ def price_cents(lines, r):
 
 
 # -- typical carts ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("pid", [c.id for c in featured.featurable()])
 def test_typical_carts_follow_the_featured_product(pid):
@@ -56,8 +62,10 @@ def test_typical_carts_follow_the_featured_product(pid):
     shares = t.drop_duplicates("购物车").set_index("购物车")["订单占比"]
     assert shares.sum() == pytest.approx(1.0)
     small, large = carts.specs(pid)
-    assert p.prices[t.loc[t["sku_id"] == small, "规格"].iloc[0]].activity <= \
-        p.prices[t.loc[t["sku_id"] == large, "规格"].iloc[0]].activity
+    assert (
+        p.prices[t.loc[t["sku_id"] == small, "规格"].iloc[0]].activity
+        <= p.prices[t.loc[t["sku_id"] == large, "规格"].iloc[0]].activity
+    )
 
 
 def test_companion_is_the_other_category_bought_together_most():
@@ -79,7 +87,7 @@ def test_price_table_matches_integer_cents():
         g, p = price_cents([(int(round(price[s] * 100)), int(q)) for s, q in zip(rows["sku_id"], rows["qty"])], r)
         assert (got.loc[name, "商品金额"], got.loc[name, "实付金额"]) == (g / 100, p / 100)
         assert got.loc[name, "优惠金额"] == pytest.approx((g - p) / 100)
-    assert "优惠力度" not in got.columns         # the student's blank
+    assert "优惠力度" not in got.columns  # the student's blank
     daily = carts.price_table(t, campaign.shop_rules(), skus, price="daily_price")
     assert (daily["商品金额"] > got["商品金额"].values).all()
 
@@ -90,8 +98,12 @@ def test_all_carts_and_the_deepest_discount_match_an_independent_enumeration():
     on = skus[(skus["listed_date"] <= START) & (skus["delisted_date"].isna() | (skus["delisted_date"] > START))]
     pc = {k: int(round(v * 100)) for k, v in zip(on["sku_id"], on["campaign_price"])}
     k, n = settings.threshold("campaign", "deepest_max_skus"), settings.threshold("campaign", "deepest_max_qty")
-    combos = [list(zip(c, q)) for size in range(1, k + 1) for c in itertools.combinations(sorted(pc), size)
-              for q in itertools.product(range(1, n + 1), repeat=size)]
+    combos = [
+        list(zip(c, q))
+        for size in range(1, k + 1)
+        for c in itertools.combinations(sorted(pc), size)
+        for q in itertools.product(range(1, n + 1), repeat=size)
+    ]
     assert len(got) == len(combos)
     r = shop_cents()
     depth = max((g - p) / g for g, p in (price_cents([(pc[s], q) for s, q in c], r) for c in combos))
@@ -151,6 +163,7 @@ def test_cart_shares_setting_is_checked(monkeypatch):
 
 
 # -- forecast ---------------------------------------------------------------------------
+
 
 def independent_baseline():
     t, o = data.load("traffic"), data.load("orders")
@@ -219,6 +232,7 @@ def test_split_budget_shares_by_a_column_and_keeps_the_reserve():
 
 # -- monitor -----------------------------------------------------------------------------
 
+
 def test_daily_channel_counts_match_table_2_definitions():
     t, o = data.load("traffic"), data.load("orders")
     got = monitor.daily_channel_counts(t, o, START, END)
@@ -249,8 +263,9 @@ def test_stock_at_start_and_paid_sales_follow_the_course_rule():
     o, it, skus = data.load("orders"), data.load("order_items"), data.load("skus")
     paid = it.merge(o[["order_id", "paid_at"]], on="order_id")
     paid = paid[paid["paid_at"].notna()]
-    expect = skus.set_index("sku_id")["stock"].add(paid[paid["paid_at"] >= START].groupby("sku_id")["qty"].sum(),
-                                                   fill_value=0)
+    expect = skus.set_index("sku_id")["stock"].add(
+        paid[paid["paid_at"] >= START].groupby("sku_id")["qty"].sum(), fill_value=0
+    )
     assert monitor.stock_at_start(skus, o, it, START).to_dict() == expect.astype(int).to_dict()
     sales = monitor.paid_sales(o, it, START, END)
     assert sales["qty"].sum() == paid[(paid["paid_at"] >= START) & (paid["paid_at"] <= END)]["qty"].sum()
@@ -261,9 +276,13 @@ def test_stock_at_start_and_paid_sales_follow_the_course_rule():
 
 # -- the module's check kinds --------------------------------------------------------------
 
+
 def _judge(check, value, ref_value):
-    forms = {str(i) if k == "" else f"{i}:{k}": v
-             for i, c in enumerate([check]) for k, v in c.reference_forms(ref_value).items()}
+    forms = {
+        str(i) if k == "" else f"{i}:{k}": v
+        for i, c in enumerate([check])
+        for k, v in c.reference_forms(ref_value).items()
+    }
     plain = CH.judge_all([check], value, CH.PlainReference(forms)).share
     hashed = CH.judge_all([check], value, CH.HashedReference("s", "t", CH.hash_forms("s", "t", forms))).share
     assert plain == hashed
@@ -271,22 +290,41 @@ def _judge(check, value, ref_value):
 
 
 def test_fact_checks_read_form_facts():
-    plan = {"phases": [{"phase": "预热期", "start": "2026-06-15", "end": "2026-06-17", "channels": ["社群引流"],
-                        "action": "社群预告"}]}
+    plan = {
+        "phases": [
+            {
+                "phase": "预热期",
+                "start": "2026-06-15",
+                "end": "2026-06-17",
+                "channels": ["社群引流"],
+                "action": "社群预告",
+            }
+        ]
+    }
     facts = "course.forms.campaign_form:plan_facts"
     assert _judge(M.FactIncludes(facts=facts, column="预热期渠道", msg="m"), plan, ["社群引流"]) == 1
     assert _judge(M.FactIncludes(facts=facts, column="预热期渠道", msg="m"), plan, ["直播"]) == 0
-    assert _judge(M.FactMentions(facts=facts, column="预热期动作", groups=1, longest=4, msg="m"), plan,
-                  [["短视频", "预告"]]) == 1
+    assert (
+        _judge(
+            M.FactMentions(facts=facts, column="预热期动作", groups=1, longest=4, msg="m"), plan, [["短视频", "预告"]]
+        )
+        == 1
+    )
     assert _judge(M.FactEquals(facts=facts, column="阶段日期", msg="m"), plan, "预热期 2026-06-15~2026-06-17") == 0
     assert _judge(M.FactEquals(facts=facts, column="阶段日期", msg="m"), None, "x") == 0
 
 
 def test_keyed_table_and_row_set():
-    ref = pd.DataFrame({"日期": ["2026-06-15", "2026-06-15"], "渠道": ["直播", "社群引流"], "转化率": [3.0, 2.5],
-                        "下架时间": [pd.Timestamp("2026-06-15 23:40:12"), pd.NaT]})
+    ref = pd.DataFrame(
+        {
+            "日期": ["2026-06-15", "2026-06-15"],
+            "渠道": ["直播", "社群引流"],
+            "转化率": [3.0, 2.5],
+            "下架时间": [pd.Timestamp("2026-06-15 23:40:12"), pd.NaT],
+        }
+    )
     kt = M.KeyedTable(key="日期+渠道", columns=["转化率", "下架时间"], rows=-1, digits=1, msg="m")
-    exported = pd.DataFrame(ref.assign(下架时间=["2026-06-15T23:40:12", None]))      # as course.export decodes it
+    exported = pd.DataFrame(ref.assign(下架时间=["2026-06-15T23:40:12", None]))  # as course.export decodes it
     assert _judge(kt, exported, ref) == 1
     assert _judge(kt, ref.assign(转化率=[3.0, 2.0]), ref) == 0.75
     rs = M.RowSet(columns=["日期", "渠道"], msg="m")
@@ -295,6 +333,7 @@ def test_keyed_table_and_row_set():
 
 
 # -- the rule adjustment form -------------------------------------------------------------
+
 
 def test_adjust_form_previews_margins_and_judges_the_band(tmp_path, monkeypatch):
     import course
@@ -313,5 +352,5 @@ def test_adjust_form_previews_margins_and_judges_the_band(tmp_path, monkeypatch)
     deeper = {"nth_rate": 0.5, "threshold": 399.0, "amount": 80.0}
     assert carts.blended_rates(adjust_rules(deeper))["活动毛利率"] < shop["活动毛利率"]
     assert "满减金额" in "\n".join(f.submit({"amount": "0"}))
-    assert not adjust_ok({"nth_rate": 1.0, "threshold": 99999.0, "amount": 10.0})   # nobody gets a discount
+    assert not adjust_ok({"nth_rate": 1.0, "threshold": 99999.0, "amount": 10.0})  # nobody gets a discount
     assert not adjust_ok(None) and not adjust_in_target({"nth_rate": None})

@@ -5,6 +5,7 @@ typical wrong answer, and never the expected value in what the student reads.
 The answers are built the way the source notebooks' solutions build them (from
 the settings and the data), then spoiled the way a student typically would.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -52,35 +53,61 @@ def wrong(spec, task, value, needle: str, *, secrets=()):
 
 # -- 01_plan ----------------------------------------------------------------------------
 
+
 def plan_answer() -> dict:
     th = settings.thresholds("campaign")
-    channels = {"预热期": ["平台首页推荐", "社群引流", "直播"], "爆发期": ["付费广告", "平台首页推荐"],
-                "返场期": ["社群引流"]}
-    actions = {"预热期": "社群预告+短视频种草", "爆发期": "加大付费广告投放",
-               "返场期": "向已加购未支付的用户定向推送优惠券"}
-    return {"theme": "新人大促·焕新家限时直降", "audience": "店铺新客",
-            "phases": [{"phase": r.phase, "start": f"{r.start_date:%Y-%m-%d}", "end": f"{r.end_date:%Y-%m-%d}",
-                        "channels": channels[r.phase], "action": actions[r.phase]}
-                       for r in data.load("campaign_phases").itertuples()],
-            "budget": th["budget_total"], "reserve": th["budget_total"] * th["risk_reserve_share"]}
+    channels = {
+        "预热期": ["平台首页推荐", "社群引流", "直播"],
+        "爆发期": ["付费广告", "平台首页推荐"],
+        "返场期": ["社群引流"],
+    }
+    actions = {
+        "预热期": "社群预告+短视频种草",
+        "爆发期": "加大付费广告投放",
+        "返场期": "向已加购未支付的用户定向推送优惠券",
+    }
+    return {
+        "theme": "新人大促·焕新家限时直降",
+        "audience": "店铺新客",
+        "phases": [
+            {
+                "phase": r.phase,
+                "start": f"{r.start_date:%Y-%m-%d}",
+                "end": f"{r.end_date:%Y-%m-%d}",
+                "channels": channels[r.phase],
+                "action": actions[r.phase],
+            }
+            for r in data.load("campaign_phases").itertuples()
+        ],
+        "budget": th["budget_total"],
+        "reserve": th["budget_total"] * th["risk_reserve_share"],
+    }
 
 
 def promo_answer() -> dict:
     start, end = campaign.campaign_window()
-    return {"title": "新人大促", "start": start.strftime("%Y-%m-%d %H:%M"), "end": end.strftime("%Y-%m-%d %H:%M"),
-            "rules": [{"type": "第N件折扣", "p1": "2", "p2": "0.5", "stack": True},
-                      {"type": "满减", "p1": "399", "p2": "50", "stack": True},
-                      {"type": "前N名赠品", "p1": "100", "p2": None, "stack": True}],
-            "order": "第N件折扣 > 满减", "gift_name": "定制收纳盒",
-            "gift_stock": settings.threshold("campaign", "gift_stock"),
-            "gift_cost": 8.0, "stock_alert": settings.threshold("campaign", "stock_alert_level")}
+    return {
+        "title": "新人大促",
+        "start": start.strftime("%Y-%m-%d %H:%M"),
+        "end": end.strftime("%Y-%m-%d %H:%M"),
+        "rules": [
+            {"type": "第N件折扣", "p1": "2", "p2": "0.5", "stack": True},
+            {"type": "满减", "p1": "399", "p2": "50", "stack": True},
+            {"type": "前N名赠品", "p1": "100", "p2": None, "stack": True},
+        ],
+        "order": "第N件折扣 > 满减",
+        "gift_name": "定制收纳盒",
+        "gift_stock": settings.threshold("campaign", "gift_stock"),
+        "gift_cost": 8.0,
+        "stock_alert": settings.threshold("campaign", "stock_alert_level"),
+    }
 
 
 def test_plan_form(specs):
     s = specs["01_plan"]
     right(s, "campaign_plan", plan_answer())
     late = plan_answer()
-    late["phases"][0]["start"] = "2026-06-14"          # a four-day 预热期
+    late["phases"][0]["start"] = "2026-06-14"  # a four-day 预热期
     late["reserve"] = 300
     text = wrong(s, "campaign_plan", late, "阶段日期不对", secrets=("2026-06-15", "2026-06-17"))
     assert "风险准备金" in text
@@ -108,9 +135,11 @@ def test_promotion_form(specs):
 
 # -- 02_pricing -------------------------------------------------------------------------
 
-GOOD_TEXT = ("活动时间：2026-06-15 00:00 至 2026-06-20 23:59。同一商品第2件半价（第3件起原价）；"
-             "第二件半价后的订单金额满399元（含399元）减50元，每单一次；按支付时间前100名的订单赠送定制收纳盒，送完即止；"
-             "部分退货按分摊后的实付金额退款。")
+GOOD_TEXT = (
+    "活动时间：2026-06-15 00:00 至 2026-06-20 23:59。同一商品第2件半价（第3件起原价）；"
+    "第二件半价后的订单金额满399元（含399元）减50元，每单一次；按支付时间前100名的订单赠送定制收纳盒，送完即止；"
+    "部分退货按分摊后的实付金额退款。"
+)
 
 
 def test_rule_text(specs):
@@ -143,14 +172,20 @@ def test_deepest(specs):
     every = carts.all_carts(campaign.shop_rules(), data.load("skus"))
     best = every.sort_values("优惠力度", ascending=False).head(1)
     right(s, "deepest", best)
-    wrong(s, "deepest", every.sort_values("优惠力度", ascending=True).head(1), "ascending",
-          secrets=(f"{best['优惠力度'].iloc[0]:.4f}", best["购物车"].iloc[0]))
+    wrong(
+        s,
+        "deepest",
+        every.sort_values("优惠力度", ascending=True).head(1),
+        "ascending",
+        secrets=(f"{best['优惠力度'].iloc[0]:.4f}", best["购物车"].iloc[0]),
+    )
     wrong(s, "deepest", every.sort_values("优惠力度", ascending=False).head(3), "只保留让利最深的那一个")
 
 
 def margins(cost_col="商品成本"):
-    m = carts.cost_table(carts.typical_carts(), campaign.shop_rules(), data.load("skus"),
-                         ad_rate=carts.campaign_ad_rate())
+    m = carts.cost_table(
+        carts.typical_carts(), campaign.shop_rules(), data.load("skus"), ad_rate=carts.campaign_ad_rate()
+    )
     m["毛利"] = m["实付金额"] - m[cost_col]
     m["活动毛利率"] = (m["毛利"] / m["实付金额"]).round(4)
     m["净利率"] = ((m["毛利"] - m["赠品成本"] - m["平台佣金"] - m["广告费"]) / m["实付金额"]).round(4)
@@ -161,8 +196,13 @@ def test_margin_table(specs):
     s = specs["02_pricing"]
     ref = margins()
     right(s, "margin_table", ref)
-    wrong(s, "margin_table", margins("赠品成本"), "活动毛利率 = (实付金额 − 商品成本) ÷ 实付金额",
-          secrets=[f"{x:.4f}" for x in ref["活动毛利率"]])
+    wrong(
+        s,
+        "margin_table",
+        margins("赠品成本"),
+        "活动毛利率 = (实付金额 − 商品成本) ÷ 实付金额",
+        secrets=[f"{x:.4f}" for x in ref["活动毛利率"]],
+    )
 
 
 def test_rule_adjust(specs):
@@ -170,16 +210,20 @@ def test_rule_adjust(specs):
     from course.forms.promotion_form import adjust_in_target
 
     shop = {"nth_rate": 0.5, "threshold": 399.0, "amount": 50.0}
-    assert not adjust_in_target(shop)            # the shop's rules are outside the band at default settings
+    assert not adjust_in_target(shop)  # the shop's rules are outside the band at default settings
     text = wrong(s, "rule_adjust", shop, "不在目标区间")
     assert "40.39" not in text
-    good = next(v for v in ({"nth_rate": 0.5, "threshold": 399.0, "amount": float(a)} for a in range(55, 200, 5))
-                if adjust_in_target(v))
+    good = next(
+        v
+        for v in ({"nth_rate": 0.5, "threshold": 399.0, "amount": float(a)} for a in range(55, 200, 5))
+        if adjust_in_target(v)
+    )
     right(s, "rule_adjust", good)
     wrong(s, "rule_adjust", {"nth_rate": 1.0, "threshold": 99999.0, "amount": 10.0}, "真的能拿到优惠")
 
 
 # -- 03_target_budget ----------------------------------------------------------------------
+
 
 def baseline():
     lo, hi = forecast.baseline_window()
@@ -199,16 +243,22 @@ def projection(uv_col="流量系数"):
 def budget(by="预计GMV"):
     total = settings.threshold("campaign", "budget_total")
     reserve = round(total * settings.threshold("campaign", "risk_reserve_share"), 2)
-    return forecast.split_budget(projection(), total - reserve, by=by,
-                                 channels=forecast.paid_channels(data.load("ad_spend")), reserve=reserve)
+    return forecast.split_budget(
+        projection(), total - reserve, by=by, channels=forecast.paid_channels(data.load("ad_spend")), reserve=reserve
+    )
 
 
 def test_forecast_tasks(specs):
     s = specs["03_target_budget"]
     b = baseline()
     right(s, "baseline", b)
-    wrong(s, "baseline", b.assign(转化率=b["下单数"] / b["天数"]), "转化率 = 下单数 ÷ UV",
-          secrets=[f"{x:.4f}" for x in b["转化率"]])
+    wrong(
+        s,
+        "baseline",
+        b.assign(转化率=b["下单数"] / b["天数"]),
+        "转化率 = 下单数 ÷ UV",
+        secrets=[f"{x:.4f}" for x in b["转化率"]],
+    )
     right(s, "projection", projection())
     wrong(s, "projection", projection("转化系数"), "流量系数", secrets=[f"{x:.1f}" for x in projection()["预计GMV"]])
     ref = budget()
@@ -218,6 +268,7 @@ def test_forecast_tasks(specs):
 
 
 # -- 04_monitor ---------------------------------------------------------------------------
+
 
 def table2(scale=100, floor_scale=100):
     start, end = campaign.campaign_window()
@@ -245,9 +296,9 @@ def test_monitor_tasks(specs):
     alert = settings.threshold("campaign", "stock_alert_level")
 
     def report_from(moment):
-        replay = monitor.replay_stock(monitor.stock_at_start(skus, o, it, moment),
-                                      monitor.paid_sales(o, it, start, end),
-                                      alert=alert)
+        replay = monitor.replay_stock(
+            monitor.stock_at_start(skus, o, it, moment), monitor.paid_sales(o, it, start, end), alert=alert
+        )
         return replay[replay["下架时间"].notna() | replay["开始时已低于预警线"]]
 
     ref = report_from(start)

@@ -4,52 +4,86 @@ answer in between (blanks filled as a student types them, forms saved as typed),
 and a submission full of typos ("6月18日", "399元") is graded with Chinese feedback
 and loses nothing it typed.  One class workspace for the whole file (generate
 once, autograde all students in one call)."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import harness
 import nbformat
 import pytest
 
-import harness
 from grading.scaffold import blank_answers, fill, scaffold_of, solution_of
 
 MODULE = "module2_campaign"
 SOURCE = harness.REPO / MODULE
 pytestmark = pytest.mark.slow
 
-PHASES = [{"phase": "预热期", "start": "2026-06-15", "end": "2026-06-17", "channels": ["社群引流", "直播"],
-           "action": "社群预告+短视频引流"},
-          {"phase": "爆发期", "start": "2026-06-18", "end": "2026-06-18", "channels": ["付费广告", "平台首页推荐"],
-           "action": "加大付费广告投放"},
-          {"phase": "返场期", "start": "2026-06-19", "end": "2026-06-20", "channels": ["社群引流"],
-           "action": "向已加购未支付的用户定向推送优惠券"}]
+PHASES = [
+    {
+        "phase": "预热期",
+        "start": "2026-06-15",
+        "end": "2026-06-17",
+        "channels": ["社群引流", "直播"],
+        "action": "社群预告+短视频引流",
+    },
+    {
+        "phase": "爆发期",
+        "start": "2026-06-18",
+        "end": "2026-06-18",
+        "channels": ["付费广告", "平台首页推荐"],
+        "action": "加大付费广告投放",
+    },
+    {
+        "phase": "返场期",
+        "start": "2026-06-19",
+        "end": "2026-06-20",
+        "channels": ["社群引流"],
+        "action": "向已加购未支付的用户定向推送优惠券",
+    },
+]
 
 
 def plan_form(**changes) -> dict:
     """The campaign-plan form as a student types it (all text)."""
-    raw = {"theme": "新人大促·焕新家限时直降", "audience": "店铺新客",
-           "phases": json.loads(json.dumps(PHASES, ensure_ascii=False)), "budget": "6000", "reserve": "600"}
+    raw = {
+        "theme": "新人大促·焕新家限时直降",
+        "audience": "店铺新客",
+        "phases": json.loads(json.dumps(PHASES, ensure_ascii=False)),
+        "budget": "6000",
+        "reserve": "600",
+    }
     raw.update(changes)
     return raw
 
 
 def promo_form(**changes) -> dict:
     """The promotion-rule form as a student types it."""
-    raw = {"title": "新人大促·焕新家限时直降", "start": "2026-06-15 00:00", "end": "2026-06-20 23:59",
-           "rules": [{"type": "第N件折扣", "p1": "2", "p2": "0.5", "start": "", "end": "", "stack": True},
-                     {"type": "满减", "p1": "399", "p2": "50", "start": "", "end": "", "stack": True},
-                     {"type": "前N名赠品", "p1": "100", "p2": "", "start": "", "end": "", "stack": True}],
-           "order": "第N件折扣 > 满减", "gift_name": "定制收纳盒", "gift_stock": "120", "gift_cost": "8",
-           "stock_alert": "10"}
+    raw = {
+        "title": "新人大促·焕新家限时直降",
+        "start": "2026-06-15 00:00",
+        "end": "2026-06-20 23:59",
+        "rules": [
+            {"type": "第N件折扣", "p1": "2", "p2": "0.5", "start": "", "end": "", "stack": True},
+            {"type": "满减", "p1": "399", "p2": "50", "start": "", "end": "", "stack": True},
+            {"type": "前N名赠品", "p1": "100", "p2": "", "start": "", "end": "", "stack": True},
+        ],
+        "order": "第N件折扣 > 满减",
+        "gift_name": "定制收纳盒",
+        "gift_stock": "120",
+        "gift_cost": "8",
+        "stock_alert": "10",
+    }
     raw.update(changes)
     return raw
 
 
 # a rule text that is complete but still has the forbidden clause
-HALF_TEXT = ("活动时间：2026-06-15 00:00 至 2026-06-20 23:59。同一商品第2件半价；第二件半价后满399元（含399元）减50元；"
-             "按支付时间前100名赠定制收纳盒，送完即止。本活动最终解释权归平台所有。")
+HALF_TEXT = (
+    "活动时间：2026-06-15 00:00 至 2026-06-20 23:59。同一商品第2件半价；第二件半价后满399元（含399元）减50元；"
+    "按支付时间前100名赠定制收纳盒，送完即止。本活动最终解释权归平台所有。"
+)
 
 
 def fill_blanks(released: dict, grade_id: str, answers: list[str] | None = None):
@@ -76,27 +110,40 @@ def graded(tmp_path_factory):
     harness.submit(ws, MODULE, "m2_blank", released)
 
     partial = harness.notebooks(ws / "release" / MODULE)
-    fill_blanks(partial, "d2_cart_prices_answer")                                   # right
-    fill_blanks(partial, "d2_deepest_answer", ['"优惠力度"', "True"])                 # sorted the wrong way
-    fill_blanks(partial, "d3_baseline_answer")                                      # right
+    fill_blanks(partial, "d2_cart_prices_answer")  # right
+    fill_blanks(partial, "d2_deepest_answer", ['"优惠力度"', "True"])  # sorted the wrong way
+    fill_blanks(partial, "d3_baseline_answer")  # right
     fill_blanks(partial, "d3_table2_answer", ['"下单数"', '"UV"', "1"])  # no notes where due
-    forms = {"01_plan": {"campaign_plan": plan_form(reserve="300"), "promotion_rules": promo_form()},
-             "02_pricing": {"rule_text": {"text": HALF_TEXT}}}
-    harness.submit(ws, MODULE, "m2_partial", partial,
-                   answers={k: harness.form_answers(v, k) for k, v in forms.items()})
+    forms = {
+        "01_plan": {"campaign_plan": plan_form(reserve="300"), "promotion_rules": promo_form()},
+        "02_pricing": {"rule_text": {"text": HALF_TEXT}},
+    }
+    harness.submit(ws, MODULE, "m2_partial", partial, answers={k: harness.form_answers(v, k) for k, v in forms.items()})
 
     typos_phases = json.loads(json.dumps(PHASES, ensure_ascii=False))
     typos_phases[1]["start"] = typos_phases[1]["end"] = "6月18日"
-    typos = {"01_plan": {"campaign_plan": plan_form(phases=typos_phases),
-                         "promotion_rules": promo_form(rules=[
-                             {"type": "满减", "p1": "399元", "p2": "50", "stack": True},
-                             {"type": "第N件折扣", "p1": "2", "p2": "5", "stack": True},
-                             {"type": "限时折扣", "p1": "", "p2": "0.9", "start": "6月18日", "end": "2026-06-18 23:59",
-                              "stack": True}])},
-             "02_pricing": {"rule_adjust": {"nth_rate": "0.5", "threshold": "399元", "amount": "50"}}}
-    harness.submit(ws, MODULE, "m2_typos", released,
-                   answers={k: harness.form_answers(v, k) for k, v in typos.items()})
-    scores = harness.autograde(ws, MODULE)   # all submitted students in one call
+    typos = {
+        "01_plan": {
+            "campaign_plan": plan_form(phases=typos_phases),
+            "promotion_rules": promo_form(
+                rules=[
+                    {"type": "满减", "p1": "399元", "p2": "50", "stack": True},
+                    {"type": "第N件折扣", "p1": "2", "p2": "5", "stack": True},
+                    {
+                        "type": "限时折扣",
+                        "p1": "",
+                        "p2": "0.9",
+                        "start": "6月18日",
+                        "end": "2026-06-18 23:59",
+                        "stack": True,
+                    },
+                ]
+            ),
+        },
+        "02_pricing": {"rule_adjust": {"nth_rate": "0.5", "threshold": "399元", "amount": "50"}},
+    }
+    harness.submit(ws, MODULE, "m2_typos", released, answers={k: harness.form_answers(v, k) for k, v in typos.items()})
+    scores = harness.autograde(ws, MODULE)  # all submitted students in one call
     return ws, scores
 
 
@@ -123,9 +170,9 @@ def test_partly_right_scores_in_between(graded):
     part = scores["m2_partial"]
     assert 0 < part["total"] < part["max"]
     assert part["d1_promotion_rules"] == 12 and part["d2_cart_prices"] == 7 and part["d3_baseline"] == 3
-    assert 0 < part["d1_campaign_plan"] < 10     # the risk reserve is below the share of the budget
-    assert 0 < part["d1_rule_text"] < 8          # 「最终解释权归平台所有」 is still in the text
-    assert 0 < part["d3_table2"] < 5             # 转化率 right, the notes missing
+    assert 0 < part["d1_campaign_plan"] < 10  # the risk reserve is below the share of the budget
+    assert 0 < part["d1_rule_text"] < 8  # 「最终解释权归平台所有」 is still in the text
+    assert 0 < part["d3_table2"] < 5  # 转化率 right, the notes missing
     assert part["d2_deepest"] < 5 and part["d2_margin_table"] == 0 and part["d3_delist_report"] == 0
 
 
@@ -133,11 +180,11 @@ def test_typos_are_graded_kept_and_explained(graded):
     ws, scores = graded
     typo = scores["m2_typos"]
     assert typo["d1_promotion_rules"] == 0 and typo["d1_campaign_plan"] < 10 and typo["d2_rule_adjust"] == 0
-    assert typo["d1_campaign_plan"] > 0          # the theme, audience and channels were right
+    assert typo["d1_campaign_plan"] > 0  # the theme, audience and channels were right
     folder = ws / "autograded" / "m2_typos" / MODULE
     saved = json.loads((folder / "01_plan.answers.json").read_text(encoding="utf-8"))
     raw = saved["forms"]["promotion_rules"]["raw"]
-    assert raw["rules"][0]["p1"] == "399元" and raw["rules"][2]["start"] == "6月18日"   # nothing typed is lost
+    assert raw["rules"][0]["p1"] == "399元" and raw["rules"][2]["start"] == "6月18日"  # nothing typed is lost
     assert saved["forms"]["campaign_plan"]["raw"]["phases"][1]["start"] == "6月18日"
     # the graded cells' 提升方向, from the clean re-check (what the feedback shows)
     text = json.dumps(results(ws, "m2_typos"), ensure_ascii=False)
@@ -150,7 +197,7 @@ def test_release_hides_solutions_and_hidden_tests(graded):
         text = path.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "SCAFFOLD" not in text, path.name
         assert "送完即止" not in text and "course.grade" not in text, path.name
-        assert "在此处填写你的代码" not in text, path.name      # form cells say what to do instead
+        assert "在此处填写你的代码" not in text, path.name  # form cells say what to do instead
         nb = nbformat.read(path, as_version=4)
         for c in nb.cells:
             if c.cell_type == "markdown":
@@ -164,8 +211,13 @@ def test_blank_release_runs_without_errors(graded):
     assert len(paths) == 4
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                  if o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        errors = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
+        ]
         assert not errors, (path.name, [e.get("ename") or e.get("text", "")[:200] for e in errors])
         text = json.dumps(nb.dict(), ensure_ascii=False)
         assert "请先填写并保存" in text or "还没有作答" in text or "___" in text

@@ -6,14 +6,14 @@ table does not have, a step above not run.
 The source notebooks run in a temporary copy (papermill-like, with nbclient)
 after the answer cells were typed over with those mistakes.
 """
+
 from __future__ import annotations
 
 import shutil
 
+import harness
 import nbformat
 import pytest
-
-import harness
 
 pytestmark = pytest.mark.slow
 M = "module2_campaign"
@@ -21,21 +21,29 @@ M = "module2_campaign"
 MISTAKES = {
     "02_pricing": {
         # a choice without quotes (NameError), the other blanks right
-        "d2_cart_prices_answer": ('cart_prices = carts.price_table(typical, rules_618, skus, price=campaign_price)\n'
-                                  'cart_prices["优惠力度"] = (cart_prices["优惠金额"] / cart_prices["商品金额"]).round(4)',
-                                  ["campaign_price"]),
+        "d2_cart_prices_answer": (
+            "cart_prices = carts.price_table(typical, rules_618, skus, price=campaign_price)\n"
+            'cart_prices["优惠力度"] = (cart_prices["优惠金额"] / cart_prices["商品金额"]).round(4)',
+            ["campaign_price"],
+        ),
         # a column name that is not in the table (KeyError): the closest one is named
         "d2_deepest_answer": ('deepest = all_carts.sort_values("优惠率", ascending=False).head(1)', ["优惠力度"]),
     },
     "03_target_budget": {
         # a column to share by that the projection does not have (the tool's CourseError)
-        "d3_budget_plan_answer": ('reserve = round(total_budget * reserve_share, 2)\n'
-                                  'budget_plan = forecast.split_budget(projection, total_budget - reserve, by="预计gmv", '
-                                  'channels=paid_channels, reserve=reserve)', ["预计GMV"]),
+        "d3_budget_plan_answer": (
+            "reserve = round(total_budget * reserve_share, 2)\n"
+            'budget_plan = forecast.split_budget(projection, total_budget - reserve, by="预计gmv", '
+            "channels=paid_channels, reserve=reserve)",
+            ["预计GMV"],
+        ),
     },
     "04_monitor": {
         # a date typed the Chinese way
-        "d3_delist_report_answer": ('start_stock = monitor.stock_at_start(skus, orders, order_items, "6月15日")', ["start"]),
+        "d3_delist_report_answer": (
+            'start_stock = monitor.stock_at_start(skus, orders, order_items, "6月15日")',
+            ["start"],
+        ),
     },
 }
 
@@ -44,16 +52,20 @@ def _run(path, cwd):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(cwd)}}
+    ).execute()
     return nb
 
 
 def _text(cell) -> str:
     parts = []
     for o in cell.get("outputs", []):
-        parts.append(o.get("text", "") or "".join(o.get("traceback", [])) + o.get("evalue", "")
-                     or str(o.get("data", {}).get("text/plain", "")))
+        parts.append(
+            o.get("text", "")
+            or "".join(o.get("traceback", [])) + o.get("evalue", "")
+            or str(o.get("data", {}).get("text/plain", ""))
+        )
     return "\n".join(parts)
 
 

@@ -8,11 +8,13 @@ stock alert, pause rule, gift stock, baseline window, cart shares and one
 流量系数.  The four source notebooks run under it (papermill, in a temporary copy)
 and every graded cell prints full points; a blank answer gets none.
 """
+
 from __future__ import annotations
 
 import re
 import shutil
 
+import harness
 import nbformat
 import pytest
 
@@ -20,8 +22,6 @@ from course import featured, settings
 from course import text as T
 from grading.reference import grade, tasks
 from grading.reference import spec as S
-
-import harness
 
 M = "module2_campaign"
 NOTEBOOKS = ("01_plan", "02_pricing", "03_target_budget", "04_monitor")
@@ -67,9 +67,14 @@ def test_the_settings_are_in_force(changed):
 
 
 def test_student_text_states_the_new_values(changed):
-    shown = {nb: "\n".join(T.render(c.source) for c in nbformat.read(harness.REPO / M / f"{nb}.ipynb", as_version=4).cells
-                           if c.cell_type == "markdown" and not c.metadata.get("nbgrader", {}).get("solution"))
-             for nb in NOTEBOOKS}
+    shown = {
+        nb: "\n".join(
+            T.render(c.source)
+            for c in nbformat.read(harness.REPO / M / f"{nb}.ipynb", as_version=4).cells
+            if c.cell_type == "markdown" and not c.metadata.get("nbgrader", {}).get("solution")
+        )
+        for nb in NOTEBOOKS
+    }
     text = "\n".join(shown.values())
     assert featured.product().name in shown["01_plan"] and featured.product().name in shown["02_pricing"]
     for new in ("8,000", "15%", "35%-45%", "低于 8 件", "150 个", "前 21 天", "4%", "低于 2.5", "连续 3 天"):
@@ -96,16 +101,28 @@ def test_reference_notebooks_score_full_points_under_the_changed_settings(change
     full = re.compile(r"得分 ([\d.]+) / ([\d.]+)")
     for nb in NOTEBOOKS:
         out = tmp_path / f"out-{nb}.ipynb"
-        papermill.execute_notebook(str(folder / f"{nb}.ipynb"), str(out), cwd=str(folder), kernel_name="python3",
-                                   progress_bar=False, request_save_on_cell_execute=False)
+        papermill.execute_notebook(
+            str(folder / f"{nb}.ipynb"),
+            str(out),
+            cwd=str(folder),
+            kernel_name="python3",
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+        )
         ran = nbformat.read(out, as_version=4)
         graded = [c for c in ran.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-        scores = {c.metadata["nbgrader"]["grade_id"]: full.search("".join(o.get("text", "") for o in c.outputs))
-                  for c in graded}
-        assert scores and all(m and m.group(1) == m.group(2) for m in scores.values()), \
-            (nb, {g: m and m.group(0) for g, m in scores.items()})
+        scores = {
+            c.metadata["nbgrader"]["grade_id"]: full.search("".join(o.get("text", "") for o in c.outputs))
+            for c in graded
+        }
+        assert scores and all(m and m.group(1) == m.group(2) for m in scores.values()), (
+            nb,
+            {g: m and m.group(0) for g, m in scores.items()},
+        )
         if nb == "02_pricing":
-            typical = next(c for c in ran.cells if c.source.startswith("from course import data\nfrom course.tools import carts"))
+            typical = next(
+                c for c in ran.cells if c.source.startswith("from course import data\nfrom course.tools import carts")
+            )
             shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in typical.outputs)
             assert featured.product().category in shown and "单买收纳盒" in shown
 
@@ -122,7 +139,7 @@ def test_another_featured_product_grades_the_pricing_tasks(tmp_path, monkeypatch
     try:
         assert featured.product().id == "P006"
         values = {"cart_prices": answers.cart_prices(), "margin_table": answers.margins()}
-        assert values["cart_prices"]["购物车"].str.contains("置物架").sum() == 5        # C is the companion alone
+        assert values["cart_prices"]["购物车"].str.contains("置物架").sum() == 5  # C is the companion alone
         for name, value in values.items():
             task = tasks(M, "02_pricing")[name]
             assert grade(M, "02_pricing", name, value) == task.points, name

@@ -6,6 +6,7 @@ in what the student reads.
 The reference answers are what the source notebooks' solutions produce: the five
 notebooks run once, in-process, in a temporary copy of the module folder, and
 their answer files hold the exported values."""
+
 import copy
 import json
 import os
@@ -100,8 +101,10 @@ MISTAKES = {
     ("04_ab_test", "n_needed"): lambda v: v // 2,
     ("04_ab_test", "ab_decision"): lambda v: {**v, "decision": _flip(v["decision"], DECISIONS)},
     ("05_review_dashboard", "daily_trend"): lambda v: {**v, "chart": "柱状图", "dimension": "按渠道"},
-    ("05_review_dashboard", "action_plan"): lambda v: {**v,
-                                                       "行动": [{**r, "具体行动": "优化详情页"} for r in v["行动"]]},
+    ("05_review_dashboard", "action_plan"): lambda v: {
+        **v,
+        "行动": [{**r, "具体行动": "优化详情页"} for r in v["行动"]],
+    },
     ("05_review_dashboard", "challenge_metrics"): lambda v: {**v, "UV": v["UV"] * 3},
 }
 

@@ -8,6 +8,7 @@ point, the unchanged release zero, a partly right one in between, and the clean
 re-check agrees with nbgrader on every cell.  The released notebooks hold no
 solution, hidden test or reference code and run top to bottom for a student who
 has not answered anything.  One workspace, every student graded in one call."""
+
 from __future__ import annotations
 
 import json
@@ -16,23 +17,30 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
-import pytest
-
 import harness
 import module3_answers as A
+import nbformat
+import pytest
 
 MODULE = A.MODULE
 NOTEBOOKS = ["01_core_metrics", "02_funnel", "03_channel_roi", "04_ab_test", "05_review_dashboard"]
 MANUAL = {"d2_review_problems": 8, "d5_remark": 10}
-STUB = "# 在此处填写你的代码"          # what the release puts where a free-code solution was
+STUB = "# 在此处填写你的代码"  # what the release puts where a free-code solution was
 pytestmark = pytest.mark.slow
 
 
 def grading(ws: Path, *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)], env=harness.env(),
-                          capture_output=True, text=True, timeout=1500, cwd=str(harness.REPO))
-    assert proc.returncode == 0, f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        cwd=str(harness.REPO),
+    )
+    assert proc.returncode == 0, (
+        f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
     return proc
 
 
@@ -45,7 +53,7 @@ def played(released: dict, blanks: dict[str, list[str]], challenge: str | None =
         nb = nbformat.from_dict(json.loads(json.dumps(nb)))
         for cell in nb.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-            task = gid[3:-len("_answer")] if gid.endswith("_answer") else None
+            task = gid[3 : -len("_answer")] if gid.endswith("_answer") else None
             if task in blanks:
                 assert cell.source.count("___") == len(blanks[task]), (gid, cell.source)
                 cell.source = fill(cell.source, blanks[task])
@@ -72,12 +80,18 @@ def graded(tmp_path_factory):
     grading(ws, "release", MODULE, "--no-zip", "--no-exchange")
     released = harness.notebooks(ws / "release" / MODULE)
     every = {t: b for stem in NOTEBOOKS for t, b in A.blanks(stem).items()}
-    harness.submit(ws, MODULE, "m3_full", played(released, every, A.challenge_code()),
-                   answers=A.answer_files(A.student_forms()))
+    harness.submit(
+        ws, MODULE, "m3_full", played(released, every, A.challenge_code()), answers=A.answer_files(A.student_forms())
+    )
     harness.submit(ws, MODULE, "m3_blank", released)
     # partly right: two skeletons filled with typical wrong picks, two forms with wrong judgements, no 挑战
-    harness.submit(ws, MODULE, "m3_partial", played(released, {**every, **A.wrong_blanks()}),
-                   answers=A.answer_files(A.student_forms(mistakes=True)))
+    harness.submit(
+        ws,
+        MODULE,
+        "m3_partial",
+        played(released, {**every, **A.wrong_blanks()}),
+        answers=A.answer_files(A.student_forms(mistakes=True)),
+    )
     grading(ws, "autograde", MODULE, "--jobs", "2", "--quiet")
     return ws, released
 
@@ -102,11 +116,11 @@ def test_partly_right_scores_in_between(graded):
     full = {gid: c["max"] for gid, c in cells(results(ws, "m3_full")).items()}
     got = {gid: c["final"] for gid, c in cells(results(ws, "m3_partial")).items()}
     assert 0 < sum(got.values()) < sum(full.values())
-    assert 0 < got["d1_campaign_conversion"] < full["d1_campaign_conversion"]     # 支付人数 still right
-    assert 0 < got["d1_roi_table"] < full["d1_roi_table"]                         # costs right, ROI by GMV
+    assert 0 < got["d1_campaign_conversion"] < full["d1_campaign_conversion"]  # 支付人数 still right
+    assert 0 < got["d1_roi_table"] < full["d1_roi_table"]  # costs right, ROI by GMV
     assert 0 < got["d2_leak"] < full["d2_leak"] and 0 < got["d2_low_roi"] < full["d2_low_roi"]
-    assert 0 < got["d3_action_plan"] < full["d3_action_plan"]                     # one vague action
-    assert got["d1_challenge_metrics"] == 0                                       # the 挑战 not done
+    assert 0 < got["d3_action_plan"] < full["d3_action_plan"]  # one vague action
+    assert got["d1_challenge_metrics"] == 0  # the 挑战 not done
     for gid in ("d1_campaign_money", "d1_ab_result", "d2_phase_funnel", "d3_budget"):
         assert got[gid] == full[gid], gid
 
@@ -121,12 +135,19 @@ def test_clean_recheck_agrees_with_nbgrader(graded):
 
 def test_dimensions_and_manual_cells(graded):
     _ws, released = graded
-    ids = {c.metadata["nbgrader"]["grade_id"] for nb in released.values() for c in nb.cells
-           if c.metadata.get("nbgrader", {}).get("grade")}
+    ids = {
+        c.metadata["nbgrader"]["grade_id"]
+        for nb in released.values()
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
     assert {i.split("_")[0] for i in ids} == {"d1", "d2", "d3", "d5"}
     for gid, pts in MANUAL.items():
-        nb = next(nb for nb in released.values() if any(
-            c.metadata.get("nbgrader", {}).get("grade_id") == gid for c in nb.cells))
+        nb = next(
+            nb
+            for nb in released.values()
+            if any(c.metadata.get("nbgrader", {}).get("grade_id") == gid for c in nb.cells)
+        )
         cell = harness.cell(nb, gid)
         assert cell.cell_type == "markdown" and cell.metadata["nbgrader"]["points"] == pts
         assert "参考答案" not in cell.source
@@ -140,8 +161,15 @@ def test_release_holds_no_answer(graded):
         assert (ws / "release" / MODULE / f"{n}.checks.json").is_file()
     for name, nb in released.items():
         text = "\n".join(c.source for c in nb.cells)
-        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN SCAFFOLD", "grading.reference", "参考答案",
-                       "def core_metrics", "{{"):
+        for marker in (
+            "BEGIN SOLUTION",
+            "BEGIN HIDDEN TESTS",
+            "BEGIN SCAFFOLD",
+            "grading.reference",
+            "参考答案",
+            "def core_metrics",
+            "{{",
+        ):
             assert marker not in text, f"{name} leaks {marker!r}"
 
 

@@ -6,6 +6,7 @@ an option of the answer).  The spec is the one a release ships
 ``course.selfcheck.report``.  Also: the hidden grader agrees with the visible
 check, the spec carries no plain reference value, and bad input gives a Chinese
 message, never a crash."""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,9 @@ def _schedule_without_priority(v):
     from grading.reference.module4_crm import common
 
     R = A.context()
-    return frequency.schedule(common.plan(R), max_delay_hours=common.crm(R)["max_delay_hours"],
-                              send_hours=common.send_hours(R)).counts()
+    return frequency.schedule(
+        common.plan(R), max_delay_hours=common.crm(R)["max_delay_hours"], send_hours=common.send_hours(R)
+    ).counts()
 
 
 def _export_for_fulfilment(v):
@@ -85,13 +87,13 @@ def _export_for_fulfilment(v):
 
 #: a typical mistake per task, made from the right value
 MISTAKES = {
-    "segment_rules": lambda v: dict(v, case_a=v["case_b"]),                        # the first dormant day put later
+    "segment_rules": lambda v: dict(v, case_a=v["case_b"]),  # the first dormant day put later
     "segments": _swap_dormant_lost,
     "rfm_scores": _rank_f,
     "strategy": lambda v: dict(v, dormant_benefit=v["lost_benefit"], growth_benefit=v["dormant_benefit"]),
     "repurchase": _repurchase_all_customers,
     "cap_rule": lambda v: dict(v, window_kind="每个自然日 0 点重新计数"),
-    "audit_by_campaign": lambda v: v.iloc[1:],                                      # cap typed one too high
+    "audit_by_campaign": lambda v: v.iloc[1:],  # cap typed one too high
     "schedule_report": _schedule_without_priority,
     "contact_export": _export_for_fulfilment,
     "tiers": _tiers_from_goods_amount,
@@ -164,7 +166,7 @@ def test_typical_mistake_gets_a_direction_but_no_answer(ctx, task, capsys):
     # every line is the head or a declared 提升方向: nothing computed from the reference is printed
     declared = {c.msg for c in find(M, NOTEBOOK[task], task).checks}
     for line in out.strip().splitlines()[1:]:
-        assert line.strip().startswith("✗ 提升方向：") and line.strip()[len("✗ 提升方向："):] in declared, line
+        assert line.strip().startswith("✗ 提升方向：") and line.strip()[len("✗ 提升方向：") :] in declared, line
     leaked = sorted(s for s in secrets(task) if s in out)
     assert not leaked, (task, leaked, out)
 
@@ -224,16 +226,38 @@ def test_spec_carries_no_plain_reference_value(ctx):
     assert not any(f" {n}" in spec01 or f":{n}" in spec01 for n in counts.values if n > 9)
 
 
-@pytest.mark.parametrize("task, junk", [
-    ("segment_rules", {"case_a": None}), ("segment_rules", ["沉睡用户"]),
-    ("segments", pd.DataFrame({"user_id": ["U1"], "segment": [np.nan]})), ("segments", "成长用户"),
-    ("rfm_scores", pd.DataFrame({"user_id": ["U1"], "R": ["三"], "F": [1], "M": [None], "R_score": [None],
-                                 "F_score": [1], "M_score": [9]})),
-    ("strategy", {"high_channel": 3}), ("repurchase", {"rate": "八成"}), ("cap_rule", {"cap": "两条"}),
-    ("audit_by_campaign", pd.Series(["x"], index=[None])), ("schedule_report", pd.DataFrame({"保留": ["a"]})),
-    ("contact_export", pd.DataFrame({"user_id": ["U1"], "channel": [None], "send_time": [math.nan]})),
-    ("tiers", {"tier_by_spend": "金卡"}), ("reminders", pd.DataFrame({"user_id": [1]})), ("coupons", 7),
-])
+@pytest.mark.parametrize(
+    "task, junk",
+    [
+        ("segment_rules", {"case_a": None}),
+        ("segment_rules", ["沉睡用户"]),
+        ("segments", pd.DataFrame({"user_id": ["U1"], "segment": [np.nan]})),
+        ("segments", "成长用户"),
+        (
+            "rfm_scores",
+            pd.DataFrame(
+                {
+                    "user_id": ["U1"],
+                    "R": ["三"],
+                    "F": [1],
+                    "M": [None],
+                    "R_score": [None],
+                    "F_score": [1],
+                    "M_score": [9],
+                }
+            ),
+        ),
+        ("strategy", {"high_channel": 3}),
+        ("repurchase", {"rate": "八成"}),
+        ("cap_rule", {"cap": "两条"}),
+        ("audit_by_campaign", pd.Series(["x"], index=[None])),
+        ("schedule_report", pd.DataFrame({"保留": ["a"]})),
+        ("contact_export", pd.DataFrame({"user_id": ["U1"], "channel": [None], "send_time": [math.nan]})),
+        ("tiers", {"tier_by_spend": "金卡"}),
+        ("reminders", pd.DataFrame({"user_id": [1]})),
+        ("coupons", 7),
+    ],
+)
 def test_bad_input_gets_a_chinese_message_not_a_crash(ctx, task, junk, capsys):
     out = report(ctx, task, junk, capsys)
     assert "✗" in out and "Traceback" not in out and "Error" not in out, out
@@ -251,5 +275,11 @@ def test_table3_gap_customers_are_growth_customers_by_course_decision():
     from grading.reference.module4_crm import segments as S
 
     picks = {k: S.picked(A.context(), k) for k in S.CASES}
-    assert picks == {"case_a": "沉睡用户", "case_b": "流失用户", "case_c": "高价值用户", "case_d": "成长用户",
-                     "case_e": "成长用户", "case_f": "潜力用户"}
+    assert picks == {
+        "case_a": "沉睡用户",
+        "case_b": "流失用户",
+        "case_c": "高价值用户",
+        "case_d": "成长用户",
+        "case_e": "成长用户",
+        "case_f": "潜力用户",
+    }

@@ -5,27 +5,32 @@ The student versions of the notebooks are built from the source (skeletons in pl
 solutions, hidden tests removed), the blanks filled with the mistakes students make:
 a column name that does not exist, a number typed as text, a choice without quotes,
 an export purpose the tool does not know, a step above not done."""
+
 from __future__ import annotations
 
 import shutil
 
+import module4_answers as A
 import nbformat
 import pytest
 
-import module4_answers as A
 from grading.scaffold import fill, released
 
 pytestmark = pytest.mark.slow
 
 #: notebook -> {answer cell grade_id: blanks typed (a mistake, or right to reach a later step)}
 MISTAKES = {
-    "01_segments": {"d1_segments_answer": ['"流失用户"', '"沉睡用户"', "成长用户"]},           # no quotes
-    "03_outreach": {"d3_audit_by_campaign_answer": ['"2"'],                                   # a number as text
-                    "d3_schedule_report_answer": ["priority", "MAX_DELAY"],                  # a column without quotes
-                    "d3_contact_export_answer": ['"触达名单"']},                               # an unknown purpose
-    "04_membership": {"d2_tiers_answer": ['"paid"', '"either"'],                              # no such column
-                      "d3_reminders_answer": ['"3"'],                                        # a number as text
-                      "d3_coupons_answer": ['"send"', "WEEK_END"]},                          # right
+    "01_segments": {"d1_segments_answer": ['"流失用户"', '"沉睡用户"', "成长用户"]},  # no quotes
+    "03_outreach": {
+        "d3_audit_by_campaign_answer": ['"2"'],  # a number as text
+        "d3_schedule_report_answer": ["priority", "MAX_DELAY"],  # a column without quotes
+        "d3_contact_export_answer": ['"触达名单"'],
+    },  # an unknown purpose
+    "04_membership": {
+        "d2_tiers_answer": ['"paid"', '"either"'],  # no such column
+        "d3_reminders_answer": ['"3"'],  # a number as text
+        "d3_coupons_answer": ['"send"', "WEEK_END"],
+    },  # right
 }
 
 
@@ -51,8 +56,9 @@ def student_version(name: str, typed: dict[str, list[str]]):
 def run(nb, folder):
     from nbclient import NotebookClient
 
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
+    ).execute()
     return nb
 
 

@@ -1,13 +1,14 @@
 """nbgrader wiring, end to end on the real command line with the tiny fixture
 assignment: release hides solutions and hidden tests, saved form entries reach
 autograde in a fresh kernel, blank scores zero, partial scores in between."""
+
 import json
 from pathlib import Path
 
+import harness
 import nbformat
 import pytest
 
-import harness
 from grading.preprocessors.scaffold import FORM_STUB
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample"
@@ -80,4 +81,8 @@ def test_formgrader_lists_exactly_the_modules(tmp_path):
     apply(c, workspace=tmp_path / "classroom")
     api = NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
     assert sorted(api.get_source_assignments()) == [
-        "module1_listing", "module2_campaign", "module3_analytics", "module4_crm"]
+        "module1_listing",
+        "module2_campaign",
+        "module3_analytics",
+        "module4_crm",
+    ]

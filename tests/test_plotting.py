@@ -1,5 +1,6 @@
 """Chinese text in charts renders real glyphs: no boxes, no missing-glyph warnings,
 also after seaborn resets the theme."""
+
 import warnings
 
 import matplotlib

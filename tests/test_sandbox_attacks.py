@@ -12,6 +12,7 @@ must be identical in both runs.  The attacks are real: run without the sandbox
 The attackers know the real absolute paths of everything they want (the test
 writes them into their code), as a student who guessed the TA's layout would.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,10 +29,10 @@ import threading
 import time
 from pathlib import Path
 
+import harness
 import nbformat
 import pytest
 
-import harness
 from grading import simulate
 from grading.sandbox import UNSAFE_MARK
 from grading.sandbox.bwrap import Bubblewrap
@@ -46,7 +47,10 @@ ATTACKERS = ["a_read", "a_write", "a_daemon", "a_kill", "a_net", "a_fork", "a_pr
 MARKER = "sandbox-attack-daemon-7f3a"
 PROBLEM = Bubblewrap().problem()
 if PROBLEM:
-    pytestmark = [pytest.mark.slow, pytest.mark.skip(reason=f"沙箱测试跳过：{PROBLEM}（安装 bubblewrap 并允许命名空间后再运行）")]
+    pytestmark = [
+        pytest.mark.slow,
+        pytest.mark.skip(reason=f"沙箱测试跳过：{PROBLEM}（安装 bubblewrap 并允许命名空间后再运行）"),
+    ]
 
 # -- the attacks (answer-cell code; _K holds the paths the test gives them) ----------
 
@@ -89,7 +93,7 @@ def _steal(gid):
     json.dump({"readable": readable, "solutions": found}, open("loot.json", "w"))
 '''
 
-WRITE = r'''
+WRITE = r"""
 import json, glob, os, sqlite3
 loot = {"gradebook": False, "results": 0, "other": False, "source": False}
 try:
@@ -118,7 +122,7 @@ try:
     os.symlink(_K["gradebook"], "01_shop.ipynb")
 except Exception:
     pass
-'''
+"""
 
 DAEMON = r'''
 import subprocess, sys, os
@@ -154,7 +158,7 @@ subprocess.Popen([sys.executable, "-c", _code, os.path.abspath("heartbeat.txt"),
                   _K["marker"]], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 '''
 
-KILL_PARENT = r'''
+KILL_PARENT = r"""
 import json, os, signal
 loot = {"parent": os.getppid(), "killed": False}
 try:
@@ -163,18 +167,18 @@ try:
 except Exception as e:
     loot["error"] = type(e).__name__
 json.dump(loot, open("loot.json", "w"))
-'''
+"""
 
 # Only inside a PID namespace (the kernel's pid is small there): run as root outside one,
 # kill(-1) would end every process of the test machine.  Should the sandbox ever be
 # missing, the attacker does nothing and the test fails on the missing kernel death.
-KILL_ALL = r'''
+KILL_ALL = r"""
 import os, signal
 if os.getpid() < 1000:
     os.kill(-1, signal.SIGKILL)
-'''
+"""
 
-NET = r'''
+NET = r"""
 import json, socket
 def _fetch(gid):
     for host in ("127.0.0.1", _K["host_ip"]):
@@ -186,9 +190,9 @@ def _fetch(gid):
             return
         except Exception as e:
             print("net:", type(e).__name__)
-'''
+"""
 
-FORK = r'''
+FORK = r"""
 import os, time
 for _ in range(5000 if os.getpid() < 1000 else 0):  # never outside a PID namespace (see KILL_ALL)
     try:
@@ -198,7 +202,7 @@ for _ in range(5000 if os.getpid() < 1000 else 0):  # never outside a PID namesp
     except OSError:
         break
 time.sleep(20)
-'''
+"""
 
 PRINT_FILE = 'print(open("01_shop.ipynb", encoding="utf-8").read())'
 PRINT_HISTORY = 'print(_ih)\nprint(In)\nget_ipython().run_line_magic("history", "")'
@@ -209,18 +213,25 @@ def attacks(k: dict) -> dict[str, dict[str, str]]:
     """student -> {answer grade_id: code}."""
     pre = f"_K = {json.dumps(k)!s}\n"
     return {
-        "a_read": {"d1_shop_answer": pre + STEAL + "_steal('d1_shop_answer')\nshop = globals().get('shop')",
-                   "d2_top_answer": "_steal('d2_top_answer')\ntop3 = globals().get('top3')",
-                   "d3_plan_answer": "_steal('d3_plan_answer')\nplan = globals().get('plan')"},
+        "a_read": {
+            "d1_shop_answer": pre + STEAL + "_steal('d1_shop_answer')\nshop = globals().get('shop')",
+            "d2_top_answer": "_steal('d2_top_answer')\ntop3 = globals().get('top3')",
+            "d3_plan_answer": "_steal('d3_plan_answer')\nplan = globals().get('plan')",
+        },
         "a_write": {"d1_shop_answer": pre + WRITE + "shop = None"},
         "a_daemon": {"d1_shop_answer": pre + DAEMON + "shop = None\nimport time\ntime.sleep(2)"},
         "a_kill": {"d1_shop_answer": KILL_PARENT + "shop = None", "d3_plan_answer": KILL_ALL + "plan = None"},
-        "a_net": {"d1_shop_answer": pre + NET + "_fetch('d1_shop_answer')\nshop = globals().get('shop')",
-                  "d2_top_answer": "_fetch('d2_top_answer')\ntop3 = globals().get('top3')",
-                  "d3_plan_answer": "_fetch('d3_plan_answer')\nplan = globals().get('plan')"},
+        "a_net": {
+            "d1_shop_answer": pre + NET + "_fetch('d1_shop_answer')\nshop = globals().get('shop')",
+            "d2_top_answer": "_fetch('d2_top_answer')\ntop3 = globals().get('top3')",
+            "d3_plan_answer": "_fetch('d3_plan_answer')\nplan = globals().get('plan')",
+        },
         "a_fork": {"d1_shop_answer": FORK + "shop = None"},
-        "a_print": {"d1_shop_answer": PRINT_FILE + "\nshop = None", "d2_top_answer": PRINT_HISTORY + "\ntop3 = None",
-                    "d3_plan_answer": PRINT_VARS + "\nplan = None"},
+        "a_print": {
+            "d1_shop_answer": PRINT_FILE + "\nshop = None",
+            "d2_top_answer": PRINT_HISTORY + "\ntop3 = None",
+            "d3_plan_answer": PRINT_VARS + "\nplan = None",
+        },
     }
 
 
@@ -244,12 +255,20 @@ class Handler(socketserver.StreamRequestHandler):
 
 # -- running the class -----------------------------------------------------------------
 
+
 def grading(ws, *args, check=True, env=None, timeout=900):
-    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
-                          env=harness.env(**(env or {})), capture_output=True, text=True, timeout=timeout,
-                          cwd=str(harness.REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
+        env=harness.env(**(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(harness.REPO),
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise AssertionError(
+            f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
@@ -302,7 +321,7 @@ def hidden_lines() -> list[str]:
         src = c.source
         if "### BEGIN HIDDEN TESTS" in src:
             body = src.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
-            lines += [normalise(l) for l in body.splitlines() if len(normalise(l)) >= 12]
+            lines += [normalise(line) for line in body.splitlines() if len(normalise(line)) >= 12]
     return lines
 
 
@@ -312,15 +331,21 @@ def run(tmp_path_factory):
     ws = ensure_workspace(base / "classroom", modules=())
     shutil.copytree(FIXTURE, ws / "source" / M)
     everyone = HONEST + ATTACKERS
-    (base / "名单.csv").write_text("学号,姓名\n" + "".join(f"{s},学生{i}\n" for i, s in enumerate(everyone)),
-                                   encoding="utf-8-sig")
+    (base / "名单.csv").write_text(
+        "学号,姓名\n" + "".join(f"{s},学生{i}\n" for i, s in enumerate(everyone)), encoding="utf-8-sig"
+    )
     grading(ws, "init", "--roster", str(base / "名单.csv"))
     grading(ws, "release", M, "--no-zip")
     released = harness.notebooks(ws / "release" / M)
     sols = simulate.solutions(harness.notebooks(FIXTURE)["01_shop.ipynb"])
     harness.submit(ws, M, "s_full", {n: simulate.fill(nb, sols) for n, nb in released.items()}, timestamp=ON_TIME)
-    harness.submit(ws, M, "s_part", {n: simulate.fill(nb, sols, lambda i, gid: gid == "d1_shop_answer")
-                                     for n, nb in released.items()}, timestamp=ON_TIME)
+    harness.submit(
+        ws,
+        M,
+        "s_part",
+        {n: simulate.fill(nb, sols, lambda i, gid: gid == "d1_shop_answer") for n, nb in released.items()},
+        timestamp=ON_TIME,
+    )
     harness.submit(ws, M, "s_blank", released, timestamp=ON_TIME)
     out = {"ws": ws, "base": base}
 
@@ -331,20 +356,33 @@ def run(tmp_path_factory):
     # 2. the same class with the attackers, two workers in parallel
     server = AnswerServer(sols)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    k = {"paths": [str(ws / "source" / M / "01_shop.ipynb"), str(ws / "submitted" / "s_full" / M / "01_shop.ipynb"),
-                   str(ws / "gradebook.db"), str(harness.REPO / "grading" / "reference" / "__init__.py"),
-                   str(harness.REPO / "module1_listing"), str(Path.home()), str(ws / "roster.csv")],
-         "source": str(ws / "source" / M / "01_shop.ipynb"), "gradebook": str(ws / "gradebook.db"),
-         "results": str(ws / ".grading" / "results" / M), "other": str(ws / "submitted" / "s_full" / M / "01_shop.ipynb"),
-         "port": server.server_address[1], "host_ip": host_ip(), "marker": MARKER}
+    k = {
+        "paths": [
+            str(ws / "source" / M / "01_shop.ipynb"),
+            str(ws / "submitted" / "s_full" / M / "01_shop.ipynb"),
+            str(ws / "gradebook.db"),
+            str(harness.REPO / "grading" / "reference" / "__init__.py"),
+            str(harness.REPO / "module1_listing"),
+            str(Path.home()),
+            str(ws / "roster.csv"),
+        ],
+        "source": str(ws / "source" / M / "01_shop.ipynb"),
+        "gradebook": str(ws / "gradebook.db"),
+        "results": str(ws / ".grading" / "results" / M),
+        "other": str(ws / "submitted" / "s_full" / M / "01_shop.ipynb"),
+        "port": server.server_address[1],
+        "host_ip": host_ip(),
+        "marker": MARKER,
+    }
     out["k"] = k
     for student, cells in attacks(k).items():
         nbs = {n: json.loads(json.dumps(nb)) for n, nb in released.items()}
         nb = nbformat.from_dict(nbs["01_shop.ipynb"])
         for gid, code in cells.items():
             harness.set_source(nb, gid, code)
-        harness.submit(ws, M, student, {"01_shop.ipynb": nb}, timestamp=ON_TIME,
-                       files={"submission_secret.txt": b"3f9a0c1e5b7d"})  # as the exchange gives it
+        harness.submit(
+            ws, M, student, {"01_shop.ipynb": nb}, timestamp=ON_TIME, files={"submission_secret.txt": b"3f9a0c1e5b7d"}
+        )  # as the exchange gives it
     hashes = {s: harness_hashes(ws, s) for s in HONEST}
     t0 = time.time()
     proc = grading(ws, "autograde", M, "--jobs", "2", "--timeout", "30", "--quiet")
@@ -363,8 +401,11 @@ def run(tmp_path_factory):
     time.sleep(1.5)
     out["heart_grew"] = (heart.stat().st_size if heart.exists() else -1) != size1
     out["sheet_later"] = sheet(ws, base / "later.csv")
-    out["loot"] = {s: json.loads(p.read_text()) for s in ("a_read", "a_write", "a_kill")
-                   if (p := ws / "autograded" / s / M / "loot.json").exists()}
+    out["loot"] = {
+        s: json.loads(p.read_text())
+        for s in ("a_read", "a_write", "a_kill")
+        if (p := ws / "autograded" / s / M / "loot.json").exists()
+    }
     out["a_print_raw"] = (ws / "autograded" / "a_print" / M / "01_shop.ipynb").read_text(encoding="utf-8")
 
     # 3. feedback from every path nbgrader offers
@@ -382,11 +423,29 @@ def run(tmp_path_factory):
     # 5. no bubblewrap: every path refuses; the explicit flag grades, unsafely and marked
     missing = {"GRADING_BWRAP": str(base / "no-such-bwrap")}
     out["refused_cli"] = grading(ws, "autograde", M, "--quiet", check=False, env=missing)
-    out["refused_plain"] = subprocess.run([str(harness.BIN / "nbgrader"), "autograde", M, "--force", "--student", "s_blank"],
-                                          cwd=ws, env=harness.env(**missing), capture_output=True, text=True, timeout=600)
+    out["refused_plain"] = subprocess.run(
+        [str(harness.BIN / "nbgrader"), "autograde", M, "--force", "--student", "s_blank"],
+        cwd=ws,
+        env=harness.env(**missing),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     server.connections.clear()
-    out["unsafe"] = grading(ws, "autograde", M, "--unsafe-no-sandbox", "--student", "a_read", "--student", "a_net",
-                            "--timeout", "30", "--quiet", env=missing)
+    out["unsafe"] = grading(
+        ws,
+        "autograde",
+        M,
+        "--unsafe-no-sandbox",
+        "--student",
+        "a_read",
+        "--student",
+        "a_net",
+        "--timeout",
+        "30",
+        "--quiet",
+        env=missing,
+    )
     out["unsafe_scores"] = harness.scores(ws, M)
     out["unsafe_connections"] = list(server.connections)
     out["unsafe_sheet"] = sheet(ws, base / "unsafe.csv")
@@ -428,12 +487,15 @@ def feedback_pages(ws, base) -> dict[str, dict[str, str]]:
     assert res.get("success"), res
     pages["formgrader"] = {p.name: feedback_text(p) for p in sorted(fb.glob("*.html"))}
     harness.nbgrader(ws, "release_feedback", M, "--student", "a_print")
-    pages["release_feedback"] = {str(p.relative_to(ws / "exchange")): feedback_text(p)
-                                 for p in sorted((ws / "exchange").rglob("feedback/*.html"))}
+    pages["release_feedback"] = {
+        str(p.relative_to(ws / "exchange")): feedback_text(p)
+        for p in sorted((ws / "exchange").rglob("feedback/*.html"))
+    }
     return pages
 
 
 # -- what each attack gets ----------------------------------------------------------------
+
 
 def test_every_attacker_scores_no_more_than_a_blank_submission(run):
     sc = run["scores"]
@@ -493,8 +555,13 @@ def test_feedback_of_every_path_holds_no_hidden_tests(run):
     needles = hidden_lines()
     from grading.preprocessors.hide_tests import REMOVED, normalise
 
-    assert set(run["feedback"]) == {"s_full", "grading feedback", "nbgrader generate_feedback", "formgrader",
-                                    "release_feedback"}
+    assert set(run["feedback"]) == {
+        "s_full",
+        "grading feedback",
+        "nbgrader generate_feedback",
+        "formgrader",
+        "release_feedback",
+    }
     for path, pages in run["feedback"].items():
         assert pages, path
         for name, text in pages.items():

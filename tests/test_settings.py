@@ -7,6 +7,7 @@
   defaults, the templates and the grading do.  Parts that need a module's
   tool are skipped until that tool exists.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,6 +79,7 @@ def use_settings(tmp_path, monkeypatch):
 
 # -- the shipped file -----------------------------------------------------------
 
+
 def test_shipped_file_is_valid():
     data = settings.load(SHIPPED)
     assert data["course"]["course_id"] == "ecom-ops"
@@ -127,6 +129,7 @@ def test_cli_ok_and_error(tmp_path):
 
 
 # -- each kind of invalid file: a Chinese message naming the right line ---------------
+
 
 def test_wrong_type_names_the_line(tmp_path):
     text, n = replace_line(TEXT, r"^\s+title_width_max:", indent_of(r"^\s+title_width_max:") + "title_width_max: 60字")
@@ -371,8 +374,9 @@ def test_frequency_cap_follows(use_settings):
     freq = pytest.importorskip("course.tools.frequency")
     import pandas as pd
 
-    log = pd.DataFrame({"user_id": ["u1", "u1"], "sent_at": ["2026-06-18 09:00", "2026-06-18 15:00"],
-                        "msg_type": ["营销", "营销"]})
+    log = pd.DataFrame(
+        {"user_id": ["u1", "u1"], "sent_at": ["2026-06-18 09:00", "2026-06-18 15:00"], "msg_type": ["营销", "营销"]}
+    )
     assert len(freq.check_cap(log).violations) == 0
     use_settings(modified_text())
     assert len(freq.check_cap(log).violations) == 1
@@ -380,7 +384,7 @@ def test_frequency_cap_follows(use_settings):
 
 def test_segmentation_form_follows(use_settings):
     seg = pytest.importorskip("course.forms.segment_form")
-    high = {c["key"]: c for c in seg.example_customers()}["case_c"]     # on the 高价值 threshold
+    high = {c["key"]: c for c in seg.example_customers()}["case_c"]  # on the 高价值 threshold
     assert high["aov_30d"] == 500 and "≥ 500 元" in seg.rules_text()[0]
     use_settings(modified_text())
     high = {c["key"]: c for c in seg.example_customers()}["case_c"]
@@ -395,9 +399,9 @@ def test_stock_alert_follows(use_settings):
 
     sales = pd.DataFrame({"time": ["2026-06-18 10:00"], "sku_id": ["S1"], "qty": [4]})
     delisted = lambda: not pd.isna(monitor.replay_stock({"S1": 12}, sales)["下架时间"].iloc[0])  # noqa: E731
-    assert delisted()          # 12 - 4 = 8 < 10
+    assert delisted()  # 12 - 4 = 8 < 10
     use_settings(modified_text())
-    assert not delisted()      # 8 >= 3
+    assert not delisted()  # 8 >= 3
 
 
 def test_templates_follow(use_settings, tmp_path):
@@ -433,9 +437,13 @@ def test_check_module_follows_the_rubric(use_settings, tmp_path):
     nb = Notebook("module1_listing", "01_demo")
     nb.code('import course\ncourse.start("module1_listing", "01_demo")')
     nb.answer("d1_x", "x = None\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION")
-    nb.test("d1_t", 2, '### BEGIN HIDDEN TESTS\n_v = course.export("x", globals().get("x"))\n'
-                       '_c = course.autocheck.Checks(2, "x", answer=_v)\n_c.check(_v == 1, "提升方向：x")\n_c.score()\n'
-                       '### END HIDDEN TESTS')
+    nb.test(
+        "d1_t",
+        2,
+        '### BEGIN HIDDEN TESTS\n_v = course.export("x", globals().get("x"))\n'
+        '_c = course.autocheck.Checks(2, "x", answer=_v)\n_c.check(_v == 1, "提升方向：x")\n_c.score()\n'
+        "### END HIDDEN TESTS",
+    )
     nb.manual("d5_remark", 10, "备注")
     folder = tmp_path / "module1_listing"
     nb.save(folder / "01_demo.ipynb")

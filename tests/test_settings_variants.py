@@ -27,6 +27,7 @@ Fast tests in the same file: the rubric order in rubric/export/feedback without
 nbgrader, the literal search of every module's hidden tests, and the derived
 teacher material a changed settings file makes stale.
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,18 +39,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
-import pytest
-
 import harness
+import pytest
 
 REPO = harness.REPO
 DEFAULT = REPO / "course" / "settings.yaml"
 MODULES = ("module1_listing", "module2_campaign", "module3_analytics", "module4_crm")
-ON_TIME = "2026-12-06 09:00:00.000000"     # UTC, as nbgrader reads it: before every module's due time
+ON_TIME = "2026-12-06 09:00:00.000000"  # UTC, as nbgrader reads it: before every module's due time
 
 
 # -- the three settings files --------------------------------------------------------------
+
 
 def _edit(text: str, edits: list[tuple[str, str]]) -> str:
     for old, new in edits:
@@ -106,9 +106,11 @@ def reordered_rubric(text: str) -> str:
     assert len(blocks) == 4, "settings.yaml: four rubric blocks of five lines expected"
     for block in blocks:
         rows = {m.group(1): m for m in line.finditer(block.group(0))}
-        new = "".join(f"      - {{id: {d}, name: {rows[d].group(2)}, weight: {RUBRIC_WEIGHTS[d]}, kind: {rows[d].group(4)}}}\n"
-                      for d in RUBRIC_ORDER)
-        out += [text[pos:block.start()], new]
+        new = "".join(
+            f"      - {{id: {d}, name: {rows[d].group(2)}, weight: {RUBRIC_WEIGHTS[d]}, kind: {rows[d].group(4)}}}\n"
+            for d in RUBRIC_ORDER
+        )
+        out += [text[pos : block.start()], new]
         pos = block.end()
     return "".join(out) + text[pos:]
 
@@ -147,7 +149,7 @@ def test_each_settings_file_is_valid_and_changed(name, tmp_path):
 
     path = write_variant(name, tmp_path)
     assert path.read_text(encoding="utf-8") != DEFAULT.read_text(encoding="utf-8")
-    settings.load(path)   # raises a SettingsError naming the line if a variant is invalid
+    settings.load(path)  # raises a SettingsError naming the line if a variant is invalid
 
 
 def test_rubric_variant_puts_remark_first(tmp_path):
@@ -162,6 +164,7 @@ def test_rubric_variant_puts_remark_first(tmp_path):
 
 # -- the rubric follows kind and id, never position (no nbgrader) -----------------------------
 
+
 def test_table6_row_export_and_feedback_follow_ids(tmp_path):
     from grading import export, feedback, rubric
     from grading.gradebook import SubmissionGrades
@@ -170,8 +173,17 @@ def test_table6_row_export_and_feedback_follow_ids(tmp_path):
     due = dt.datetime(2026, 12, 7, 12, 30)
     sg = SubmissionGrades("s1", module, True, due - dt.timedelta(hours=1), due)
     sg.grades = {"d1_title": (15.0, 30.0), "d2_detail": (25.0, 25.0), "d3_sku": (10.0, 20.0), "d5_remark": (None, 10.0)}
-    sg.cells = {g: {"notebook": "x", "auto": s, "manual": None, "max": m, "type": "markdown" if g == "d5_remark" else "code",
-                    "needs_manual": g == "d5_remark"} for g, (s, m) in sg.grades.items()}
+    sg.cells = {
+        g: {
+            "notebook": "x",
+            "auto": s,
+            "manual": None,
+            "max": m,
+            "type": "markdown" if g == "d5_remark" else "code",
+            "needs_manual": g == "d5_remark",
+        }
+        for g, (s, m) in sg.grades.items()
+    }
     sg.comments = {"d1_title": "标题再短一点", "d5_remark": "整体不错"}
     with use_settings(write_variant("rubric", tmp_path)):
         names = {d.id: d.name for d in rubric.dimensions(module)}
@@ -197,6 +209,7 @@ class _FakeWorkspace:
 
 # -- hidden tests hold no literals ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("module", MODULES)
 def test_hidden_tests_hold_no_literal_thresholds_or_shop_words(module):
     from grading.release_check import literal_problems
@@ -206,10 +219,17 @@ def test_hidden_tests_hold_no_literal_thresholds_or_shop_words(module):
 
 # -- derived teacher material: what a changed settings file makes stale ----------------------------
 
+
 def _rebuild(*args: str, settings: Path | None = None) -> subprocess.CompletedProcess:
     env = harness.env(**({"COURSE_SETTINGS": str(settings)} if settings else {}))
-    return subprocess.run([sys.executable, "-m", "course.teacher.rebuild", *args], env=env, capture_output=True,
-                          text=True, timeout=600, cwd=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "course.teacher.rebuild", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=str(REPO),
+    )
 
 
 def test_committed_material_matches_the_default_settings():
@@ -217,11 +237,23 @@ def test_committed_material_matches_the_default_settings():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-@pytest.mark.parametrize("name,stale,fresh", [
-    ("thresholds", ["glossary.md", "redlines.md", "表1_商品上架信息核对表.xlsx", "表2_营销活动效果跟踪表.xlsx",
-                    "表3_用户分层运营策略表.xlsx"], []),
-    ("product", ["表1_商品上架信息核对表.xlsx"], ["glossary.md", "redlines.md", "表3_用户分层运营策略表.xlsx"]),
-])
+@pytest.mark.parametrize(
+    "name,stale,fresh",
+    [
+        (
+            "thresholds",
+            [
+                "glossary.md",
+                "redlines.md",
+                "表1_商品上架信息核对表.xlsx",
+                "表2_营销活动效果跟踪表.xlsx",
+                "表3_用户分层运营策略表.xlsx",
+            ],
+            [],
+        ),
+        ("product", ["表1_商品上架信息核对表.xlsx"], ["glossary.md", "redlines.md", "表3_用户分层运营策略表.xlsx"]),
+    ],
+)
 def test_check_names_the_stale_files_and_rebuild_writes_them(name, stale, fresh, tmp_path):
     settings = write_variant(name, tmp_path)
     only = ("--only", "templates,redlines,glossary")
@@ -235,8 +267,15 @@ def test_check_names_the_stale_files_and_rebuild_writes_them(name, stale, fresh,
     assert _rebuild(*only, "--out", str(target), settings=settings).returncode == 0
     assert _rebuild("--check", *only, "--out", str(target), settings=settings).returncode == 0
     written = sorted(p.name for p in target.rglob("*") if p.is_file())
-    assert written == sorted(["glossary.md", "redlines.md", "表1_商品上架信息核对表.xlsx", "表2_营销活动效果跟踪表.xlsx",
-                              "表3_用户分层运营策略表.xlsx"])
+    assert written == sorted(
+        [
+            "glossary.md",
+            "redlines.md",
+            "表1_商品上架信息核对表.xlsx",
+            "表2_营销活动效果跟踪表.xlsx",
+            "表3_用户分层运营策略表.xlsx",
+        ]
+    )
 
 
 def test_rebuilt_material_states_the_new_values(tmp_path):
@@ -244,8 +283,16 @@ def test_rebuilt_material_states_the_new_values(tmp_path):
 
     target = tmp_path / "class"
     for name in ("thresholds", "product"):
-        assert _rebuild("--only", "templates,redlines,glossary", "--out", str(target / name),
-                        settings=write_variant(name, tmp_path)).returncode == 0
+        assert (
+            _rebuild(
+                "--only",
+                "templates,redlines,glossary",
+                "--out",
+                str(target / name),
+                settings=write_variant(name, tmp_path),
+            ).returncode
+            == 0
+        )
     res = target / "thresholds" / "course" / "resources"
     glossary = (res / "glossary.md").read_text(encoding="utf-8")
     assert "标题宽度须在 26～58 之间" in glossary and "30～60" not in glossary
@@ -263,18 +310,30 @@ def test_rebuilt_material_states_the_new_values(tmp_path):
 
 def test_a_new_seed_makes_the_data_stale(tmp_path):
     settings = tmp_path / "seed.yaml"
-    settings.write_text(_edit(DEFAULT.read_text(encoding="utf-8"), [("  seed: 2026\n", "  seed: 2027\n")]), encoding="utf-8")
+    settings.write_text(
+        _edit(DEFAULT.read_text(encoding="utf-8"), [("  seed: 2026\n", "  seed: 2027\n")]), encoding="utf-8"
+    )
     out = _rebuild("--check", "--only", "data", settings=settings)
-    assert out.returncode == 1 and "模拟店铺数据" in out.stdout and "manifest.json" in out.stdout, out.stdout + out.stderr
+    assert out.returncode == 1 and "模拟店铺数据" in out.stdout and "manifest.json" in out.stdout, (
+        out.stdout + out.stderr
+    )
 
 
 # -- the acceptance run: release every module, grade, export ----------------------------------------
 
+
 def _grading(ws: Path, settings: Path, *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
-                          env=harness.env(COURSE_SETTINGS=str(settings)), capture_output=True, text=True,
-                          timeout=1800, cwd=str(REPO))
-    assert proc.returncode == 0, f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
+        env=harness.env(COURSE_SETTINGS=str(settings)),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        cwd=str(REPO),
+    )
+    assert proc.returncode == 0, (
+        f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
     return proc
 
 
@@ -298,8 +357,12 @@ def variant(request, tmp_path_factory):
 
 
 def _released_markdown(ws: Path, module: str) -> str:
-    return "\n".join(c.source for nb in harness.notebooks(ws / "release" / module).values()
-                     for c in nb.cells if c.cell_type == "markdown")
+    return "\n".join(
+        c.source
+        for nb in harness.notebooks(ws / "release" / module).values()
+        for c in nb.cells
+        if c.cell_type == "markdown"
+    )
 
 
 def _cells(ws: Path, module: str, student: str) -> dict[str, dict]:
@@ -377,8 +440,9 @@ def test_exported_sheet_follows_the_settings_order(variant):
         auto_share = _automatic_share(module)
         for d in dims:
             # every automatic point, no TA grade yet (备注 and written answers 0), on time
-            full = {"auto": round(d.weight * auto_share.get(d.id, 0.0) + 1e-9, 1), "timeliness": d.weight,
-                    "remark": 0}[d.kind]
+            full = {"auto": round(d.weight * auto_share.get(d.id, 0.0) + 1e-9, 1), "timeliness": d.weight, "remark": 0}[
+                d.kind
+            ]
             assert float(ref[d.name]) == full, (module, d.name, ref)
             assert float(blank[d.name]) == (full if d.kind == "timeliness" else 0), (module, d.name, blank)
         assert float(ref["总分"]) == pytest.approx(sum(float(ref[d.name]) for d in dims))

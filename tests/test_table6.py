@@ -12,13 +12,13 @@ such as 颜色:默认 kept).
 nbgrader autogrades them on the command line; the columns are computed by the
 grading side's ``grading.rubric`` from the cell grades and the submission time.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 import harness
+import pytest
 from module1_answers import MODULE, answer_files, student_forms
 
 SOURCE = harness.REPO / MODULE
@@ -27,14 +27,16 @@ SOURCE = harness.REPO / MODULE
 def max_points():
     return harness.max_points(SOURCE)
 
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory):
+    from test_module1_grading import cells, grading, results
+
     from grading import rubric
     from grading.workspace import ensure_workspace
-    from test_module1_grading import cells, grading, results
 
     ws = ensure_workspace(tmp_path_factory.mktemp("table6") / "classroom", modules=(MODULE,))
     grading(ws, "release", MODULE, "--no-zip", "--no-exchange")
@@ -45,7 +47,7 @@ def rows(tmp_path_factory):
     flawed = student_forms(title_missing_attribute=True, detail_out_of_order=True, sku_invalid_option=True)
     harness.submit(ws, MODULE, "row_79", source, answers=answer_files(flawed), timestamp=stamp)
     harness.submit(ws, MODULE, "row_90", source, answers=answer_files(student_forms()), timestamp=stamp)
-    grading(ws, "autograde", MODULE, "--jobs", "2", "--quiet")     # nbgrader + the clean re-check
+    grading(ws, "autograde", MODULE, "--jobs", "2", "--quiet")  # nbgrader + the clean re-check
     pts = max_points()
     out = {}
     for student in ("row_79", "row_90"):
@@ -71,7 +73,12 @@ def test_row_79(rows):
 def test_row_90(rows):
     r = rows["row_90"]
     cols = r["columns"]
-    assert (cols["标题关键词准确性"], cols["详情页逻辑性"], cols["SKU合理性"], cols["提交时效性"]) == (30.0, 25.0, 20.0, 15.0), r["grades"]
+    assert (cols["标题关键词准确性"], cols["详情页逻辑性"], cols["SKU合理性"], cols["提交时效性"]) == (
+        30.0,
+        25.0,
+        20.0,
+        15.0,
+    ), r["grades"]
     assert cols["备注"] == 0.0
     assert r["total"] == 90.0
 

@@ -1,6 +1,7 @@
 """Course-level material: Excel templates, glossary, red-line list, the survey
 forms and their class report, the 导学 notebook, the teacher guide and schedule,
 and the metadata check a teacher runs after editing a notebook."""
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,15 @@ TEACHER = REPO / "course" / "teacher"
 
 # -- a small evaluator for the template formulas (no spreadsheet program needed) ----
 
-_TOKEN = re.compile(r"""\s*(?:
+_TOKEN = re.compile(
+    r"""\s*(?:
     (?P<num>\d+(?:\.\d+)?(?:[Ee][+-]?\d+)?)
   | (?P<str>"(?:[^"]|"")*")
   | (?P<func>[A-Za-z_][A-Za-z_.0-9]*)\(
   | (?P<ref>(?:[^\s!(),&=<>+\-*/"]+!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)
-  | (?P<op><>|<=|>=|[-+*/&=<>(),]))""", re.X)
+  | (?P<op><>|<=|>=|[-+*/&=<>(),]))""",
+    re.X,
+)
 
 
 def _tokens(src: str) -> list[tuple[str, str]]:
@@ -61,7 +65,7 @@ class _Parser:
 
     def parse(self):
         node = self.compare()
-        assert self.i == len(self.t), f"unparsed: {self.t[self.i:]}"
+        assert self.i == len(self.t), f"unparsed: {self.t[self.i :]}"
         return node
 
     def compare(self):
@@ -168,8 +172,10 @@ class Evaluator:
         if kind == "neg":
             return -self.num(self.ev(node[1], sheet))
         if kind == "cat":
-            return "".join("" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
-                           for v in (self.ev(node[1], sheet), self.ev(node[2], sheet)))
+            return "".join(
+                "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+                for v in (self.ev(node[1], sheet), self.ev(node[2], sheet))
+            )
         if kind == "bin":
             a, b = self.num(self.ev(node[2], sheet)), self.num(self.ev(node[3], sheet))
             return {"+": a + b, "-": a - b, "*": a * b}.get(node[1]) if node[1] != "/" else a / b
@@ -223,14 +229,16 @@ def _header_row(ws, first: str) -> int:
 
 # -- Excel templates -------------------------------------------------------------
 
+
 def test_templates_are_current_and_reproducible(tmp_path):
     out = tmp_path / "tpl"
     bt.build(out)
     for name in (bt.TABLE1, bt.TABLE2, bt.TABLE3):
         committed = RES / name
         assert committed.is_file(), f"{name} is missing: run python -m course.resources.build_templates"
-        assert (out / name).read_bytes() == committed.read_bytes(), \
+        assert (out / name).read_bytes() == committed.read_bytes(), (
             f"{name} is out of date: run python -m course.resources.build_templates"
+        )
 
 
 def test_table1_template():
@@ -248,20 +256,23 @@ def test_table1_template():
     ck = wb["自动检查"]
     ev = Evaluator(wb)
     # C5 (title width) needs Excel's array evaluation and C6 depends on it: checked by their text
-    results = {ck.cell(row=r, column=1).value: ev.cell(ck, f"C{r}") for r in range(4, ck.max_row + 1)
-               if ck.cell(row=r, column=3).value and r not in (5, 6)}
+    results = {
+        ck.cell(row=r, column=1).value: ev.cell(ck, f"C{r}")
+        for r in range(4, ck.max_row + 1)
+        if ck.cell(row=r, column=3).value and r not in (5, 6)
+    }
     width_formula = ck["C5"].value
     assert "C5>=" in ck["C6"].value and "C5<=" in ck["C6"].value
     assert "_xlfn.UNICODE" in width_formula and ">255" in width_formula and "LEN(B4)" in width_formula
-    assert bt.title_width(ck["B4"].value) == 47      # the plan's example title
+    assert bt.title_width(ck["B4"].value) == 47  # the plan's example title
     yes_no = ("价格精度", "活动价不低于成本价", "活动价低于日常价", "SKU有无无效选项")
     checks = {k: v for k, v in results.items() if "是否" in k or k in yes_no}
     assert checks and all(v == "通过" for v in checks.values()), checks
     assert results["白底图占比（自动）"] == pytest.approx(0.6)
     # a wrong entry is flagged
-    ck["B8"].value = 299.0            # activity price below cost 320
+    ck["B8"].value = 299.0  # activity price below cost 320
     ck["B24"].value = "颜色：默认"
-    ck["B13"].value = 799.0           # "原价" above the 30-day lowest price
+    ck["B13"].value = 799.0  # "原价" above the 30-day lowest price
     assert ev.cell(ck, "C11").startswith("需修改")
     assert ev.cell(ck, "C25").startswith("需修改")
     assert "虚构原价" in ev.cell(ck, "C15")
@@ -279,13 +290,23 @@ def test_table2_template_arithmetic():
     col = {name: i + 1 for i, name in enumerate(header)}
     ev = Evaluator(wb)
     rows = list(range(h + 1, h + 4))
-    got = [(ws.cell(row=r, column=col["渠道"]).value, ws.cell(row=r, column=col["UV"]).value,
-            ws.cell(row=r, column=col["加购数"]).value, ws.cell(row=r, column=col["下单数"]).value,
-            ws.cell(row=r, column=col["GMV（元）"]).value) for r in rows]
-    assert got == [("平台首页推荐", 1200, 300, 72, 28800), ("付费广告", 800, 240, 64, 25600),
-                   ("社群引流", 500, 150, 30, 12000)]
+    got = [
+        (
+            ws.cell(row=r, column=col["渠道"]).value,
+            ws.cell(row=r, column=col["UV"]).value,
+            ws.cell(row=r, column=col["加购数"]).value,
+            ws.cell(row=r, column=col["下单数"]).value,
+            ws.cell(row=r, column=col["GMV（元）"]).value,
+        )
+        for r in rows
+    ]
+    assert got == [
+        ("平台首页推荐", 1200, 300, 72, 28800),
+        ("付费广告", 800, 240, 64, 25600),
+        ("社群引流", 500, 150, 30, 12000),
+    ]
     conv = [ev.cell(ws, ws.cell(row=r, column=col["转化率（%）"]).coordinate) for r in rows]
-    assert conv == pytest.approx([0.060, 0.080, 0.060])   # 6.0 / 8.0 / 6.0 % printed in the plan
+    assert conv == pytest.approx([0.060, 0.080, 0.060])  # 6.0 / 8.0 / 6.0 % printed in the plan
     assert conv == pytest.approx([o / uv for _, uv, _, o, _ in got])
     assert all(ws.cell(row=r, column=col["转化率（%）"]).number_format == "0.0%" for r in rows)
     aov = [ev.cell(ws, ws.cell(row=r, column=col["客单价（元）"]).coordinate) for r in rows]
@@ -318,8 +339,14 @@ def test_table3_template():
     calc = wb["分层计算"]
     ev = Evaluator(wb)
     seg = {calc.cell(row=r, column=1).value: ev.cell(calc, f"F{r}") for r in range(4, 10)}
-    assert seg == {"U0001": "高价值用户", "U0002": "潜力用户", "U0003": "沉睡用户", "U0004": "流失用户",
-                   "U0005": "潜力用户", "U0006": "未购买客户"}
+    assert seg == {
+        "U0001": "高价值用户",
+        "U0002": "潜力用户",
+        "U0003": "沉睡用户",
+        "U0004": "流失用户",
+        "U0005": "潜力用户",
+        "U0006": "未购买客户",
+    }
     # the gap rule switch (module 4's two documented options)
     gap = next(r for r in range(4, 14) if calc.cell(row=r, column=8).value == "表3未覆盖的客户")
     calc.cell(row=gap, column=9).value = "单设成长用户"
@@ -335,15 +362,71 @@ def test_table3_template():
 GLOSSARY = (RES / "glossary.md").read_text(encoding="utf-8")
 
 # every metric of domain.md (modules 2-4) with its formula
-DOMAIN_METRICS = ["UV", "PV", "跳出率", "加购率", "转化率", "客单价", "GMV", "新客占比", "复购率", "留存率",
-                  "UV价值", "加购转化率", "支付转化率", "会员渗透率", "搜索流量占比", "ROI", "投产比", "NPS",
-                  "毛利率", "佣金", "白底图占比", "标题宽度", "30天复购率", "频控", "RFM", "A/B 测试", "置信区间"]
+DOMAIN_METRICS = [
+    "UV",
+    "PV",
+    "跳出率",
+    "加购率",
+    "转化率",
+    "客单价",
+    "GMV",
+    "新客占比",
+    "复购率",
+    "留存率",
+    "UV价值",
+    "加购转化率",
+    "支付转化率",
+    "会员渗透率",
+    "搜索流量占比",
+    "ROI",
+    "投产比",
+    "NPS",
+    "毛利率",
+    "佣金",
+    "白底图占比",
+    "标题宽度",
+    "30天复购率",
+    "频控",
+    "RFM",
+    "A/B 测试",
+    "置信区间",
+]
 # words ending in 率 that are not shop metrics
 NOT_METRICS = {"效率", "概率", "频率", "比率", "税率", "利率", "汇率", "功率", "速率", "准确率", "正确率", "覆盖率"}
 # metric and operations abbreviations: the ones a notebook uses must be in the glossary
-METRIC_ACRONYMS = {"UV", "PV", "GMV", "ROI", "ROAS", "AOV", "NPS", "RFM", "CTR", "CVR", "CPC", "CPM", "CPA", "CAC",
-                   "ARPU", "LTV", "CLV", "KPI", "DAU", "MAU", "SKU", "SPU", "UGC", "KOL", "KOC", "CRM", "SWOT", "PII",
-                   "B2B", "B2C", "C2C"}
+METRIC_ACRONYMS = {
+    "UV",
+    "PV",
+    "GMV",
+    "ROI",
+    "ROAS",
+    "AOV",
+    "NPS",
+    "RFM",
+    "CTR",
+    "CVR",
+    "CPC",
+    "CPM",
+    "CPA",
+    "CAC",
+    "ARPU",
+    "LTV",
+    "CLV",
+    "KPI",
+    "DAU",
+    "MAU",
+    "SKU",
+    "SPU",
+    "UGC",
+    "KOL",
+    "KOC",
+    "CRM",
+    "SWOT",
+    "PII",
+    "B2B",
+    "B2C",
+    "C2C",
+}
 
 
 def test_glossary_has_every_domain_metric_with_a_formula():
@@ -353,9 +436,14 @@ def test_glossary_has_every_domain_metric_with_a_formula():
     formula_rows = [ln for ln in rows if "=" in ln or "÷" in ln]
     assert len(rows) >= 100 and len(formula_rows) >= 30
     # a few formulas exactly as the source documents give them
-    for formula in ("UV价值 = 销售额 ÷ UV", "转化率 = 下单数 ÷ UV", "支付转化率 = 支付人数 ÷ UV",
-                    "复购率 = 复购人数 ÷ 购买人数", "会员渗透率 = 会员购买金额 ÷ 总销售额",
-                    "白底图占比 = 白底图张数 ÷ 图片总张数"):
+    for formula in (
+        "UV价值 = 销售额 ÷ UV",
+        "转化率 = 下单数 ÷ UV",
+        "支付转化率 = 支付人数 ÷ UV",
+        "复购率 = 复购人数 ÷ 购买人数",
+        "会员渗透率 = 会员购买金额 ÷ 总销售额",
+        "白底图占比 = 白底图张数 ÷ 图片总张数",
+    ):
         assert formula in GLOSSARY, formula
 
 
@@ -403,6 +491,7 @@ def test_glossary_covers_the_metric_terms_of_the_notebooks(module):
 
 # -- red-line list -------------------------------------------------------------
 
+
 def test_redlines_contain_every_absolute_word_and_are_current():
     data = yaml.safe_load((RES / "absolute_words.yaml").read_text(encoding="utf-8"))
     text = (RES / "redlines.md").read_text(encoding="utf-8")
@@ -428,8 +517,10 @@ def test_redlines_cover_the_five_red_lines():
 
 # -- survey forms and the class report --------------------------------------------------
 
-def _survey_answer_file(folder: Path, notebook: str, module: str | None, raw_module: dict | None,
-                        raw_final: dict | None, monkeypatch) -> Path:
+
+def _survey_answer_file(
+    folder: Path, notebook: str, module: str | None, raw_module: dict | None, raw_final: dict | None, monkeypatch
+) -> Path:
     """Save surveys exactly as a student's notebook would (through the forms)."""
     import course
     from course.forms.survey_form import FinalSurvey, ModuleSurvey
@@ -453,13 +544,13 @@ def test_survey_forms_are_anonymous_and_persist(in_tmp):
     labels = " ".join(f.label for f in s.fields)
     assert not re.search("学号|姓名|名字", labels)
     assert "匿名" in s.description
-    assert s.answers() is None                       # optional: no "fill the form first" nag
-    assert s.submit({"difficulty": "选品分析", "pace": "合适"}) == []   # the open question is optional
-    again = ModuleSurvey("module1_listing")          # a restarted kernel
+    assert s.answers() is None  # optional: no "fill the form first" nag
+    assert s.submit({"difficulty": "选品分析", "pace": "合适"}) == []  # the open question is optional
+    again = ModuleSurvey("module1_listing")  # a restarted kernel
     assert again.values["difficulty"] == "选品分析"
     f = FinalSurvey()
     assert [x.label for x in f.fields][:3] == list(FINAL_DIMENSIONS.values()) == ["实用性", "讲师专业度", "工具易用性"]
-    assert f.submit({"usefulness": "6"})            # not 1-5 -> a message
+    assert f.submit({"usefulness": "6"})  # not 1-5 -> a message
     assert f.submit({"usefulness": "5", "lecturer": "4", "tools": "3"}) == []
     saved = json.loads((in_tmp / "05_audit.answers.json").read_text(encoding="utf-8"))
     assert {"survey_module1_listing", "survey_final"} <= set(saved["forms"])
@@ -479,19 +570,33 @@ def class_workspace(tmp_path, monkeypatch):
         ("2023004", "数据解读", "合适", "<script>alert(1)</script>", "3", "4", "4", ""),
     ]
     for sid, diff, pace, sug, useful, lecturer, tools, com in answers:
-        _survey_answer_file(sub / sid / "module1_listing", "05_audit", "module1_listing",
-                            {"difficulty": diff, "pace": pace, "suggestion": sug}, None, monkeypatch)
-        _survey_answer_file(sub / sid / "module4_crm", "05_member", "module4_crm",
-                            {"difficulty": "用户分层", "pace": "合适"},
-                            {"usefulness": useful, "lecturer": lecturer, "tools": tools, "comment": com}, monkeypatch)
+        _survey_answer_file(
+            sub / sid / "module1_listing",
+            "05_audit",
+            "module1_listing",
+            {"difficulty": diff, "pace": pace, "suggestion": sug},
+            None,
+            monkeypatch,
+        )
+        _survey_answer_file(
+            sub / sid / "module4_crm",
+            "05_member",
+            "module4_crm",
+            {"difficulty": "用户分层", "pace": "合适"},
+            {"usefulness": useful, "lecturer": lecturer, "tools": tools, "comment": com},
+            monkeypatch,
+        )
     # noise that must not break or skew the report
     (sub / "2023005" / "module1_listing").mkdir(parents=True)
     (sub / "2023005" / "module1_listing" / "05_audit.answers.json").write_text("{not json", encoding="utf-8")
     other = sub / "2023006" / "module1_listing"
     other.mkdir(parents=True)
-    (other / "02_title.answers.json").write_text(json.dumps(
-        {"format": 1, "forms": {"title": {"raw": {"title": "北欧床头柜"}}}, "exports": {}}, ensure_ascii=False),
-        encoding="utf-8")
+    (other / "02_title.answers.json").write_text(
+        json.dumps(
+            {"format": 1, "forms": {"title": {"raw": {"title": "北欧床头柜"}}}, "exports": {}}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
     return ws
 
 
@@ -612,15 +717,19 @@ def test_guide_form_survives_a_restart(tmp_path):
     # the student fills the form: what the 保存 button does, in the notebook's own kernel
     nb = nbformat.read(work / GUIDE.name, as_version=4)
     idx = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and 'Form("guide_demo"' in c.source)
-    nb.cells.insert(idx + 1, nbformat.v4.new_code_cell(
-        'print(demo.submit({"model": "B2C", "promo_a": "满减", "promo_b": "阶梯价", "pay": "370元"}))\n'
-        'print(demo.submit({"pay": "370.00", "goal": "学会看数据"}))'))
+    nb.cells.insert(
+        idx + 1,
+        nbformat.v4.new_code_cell(
+            'print(demo.submit({"model": "B2C", "promo_a": "满减", "promo_b": "阶梯价", "pay": "370元"}))\n'
+            'print(demo.submit({"pay": "370.00", "goal": "学会看数据"}))'
+        ),
+    )
     filled = work / "filled.ipynb"
     nbformat.write(nb, filled)
     out = _outputs(_run(filled, work))
-    assert "不要带“元”" in out                      # a wrong entry gets a Chinese message ...
+    assert "不要带“元”" in out  # a wrong entry gets a Chinese message ...
     saved = json.loads((work / "00_guide.answers.json").read_text(encoding="utf-8"))
-    assert saved["forms"]["guide_demo"]["raw"]["pay"] == "370.00"   # ... and the corrected entry is kept
+    assert saved["forms"]["guide_demo"]["raw"]["pay"] == "370.00"  # ... and the corrected entry is kept
     # a new kernel (restart): the original notebook shows the saved answers and the feedback
     again = _outputs(_run(work / GUIDE.name, work))
     assert "B2C" in again and "370.00" in again and "学会看数据" in again
@@ -632,8 +741,25 @@ def test_guide_structure():
     text = "\n".join(c.source for c in nb.cells)
     for part in ("场景设定", "学习目标", "操作步骤", "关键控制点", "小结"):
         assert part in text
-    for word in ("B2B", "B2C", "C2C", "满减", "赠品", "阶梯价", "限时折扣", "积分", "会员日", "生日", "拼团", "砍价",
-                 "UGC", "直播", "老带新", "表单", "表6"):
+    for word in (
+        "B2B",
+        "B2C",
+        "C2C",
+        "满减",
+        "赠品",
+        "阶梯价",
+        "限时折扣",
+        "积分",
+        "会员日",
+        "生日",
+        "拼团",
+        "砍价",
+        "UGC",
+        "直播",
+        "老带新",
+        "表单",
+        "表6",
+    ):
         assert word in text, word
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert 'course.start("course", "00_guide"' in first_code.source
@@ -642,13 +768,35 @@ def test_guide_structure():
 
 # -- teacher guide and schedule ------------------------------------------------------
 
+
 def test_teacher_guide_covers_what_a_teacher_changes():
     text = (TEACHER / "README.md").read_text(encoding="utf-8")
-    for cmd in ("init", "release", "collect", "autograde", "feedback", "export", "recheck", "agreement", "demo",
-                "survey"):
+    for cmd in (
+        "init",
+        "release",
+        "collect",
+        "autograde",
+        "feedback",
+        "export",
+        "recheck",
+        "agreement",
+        "demo",
+        "survey",
+    ):
         assert re.search(rf"grading {cmd}\b", text), f"grading {cmd} is not documented"
-    for topic in ("settings.yaml", "course/messages.py", "COURSE_SETTINGS", "seed", "scale", "BEGIN HIDDEN TESTS",
-                  "BEGIN SOLUTION", "离线", "English summary", "python -m grading check", "ModuleSurvey"):
+    for topic in (
+        "settings.yaml",
+        "course/messages.py",
+        "COURSE_SETTINGS",
+        "seed",
+        "scale",
+        "BEGIN HIDDEN TESTS",
+        "BEGIN SOLUTION",
+        "离线",
+        "English summary",
+        "python -m grading check",
+        "ModuleSurvey",
+    ):
         assert topic in text, topic
     for mod in ("module1_listing", "module2_campaign", "module3_analytics", "module4_crm"):
         assert mod in text
@@ -668,6 +816,7 @@ def test_schedule_lists_every_notebook():
 
 # -- the metadata check a teacher runs after editing a notebook ------------------------------
 
+
 def _module_with(tmp_path: Path, build) -> list[str]:
     from grading.authoring import Notebook, check_module
 
@@ -684,9 +833,13 @@ def _good(nb, start=True):
     nb.md("# 标题")
     for d in (1, 2, 3):
         nb.answer(f"d{d}_a", f"a{d} = None\n### BEGIN SOLUTION\na{d} = 1\n### END SOLUTION")
-        nb.test(f"d{d}_t", 2, f'### BEGIN HIDDEN TESTS\n_v = course.export("a{d}", globals().get("a{d}"))\n'
-                              f'_c = course.autocheck.Checks(2, "a", answer=_v)\n_c.check(_v == 1, "提升方向")\n'
-                              '_c.score()  # 部分得分\n### END HIDDEN TESTS')
+        nb.test(
+            f"d{d}_t",
+            2,
+            f'### BEGIN HIDDEN TESTS\n_v = course.export("a{d}", globals().get("a{d}"))\n'
+            f'_c = course.autocheck.Checks(2, "a", answer=_v)\n_c.check(_v == 1, "提升方向")\n'
+            "_c.score()  # 部分得分\n### END HIDDEN TESTS",
+        )
     nb.manual("d5_remark", 10, "备注")
 
 
@@ -694,19 +847,25 @@ def test_check_module_accepts_a_good_module(tmp_path):
     assert _module_with(tmp_path, _good) == []
 
 
-@pytest.mark.parametrize("mutate,expect", [
-    (lambda nb: nb.nb.cells.__setitem__(
-        0, nbformat.v4.new_code_cell('import course\ncourse.start("module1_listing", "01_y")')),
-     'course.start("module1_listing", "01_x")'),
-    (lambda nb: nb.test("d1_t", 1, "_c.score()"), "重复"),
-    (lambda nb: nb.test("d4_late", 1, "_c.score()"), "按提交时间计算"),
-    (lambda nb: nb.test("x_t", 1, "_c.score()"), "应以维度编号"),
-    (lambda nb: nb.test("d1_z", 1, "print('ok')"), "course.grade"),
-    (lambda nb: nb.test("d1_h", 1, "### BEGIN HIDDEN TESTS\n_c.score()\n### END HIDDEN TESTS"), "course.export"),
-    (lambda nb: nb.answer("d1_s", "### BEGIN SOLUTION\ns = 1\n### END SOLUTION"), "赋初值"),
-    (lambda nb: nb.manual("d5_more", 5, "再一个备注"), "只有一个"),
-    (lambda nb: nb.test("d2_zero", 0, "_c.score()"), "大于 0"),
-])
+@pytest.mark.parametrize(
+    "mutate,expect",
+    [
+        (
+            lambda nb: nb.nb.cells.__setitem__(
+                0, nbformat.v4.new_code_cell('import course\ncourse.start("module1_listing", "01_y")')
+            ),
+            'course.start("module1_listing", "01_x")',
+        ),
+        (lambda nb: nb.test("d1_t", 1, "_c.score()"), "重复"),
+        (lambda nb: nb.test("d4_late", 1, "_c.score()"), "按提交时间计算"),
+        (lambda nb: nb.test("x_t", 1, "_c.score()"), "应以维度编号"),
+        (lambda nb: nb.test("d1_z", 1, "print('ok')"), "course.grade"),
+        (lambda nb: nb.test("d1_h", 1, "### BEGIN HIDDEN TESTS\n_c.score()\n### END HIDDEN TESTS"), "course.export"),
+        (lambda nb: nb.answer("d1_s", "### BEGIN SOLUTION\ns = 1\n### END SOLUTION"), "赋初值"),
+        (lambda nb: nb.manual("d5_more", 5, "再一个备注"), "只有一个"),
+        (lambda nb: nb.test("d2_zero", 0, "_c.score()"), "大于 0"),
+    ],
+)
 def test_check_module_reports_each_problem(tmp_path, mutate, expect):
     def build(nb):
         _good(nb)
@@ -761,9 +920,19 @@ def test_real_notebooks_follow_the_cell_conventions():
 
 # -- every command the documentation names exists ---------------------------------------------
 
-DOCS = ["README.md", "course/teacher/README.md", "course/teacher/notebook_editing.md", "grading/AUTHORING.md",
-        "grading/README.md", "datasets/README.md", "datasets/TEACHER_NOTES.md", "module1_listing/README.md",
-        "module2_campaign/README.md", "module3_analytics/TEACHER_NOTES.md", "module4_crm/TEACHER_NOTES.md"]
+DOCS = [
+    "README.md",
+    "course/teacher/README.md",
+    "course/teacher/notebook_editing.md",
+    "grading/AUTHORING.md",
+    "grading/README.md",
+    "datasets/README.md",
+    "datasets/TEACHER_NOTES.md",
+    "module1_listing/README.md",
+    "module2_campaign/README.md",
+    "module3_analytics/TEACHER_NOTES.md",
+    "module4_crm/TEACHER_NOTES.md",
+]
 
 
 def _code_spans(text: str) -> list[str]:
@@ -807,7 +976,7 @@ def test_every_command_the_documentation_names_exists():
 def test_rebuild_names_every_builder_and_the_docs_name_the_command():
     import importlib
 
-    rebuild = importlib.import_module("course.teacher.rebuild")   # python -m course.teacher.rebuild
+    rebuild = importlib.import_module("course.teacher.rebuild")  # python -m course.teacher.rebuild
     assert [i.name for i in rebuild.ITEMS] == ["data", "templates", "redlines", "glossary", "schedule"]
     for doc in ("README.md", "course/teacher/README.md"):
         text = (REPO / doc).read_text(encoding="utf-8")
@@ -816,9 +985,13 @@ def test_rebuild_names_every_builder_and_the_docs_name_the_command():
 
 
 def test_glossary_is_rendered_from_its_template():
-    assert (RES / "glossary.md").read_text(encoding="utf-8") == bg.render(), \
+    assert (RES / "glossary.md").read_text(encoding="utf-8") == bg.render(), (
         "glossary.md is out of date: edit course/teacher/glossary.md.j2 and run python -m course.teacher.rebuild"
+    )
     template = (TEACHER / "glossary.md.j2").read_text(encoding="utf-8")
-    for placeholder in ("{{ listing.title_width_min }}", "{{ campaign.gmv_target }}",
-                        "{{ crm.frequency_cap_messages }}"):
+    for placeholder in (
+        "{{ listing.title_width_min }}",
+        "{{ campaign.gmv_target }}",
+        "{{ crm.frequency_cap_messages }}",
+    ):
         assert placeholder in template

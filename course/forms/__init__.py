@@ -5,8 +5,22 @@ forms (title, promotion rules, segmentation, ...) live next to the tool they
 use, in ``course.forms.<name>``.  Typed numbers and dates are read by
 ``course.parse`` and ``course.dates``, which the tools use too.
 """
+
 from .base import Form
 from .fields import Check, Choice, Date, DateTime, Field, Lines, MultiChoice, Number, Percent, Repeat, Text, TextArea
 
-__all__ = ["Form", "Field", "Text", "TextArea", "Lines", "Number", "Percent", "Choice", "MultiChoice", "Check",
-           "Date", "DateTime", "Repeat"]
+__all__ = [
+    "Form",
+    "Field",
+    "Text",
+    "TextArea",
+    "Lines",
+    "Number",
+    "Percent",
+    "Choice",
+    "MultiChoice",
+    "Check",
+    "Date",
+    "DateTime",
+    "Repeat",
+]

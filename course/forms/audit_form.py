@@ -14,22 +14,27 @@ student's.
 >>> f.values["title"], f.values["original"]
 (['P002'], [])
 """
+
 from __future__ import annotations
 
 from .base import Form
 from .fields import MultiChoice
 
-RULES = [("title", "标题不合规", "标题长度不在规定范围，或含极限词"),
-         ("price", "活动价低于成本", "任何一个 SKU 的活动价低于成本价"),
-         ("sku", "有无效选项", "SKU 选项中有“默认”这类无效选项"),
-         ("original", "原价不真实", "活动第一天的划线价高于活动前近30天的最低成交价")]
+RULES = [
+    ("title", "标题不合规", "标题长度不在规定范围，或含极限词"),
+    ("price", "活动价低于成本", "任何一个 SKU 的活动价低于成本价"),
+    ("sku", "有无效选项", "SKU 选项中有“默认”这类无效选项"),
+    ("original", "原价不真实", "活动第一天的划线价高于活动前近30天的最低成交价"),
+]
 
 
 class CatalogAuditForm(Form):
     key = "catalog_audit"
     title = "全店商品核对结论（表1）"
-    description = ("每条审核要点勾选不合规的商品（没有就都不勾）；依据是上面的核对事实表。"
-                   "保存后，下面的自检会告诉你每条要点是否判断正确。")
+    description = (
+        "每条审核要点勾选不合规的商品（没有就都不勾）；依据是上面的核对事实表。"
+        "保存后，下面的自检会告诉你每条要点是否判断正确。"
+    )
 
     def __init__(self, key: str | None = None, *, products=None):
         if products is None:
@@ -37,19 +42,23 @@ class CatalogAuditForm(Form):
 
             products = sorted(data.load("products")["product_id"])
         self.products = list(products)
-        fields = [MultiChoice(name, label, options=self.products, required=False, help=help_)
-                  for name, label, help_ in RULES]
+        fields = [
+            MultiChoice(name, label, options=self.products, required=False, help=help_) for name, label, help_ in RULES
+        ]
         super().__init__(key or self.key, self.title, fields)
 
     def preview(self, values: dict, raw: dict) -> str:
         import html
 
-        lines = [f"<li>{html.escape(label)}：{html.escape('、'.join(raw.get(name) or []) or '（无）')}</li>"
-                 for name, label, _h in RULES]
+        lines = [
+            f"<li>{html.escape(label)}：{html.escape('、'.join(raw.get(name) or []) or '（无）')}</li>"
+            for name, label, _h in RULES
+        ]
         return "<ul class='course-audit-preview' style='margin:2px 0'>" + "".join(lines) + "</ul>"
 
 
 # -- the student's own listing, from the answer files of notebooks 02-04 -------------------
+
 
 def saved_listing(*, folder=None) -> dict:
     """The listing a student saved in notebooks 02-04 for the featured product (``course.featured``).
@@ -70,8 +79,12 @@ def saved_listing(*, folder=None) -> dict:
     product = featured.product()
     folder = folder or answers_folder()
     skus = data.load("skus")
-    listing: dict = {"brand": product.brand, "category": product.category, "product_id": product.id,
-                     "inventory": skus[skus["product_id"] == product.id]}
+    listing: dict = {
+        "brand": product.brand,
+        "category": product.category,
+        "product_id": product.id,
+        "inventory": skus[skus["product_id"] == product.id],
+    }
 
     def values(notebook: str, form) -> dict | None:
         entry = AnswerStore(answer_path(notebook, folder)).form_entry(form.key)
@@ -83,8 +96,9 @@ def saved_listing(*, folder=None) -> dict:
 
     t = values("02_title", TitleForm(category=product.category, brand=product.brand))
     if t:
-        listing.update(title=t.get("title"), core_keyword=t.get("core_keyword"),
-                       core_attributes=t.get("attributes") or [])
+        listing.update(
+            title=t.get("title"), core_keyword=t.get("core_keyword"), core_attributes=t.get("attributes") or []
+        )
     d = DetailForm.summary(values("03_detail_page", DetailForm(pain_points=list(product.pain_signals))))
     if d:
         listing["sections"] = [m for m in d["modules"] if m]
@@ -97,9 +111,15 @@ def saved_listing(*, folder=None) -> dict:
         listing["sku_attributes"] = SkuForm.as_dict(s)
     p = values("04_sku_price", PriceForm())
     if p:
-        listing["prices"] = [{"规格": r.get("spec"), "日常价": r.get("daily"), "活动价": r.get("activity"),
-                              "成本价": getattr(product.prices.get(str(r.get("spec"))), "cost", None)}
-                             for r in p.get("prices") or []]
+        listing["prices"] = [
+            {
+                "规格": r.get("spec"),
+                "日常价": r.get("daily"),
+                "活动价": r.get("activity"),
+                "成本价": getattr(product.prices.get(str(r.get("spec"))), "cost", None),
+            }
+            for r in p.get("prices") or []
+        ]
     found = [k for k in ("title", "sections", "main_images", "sku_attributes", "prices") if listing.get(k)]
     print(f"已读取练习 2-4 保存的内容：{'、'.join(found) if found else '（还没有保存任何表单）'}")
     return listing

@@ -25,6 +25,7 @@ Stable CSS classes for browser tests: ``course-form``, ``course-form-<key>``,
 >>> f.values
 {'name': '收纳盒'}
 """
+
 from __future__ import annotations
 
 import html
@@ -45,9 +46,16 @@ class Form:
     description: str = ""
     fields: list[Field] = []
 
-    def __init__(self, key: str | None = None, title: str | None = None, fields: list[Field] | None = None,
-                 *, description: str | None = None, check: Callable[[dict], list[str]] | None = None,
-                 preview: Callable[[dict], str] | None = None):
+    def __init__(
+        self,
+        key: str | None = None,
+        title: str | None = None,
+        fields: list[Field] | None = None,
+        *,
+        description: str | None = None,
+        check: Callable[[dict], list[str]] | None = None,
+        preview: Callable[[dict], str] | None = None,
+    ):
         self.key = key or self.key
         self.title = title or self.title
         self.fields = list(fields if fields is not None else self.fields)
@@ -105,7 +113,9 @@ class Form:
         values, problems = self.parse(merged)
         data = self._store.read()
         data["forms"][self.key] = {
-            "raw": merged, "values": values, "problems": problems,
+            "raw": merged,
+            "values": values,
+            "problems": problems,
             "saved_at": __import__("datetime").datetime.now().isoformat(timespec="seconds"),
         }
         from ..answers import to_plain
@@ -191,8 +201,9 @@ def _echo_field(f: Field, raw: Any) -> list[str]:
         rows = raw or []
         out = [f"  {f.label}："]
         for i, r in enumerate(rows, 1):
-            cells = "；".join(f"{sub.label}={_short(r.get(sub.name))}{_read_as(sub, r.get(sub.name))}"
-                             for sub in f.fields)
+            cells = "；".join(
+                f"{sub.label}={_short(r.get(sub.name))}{_read_as(sub, r.get(sub.name))}" for sub in f.fields
+            )
             out.append(f"    {i}. {cells}")
         return out
     if isinstance(f, (MultiChoice,)):
@@ -203,7 +214,7 @@ def _echo_field(f: Field, raw: Any) -> list[str]:
 
 
 def _read_as(f: Field, raw: Any) -> str:
-    """"（已按 8% 读取）" for a field that says how it read the entry (a percentage)."""
+    """ "（已按 8% 读取）" for a field that says how it read the entry (a percentage)."""
     note = f.reading(raw) if hasattr(f, "reading") else ""
     return f"（{note}）" if note else ""
 

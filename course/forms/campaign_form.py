@@ -25,6 +25,7 @@ Checks while saving (the plan an operator hands to the team):
 >>> plan_facts({"phases": [burst]})["爆发期渠道"]
 ['付费广告']
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -51,26 +52,49 @@ class CampaignForm(Form):
         from ..text import show
 
         th = _settings()
-        self.description = (f"店长的要求：活动期 GMV {show(th['gmv_target'])} 元、新客转化率提升到 "
-                            f"{show(th['new_customer_conversion_target'], 'share')}，推广总预算 "
-                            f"{show(th['budget_total'])} 元。"
-                            "写下活动方案的骨架：主题与人群、三个阶段的日期和每个阶段用哪些渠道做什么、"
-                            "预算中预留的风险准备金。日期写成 2026-06-18。")
+        self.description = (
+            f"店长的要求：活动期 GMV {show(th['gmv_target'])} 元、新客转化率提升到 "
+            f"{show(th['new_customer_conversion_target'], 'share')}，推广总预算 "
+            f"{show(th['budget_total'])} 元。"
+            "写下活动方案的骨架：主题与人群、三个阶段的日期和每个阶段用哪些渠道做什么、"
+            "预算中预留的风险准备金。日期写成 2026-06-18。"
+        )
         fields = [
             Text("theme", "活动主题", placeholder="结合节日氛围与产品卖点，不用“最”“第一”等词", max_len=30),
             Text("audience", "目标人群", placeholder="本次活动针对谁？"),
-            Repeat("phases", "活动阶段", min_rows=1, max_rows=5, add_label="添加一个阶段",
-                   default=[{"phase": n} for n in PHASE_NAMES],
-                   help="每个阶段一行：开始、结束日期（含当天），这个阶段的推广渠道和主要动作",
-                   fields=[Choice("phase", "阶段", options=list(PHASE_NAMES)),
-                           Date("start", "开始日期"),
-                           Date("end", "结束日期"),
-                           MultiChoice("channels", "渠道", options=list(CHANNELS), required=False),
-                           Text("action", "主要动作", required=False, placeholder="这个阶段做什么、对谁做")]),
-            Number("budget", "总推广预算（元）", minimum=0, decimals=2, unit="元", default=th["budget_total"],
-                   help="店长给定"),
-            Number("reserve", "其中风险准备金（元）", minimum=0, decimals=2, unit="元",
-                   help="预留应对突发情况的资金，不分配给渠道"),
+            Repeat(
+                "phases",
+                "活动阶段",
+                min_rows=1,
+                max_rows=5,
+                add_label="添加一个阶段",
+                default=[{"phase": n} for n in PHASE_NAMES],
+                help="每个阶段一行：开始、结束日期（含当天），这个阶段的推广渠道和主要动作",
+                fields=[
+                    Choice("phase", "阶段", options=list(PHASE_NAMES)),
+                    Date("start", "开始日期"),
+                    Date("end", "结束日期"),
+                    MultiChoice("channels", "渠道", options=list(CHANNELS), required=False),
+                    Text("action", "主要动作", required=False, placeholder="这个阶段做什么、对谁做"),
+                ],
+            ),
+            Number(
+                "budget",
+                "总推广预算（元）",
+                minimum=0,
+                decimals=2,
+                unit="元",
+                default=th["budget_total"],
+                help="店长给定",
+            ),
+            Number(
+                "reserve",
+                "其中风险准备金（元）",
+                minimum=0,
+                decimals=2,
+                unit="元",
+                help="预留应对突发情况的资金，不分配给渠道",
+            ),
         ]
         super().__init__(key or self.key, self.title, fields)
 
@@ -121,12 +145,15 @@ def _reserve_problems(values: dict) -> list[str]:
     if reserve >= budget:
         return [f"风险准备金 {reserve:g} 元不能大于或等于总预算 {budget:g} 元。"]
     if reserve + 1e-9 < share * budget:
-        return [f"风险准备金 {reserve:g} 元不足总预算的 {share:.0%}（{yuan(share * budget)}）："
-                "预算中要预留一定比例的应急资金（[003] 预算与资源规划·风险预留金）。"]
+        return [
+            f"风险准备金 {reserve:g} 元不足总预算的 {share:.0%}（{yuan(share * budget)}）："
+            "预算中要预留一定比例的应急资金（[003] 预算与资源规划·风险预留金）。"
+        ]
     return []
 
 
 # -- public properties of a saved plan (the graded checks use them) -----------------
+
 
 def theme_ok(theme: Any) -> bool:
     """A theme of at least 4 characters without absolute words."""

@@ -31,6 +31,7 @@ Chinese message in the dashboard, and NaN is never shown as a rate.
 >>> d.compute(start="2026-06-18", end="2026-06-18", channel="直搏").messages[0]
 '没有名为「直搏」的渠道，你是不是想写「直播」？可选：全部渠道、自然搜索、付费广告、平台首页推荐、社群引流、直播。'
 """
+
 from __future__ import annotations
 
 import html
@@ -73,8 +74,10 @@ class DashboardView:
 
     def text(self) -> str:
         f = self.filters
-        lines = [f"【看板】{f.get('start')} 至 {f.get('end')} · {f.get('channel')} · {f.get('phase')}"
-                 f"（{self.rows:,} 次访问，计算用时 {self.seconds:.2f} 秒）"]
+        lines = [
+            f"【看板】{f.get('start')} 至 {f.get('end')} · {f.get('channel')} · {f.get('phase')}"
+            f"（{self.rows:,} 次访问，计算用时 {self.seconds:.2f} 秒）"
+        ]
         for k, v in self.metrics.items():
             lines.append(f"  {k}：{format_metric(k, v)}")
         if self.funnel:
@@ -99,8 +102,17 @@ class Dashboard(Form):
     key = "dashboard"
     title = "活动复盘看板"
 
-    def __init__(self, metrics: Callable | None, traffic=None, orders=None, *, key: str | None = None,
-                 start: str | None = None, end: str | None = None, conversion_target: float | None = None):
+    def __init__(
+        self,
+        metrics: Callable | None,
+        traffic=None,
+        orders=None,
+        *,
+        key: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        conversion_target: float | None = None,
+    ):
         import numpy as np
         import pandas as pd
 
@@ -112,8 +124,9 @@ class Dashboard(Form):
         for name, df in (("traffic", traffic), ("orders", orders)):
             missing = [c for c in ("date", "channel", "phase") if c not in df.columns]
             if missing:
-                raise CourseError(f"看板需要 {name} 表里有列：{'、'.join(missing)}。请传入从 course.data.load "
-                                  "读取的原始表。")
+                raise CourseError(
+                    f"看板需要 {name} 表里有列：{'、'.join(missing)}。请传入从 course.data.load 读取的原始表。"
+                )
         self.metric_fn = metrics
         self.traffic, self.orders = traffic, orders
         if conversion_target is None:
@@ -144,8 +157,12 @@ class Dashboard(Form):
             Choice("channel", "渠道", options=[ALL_CHANNELS, *self.channels], default=ALL_CHANNELS),
             Choice("phase", "活动阶段", options=[ALL_PHASES, *self.phases], default=ALL_PHASES),
         ]
-        super().__init__(key or self.key, self.title, fields,
-                         description="改任意一项，下面的指标和漏斗立即重新计算（用的是你自己写的指标函数）。")
+        super().__init__(
+            key or self.key,
+            self.title,
+            fields,
+            description="改任意一项，下面的指标和漏斗立即重新计算（用的是你自己写的指标函数）。",
+        )
         self.last: DashboardView | None = None
 
     # -- computing ---------------------------------------------------------------
@@ -156,14 +173,16 @@ class Dashboard(Form):
             return [str(exc)]
         return []
 
-    def compute(self, start: Any = None, end: Any = None, channel: Any = ALL_CHANNELS,
-                phase: Any = ALL_PHASES) -> DashboardView:
+    def compute(
+        self, start: Any = None, end: Any = None, channel: Any = ALL_CHANNELS, phase: Any = ALL_PHASES
+    ) -> DashboardView:
         """Filter, call the metric function, check what it returned.  Never raises."""
         import numpy as np
 
         t0 = time.perf_counter()
-        view = DashboardView({"start": start, "end": end, "channel": channel or ALL_CHANNELS,
-                              "phase": phase or ALL_PHASES})
+        view = DashboardView(
+            {"start": start, "end": end, "channel": channel or ALL_CHANNELS, "phase": phase or ALL_PHASES}
+        )
         try:
             if start in (None, "") or end in (None, ""):
                 raise CourseError("请把开始日期和结束日期都填完整（例如 2026-06-15）。")
@@ -188,8 +207,10 @@ class Dashboard(Form):
                     hint = f"注意「{ph}」只包含活动日历中的那几天，请确认日期范围与阶段重叠。"
                 raise CourseError(f"{s} 至 {e}、{ch}、{ph} 没有任何访问数据，指标无法计算。{hint}")
             if self.metric_fn is None:
-                raise CourseError("看板需要你的指标函数：请先完成上面定义 core_metrics(traffic, orders) 的单元格"
-                                  "并运行，再重新创建看板 Dashboard(core_metrics)。")
+                raise CourseError(
+                    "看板需要你的指标函数：请先完成上面定义 core_metrics(traffic, orders) 的单元格"
+                    "并运行，再重新创建看板 Dashboard(core_metrics)。"
+                )
             result = self._call(subsets["traffic"], subsets["orders"], view)
             if result is not None:
                 view.metrics = result
@@ -206,16 +227,19 @@ class Dashboard(Form):
         try:
             out = self.metric_fn(traffic, orders)
         except ZeroDivisionError:
-            view.messages.append("你的指标函数在分母为 0 时出错（ZeroDivisionError）："
-                                 "所选范围内某个分母（如 UV、买家数）是 0。"
-                                 "请用 course.tools.analytics.safe_rate(分子, 分母) 计算比率。")
+            view.messages.append(
+                "你的指标函数在分母为 0 时出错（ZeroDivisionError）："
+                "所选范围内某个分母（如 UV、买家数）是 0。"
+                "请用 course.tools.analytics.safe_rate(分子, 分母) 计算比率。"
+            )
             return None
         except CourseError as exc:
             view.messages.append(str(exc))
             return None
         except Exception as exc:  # noqa: BLE001 - a student's function may fail in any way
-            view.messages.append(f"你的指标函数出错：{type(exc).__name__}: {exc}。"
-                                 "请先在上面的单元格用全部数据试运行它。")
+            view.messages.append(
+                f"你的指标函数出错：{type(exc).__name__}: {exc}。请先在上面的单元格用全部数据试运行它。"
+            )
             return None
         if hasattr(out, "to_dict") and not hasattr(out, "columns"):
             out = out.to_dict()
@@ -234,8 +258,10 @@ class Dashboard(Form):
                 continue
             if v is None or (isinstance(v, float) and not math.isfinite(v)):
                 kind = "比率" if metric_kind(k) == "rate" else "数值"
-                view.messages.append(f"指标「{k}」的结果是空值/NaN：分母可能为 0 或数据缺失，看板显示为“无法计算”"
-                                     f"（不是 0）。请在函数里用 safe_rate 处理这个{kind}。")
+                view.messages.append(
+                    f"指标「{k}」的结果是空值/NaN：分母可能为 0 或数据缺失，看板显示为“无法计算”"
+                    f"（不是 0）。请在函数里用 safe_rate 处理这个{kind}。"
+                )
                 clean[str(k)] = A.Unavailable(str(k), "分母为 0 或数据缺失")
                 continue
             clean[str(k)] = v
@@ -254,8 +280,12 @@ class Dashboard(Form):
 
     # -- showing -----------------------------------------------------------------
     def preview(self, values: dict, raw: dict) -> str:
-        view = self.compute(values.get("start"), values.get("end"), values.get("channel") or ALL_CHANNELS,
-                            values.get("phase") or ALL_PHASES)
+        view = self.compute(
+            values.get("start"),
+            values.get("end"),
+            values.get("channel") or ALL_CHANNELS,
+            values.get("phase") or ALL_PHASES,
+        )
         if values.get("start") is None and raw.get("start"):
             start_field = next(f for f in self.fields if f.name == "start")
             view.messages.insert(0, start_field.parse(raw["start"])[1])
@@ -293,19 +323,25 @@ def render_html(view: DashboardView) -> str:
     """The view as HTML: metric tiles, a funnel of bars, messages."""
     esc = html.escape
     f = view.filters
-    parts = [f"<div class='course-dashboard' style='font-size:13px'>"
-             f"<div style='color:#555;margin:4px 0'>{esc(str(f.get('start')))} 至 {esc(str(f.get('end')))} · "
-             f"{esc(str(f.get('channel')))} · {esc(str(f.get('phase')))} · {view.rows:,} 次访问 · "
-             f"计算用时 {view.seconds:.2f} 秒</div>"]
+    parts = [
+        f"<div class='course-dashboard' style='font-size:13px'>"
+        f"<div style='color:#555;margin:4px 0'>{esc(str(f.get('start')))} 至 {esc(str(f.get('end')))} · "
+        f"{esc(str(f.get('channel')))} · {esc(str(f.get('phase')))} · {view.rows:,} 次访问 · "
+        f"计算用时 {view.seconds:.2f} 秒</div>"
+    ]
     if view.messages:
-        parts.append("<ul class='course-dashboard-messages' style='color:#b35900;margin:4px 0'>"
-                     + "".join(f"<li>{esc(m)}</li>" for m in view.messages) + "</ul>")
+        parts.append(
+            "<ul class='course-dashboard-messages' style='color:#b35900;margin:4px 0'>"
+            + "".join(f"<li>{esc(m)}</li>" for m in view.messages)
+            + "</ul>"
+        )
     if view.metrics:
         tiles = "".join(
             f"<div style='display:inline-block;min-width:118px;margin:3px;padding:6px 8px;border:1px solid #ddd;"
             f"border-radius:4px'><div style='color:#666;font-size:12px'>{esc(k)}</div>"
             f"<div style='font-size:16px;font-weight:bold'>{esc(format_metric(k, v))}</div></div>"
-            for k, v in view.metrics.items())
+            for k, v in view.metrics.items()
+        )
         parts.append(f"<div class='course-dashboard-metrics'>{tiles}</div>")
     if view.funnel:
         top = max(view.funnel.values()) or 1.0
@@ -314,14 +350,20 @@ def render_html(view: DashboardView) -> str:
         for name, count in view.funnel.items():
             rate = "" if prev is None else f"（{esc(prev)}→{esc(name)} {A.format_rate(rates[f'{prev}→{name}'], 1)}）"
             width = max(2.0, 100.0 * count / top)
-            rows.append(f"<div style='margin:2px 0'><span style='display:inline-block;width:48px'>{esc(name)}</span>"
-                        f"<span style='display:inline-block;background:#4C72B0;height:14px;width:{width * 3:.0f}px;"
-                        f"vertical-align:middle'></span> {count:,.0f} 人 {rate}</div>")
+            rows.append(
+                f"<div style='margin:2px 0'><span style='display:inline-block;width:48px'>{esc(name)}</span>"
+                f"<span style='display:inline-block;background:#4C72B0;height:14px;width:{width * 3:.0f}px;"
+                f"vertical-align:middle'></span> {count:,.0f} 人 {rate}</div>"
+            )
             prev = name
-        parts.append("<div class='course-dashboard-funnel' style='margin-top:6px'><b>人数漏斗</b>"
-                     + "".join(rows) + "</div>")
+        parts.append(
+            "<div class='course-dashboard-funnel' style='margin-top:6px'><b>人数漏斗</b>" + "".join(rows) + "</div>"
+        )
     if view.notes:
-        parts.append("<div class='course-dashboard-notes' style='color:#333;margin:4px 0'>"
-                     + "".join(f"<div>• {esc(n)}</div>" for n in view.notes) + "</div>")
+        parts.append(
+            "<div class='course-dashboard-notes' style='color:#333;margin:4px 0'>"
+            + "".join(f"<div>• {esc(n)}</div>" for n in view.notes)
+            + "</div>"
+        )
     parts.append("</div>")
     return "".join(parts)

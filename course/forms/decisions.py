@@ -17,6 +17,7 @@ whether a decision is right is judged by the graded task's checks.
 >>> f.parse_fields({**f._raw, "normal_rate": "30.4%"})[0]["normal_rate"]
 0.304
 """
+
 from __future__ import annotations
 
 from .. import settings
@@ -49,8 +50,12 @@ class TargetsForm(Form):
             Choice("new_conversion", f"新客转化率（目标 {show(new, 'share')}）", options=list(REACHED)),
             Choice("worst", "达成率（实际 ÷ 目标）最低的指标", options=list(TARGETS)),
         ]
-        super().__init__(key or self.key, self.title, fields,
-                         description="对照上面的“目标与实际”，判断每个目标是否达标（实际 ≥ 目标才算达标）。")
+        super().__init__(
+            key or self.key,
+            self.title,
+            fields,
+            description="对照上面的“目标与实际”，判断每个目标是否达标（实际 ≥ 目标才算达标）。",
+        )
 
 
 # -- 02: the funnel diagnosis -----------------------------------------------------------
@@ -76,14 +81,18 @@ class LeakForm(Form):
             Percent("campaign_rate", "活动期合计：该环节转化率（%）", help="三个活动阶段合起来的一个数"),
             MultiChoice("causes", "可能原因", options=list(CAUSES)),
         ]
-        super().__init__(key or self.key, self.title, fields,
-                         description="按来源文档的诊断规则，从数据推到原因。转化率按百分数填写。")
+        super().__init__(
+            key or self.key,
+            self.title,
+            fields,
+            description="按来源文档的诊断规则，从数据推到原因。转化率按百分数填写。",
+        )
 
 
 # -- 03: channels under the rules -------------------------------------------------------
 
 NONE_BELOW = "（没有渠道低于该值）"
-MEASURES = ("投产比（GMV÷广告花费）", "ROI（毛利贡献÷广告花费）")   # no spaces: a dropdown shows them as NBSP
+MEASURES = ("投产比（GMV÷广告花费）", "ROI（毛利贡献÷广告花费）")  # no spaces: a dropdown shows them as NBSP
 
 
 class LowRoiForm(Form):
@@ -101,8 +110,12 @@ class LowRoiForm(Form):
             MultiChoice("by_roi", f"ROI 低于 {roi:g} 的渠道", options=options),
             Choice("measure", "下次大促减预算，按哪个指标判断", options=list(MEASURES)),
         ]
-        super().__init__(key or self.key, self.title, fields,
-                         description="看你算出的渠道 ROI 表，勾选低于下限的付费渠道；一个都没有时勾选“没有”。")
+        super().__init__(
+            key or self.key,
+            self.title,
+            fields,
+            description="看你算出的渠道 ROI 表，勾选低于下限的付费渠道；一个都没有时勾选“没有”。",
+        )
 
     def check(self, values: dict) -> list[str]:
         out = []
@@ -145,8 +158,7 @@ class AbDecisionForm(Form):
             Choice("more_time", "还需要再测多久", options=list(MORE_TIME)),
             TextArea("reason", "理由", rows=3, placeholder="用 p 值、置信区间和样本量说明"),
         ]
-        super().__init__(key or self.key, self.title, fields,
-                         description="决定要有统计依据：p 值、置信区间、样本量。")
+        super().__init__(key or self.key, self.title, fields, description="决定要有统计依据：p 值、置信区间、样本量。")
 
     def check(self, values: dict) -> list[str]:
         out = []

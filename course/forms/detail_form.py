@@ -13,6 +13,7 @@ Workshop plan, module 1: 详情页规划：突出用户痛点与解决方案，�
 >>> any("顺序" in p for p in probs), any("3-5" in p for p in probs)
 (True, True)
 """
+
 from __future__ import annotations
 
 import html
@@ -26,8 +27,10 @@ from .fields import Choice, MultiChoice, Number, Repeat, Text
 class DetailForm(Form):
     key = "detail"
     title = "详情页规划"
-    description = ("按顺序填写详情页的各个模块（一行一个模块，从上到下就是页面顺序），再填首屏卖点"
-                   "（每个卖点选它解决的痛点）和短视频时长。")
+    description = (
+        "按顺序填写详情页的各个模块（一行一个模块，从上到下就是页面顺序），再填首屏卖点"
+        "（每个卖点选它解决的痛点）和短视频时长。"
+    )
 
     def __init__(self, key: str | None = None, *, pain_points=None):
         from .. import settings
@@ -40,16 +43,34 @@ class DetailForm(Form):
 
             pain_points = list(featured.product().pain_signals)
         self.pain_points = list(pain_points or [])
-        pain_field = (Choice("pain", "解决的痛点", options=self.pain_points) if self.pain_points
-                      else Text("pain", "解决的痛点"))
+        pain_field = (
+            Choice("pain", "解决的痛点", options=self.pain_points) if self.pain_points else Text("pain", "解决的痛点")
+        )
         fields = [
-            Repeat("sections", "页面模块（按顺序）", fields=[Choice("module", "模块", options=DETAIL_ORDER),
-                                                      Text("content", "内容要点", required=False)],
-                   min_rows=1, max_rows=8, add_label="添加模块"),
-            Repeat("points", "首屏卖点", fields=[Text("point", "卖点", max_len=20), pain_field],
-                   min_rows=1, max_rows=8, add_label="添加卖点"),
-            Number("video_seconds", "短视频时长", integer=True, minimum=1, unit="秒",
-                   help=f"{self.video[0]}-{self.video[1]} 秒"),
+            Repeat(
+                "sections",
+                "页面模块（按顺序）",
+                fields=[Choice("module", "模块", options=DETAIL_ORDER), Text("content", "内容要点", required=False)],
+                min_rows=1,
+                max_rows=8,
+                add_label="添加模块",
+            ),
+            Repeat(
+                "points",
+                "首屏卖点",
+                fields=[Text("point", "卖点", max_len=20), pain_field],
+                min_rows=1,
+                max_rows=8,
+                add_label="添加卖点",
+            ),
+            Number(
+                "video_seconds",
+                "短视频时长",
+                integer=True,
+                minimum=1,
+                unit="秒",
+                help=f"{self.video[0]}-{self.video[1]} 秒",
+            ),
         ]
         super().__init__(key or self.key, self.title, fields)
 
@@ -78,8 +99,9 @@ class DetailForm(Form):
                 probs.append(f"卖点「{t}」：{f.message()}")
         v = values.get("video_seconds")
         if v is not None and not video_ok(v):
-            probs.append(f"短视频时长 {v} 秒不合适：工作坊方案要求 {self.video[0]}-{self.video[1]} 秒，"
-                         "展示产品使用场景。")
+            probs.append(
+                f"短视频时长 {v} 秒不合适：工作坊方案要求 {self.video[0]}-{self.video[1]} 秒，展示产品使用场景。"
+            )
         return probs
 
     @staticmethod
@@ -93,23 +115,32 @@ class DetailForm(Form):
         if values is None:
             return None
         points = [r for r in values.get("points") or [] if isinstance(r, dict)]
-        return {"modules": [r.get("module") for r in values.get("sections") or [] if isinstance(r, dict)],
-                "points": [r.get("point") for r in points], "pains": [r.get("pain") for r in points],
-                "video_seconds": values.get("video_seconds")}
+        return {
+            "modules": [r.get("module") for r in values.get("sections") or [] if isinstance(r, dict)],
+            "points": [r.get("point") for r in points],
+            "pains": [r.get("pain") for r in points],
+            "video_seconds": values.get("video_seconds"),
+        }
 
     def preview(self, values: dict, raw: dict) -> str:
         mods = [str(r.get("module") or "？") for r in raw.get("sections") or [] if r.get("module")]
         flow = " → ".join(html.escape(m) for m in mods) or "（还没有模块）"
         right = mods == DETAIL_ORDER
-        pts = "".join(f"<li>{html.escape(str(p.get('point') or ''))} <span style='color:#666'>← 解决"
-                      f"{html.escape(str(p.get('pain') or '？'))}</span></li>"
-                      for p in raw.get("points") or [] if str(p.get("point") or "").strip())
+        pts = "".join(
+            f"<li>{html.escape(str(p.get('point') or ''))} <span style='color:#666'>← 解决"
+            f"{html.escape(str(p.get('pain') or '？'))}</span></li>"
+            for p in raw.get("points") or []
+            if str(p.get("point") or "").strip()
+        )
         tick = "<span style='color:#217a21'>✓</span>" if right else ""
-        return (f"<div class='course-detail-preview'><b>页面顺序：</b>{flow} {tick}"
-                f"<div><b>首屏卖点：</b><ol style='margin:2px 0'>{pts}</ol></div></div>")
+        return (
+            f"<div class='course-detail-preview'><b>页面顺序：</b>{flow} {tick}"
+            f"<div><b>首屏卖点：</b><ol style='margin:2px 0'>{pts}</ol></div></div>"
+        )
 
 
 # -- the rules as yes/no checks on the plan (public; the graded task and the visible check use them) ----
+
 
 def _listing(name: str):
     from .. import settings
@@ -161,8 +192,10 @@ class ImagePlanForm(Form):
 
     key = "images"
     title = "图片方案（主图 + 详情页图片）"
-    description = ("主图：按展示顺序选 5 张（第 1 张是首图）；详情页图片：勾选要放进详情页的图片。"
-                   "下方实时检查尺寸、白底、拼接和角标；图片内容（场景、细节）请看上面的缩略图判断。")
+    description = (
+        "主图：按展示顺序选 5 张（第 1 张是首图）；详情页图片：勾选要放进详情页的图片。"
+        "下方实时检查尺寸、白底、拼接和角标；图片内容（场景、细节）请看上面的缩略图判断。"
+    )
 
     def __init__(self, key: str | None = None, *, files=None):
         from ..tools import images
@@ -170,8 +203,10 @@ class ImagePlanForm(Form):
         self.folder = images.asset_dir()
         self.files = sorted(files) if files is not None else sorted(p.name for p in self.folder.glob("cand_*.png"))
         n = int(_listing("main_image_count"))
-        fields = [Choice(f"main_{i}", f"主图 {i}" + ("（首图）" if i == 1 else ""), options=self.files)
-                  for i in range(1, n + 1)]
+        fields = [
+            Choice(f"main_{i}", f"主图 {i}" + ("（首图）" if i == 1 else ""), options=self.files)
+            for i in range(1, n + 1)
+        ]
         fields.append(MultiChoice("detail", "详情页图片", options=self.files, min_items=1))
         super().__init__(key or self.key, self.title, fields)
 
@@ -196,8 +231,9 @@ class ImagePlanForm(Form):
         from ..tools import images
 
         plan = self.plan(values)
-        return (images.check_main_images(self._infos(plan["main"]))
-                + images.check_detail_images(self._infos(plan["detail"])))
+        return images.check_main_images(self._infos(plan["main"])) + images.check_detail_images(
+            self._infos(plan["detail"])
+        )
 
     def preview(self, values: dict, raw: dict) -> str:
         chosen = [raw.get(f.name) for f in self.fields if f.name.startswith("main_")]

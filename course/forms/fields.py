@@ -19,6 +19,7 @@ convention, ``course/resources/glossary.md``); the form says how it read the ent
 >>> rate.reading("0.08")
 '已按 0.08% 读取（想写 8% 就填 8）'
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -13,6 +13,7 @@ match the rule is the visible self-check's business.
 >>> [f.name for f in cap_fields()]
 ['cap', 'window_hours', 'window_kind', 'service', 'missing_time']
 """
+
 from __future__ import annotations
 
 from .base import Form
@@ -45,6 +46,8 @@ class CapRuleForm(Form):
         from .. import settings
 
         th = settings.thresholds("crm")
-        self.description = (f"把“避免同一用户 {th['frequency_cap_window_hours']:g} 小时内接收超过 "
-                            f"{th['frequency_cap_messages']} 条促销信息”这句规则填进后台的频控设置。")
+        self.description = (
+            f"把“避免同一用户 {th['frequency_cap_window_hours']:g} 小时内接收超过 "
+            f"{th['frequency_cap_messages']} 条促销信息”这句规则填进后台的频控设置。"
+        )
         super().__init__(fields=cap_fields())

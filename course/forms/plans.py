@@ -13,6 +13,7 @@ Both check, while the student types, the public rules of ``course.tools.review_r
 >>> f.answers()["明显减少的渠道"], f.answers()["增加的渠道"]
 (['付费广告', '直播'], ['社群引流'])
 """
+
 from __future__ import annotations
 
 import html
@@ -52,18 +53,37 @@ class BudgetForm(Form):
         self.reserve_share = float(settings.threshold("campaign", "risk_reserve_share"))
         self.max_increase = float(settings.threshold("analytics", "budget_max_increase"))
         self.min_cut = float(settings.threshold("analytics", "budget_min_cut"))
-        fields = [Number(name, f"{ch}（元）", decimals=2, minimum=0, unit="元",
-                         help=f"本次花费 {yuan(self.current.get(ch, 0.0))}")
-                  for ch, name in BUDGET_FIELDS.items()]
-        fields.append(Number("reserve", f"{RESERVE_LABEL}（元）", decimals=2, minimum=0, unit="元",
-                             help=f"至少占总预算的 {show(self.reserve_share, 'share')}（来源文档："
-                                  "预算中预留风险准备金）"))
+        fields = [
+            Number(
+                name,
+                f"{ch}（元）",
+                decimals=2,
+                minimum=0,
+                unit="元",
+                help=f"本次花费 {yuan(self.current.get(ch, 0.0))}",
+            )
+            for ch, name in BUDGET_FIELDS.items()
+        ]
+        fields.append(
+            Number(
+                "reserve",
+                f"{RESERVE_LABEL}（元）",
+                decimals=2,
+                minimum=0,
+                unit="元",
+                help=f"至少占总预算的 {show(self.reserve_share, 'share')}（来源文档：预算中预留风险准备金）",
+            )
+        )
         fields.append(TextArea("reason", "调整理由", rows=3, placeholder="用 ROI 和毛利的数字说明为什么这样挪预算"))
         total = sum(self.current.values())
-        super().__init__(key or self.key, self.title, fields,
-                         description=f"总额 = 本次活动四个付费渠道的花费之和 {yuan(total)}（只“挪”不“加”）；"
-                                     f"ROI 低于 {self.floor:g} 的渠道至少减少 {show(self.min_cut, 'share')}；"
-                                     f"单个渠道最多增加 {show(self.max_increase, 'share')}。")
+        super().__init__(
+            key or self.key,
+            self.title,
+            fields,
+            description=f"总额 = 本次活动四个付费渠道的花费之和 {yuan(total)}（只“挪”不“加”）；"
+            f"ROI 低于 {self.floor:g} 的渠道至少减少 {show(self.min_cut, 'share')}；"
+            f"单个渠道最多增加 {show(self.max_increase, 'share')}。",
+        )
 
     @staticmethod
     def _plan(values: dict) -> dict:
@@ -77,18 +97,24 @@ class BudgetForm(Form):
         cur = sum(self.current.values())
         problems = []
         if not RR.budget_total_ok(plan, self.current):
-            problems.append(f"预算总额 {yuan(total)} 与本次活动推广总花费 {yuan(cur)} 不一致："
-                            "这次是把同样多的钱重新分配，请让总额相同（误差 1% 以内）。")
+            problems.append(
+                f"预算总额 {yuan(total)} 与本次活动推广总花费 {yuan(cur)} 不一致："
+                "这次是把同样多的钱重新分配，请让总额相同（误差 1% 以内）。"
+            )
         if total > 0 and not RR.budget_reserve_ok(plan):
-            problems.append(f"风险准备金只占 {A.format_rate((plan[RESERVE_LABEL] or 0) / total, 1)}，"
-                            f"至少要占总预算的 {_pct(self.reserve_share)}。")
+            problems.append(
+                f"风险准备金只占 {A.format_rate((plan[RESERVE_LABEL] or 0) / total, 1)}，"
+                f"至少要占总预算的 {_pct(self.reserve_share)}。"
+            )
         for ch, now in self.current.items():
             new = plan.get(ch)
             if new is None or now <= 0:
                 continue
             if new > now * (1 + self.max_increase) + 0.005:
-                problems.append(f"「{ch}」从 {yuan(now)} 增加到 {yuan(new)}，"
-                                f"超过了 {_pct(self.max_increase)} 的上限：流量有天花板，加钱不一定等比例带来成交。")
+                problems.append(
+                    f"「{ch}」从 {yuan(now)} 增加到 {yuan(new)}，"
+                    f"超过了 {_pct(self.max_increase)} 的上限：流量有天花板，加钱不一定等比例带来成交。"
+                )
             r = self.roi.get(ch)
             below_floor = r is not None and not A.is_missing(r) and float(r) < self.floor
             if below_floor and new > now * (1 - self.min_cut) + 0.005:
@@ -104,13 +130,18 @@ class BudgetForm(Form):
             now = self.current.get(ch)
             new = plan.get(ch)
             change = f"{(new - now) / now:+.0%}" if now and new is not None else ""
-            rows.append(f"<tr><td>{html.escape(ch)}</td><td>{yuan(now) if now is not None else '—'}</td>"
-                        f"<td>{yuan(new) if new is not None else '（未填）'}</td><td>{change}</td></tr>")
+            rows.append(
+                f"<tr><td>{html.escape(ch)}</td><td>{yuan(now) if now is not None else '—'}</td>"
+                f"<td>{yuan(new) if new is not None else '（未填）'}</td><td>{change}</td></tr>"
+            )
         total = sum(float(v) for v in plan.values() if v is not None)
-        return ("<table class='course-budget-preview'>"
-                "<tr><th>渠道</th><th>本次花费</th><th>下次预算</th><th>变化</th></tr>"
-                + "".join(rows) + f"<tr><td><b>合计</b></td><td>{yuan(sum(self.current.values()))}"
-                f"</td><td><b>{yuan(total)}</b></td><td></td></tr></table>")
+        return (
+            "<table class='course-budget-preview'>"
+            "<tr><th>渠道</th><th>本次花费</th><th>下次预算</th><th>变化</th></tr>"
+            + "".join(rows)
+            + f"<tr><td><b>合计</b></td><td>{yuan(sum(self.current.values()))}"
+            f"</td><td><b>{yuan(total)}</b></td><td></td></tr></table>"
+        )
 
     def answers(self) -> dict | None:
         vals = super().answers()
@@ -150,11 +181,24 @@ class ActionPlanForm(Form):
         self.after = RR.review_date()
         lo, hi = RR.ACTION_ROWS
         sub = [Text(n, label) if n != "deadline" else Date(n, label) for n, label in ACTION_FIELDS.items()]
-        fields = [Repeat("rows", "行动清单", fields=sub, min_rows=lo, max_rows=hi, add_label="添加一条",
-                         default=[{} for _ in range(lo)],
-                         help="每行一条：问题要带数字，行动要写清在哪里做什么、做到多少，目标值要能检查。")]
-        super().__init__(key or self.key, self.title, fields,
-                         description="像给团队布置任务一样写：下次大促前谁看了都知道做什么、做到多少、哪天检查。")
+        fields = [
+            Repeat(
+                "rows",
+                "行动清单",
+                fields=sub,
+                min_rows=lo,
+                max_rows=hi,
+                add_label="添加一条",
+                default=[{} for _ in range(lo)],
+                help="每行一条：问题要带数字，行动要写清在哪里做什么、做到多少，目标值要能检查。",
+            )
+        ]
+        super().__init__(
+            key or self.key,
+            self.title,
+            fields,
+            description="像给团队布置任务一样写：下次大促前谁看了都知道做什么、做到多少、哪天检查。",
+        )
 
     def check(self, values: dict) -> list[str]:
         problems = []

@@ -11,6 +11,7 @@ Table 1, 价格 row: 精确到0.01，建议设置“日常价+活动价”（日
 >>> f.submit({"prices": [{"spec": "40cm宽", "daily": "199.00", "activity": "89"}]})[0][:28]
 '40cm宽：活动价 89.00 元低于成本价 95.00'
 """
+
 from __future__ import annotations
 
 import html
@@ -30,11 +31,21 @@ class PriceForm(Form):
         self.costs = {str(k): float(v) for k, v in (costs or {}).items()}
         rows = [{"spec": k, "daily": "", "activity": ""} for k in self.costs] or None
         first = next(iter(self.costs), "")
-        fields = [Repeat("prices", "销售价格", fields=[
-            Text("spec", "规格", placeholder=first),
-            Number("daily", "日常价", decimals=2, minimum=0.01, unit="元", placeholder="599.00"),
-            Number("activity", "活动价", decimals=2, minimum=0.01, unit="元", placeholder="499.00")],
-            min_rows=1, max_rows=6, add_label="添加规格", default=rows)]
+        fields = [
+            Repeat(
+                "prices",
+                "销售价格",
+                fields=[
+                    Text("spec", "规格", placeholder=first),
+                    Number("daily", "日常价", decimals=2, minimum=0.01, unit="元", placeholder="599.00"),
+                    Number("activity", "活动价", decimals=2, minimum=0.01, unit="元", placeholder="499.00"),
+                ],
+                min_rows=1,
+                max_rows=6,
+                add_label="添加规格",
+                default=rows,
+            )
+        ]
         super().__init__(key or self.key, self.title, fields)
 
     def check(self, values: dict) -> list[str]:
@@ -64,8 +75,11 @@ class PriceForm(Form):
 
         if values is None:
             return None
-        rows = [{"规格": r.get("spec"), "日常价": r.get("daily"), "活动价": r.get("activity")}
-                for r in values.get("prices") or [] if isinstance(r, dict)]
+        rows = [
+            {"规格": r.get("spec"), "日常价": r.get("daily"), "活动价": r.get("activity")}
+            for r in values.get("prices") or []
+            if isinstance(r, dict)
+        ]
         return pd.DataFrame(rows, columns=["规格", "日常价", "活动价"])
 
     def preview(self, values: dict, raw: dict) -> str:
@@ -75,16 +89,21 @@ class PriceForm(Form):
             if d is None or a is None:
                 continue
             margin = f"{(a - c) / a:.1%}" if c is not None and a else "—"
-            rows.append(f"<tr><td>{html.escape(str(r.get('spec')))}</td><td>{d:.2f}</td><td>{a:.2f}</td>"
-                        f"<td>{'' if c is None else f'{c:.2f}'}</td><td>{1 - a / d:.1%}</td><td>{margin}</td></tr>")
+            rows.append(
+                f"<tr><td>{html.escape(str(r.get('spec')))}</td><td>{d:.2f}</td><td>{a:.2f}</td>"
+                f"<td>{'' if c is None else f'{c:.2f}'}</td><td>{1 - a / d:.1%}</td><td>{margin}</td></tr>"
+            )
         if not rows:
             return ""
-        return ("<table class='course-price-preview' style='font-size:12px'>"
-                "<tr><th>规格</th><th>日常价</th><th>活动价</th>"
-                "<th>成本价</th><th>让利幅度</th><th>活动毛利率</th></tr>" + "".join(rows) + "</table>")
+        return (
+            "<table class='course-price-preview' style='font-size:12px'>"
+            "<tr><th>规格</th><th>日常价</th><th>活动价</th>"
+            "<th>成本价</th><th>让利幅度</th><th>活动毛利率</th></tr>" + "".join(rows) + "</table>"
+        )
 
 
 # -- the price rules as yes/no checks on PriceForm.table(...) (public; visible checks use them) ----
+
 
 def _rows(table) -> list[dict]:
     try:
@@ -98,8 +117,10 @@ def cents_and_below_daily(table) -> bool:
     from ..tools.pricing import cents_ok
 
     rows = _rows(table)
-    return bool(rows) and all(cents_ok(r.get("日常价")) and cents_ok(r.get("活动价"))
-                              and float(r["活动价"]) < float(r["日常价"]) for r in rows)
+    return bool(rows) and all(
+        cents_ok(r.get("日常价")) and cents_ok(r.get("活动价")) and float(r["活动价"]) < float(r["日常价"])
+        for r in rows
+    )
 
 
 def activity_not_below_cost(table, product_id: str | None = None) -> bool:
@@ -109,7 +130,8 @@ def activity_not_below_cost(table, product_id: str | None = None) -> bool:
     costs = {k: p.cost for k, p in featured.product(product_id).prices.items()}
     rows = _rows(table)
     try:
-        return bool(rows) and all(str(r.get("规格")) in costs and float(r["活动价"]) >= costs[str(r["规格"])] - 1e-9
-                                  for r in rows)
+        return bool(rows) and all(
+            str(r.get("规格")) in costs and float(r["活动价"]) >= costs[str(r["规格"])] - 1e-9 for r in rows
+        )
     except (TypeError, ValueError):
         return False

@@ -27,6 +27,7 @@ as plain facts for the graded checks.
 >>> "满减：减免金额必须大于 0 元，现在是 0。" in probs, "库存预警线（件）：必填，请填写。" in probs
 (True, True)
 """
+
 from __future__ import annotations
 
 import html
@@ -50,9 +51,11 @@ PARAMS = {
     P.TIER_PRICE: ("起始件数", "折扣（95折写 0.95）"),
 }
 
-RULES_HELP = ("每行一条，例如：满减 填 门槛 299、减免 30（多档就写多行）；第N件折扣 填 N=3、折扣 0.8；"
-              "前N名赠品 填 名额 50（赠品名称、库存、成本写在下面）；限时折扣 填 折扣 0.9 和起止时间；"
-              "阶梯价 填 起始件数 2、折扣 0.95（多档写多行）。时间写成 2026-06-18 00:00。")
+RULES_HELP = (
+    "每行一条，例如：满减 填 门槛 299、减免 30（多档就写多行）；第N件折扣 填 N=3、折扣 0.8；"
+    "前N名赠品 填 名额 50（赠品名称、库存、成本写在下面）；限时折扣 填 折扣 0.9 和起止时间；"
+    "阶梯价 填 起始件数 2、折扣 0.95（多档写多行）。时间写成 2026-06-18 00:00。"
+)
 
 
 @dataclass
@@ -89,21 +92,36 @@ def rule_dicts(values: dict) -> tuple[list[dict], list[str]]:
             if kind == P.FULL_REDUCTION:
                 if _blank(p1) or _blank(p2):
                     raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 399 和 50。")
-                out.append({"type": kind, "threshold": float(P.money(p1, f"{where}{lab1}")),
-                            "amount": float(P.money(p2, f"{where}{lab2}")), "stack": stack})
+                out.append(
+                    {
+                        "type": kind,
+                        "threshold": float(P.money(p1, f"{where}{lab1}")),
+                        "amount": float(P.money(p2, f"{where}{lab2}")),
+                        "stack": stack,
+                    }
+                )
             elif kind == P.NTH_DISCOUNT:
                 if _blank(p1) or _blank(p2):
                     raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.5。")
-                out.append({"type": kind, "n": P.whole_number(p1, f"{where}{lab1}", 1),
-                            "discount": float(P.rate(p2, f"{where}{lab2}", allow_zero=True)), "stack": stack})
+                out.append(
+                    {
+                        "type": kind,
+                        "n": P.whole_number(p1, f"{where}{lab1}", 1),
+                        "discount": float(P.rate(p2, f"{where}{lab2}", allow_zero=True)),
+                        "stack": stack,
+                    }
+                )
             elif kind == P.GIFT:
                 gift_rows += 1
                 if _blank(p1):
                     raise P.RuleError(f"{where}：请填写{lab1}，如 100。")
-                d = {"type": "赠品", "limit": P.whole_number(p1, f"{where}{lab1}", 1),
-                     "gift": (values.get("gift_name") or "赠品"),
-                     "gift_cost": float(values["gift_cost"]) if values.get("gift_cost") is not None else 0.0,
-                     "stack": stack}
+                d = {
+                    "type": "赠品",
+                    "limit": P.whole_number(p1, f"{where}{lab1}", 1),
+                    "gift": (values.get("gift_name") or "赠品"),
+                    "gift_cost": float(values["gift_cost"]) if values.get("gift_cost") is not None else 0.0,
+                    "stack": stack,
+                }
                 if values.get("gift_stock") is not None:
                     d["stock"] = int(values["gift_stock"])
                 if not _blank(p2):
@@ -113,17 +131,29 @@ def rule_dicts(values: dict) -> tuple[list[dict], list[str]]:
                 if _blank(p2):
                     raise P.RuleError(f"{where}：请填写{lab2}。")
                 if _blank(row.get("start")) or _blank(row.get("end")):
-                    raise P.RuleError(f"{where}：限时折扣要填写开始时间和结束时间，"
-                                      "如 2026-06-18 00:00 和 2026-06-18 23:59。")
+                    raise P.RuleError(
+                        f"{where}：限时折扣要填写开始时间和结束时间，如 2026-06-18 00:00 和 2026-06-18 23:59。"
+                    )
                 r = P.rate(p2, f"{where}{lab2}")
-                out.append({"type": kind, "discount": float(r),
-                            "start": P.fmt_time(P.when(row.get("start"), f"{where}开始时间")),
-                            "end": P.fmt_time(P.when(row.get("end"), f"{where}结束时间", end=True)), "stack": stack})
+                out.append(
+                    {
+                        "type": kind,
+                        "discount": float(r),
+                        "start": P.fmt_time(P.when(row.get("start"), f"{where}开始时间")),
+                        "end": P.fmt_time(P.when(row.get("end"), f"{where}结束时间", end=True)),
+                        "stack": stack,
+                    }
+                )
             elif kind == P.TIER_PRICE:
                 if _blank(p1) or _blank(p2):
                     raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.95。")
-                out.append({"type": kind, "tiers": [[P.whole_number(p1, f"{where}{lab1}", 1),
-                                                     float(P.rate(p2, f"{where}{lab2}"))]], "stack": stack})
+                out.append(
+                    {
+                        "type": kind,
+                        "tiers": [[P.whole_number(p1, f"{where}{lab1}", 1), float(P.rate(p2, f"{where}{lab2}"))]],
+                        "stack": stack,
+                    }
+                )
             else:
                 problems.append(f"第 {i} 条规则：请选择规则类型（{'、'.join(P.RULE_TYPES)}）。")
         except P.RuleError as exc:
@@ -142,8 +172,9 @@ def rules_from_values(values: dict) -> P.RuleSet:
         raise P.RuleError(problems)
     if not dicts:
         raise P.RuleError("还没有设置任何优惠规则。")
-    rs = P.RuleSet.from_dicts(dicts, order=values.get("order") or P.DEFAULT_ORDER,
-                              start=values.get("start"), end=values.get("end"))
+    rs = P.RuleSet.from_dicts(
+        dicts, order=values.get("order") or P.DEFAULT_ORDER, start=values.get("start"), end=values.get("end")
+    )
     return rs
 
 
@@ -156,8 +187,9 @@ def check_values(values: dict) -> list[str]:
         return ["还没有设置任何优惠规则：至少写一条（如 满减 399 / 50）。"]
     rs = None
     try:
-        rs = P.RuleSet.from_dicts(dicts, order=values.get("order") or P.DEFAULT_ORDER,
-                                  start=values.get("start"), end=values.get("end"))
+        rs = P.RuleSet.from_dicts(
+            dicts, order=values.get("order") or P.DEFAULT_ORDER, start=values.get("start"), end=values.get("end")
+        )
     except P.RuleError as exc:
         problems.extend(exc.problems)
         try:  # the order was the trouble: still check the rules themselves
@@ -182,29 +214,50 @@ class PromotionForm(Form):
 
     key = "promotion_rules"
     title = "促销规则设置"
-    description = ("像在店铺后台“营销工具”里一样设置活动规则。保存后检查：每条规则的参数是否合法、"
-                   "规则之间有没有矛盾（赠品名额超过库存、限时折扣超出活动时间等），并按后台的格式列出规则。")
+    description = (
+        "像在店铺后台“营销工具”里一样设置活动规则。保存后检查：每条规则的参数是否合法、"
+        "规则之间有没有矛盾（赠品名额超过库存、限时折扣超出活动时间等），并按后台的格式列出规则。"
+    )
 
     def __init__(self, key: str | None = None):
         fields = [
             Text("title", "活动名称", placeholder="如：新人大促·焕新家限时直降", max_len=30),
             When("start", "活动开始时间", placeholder="2026-06-15 00:00"),
             When("end", "活动结束时间", end=True, placeholder="2026-06-20 23:59"),
-            Repeat("rules", "优惠规则", help=RULES_HELP, min_rows=1, max_rows=12, add_label="添加一条规则",
-                   default=[{"type": "", "stack": True}],
-                   fields=[Choice("type", "类型", options=list(P.RULE_TYPES)),
-                           Text("p1", "门槛/件数/名额", required=False, placeholder="如 299"),
-                           Text("p2", "减免/折扣", required=False, placeholder="如 30 或 0.8"),
-                           Text("start", "开始时间（限时折扣）", required=False, placeholder="2026-06-18 00:00"),
-                           Text("end", "结束时间（限时折扣）", required=False, placeholder="2026-06-18 23:59"),
-                           Check("stack", "可叠加", default=True)]),
-            Text("order", "叠加顺序", default=DEFAULT_ORDER_TEXT,
-                 help="价格优惠的计算顺序，用 > 分隔；赠品不影响价格，不用排"),
+            Repeat(
+                "rules",
+                "优惠规则",
+                help=RULES_HELP,
+                min_rows=1,
+                max_rows=12,
+                add_label="添加一条规则",
+                default=[{"type": "", "stack": True}],
+                fields=[
+                    Choice("type", "类型", options=list(P.RULE_TYPES)),
+                    Text("p1", "门槛/件数/名额", required=False, placeholder="如 299"),
+                    Text("p2", "减免/折扣", required=False, placeholder="如 30 或 0.8"),
+                    Text("start", "开始时间（限时折扣）", required=False, placeholder="2026-06-18 00:00"),
+                    Text("end", "结束时间（限时折扣）", required=False, placeholder="2026-06-18 23:59"),
+                    Check("stack", "可叠加", default=True),
+                ],
+            ),
+            Text(
+                "order",
+                "叠加顺序",
+                default=DEFAULT_ORDER_TEXT,
+                help="价格优惠的计算顺序，用 > 分隔；赠品不影响价格，不用排",
+            ),
             Text("gift_name", "赠品名称", required=False, placeholder="如：定制收纳盒"),
             Number("gift_stock", "赠品库存（件）", required=False, integer=True, minimum=0, unit="件"),
             Number("gift_cost", "赠品单件成本（元）", required=False, decimals=2, minimum=0, unit="元"),
-            Number("stock_alert", "库存预警线（件）", integer=True, minimum=1, unit="件",
-                   help="库存低于该数量时商品自动下架（按活动要求填写）"),
+            Number(
+                "stock_alert",
+                "库存预警线（件）",
+                integer=True,
+                minimum=1,
+                unit="件",
+                help="库存低于该数量时商品自动下架（按活动要求填写）",
+            ),
         ]
         super().__init__(key or self.key, self.title, fields)
 
@@ -250,11 +303,14 @@ class PromotionForm(Form):
             return f"<div style='color:#b30000'>{html.escape(str(exc))}</div>"
         if not text:
             return "<div style='color:#b35900'>规则还有需要修改的地方，保存后会列出。</div>"
-        return ("<div class='course-rule-list'><b>后台规则列表：</b>"
-                f"<pre style='white-space:pre-wrap;background:#f7f7f7;padding:6px'>{html.escape(text)}</pre></div>")
+        return (
+            "<div class='course-rule-list'><b>后台规则列表：</b>"
+            f"<pre style='white-space:pre-wrap;background:#f7f7f7;padding:6px'>{html.escape(text)}</pre></div>"
+        )
 
 
 # -- facts of saved rules (the graded checks read these) ----------------------------------
+
 
 def rules_usable(values: Any) -> bool:
     """The saved rules can price a cart (every row readable, no rule invalid)."""
@@ -307,19 +363,29 @@ def ruleset_facts(rs: P.RuleSet, stock: Any = None) -> dict:
 
 # -- the public rule text ------------------------------------------------------------
 
+
 class RuleTextForm(Form):
     """活动规则公示文案：从同事的草稿改起，保存时按《活动规则检查》列出问题。"""
 
     key = "rule_text"
     title = "活动规则公示文案"
-    description = ("同事写了一版公示文案（已填在下面）。请直接在框里修改成可以对顾客公示的版本，然后保存："
-                   "保存后会列出还缺的信息、违规条款、绝对化用语和与后台规则矛盾的地方。")
+    description = (
+        "同事写了一版公示文案（已填在下面）。请直接在框里修改成可以对顾客公示的版本，然后保存："
+        "保存后会列出还缺的信息、违规条款、绝对化用语和与后台规则矛盾的地方。"
+    )
 
     def __init__(self, key: str | None = None):
         from ..tools.campaign import draft_rule_text
 
-        fields = [TextArea("text", "公示文案", rows=9, default=draft_rule_text(),
-                           help="写清活动时间、每条优惠的门槛/金额/折扣/名额/赠品，以及顾客容易误解的地方")]
+        fields = [
+            TextArea(
+                "text",
+                "公示文案",
+                rows=9,
+                default=draft_rule_text(),
+                help="写清活动时间、每条优惠的门槛/金额/折扣/名额/赠品，以及顾客容易误解的地方",
+            )
+        ]
         super().__init__(key or self.key, self.title, fields)
 
     def check(self, values: dict) -> list[str]:
@@ -329,6 +395,7 @@ class RuleTextForm(Form):
 
 
 # -- adjusting the rules (练习02) ---------------------------------------------------------
+
 
 class AdjustForm(Form):
     """规则调整：改第N件折扣和满减的参数，看活动毛利率和净利率怎么变。"""
@@ -341,12 +408,20 @@ class AdjustForm(Form):
         from ..text import show
 
         lo, hi = (settings.threshold("campaign", k) for k in ("margin_target_min", "margin_target_max"))
-        self.description = (f"只调参数，不取消玩法：改第二件的折扣、满减的门槛和金额。下方实时显示新规则下活动整体的"
-                            f"活动毛利率（目标 {show(lo, 'share')}-{show(hi, 'share')}）和净利率。赠品照旧。")
+        self.description = (
+            f"只调参数，不取消玩法：改第二件的折扣、满减的门槛和金额。下方实时显示新规则下活动整体的"
+            f"活动毛利率（目标 {show(lo, 'share')}-{show(hi, 'share')}）和净利率。赠品照旧。"
+        )
         shop = _shop_params()
         fields = [
-            Number("nth_rate", f"第{shop['n']}件的折扣（半价写 0.5，8折写 0.8）", minimum=0, maximum=1, decimals=2,
-                   default=shop["rate"]),
+            Number(
+                "nth_rate",
+                f"第{shop['n']}件的折扣（半价写 0.5，8折写 0.8）",
+                minimum=0,
+                maximum=1,
+                decimals=2,
+                default=shop["rate"],
+            ),
             Number("threshold", "满减门槛（元）", minimum=1, decimals=2, unit="元", default=shop["threshold"]),
             Number("amount", "满减金额（元）", minimum=0.01, decimals=2, unit="元", default=shop["amount"]),
         ]
@@ -395,8 +470,10 @@ def adjust_rules(values: Any) -> list[dict]:
     missing = [k for k in ("nth_rate", "threshold", "amount") if values.get(k) is None]
     if missing:
         raise CourseError("规则调整表单还有没填好的项：第N件折扣、满减门槛、满减金额都要填写数字。")
-    out = [{"type": P.NTH_DISCOUNT, "n": shop["n"], "discount": float(values["nth_rate"])},
-           {"type": P.FULL_REDUCTION, "threshold": float(values["threshold"]), "amount": float(values["amount"])}]
+    out = [
+        {"type": P.NTH_DISCOUNT, "n": shop["n"], "discount": float(values["nth_rate"])},
+        {"type": P.FULL_REDUCTION, "threshold": float(values["threshold"]), "amount": float(values["amount"])},
+    ]
     return out + ([shop["gift"]] if shop["gift"] else [])
 
 
@@ -408,11 +485,16 @@ def adjust_summary(values: Any) -> str:
 
     r = blended_rates(adjust_rules(values))
     lo, hi = (settings.threshold("campaign", k) for k in ("margin_target_min", "margin_target_max"))
-    where = "在目标区间内" if lo <= r["活动毛利率"] <= hi else ("低于目标下限：让利太深" if r["活动毛利率"] < lo
-                                                         else "高于目标上限：让利偏浅")
-    return (f"新规则下：活动毛利率 {show(r['活动毛利率'], 'share')}（{where}，目标 "
-            f"{show(lo, 'share')}-{show(hi, 'share')}），"
-            f"净利率 {show(r['净利率'], 'share')}，典型订单平均优惠 {yuan(r['加权优惠金额'])}。")
+    where = (
+        "在目标区间内"
+        if lo <= r["活动毛利率"] <= hi
+        else ("低于目标下限：让利太深" if r["活动毛利率"] < lo else "高于目标上限：让利偏浅")
+    )
+    return (
+        f"新规则下：活动毛利率 {show(r['活动毛利率'], 'share')}（{where}，目标 "
+        f"{show(lo, 'share')}-{show(hi, 'share')}），"
+        f"净利率 {show(r['净利率'], 'share')}，典型订单平均优惠 {yuan(r['加权优惠金额'])}。"
+    )
 
 
 def adjust_ok(values: Any) -> bool:

@@ -19,6 +19,7 @@ Stable CSS classes for browser tests, besides the form's own
 >>> q.answers()["dimension"], list(q.table().columns)
 ('按渠道', ['渠道', 'UV', '转化率'])
 """
+
 from __future__ import annotations
 
 import html
@@ -29,7 +30,7 @@ from .base import Form
 from .fields import Choice, Date, MultiChoice
 
 MAX_METRICS = 6
-MAX_ROWS_SHOWN = 62      # rows of a result shown under the form (two months of days)
+MAX_ROWS_SHOWN = 62  # rows of a result shown under the form (two months of days)
 _UNITS = {"rate": "%", "money": "元", "count": ""}
 
 
@@ -42,37 +43,67 @@ class QueryBuilder(Form):
 
     title = "数据中心 · 自助取数"
 
-    def __init__(self, key: str, *, title: str | None = None, metrics: list | None = None, start: str | None = None,
-                 end: str | None = None, dimension: str = "不拆分（整体）", description: str | None = None,
-                 centre: D.DataCentre | None = None):
+    def __init__(
+        self,
+        key: str,
+        *,
+        title: str | None = None,
+        metrics: list | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        dimension: str = "不拆分（整体）",
+        description: str | None = None,
+        centre: D.DataCentre | None = None,
+    ):
         self.centre = centre or _shared_centre()
         cal = A.campaign_calendar()
         fields = [
-            MultiChoice("metrics", "指标", options=list(D.METRIC_NAMES), default=list(metrics or []), min_items=1,
-                        max_items=MAX_METRICS,
-                        help=f"勾选 1-{MAX_METRICS} 个；排序和图表按勾选的指标中排在最前面的那个"),
+            MultiChoice(
+                "metrics",
+                "指标",
+                options=list(D.METRIC_NAMES),
+                default=list(metrics or []),
+                min_items=1,
+                max_items=MAX_METRICS,
+                help=f"勾选 1-{MAX_METRICS} 个；排序和图表按勾选的指标中排在最前面的那个",
+            ),
             Choice("dimension", "拆分维度", options=list(D.DIMENSIONS), default=dimension),
-            Date("start", "开始日期", default=start or cal.start,
-                 help=f"数据范围 {self.centre.data_start} 至 {self.centre.data_end}"),
+            Date(
+                "start",
+                "开始日期",
+                default=start or cal.start,
+                help=f"数据范围 {self.centre.data_start} 至 {self.centre.data_end}",
+            ),
             Date("end", "结束日期", default=end or cal.end),
             Choice("channel", "渠道", options=[D.ALL_CHANNELS, *self.centre.channels], default=D.ALL_CHANNELS),
             Choice("phase", "活动阶段", options=[D.ALL_PHASES, *self.centre.phases], default=D.ALL_PHASES),
             Choice("sort", "排序", options=list(D.SORTS), default=D.SORTS[0]),
             Choice("chart", "图表", options=list(D.CHARTS), default=D.CHARTS[0]),
         ]
-        super().__init__(key, title or self.title, fields,
-                         description=description or "像生意参谋一样取数：选指标、拆分维度、日期和筛选条件，"
-                                                    "下面的结果立即更新。"
-                                                    "点「保存」记下这次取数（评分看你选的条件）。")
+        super().__init__(
+            key,
+            title or self.title,
+            fields,
+            description=description
+            or "像生意参谋一样取数：选指标、拆分维度、日期和筛选条件，"
+            "下面的结果立即更新。"
+            "点「保存」记下这次取数（评分看你选的条件）。",
+        )
 
     # -- the query --------------------------------------------------------------------
     @staticmethod
     def query_of(values: dict | None) -> D.Query:
         v = values or {}
-        return D.Query(metrics=list(v.get("metrics") or []), start=v.get("start"), end=v.get("end"),
-                       dimension=v.get("dimension") or "不拆分（整体）", channel=v.get("channel") or D.ALL_CHANNELS,
-                       phase=v.get("phase") or D.ALL_PHASES, sort=v.get("sort") or D.SORTS[0],
-                       chart=v.get("chart") or D.CHARTS[0])
+        return D.Query(
+            metrics=list(v.get("metrics") or []),
+            start=v.get("start"),
+            end=v.get("end"),
+            dimension=v.get("dimension") or "不拆分（整体）",
+            channel=v.get("channel") or D.ALL_CHANNELS,
+            phase=v.get("phase") or D.ALL_PHASES,
+            sort=v.get("sort") or D.SORTS[0],
+            chart=v.get("chart") or D.CHARTS[0],
+        )
 
     def check(self, values: dict) -> list[str]:
         return self.centre.check(self.query_of(values))
@@ -123,23 +154,30 @@ def _shared_centre() -> D.DataCentre:
 
 # -- rendering ------------------------------------------------------------------------
 
+
 def render_result(res: D.Result, *, chart: bool = True) -> str:
     """The result as HTML: the messages, or the chart (SVG) and the table."""
     import pandas as pd
 
     esc = html.escape
     q = res.query
-    head = (f"<div style='color:#555;margin:4px 0'>{esc(str(q.start))} 至 {esc(str(q.end))} · {esc(q.channel)} · "
-            f"{esc(q.phase)} · {esc(q.dimension)} · {res.rows:,} 次访问 · 用时 {res.seconds:.2f} 秒</div>")
+    head = (
+        f"<div style='color:#555;margin:4px 0'>{esc(str(q.start))} 至 {esc(str(q.end))} · {esc(q.channel)} · "
+        f"{esc(q.phase)} · {esc(q.dimension)} · {res.rows:,} 次访问 · 用时 {res.seconds:.2f} 秒</div>"
+    )
     if res.messages:
         items = "".join(f"<li>{esc(m)}</li>" for m in res.messages)
-        return (f"<div class='course-query-result'>{head}<ul class='course-query-messages' "
-                f"style='color:#b35900;margin:4px 0'>{items}</ul></div>")
+        return (
+            f"<div class='course-query-result'>{head}<ul class='course-query-messages' "
+            f"style='color:#b35900;margin:4px 0'>{items}</ul></div>"
+        )
     shown = res.formatted()
     note = ""
-    if len(shown) > MAX_ROWS_SHOWN + 1:             # long tables: the first rows and the total
-        note = (f"<div style='color:#555'>共 {len(shown) - 1} 行，这里显示前 {MAX_ROWS_SHOWN} 行和合计；"
-                f"完整结果在代码里用 .table() 取得。</div>")
+    if len(shown) > MAX_ROWS_SHOWN + 1:  # long tables: the first rows and the total
+        note = (
+            f"<div style='color:#555'>共 {len(shown) - 1} 行，这里显示前 {MAX_ROWS_SHOWN} 行和合计；"
+            f"完整结果在代码里用 .table() 取得。</div>"
+        )
         shown = pd.concat([shown.head(MAX_ROWS_SHOWN), shown.tail(1)])
     table = shown.to_html(index=False, border=0, classes="course-query-table", escape=True) + note
     img = svg_chart(res) if chart else ""
@@ -176,8 +214,12 @@ def figure(res: D.Result):
         steps = D._funnel_counts(q.metrics)
         row = res.table.iloc[0]
         names = [s.replace("次数", "") if s != "访问次数" else "访问" for s in steps]
-        A.funnel_chart(dict(zip(names, (float(row[s]) for s in steps))), ax=ax, title=f"漏斗：{q.start} 至 {q.end}",
-                       unit="次" if "访问次数" in steps else "人")
+        A.funnel_chart(
+            dict(zip(names, (float(row[s]) for s in steps))),
+            ax=ax,
+            title=f"漏斗：{q.start} 至 {q.end}",
+            unit="次" if "访问次数" in steps else "人",
+        )
         return fig
     same, labels, series = _series(res)
     xs = list(range(len(labels)))
@@ -187,10 +229,14 @@ def figure(res: D.Result):
             ax.plot(xs, values, marker="o" if len(xs) <= 40 else None, label=m)
         else:
             ax.bar([j + (i - (len(same) - 1) / 2) * width for j in xs], values, width, label=m)
-    step = max(1, -(-len(labels) // 12))          # at most about 12 labels on the axis
+    step = max(1, -(-len(labels) // 12))  # at most about 12 labels on the axis
     ax.set_xticks(xs[::step])
-    ax.set_xticklabels(labels[::step], rotation=45 if step > 1 or len(labels) > 6 else 0, fontsize=8, ha="right"
-                       if step > 1 or len(labels) > 6 else "center")
+    ax.set_xticklabels(
+        labels[::step],
+        rotation=45 if step > 1 or len(labels) > 6 else 0,
+        fontsize=8,
+        ha="right" if step > 1 or len(labels) > 6 else "center",
+    )
     if len(same) > 1:
         ax.legend(fontsize=8)
     ax.set_title(_title(res))
@@ -235,14 +281,16 @@ def svg_chart(res: D.Result, width: int = 640, height: int = 300) -> str:
     hi = max(finite + [0.0]) or 1.0
     lo = min(finite + [0.0])
     span = (hi - lo) or 1.0
-    y = lambda v: top + ph - (v - lo) / span * ph          # noqa: E731
+    y = lambda v: top + ph - (v - lo) / span * ph  # noqa: E731
     n = max(len(labels), 1)
-    x = lambda i: left + (i + 0.5) * pw / n                 # noqa: E731
+    x = lambda i: left + (i + 0.5) * pw / n  # noqa: E731
     parts = [f"<text x='{width / 2}' y='18' text-anchor='middle' font-size='14'>{esc(_title(res))}</text>"]
-    for k in range(5):                                       # y grid and ticks
+    for k in range(5):  # y grid and ticks
         v = lo + span * k / 4
-        parts.append(f"<line x1='{left}' x2='{left + pw}' y1='{y(v):.1f}' y2='{y(v):.1f}' stroke='#eee'/>"
-                     f"<text x='{left - 4}' y='{y(v) + 4:.1f}' text-anchor='end' font-size='10'>{_tick(v)}</text>")
+        parts.append(
+            f"<line x1='{left}' x2='{left + pw}' y1='{y(v):.1f}' y2='{y(v):.1f}' stroke='#eee'/>"
+            f"<text x='{left - 4}' y='{y(v) + 4:.1f}' text-anchor='end' font-size='10'>{_tick(v)}</text>"
+        )
     bar_w = 0.8 * pw / n / len(series)
     for j, (name, vals) in enumerate(zip(names, series)):
         color = _COLORS[j % len(_COLORS)]
@@ -253,21 +301,30 @@ def svg_chart(res: D.Result, width: int = 640, height: int = 300) -> str:
             for i, v in enumerate(vals):
                 if v == v:
                     x0 = x(i) - 0.4 * pw / n + j * bar_w
-                    parts.append(f"<rect x='{x0:.1f}' y='{min(y(v), y(0)):.1f}' width='{bar_w:.1f}' "
-                                 f"height='{abs(y(0) - y(v)):.1f}' fill='{color}'/>")
-        parts.append(f"<rect x='{left + pw - 130}' y='{top + 4 + 14 * j}' width='10' height='10' fill='{color}'/>"
-                     f"<text x='{left + pw - 116}' y='{top + 13 + 14 * j}' font-size='11'>{esc(name)}</text>")
+                    parts.append(
+                        f"<rect x='{x0:.1f}' y='{min(y(v), y(0)):.1f}' width='{bar_w:.1f}' "
+                        f"height='{abs(y(0) - y(v)):.1f}' fill='{color}'/>"
+                    )
+        parts.append(
+            f"<rect x='{left + pw - 130}' y='{top + 4 + 14 * j}' width='10' height='10' fill='{color}'/>"
+            f"<text x='{left + pw - 116}' y='{top + 13 + 14 * j}' font-size='11'>{esc(name)}</text>"
+        )
     step = max(1, -(-len(labels) // 12))
     for i in range(0, len(labels), step):
-        parts.append(f"<text transform='translate({x(i):.1f},{top + ph + 12}) rotate(35)' font-size='10'>"
-                     f"{esc(labels[i])}</text>")
+        parts.append(
+            f"<text transform='translate({x(i):.1f},{top + ph + 12}) rotate(35)' font-size='10'>{esc(labels[i])}</text>"
+        )
     y_title = _axis(names[0]) if len(names) == 1 else _axis(names[0]).replace(names[0], "、".join(names))
-    parts.append(f"<text x='{left + pw / 2}' y='{height - 4}' text-anchor='middle' font-size='12'>{esc(res.key)}</text>"
-                 f"<text transform='translate(14,{top + ph / 2}) rotate(-90)' text-anchor='middle' font-size='12'>"
-                 f"{esc(y_title)}</text>"
-                 f"<line x1='{left}' x2='{left + pw}' y1='{y(0):.1f}' y2='{y(0):.1f}' stroke='#333'/>")
-    return (f"<svg class='course-query-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-            f"role='img' aria-label='{esc(_title(res))}'>{''.join(parts)}</svg>")
+    parts.append(
+        f"<text x='{left + pw / 2}' y='{height - 4}' text-anchor='middle' font-size='12'>{esc(res.key)}</text>"
+        f"<text transform='translate(14,{top + ph / 2}) rotate(-90)' text-anchor='middle' font-size='12'>"
+        f"{esc(y_title)}</text>"
+        f"<line x1='{left}' x2='{left + pw}' y1='{y(0):.1f}' y2='{y(0):.1f}' stroke='#333'/>"
+    )
+    return (
+        f"<svg class='course-query-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"role='img' aria-label='{esc(_title(res))}'>{''.join(parts)}</svg>"
+    )
 
 
 def _funnel_html(res: D.Result) -> str:
@@ -281,8 +338,10 @@ def _funnel_html(res: D.Result) -> str:
         step = A.format_rate(A.safe_rate(c, counts[i - 1]), 1) if i else ""
         rate = f"（{html.escape(steps[i - 1])}→{html.escape(name)}：{step}）" if i else ""
         bar = max(2.0, 300 * c / top)
-        rows.append("<div style='margin:2px 0'>"
-                    f"<span style='display:inline-block;width:72px'>{html.escape(name)}</span>"
-                    f"<span style='display:inline-block;background:#4C72B0;height:14px;width:{bar:.0f}px;"
-                    f"vertical-align:middle'></span> {c:,.0f} {unit} {rate}</div>")
+        rows.append(
+            "<div style='margin:2px 0'>"
+            f"<span style='display:inline-block;width:72px'>{html.escape(name)}</span>"
+            f"<span style='display:inline-block;background:#4C72B0;height:14px;width:{bar:.0f}px;"
+            f"vertical-align:middle'></span> {c:,.0f} {unit} {rate}</div>"
+        )
     return f"<div class='course-query-chart'><b>{html.escape(_title(res))}</b>{''.join(rows)}</div>"

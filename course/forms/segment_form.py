@@ -27,6 +27,7 @@ Nothing here assigns a segment.
 >>> example_customers()[0]["text"]
 '距上次消费 30 天，近30天没有消费（以前买过）'
 """
+
 from __future__ import annotations
 
 import html
@@ -35,8 +36,14 @@ from ..money import yuan
 from .base import Form
 from .fields import Choice
 
-HIGH, POTENTIAL, GROWTH, DORMANT, LOST, NO_ORDER = ("高价值用户", "潜力用户", "成长用户", "沉睡用户", "流失用户",
-                                                    "未购买客户")
+HIGH, POTENTIAL, GROWTH, DORMANT, LOST, NO_ORDER = (
+    "高价值用户",
+    "潜力用户",
+    "成长用户",
+    "沉睡用户",
+    "流失用户",
+    "未购买客户",
+)
 #: every label a segment column may hold, in display order
 SEGMENTS = [HIGH, GROWTH, POTENTIAL, DORMANT, LOST, NO_ORDER]
 #: the four segments of table 3
@@ -61,13 +68,23 @@ def rule_rows() -> list[tuple[str, str, str]]:
     th = _crm()
     n = th["activity_window_days"]
     return [
-        (HIGH, f"近{n}天消费 ≥ {th['high_value_min_orders_30d']} 次，"
-               f"且客单价 ≥ {_money(th['high_value_min_aov'])}", "表3"),
-        (POTENTIAL, f"近{n}天消费 {th['potential_orders_30d']} 次，且客单价 < {_money(th['potential_max_aov'])}",
-         "表3"),
+        (
+            HIGH,
+            f"近{n}天消费 ≥ {th['high_value_min_orders_30d']} 次，且客单价 ≥ {_money(th['high_value_min_aov'])}",
+            "表3",
+        ),
+        (
+            POTENTIAL,
+            f"近{n}天消费 {th['potential_orders_30d']} 次，且客单价 < {_money(th['potential_max_aov'])}",
+            "表3",
+        ),
         (GROWTH, f"近{n}天有消费，但不符合高价值、潜力的标准", "课程规定"),
-        (DORMANT, f"{th['dormant_days_min']}-{th['lost_days_min']} 天未消费、有历史订单"
-                  f"（{th['dormant_days_min']} ≤ 距上次消费天数 < {th['lost_days_min']}）", "表3"),
+        (
+            DORMANT,
+            f"{th['dormant_days_min']}-{th['lost_days_min']} 天未消费、有历史订单"
+            f"（{th['dormant_days_min']} ≤ 距上次消费天数 < {th['lost_days_min']}）",
+            "表3",
+        ),
         (LOST, f"{th['lost_days_min']} 天以上未消费（距上次消费天数 ≥ {th['lost_days_min']}，“以上”含本数）", "表3"),
         (NO_ORDER, "截止日期前没有已支付订单（只有取消、退款的订单也算）", "课程规定"),
     ]
@@ -102,8 +119,16 @@ def example_customers() -> list[dict]:
             text = f"距上次消费 {recency} 天，近{n}天消费 {orders} 次，客单价 {_money(aov)}"
         else:
             text = f"距上次消费 {recency} 天，近{n}天没有消费（以前买过）"
-        out.append({"key": key, "label": f"客户{'ABCDEF'[i]}", "recency": recency, "orders_30d": orders,
-                    "aov_30d": aov, "text": text})
+        out.append(
+            {
+                "key": key,
+                "label": f"客户{'ABCDEF'[i]}",
+                "recency": recency,
+                "orders_30d": orders,
+                "aov_30d": aov,
+                "text": text,
+            }
+        )
     return out
 
 
@@ -116,9 +141,12 @@ def rules_html() -> str:
     head = "".join(f"<th style='padding:2px 8px;text-align:left'>{h}</th>" for h in ("分层", "判断标准", "来源"))
     body = "".join(
         "<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(x)}</td>" for x in row) + "</tr>"
-        for row in rule_rows())
-    return (f"<table class='course-preview-rules' style='border-collapse:collapse;margin:4px 0'>"
-            f"<tr>{head}</tr>{body}</table>")
+        for row in rule_rows()
+    )
+    return (
+        f"<table class='course-preview-rules' style='border-collapse:collapse;margin:4px 0'>"
+        f"<tr>{head}</tr>{body}</table>"
+    )
 
 
 def rules_text() -> list[str]:
@@ -131,8 +159,10 @@ class SegmentForm(Form):
 
     key = FORM_KEY
     title = "用户分层规则（表3 用户分层运营策略表）"
-    description = ("为每位客户选择分层；分层规则表（阈值来自课程设置）在表单下方。"
-                   "“近N天”指截止日期当天及之前的 N 天；距上次消费天数 = 截止日期 − 最后一次已支付订单的日期。")
+    description = (
+        "为每位客户选择分层；分层规则表（阈值来自课程设置）在表单下方。"
+        "“近N天”指截止日期当天及之前的 N 天；距上次消费天数 = 截止日期 − 最后一次已支付订单的日期。"
+    )
 
     def __init__(self):
         super().__init__(fields=segment_fields())

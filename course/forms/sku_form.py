@@ -12,6 +12,7 @@ Table 1, SKU row: 属性组合避免无效选项（如“颜色:默认”）；�
 >>> f.values["attributes"][1]
 {'name': '尺寸', 'values': None}
 """
+
 from __future__ import annotations
 
 import html
@@ -25,18 +26,30 @@ from .title_form import Words
 class SkuForm(Form):
     key = "sku"
     title = "SKU 设置"
-    description = ("一行一个销售属性（如 颜色、尺寸），属性值用“/”分隔。下方实时生成全部组合，"
-                   "并标出无效选项（如“颜色:默认”、库存里没有的选项、重复选项）。")
+    description = (
+        "一行一个销售属性（如 颜色、尺寸），属性值用“/”分隔。下方实时生成全部组合，"
+        "并标出无效选项（如“颜色:默认”、库存里没有的选项、重复选项）。"
+    )
 
     def __init__(self, key: str | None = None, *, inventory=None, product_id: str | None = None, draft=None):
         """``draft``: {属性名: [属性值]} the form starts with (a colleague's draft to review)."""
         self.inventory = inventory
         self.product_id = product_id
         rows = [{"name": n, "values": "/".join(v)} for n, v in (draft or {}).items()] or None
-        fields = [Repeat("attributes", "销售属性", fields=[
-            Text("name", "属性名", placeholder="颜色"),
-            Words("values", "属性值", placeholder="白色/原木色", required=False, min_items=0)],
-            min_rows=1, max_rows=4, add_label="添加属性", default=rows)]
+        fields = [
+            Repeat(
+                "attributes",
+                "销售属性",
+                fields=[
+                    Text("name", "属性名", placeholder="颜色"),
+                    Words("values", "属性值", placeholder="白色/原木色", required=False, min_items=0),
+                ],
+                min_rows=1,
+                max_rows=4,
+                add_label="添加属性",
+                default=rows,
+            )
+        ]
         super().__init__(key or self.key, self.title, fields)
 
     @staticmethod
@@ -59,8 +72,11 @@ class SkuForm(Form):
         issues = check_options(rows, self.inventory, product_id=self.product_id)
         bad = {(i.attribute, i.value) for i in issues if i.invalid}
         try:
-            table = (match_inventory(rows, self.inventory, self.product_id) if self.inventory is not None
-                     else combinations(rows))
+            table = (
+                match_inventory(rows, self.inventory, self.product_id)
+                if self.inventory is not None
+                else combinations(rows)
+            )
         except Exception:  # noqa: BLE001 - a half-typed form must not break the preview
             table = combinations(rows)
         if table.empty:
@@ -73,6 +89,8 @@ class SkuForm(Form):
             cells = (html.escape("" if str(v) in ("nan", "<NA>") else str(v)) for v in r.values)
             body.append(f"<tr{style}>" + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells) + "</tr>")
         notes = "".join(f"<li>{html.escape(i.message)}</li>" for i in issues)
-        return (f"<div class='course-sku-preview'><b>共 {len(table)} 个组合</b>"
-                f"<table style='border-collapse:collapse;font-size:12px'><tr>{head}</tr>{''.join(body)}</table>"
-                f"<ul style='color:#b30000;margin:4px 0'>{notes}</ul></div>")
+        return (
+            f"<div class='course-sku-preview'><b>共 {len(table)} 个组合</b>"
+            f"<table style='border-collapse:collapse;font-size:12px'><tr>{head}</tr>{''.join(body)}</table>"
+            f"<ul style='color:#b30000;margin:4px 0'>{notes}</ul></div>"
+        )

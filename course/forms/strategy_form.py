@@ -16,6 +16,7 @@ and checks only that every field is filled.
 >>> [f.name for f in strategy_fields()][:2]
 ['high_channel', 'high_benefit']
 """
+
 from __future__ import annotations
 
 import html
@@ -32,8 +33,13 @@ PREFIX = {HIGH: "high", GROWTH: "growth", POTENTIAL: "potential", DORMANT: "dorm
 STRATEGY_SEGMENTS = list(PREFIX)
 
 #: table 3's goals (目标); 成长用户's goal is the course's
-GOALS = {HIGH: "提升忠诚度，推新品", GROWTH: "再买一次、买得更多，培养成高价值用户（课程规定）",
-         POTENTIAL: "促进二次消费", DORMANT: "唤醒复购", LOST: "避免永久流失"}
+GOALS = {
+    HIGH: "提升忠诚度，推新品",
+    GROWTH: "再买一次、买得更多，培养成高价值用户（课程规定）",
+    POTENTIAL: "促进二次消费",
+    DORMANT: "唤醒复购",
+    LOST: "避免永久流失",
+}
 #: table 3's ways to reach a segment (触达方式), as table 3 pairs them
 CHANNELS = ["专属客服 + 短信", "App推送 + 社群", "短信 + 邮件", "电话回访（可选）"]
 
@@ -65,10 +71,16 @@ def table3() -> pd.DataFrame:
 
     rules = {seg: rule for seg, rule, _src in rule_rows()}
     b = benefit_options()
-    rows = [(HIGH, CHANNELS[0], b[0]), (POTENTIAL, CHANNELS[1], b[1]), (DORMANT, CHANNELS[2], b[2]),
-            (LOST, CHANNELS[3], b[3])]
-    return pd.DataFrame([(s, rules[s], GOALS[s], c, x) for s, c, x in rows],
-                        columns=["用户类型", "判断标准", "运营目标", "触达方式", "权益"])
+    rows = [
+        (HIGH, CHANNELS[0], b[0]),
+        (POTENTIAL, CHANNELS[1], b[1]),
+        (DORMANT, CHANNELS[2], b[2]),
+        (LOST, CHANNELS[3], b[3]),
+    ]
+    return pd.DataFrame(
+        [(s, rules[s], GOALS[s], c, x) for s, c, x in rows],
+        columns=["用户类型", "判断标准", "运营目标", "触达方式", "权益"],
+    )
 
 
 def strategy_fields() -> list:
@@ -90,12 +102,17 @@ class StrategyForm(Form):
         super().__init__(fields=strategy_fields())
 
     def preview(self, values: dict, raw: dict) -> str:
-        head = "".join(f"<th style='padding:2px 6px;text-align:left'>{h}</th>"
-                       for h in ("分层", "目标", "触达方式", "核心权益"))
+        head = "".join(
+            f"<th style='padding:2px 6px;text-align:left'>{h}</th>" for h in ("分层", "目标", "触达方式", "核心权益")
+        )
         body = ""
         for seg, p in PREFIX.items():
-            cells = [seg, GOALS[seg], values.get(f"{p}_channel") or "（未选）",
-                     values.get(f"{p}_benefit") or "（未选）"]
+            cells = [
+                seg,
+                GOALS[seg],
+                values.get(f"{p}_channel") or "（未选）",
+                values.get(f"{p}_benefit") or "（未选）",
+            ]
             body += "<tr>" + "".join(f"<td style='padding:2px 6px'>{html.escape(str(c))}</td>" for c in cells) + "</tr>"
         return f"<table class='course-preview-strategy'><tr>{head}</tr>{body}</table>"
 
@@ -104,6 +121,13 @@ def strategies_frame(values: dict | None) -> pd.DataFrame | None:
     """A saved strategy form as a table: one row per segment."""
     if not values:
         return None
-    rows = [{"分层": seg, "目标": GOALS[seg], "触达方式": values.get(f"{p}_channel"),
-             "核心权益": values.get(f"{p}_benefit")} for seg, p in PREFIX.items()]
+    rows = [
+        {
+            "分层": seg,
+            "目标": GOALS[seg],
+            "触达方式": values.get(f"{p}_channel"),
+            "核心权益": values.get(f"{p}_benefit"),
+        }
+        for seg, p in PREFIX.items()
+    ]
     return pd.DataFrame(rows)

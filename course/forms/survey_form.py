@@ -33,6 +33,7 @@ report reads the same definitions.
 >>> [f.name for f in final_fields()]
 ['usefulness', 'lecturer', 'tools', 'comment']
 """
+
 from __future__ import annotations
 
 from .base import Form
@@ -44,14 +45,45 @@ FINAL_KEY = "survey_final"
 # "本模块难点是______（选项：选品分析/工具操作/数据解读）" — the plan's own example,
 # widened per module to the steps the module teaches.
 DIFFICULTY_OPTIONS: dict[str, list[str]] = {
-    "module1_listing": ["选品分析", "关键词与标题", "详情页规划", "SKU与价格", "上架核对",
-                       "工具操作", "数据解读", "没有明显难点"],
-    "module2_campaign": ["活动规则设计", "让利与利润核算", "目标测算与预算", "执行监控",
-                        "工具操作", "数据解读", "没有明显难点"],
-    "module3_analytics": ["核心指标计算", "漏斗诊断", "渠道ROI", "A/B测试", "复盘报告",
-                         "工具操作", "数据解读", "没有明显难点"],
-    "module4_crm": ["用户分层", "RFM分析", "分层策略", "触达与频控", "会员与积分",
-                   "工具操作", "数据解读", "没有明显难点"],
+    "module1_listing": [
+        "选品分析",
+        "关键词与标题",
+        "详情页规划",
+        "SKU与价格",
+        "上架核对",
+        "工具操作",
+        "数据解读",
+        "没有明显难点",
+    ],
+    "module2_campaign": [
+        "活动规则设计",
+        "让利与利润核算",
+        "目标测算与预算",
+        "执行监控",
+        "工具操作",
+        "数据解读",
+        "没有明显难点",
+    ],
+    "module3_analytics": [
+        "核心指标计算",
+        "漏斗诊断",
+        "渠道ROI",
+        "A/B测试",
+        "复盘报告",
+        "工具操作",
+        "数据解读",
+        "没有明显难点",
+    ],
+    "module4_crm": [
+        "用户分层",
+        "RFM分析",
+        "分层策略",
+        "触达与频控",
+        "会员与积分",
+        "工具操作",
+        "数据解读",
+        "没有明显难点",
+    ],
 }
 DEFAULT_DIFFICULTY = ["工具操作", "数据解读", "概念理解", "没有明显难点"]
 PACE_OPTIONS = ["太快", "合适", "太慢"]
@@ -66,8 +98,10 @@ FINAL_DIMENSIONS: dict[str, str] = {"usefulness": "实用性", "lecturer": "讲�
 SCORE_OPTIONS = ["1", "2", "3", "4", "5"]
 SCORE_HELP = "1 = 很不满意，3 = 一般，5 = 非常满意"
 
-ANONYMOUS_NOTE = ("匿名问卷，约 5 分钟：不需要填写姓名或学号。老师看到的只是全班的汇总（人数、比例、平均分）"
-                  "和不署名的建议，与成绩无关。")
+ANONYMOUS_NOTE = (
+    "匿名问卷，约 5 分钟：不需要填写姓名或学号。老师看到的只是全班的汇总（人数、比例、平均分）"
+    "和不署名的建议，与成绩无关。"
+)
 
 
 def module_title(module: str) -> str:
@@ -83,21 +117,33 @@ def module_title(module: str) -> str:
 def module_fields(module: str) -> list[Field]:
     """The fields of a module's survey: one single choice, pace, 0-10 推荐意愿, one open question."""
     return [
-        Choice("difficulty", "本模块难点是", options=list(DIFFICULTY_OPTIONS.get(module, DEFAULT_DIFFICULTY)),
-               help="选一个你觉得最难的部分"),
+        Choice(
+            "difficulty",
+            "本模块难点是",
+            options=list(DIFFICULTY_OPTIONS.get(module, DEFAULT_DIFFICULTY)),
+            help="选一个你觉得最难的部分",
+        ),
         Choice("pace", "讲解节奏", options=list(PACE_OPTIONS)),
         Choice("recommend", RECOMMEND_QUESTION, options=list(RECOMMEND_OPTIONS), help=RECOMMEND_HELP, required=False),
-        TextArea("suggestion", "建议改进", required=False, rows=3, max_len=500,
-                 placeholder="例如：希望多一个工具操作演示（选填）"),
+        TextArea(
+            "suggestion",
+            "建议改进",
+            required=False,
+            rows=3,
+            max_len=500,
+            placeholder="例如：希望多一个工具操作演示（选填）",
+        ),
     ]
 
 
 def final_fields() -> list[Field]:
     """The fields of the final satisfaction survey: three 1-5 scores and a comment."""
-    fields: list[Field] = [Choice(name, label, options=list(SCORE_OPTIONS), help=SCORE_HELP)
-                           for name, label in FINAL_DIMENSIONS.items()]
-    fields.append(TextArea("comment", "最有收获的内容 / 其他建议", required=False, rows=3, max_len=500,
-                           placeholder="选填"))
+    fields: list[Field] = [
+        Choice(name, label, options=list(SCORE_OPTIONS), help=SCORE_HELP) for name, label in FINAL_DIMENSIONS.items()
+    ]
+    fields.append(
+        TextArea("comment", "最有收获的内容 / 其他建议", required=False, rows=3, max_len=500, placeholder="选填")
+    )
     return fields
 
 
@@ -114,8 +160,10 @@ class _AnonymousEcho(Form):
         entry = self._store.form_entry(self.key)
         if entry is None:
             return f"【{self.title}】还没有填写（问卷不计分，选填）。"
-        return (f"【{self.title}】已保存 ✓（{entry.get('saved_at', '')}）。匿名问卷：答案只进入全班汇总，"
-                "不在笔记本输出和反馈中显示。")
+        return (
+            f"【{self.title}】已保存 ✓（{entry.get('saved_at', '')}）。匿名问卷：答案只进入全班汇总，"
+            "不在笔记本输出和反馈中显示。"
+        )
 
 
 class ModuleSurvey(_AnonymousEcho):
@@ -123,8 +171,12 @@ class ModuleSurvey(_AnonymousEcho):
 
     def __init__(self, module: str):
         self.module = module
-        super().__init__(survey_key(module), f"模块反馈问卷 · {module_title(module)}", module_fields(module),
-                         description=ANONYMOUS_NOTE)
+        super().__init__(
+            survey_key(module),
+            f"模块反馈问卷 · {module_title(module)}",
+            module_fields(module),
+            description=ANONYMOUS_NOTE,
+        )
 
     def answers(self) -> dict | None:
         """The saved answer, or None (a survey is optional: no 'fill the form first' message)."""
@@ -146,7 +198,7 @@ def fields_for_key(key: str) -> list[Field] | None:
     if key == FINAL_KEY:
         return final_fields()
     if key.startswith(SURVEY_PREFIX):
-        return module_fields(key[len(SURVEY_PREFIX):])
+        return module_fields(key[len(SURVEY_PREFIX) :])
     return None
 
 

@@ -16,6 +16,7 @@ Workshop plan, module 1: 使用SWOT模型对选品进行评估：优势(S，如�
 The graded task checks the picks and the quadrants with the public functions
 and the ``TopPicks`` check kind below (``grading/reference`` holds the ranking).
 """
+
 from __future__ import annotations
 
 import html
@@ -27,8 +28,12 @@ from .. import checks as C
 from .base import Form
 from .fields import Repeat, Text
 
-QUADRANTS = [("s", "优势 S", "如：差异化设计、毛利率高"), ("w", "劣势 W", "如：成本偏高"),
-             ("o", "机会 O", "如：季节性需求增长"), ("t", "威胁 T", "如：竞品多、价格战")]
+QUADRANTS = [
+    ("s", "优势 S", "如：差异化设计、毛利率高"),
+    ("w", "劣势 W", "如：成本偏高"),
+    ("o", "机会 O", "如：季节性需求增长"),
+    ("t", "威胁 T", "如：竞品多、价格战"),
+]
 MIN_CHARS = 4
 _VAGUE = {"好", "不好", "一般", "无", "没有", "暂无", "同上", "不知道", "还行", "较好", "很多", "高", "低", "略"}
 
@@ -40,18 +45,29 @@ def _clean(text) -> str:
 class SwotForm(Form):
     key = "swot"
     title = "选品 SWOT 分析"
-    description = ("每个入选商品填一行：商品编号（榜单中的 item_id，如 T016）和 S/W/O/T 各一条具体的分析，"
-                   f"每条至少 {MIN_CHARS} 个字，最好带上数据（如“毛利率 52%，高于同类”）。四个象限不要互相复制。")
+    description = (
+        "每个入选商品填一行：商品编号（榜单中的 item_id，如 T016）和 S/W/O/T 各一条具体的分析，"
+        f"每条至少 {MIN_CHARS} 个字，最好带上数据（如“毛利率 52%，高于同类”）。四个象限不要互相复制。"
+    )
 
-    def __init__(self, key: str | None = None, *, valid_ids=None, min_rows: int | None = None,
-                 max_rows: int | None = None):
+    def __init__(
+        self, key: str | None = None, *, valid_ids=None, min_rows: int | None = None, max_rows: int | None = None
+    ):
         lo, hi = pick_range()
         min_rows = lo if min_rows is None else min_rows
         max_rows = hi if max_rows is None else max_rows
         self.valid_ids = set(valid_ids) if valid_ids is not None else None
-        fields = [Repeat("rows", "SWOT 分析", fields=[Text("item_id", "商品编号", placeholder="T016")]
-                         + [Text(k, label, placeholder=ph) for k, label, ph in QUADRANTS],
-                         min_rows=min_rows, max_rows=max_rows, add_label="添加一个商品")]
+        fields = [
+            Repeat(
+                "rows",
+                "SWOT 分析",
+                fields=[Text("item_id", "商品编号", placeholder="T016")]
+                + [Text(k, label, placeholder=ph) for k, label, ph in QUADRANTS],
+                min_rows=min_rows,
+                max_rows=max_rows,
+                add_label="添加一个商品",
+            )
+        ]
         super().__init__(key or self.key, self.title, fields)
 
     def check(self, values: dict) -> list[str]:
@@ -72,8 +88,10 @@ class SwotForm(Form):
             for k, label, _ph in QUADRANTS:
                 t = _clean(r.get(k))
                 if t in _VAGUE or len(t) < MIN_CHARS:
-                    probs.append(f"第 {i} 行 {label}「{r.get(k)}」太笼统：请写一条具体的分析（至少 {MIN_CHARS} 个字，"
-                                 "最好带数据）。")
+                    probs.append(
+                        f"第 {i} 行 {label}「{r.get(k)}」太笼统：请写一条具体的分析（至少 {MIN_CHARS} 个字，"
+                        "最好带数据）。"
+                    )
                 if t in texts.values():
                     other = next(lb for lb, v in texts.items() if v == t)
                     probs.append(f"第 {i} 行 {label} 与 {other} 内容相同：四个象限应分别分析，不要复制。")
@@ -96,18 +114,22 @@ class SwotForm(Form):
                 f"<tr><td style='border:1px solid #ccc;background:#eef7ee;width:140px'>S {e['s']}</td>"
                 f"<td style='border:1px solid #ccc;background:#fbeeee;width:140px'>W {e['w']}</td></tr>"
                 f"<tr><td style='border:1px solid #ccc;background:#eef2fb'>O {e['o']}</td>"
-                f"<td style='border:1px solid #ccc;background:#fbf6e6'>T {e['t']}</td></tr></table>")
+                f"<td style='border:1px solid #ccc;background:#fbf6e6'>T {e['t']}</td></tr></table>"
+            )
         return "".join(cells)
 
 
 # -- the rules as yes/no checks on the saved rows (public; graded task and visible check use them) ----
 
+
 def pick_range() -> tuple[int, int]:
     """(min, max) number of candidates to pick (settings ``selection_pick_min`` / ``selection_pick_max``)."""
     from .. import settings
 
-    return (int(settings.threshold("listing", "selection_pick_min")),
-            int(settings.threshold("listing", "selection_pick_max")))
+    return (
+        int(settings.threshold("listing", "selection_pick_min")),
+        int(settings.threshold("listing", "selection_pick_max")),
+    )
 
 
 def _rows(rows) -> list[dict]:

@@ -16,6 +16,7 @@ them, or ``None`` for no brand rule, to check another product.
 >>> TitleForm().category == course.featured.product().category
 True
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,8 +49,10 @@ class TitleForm(Form):
 
     key = "title"
     title = "商品标题编辑器"
-    description = ("先选词再写标题：核心关键词 1 个，属性词和营销词用顿号“、”分隔。"
-                   "下方实时显示标题长度（汉字算 2，字母数字算 1）、每个词的角色和需要修改的地方。")
+    description = (
+        "先选词再写标题：核心关键词 1 个，属性词和营销词用顿号“、”分隔。"
+        "下方实时显示标题长度（汉字算 2，字母数字算 1）、每个词的角色和需要修改的地方。"
+    )
 
     def __init__(self, key: str | None = None, *, category: str | None = FEATURED, brand: str | None = FEATURED):
         if category is FEATURED or brand is FEATURED:
@@ -63,8 +66,12 @@ class TitleForm(Form):
         lo, hi = width_range()
         structure = f"品牌名「{brand}」+核心关键词+属性词+营销词" if brand else "核心关键词+属性词+营销词"
         fields = [
-            Text("core_keyword", "核心关键词", placeholder=f"如：{category}" if category else "买家最常搜的商品词",
-                 max_len=10),
+            Text(
+                "core_keyword",
+                "核心关键词",
+                placeholder=f"如：{category}" if category else "买家最常搜的商品词",
+                max_len=10,
+            ),
             Words("attributes", "属性词", placeholder="如：风格词、材质词、空间词", help="用顿号分隔"),
             Words("marketing", "营销词", placeholder="1-2 个，不能用极限词", help="用顿号分隔"),
             Text("title", "商品标题", placeholder=f"{structure}，{lo}-{hi} 个宽度单位"),
@@ -75,8 +82,13 @@ class TitleForm(Form):
         """The title check for what is in the form (typed text or parsed values)."""
         v = values_or_raw or {}
         attrs = v.get("attributes")
-        return check_title(v.get("title"), core_keyword=(str(v.get("core_keyword") or "").strip() or None),
-                           required=split_words(attrs) if attrs else (), category=self.category, brand=self.brand)
+        return check_title(
+            v.get("title"),
+            core_keyword=(str(v.get("core_keyword") or "").strip() or None),
+            required=split_words(attrs) if attrs else (),
+            category=self.category,
+            brand=self.brand,
+        )
 
     def check(self, values: dict) -> list[str]:
         rep = self.report(values)

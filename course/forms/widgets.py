@@ -1,4 +1,5 @@
 """ipywidgets rendering of a Form (kept apart so the data side needs no widgets)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -34,8 +35,10 @@ def _field_widget(f: Field, raw, on_change):
         w = W.Checkbox(value=bool(raw), indent=False)
         getter = lambda: bool(w.value)  # noqa: E731
     elif isinstance(f, MultiChoice):
-        boxes = [W.Checkbox(value=o in (raw or []), description=str(o), indent=False,
-                            layout=W.Layout(width="auto")) for o in f.options]
+        boxes = [
+            W.Checkbox(value=o in (raw or []), description=str(o), indent=False, layout=W.Layout(width="auto"))
+            for o in f.options
+        ]
         for b, o in zip(boxes, f.options):
             b.add_class(f"course-option-{_css_name(str(o))}")
         w = W.HBox(boxes, layout=W.Layout(flex_flow="row wrap"))
@@ -45,12 +48,19 @@ def _field_widget(f: Field, raw, on_change):
         w.add_class(cls)
         return w, getter
     elif f.widget_type in ("textarea",):
-        w = W.Textarea(value="" if raw is None else str(raw), placeholder=f.placeholder,
-                       layout=W.Layout(width="520px", height=f"{24 * getattr(f, 'rows', 3) + 12}px"))
+        w = W.Textarea(
+            value="" if raw is None else str(raw),
+            placeholder=f.placeholder,
+            layout=W.Layout(width="520px", height=f"{24 * getattr(f, 'rows', 3) + 12}px"),
+        )
         getter = lambda: w.value  # noqa: E731
     else:
-        w = W.Text(value="" if raw is None else str(raw), placeholder=f.placeholder,
-                   continuous_update=getattr(f, "continuous", True), layout=W.Layout(width="520px"))
+        w = W.Text(
+            value="" if raw is None else str(raw),
+            placeholder=f.placeholder,
+            continuous_update=getattr(f, "continuous", True),
+            layout=W.Layout(width="520px"),
+        )
         getter = lambda: w.value  # noqa: E731
     w.add_class(cls)
     w.observe(lambda _c: on_change(), names="value")
@@ -92,8 +102,9 @@ class _RepeatEditor:
         self.add_btn = W.Button(description=f.add_label, icon="plus", layout=W.Layout(width="auto"))
         self.add_btn.add_class("course-add-row")
         self.add_btn.on_click(lambda _b: self.add_row({}, notify=True))
-        header = W.HBox([W.HTML(f"<b>{messages_escape(s.label)}</b>", layout=W.Layout(width="170px"))
-                         for s in f.fields])
+        header = W.HBox(
+            [W.HTML(f"<b>{messages_escape(s.label)}</b>", layout=W.Layout(width="170px")) for s in f.fields]
+        )
         self.container = W.VBox([header, self.box, self.add_btn])
         for r in raw_rows or []:
             self.add_row(r, notify=False)
@@ -155,8 +166,10 @@ class _FormWidget:
         save.on_click(lambda _b: self.render(form.submit(self.current_raw()), saved_by_button=True))
         description = f"<div style='color:#555'>{messages_escape(form.description)}</div>" if form.description else ""
         header = W.HTML(f"<h4 style='margin:4px 0'>{messages_escape(form.title)}</h4>{description}")
-        self.box = _FormBox([header, *rows, self.preview, W.HBox([save, self.status]), self.messages_box],
-                            layout=W.Layout(border="1px solid #ddd", padding="8px", width="auto"))
+        self.box = _FormBox(
+            [header, *rows, self.preview, W.HBox([save, self.status]), self.messages_box],
+            layout=W.Layout(border="1px solid #ddd", padding="8px", width="auto"),
+        )
         self.box.form_title = form.title
         self.box.add_class("course-form")
         self.box.add_class(f"course-form-{_css_name(form.key)}")
@@ -196,11 +209,15 @@ class _FormWidget:
         # is removed (or shown, once an autosave finds nothing left to fix).
         now = _dt.datetime.now().strftime("%H:%M:%S")
         if problems:
-            self.status.value = (f"<span style='color:#b35900'>{messages.SAVED_WITH_PROBLEMS.format(n=len(problems))}"
-                                 f"（{now}）</span>")
+            self.status.value = (
+                f"<span style='color:#b35900'>{messages.SAVED_WITH_PROBLEMS.format(n=len(problems))}（{now}）</span>"
+            )
             if saved_by_button or self.shown == "problems":
-                self.messages_box.value = "<ul style='color:#b30000;margin:4px 0'>" + "".join(
-                    f"<li>{messages_escape(p)}</li>" for p in problems) + "</ul>"
+                self.messages_box.value = (
+                    "<ul style='color:#b30000;margin:4px 0'>"
+                    + "".join(f"<li>{messages_escape(p)}</li>" for p in problems)
+                    + "</ul>"
+                )
                 self.shown = "problems"
             elif self.shown == "ok":
                 self.messages_box.value = ""

@@ -11,6 +11,7 @@ it for ``course/settings.yaml`` (or ``$COURSE_SETTINGS``).  Edit the template,
 never glossary.md.  ``python -m course.teacher.rebuild`` runs this together
 with the other builders.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,10 @@ from course import text
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE.parent / "teacher" / "glossary.md.j2"
 OUT = HERE / "glossary.md"
-HEAD = ("<!-- 本文件由 course/resources/build_glossary.py 从 course/teacher/glossary.md.j2 生成，请勿手工修改：\n"
-        "     改术语请改模板，数值来自 course/settings.yaml；然后运行 python -m course.teacher.rebuild。 -->\n")
+HEAD = (
+    "<!-- 本文件由 course/resources/build_glossary.py 从 course/teacher/glossary.md.j2 生成，请勿手工修改：\n"
+    "     改术语请改模板，数值来自 course/settings.yaml；然后运行 python -m course.teacher.rebuild。 -->\n"
+)
 
 
 def render(template: Path = TEMPLATE) -> str:
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="由模板 course/teacher/glossary.md.j2 生成 术语手册 glossary.md")
     ap.add_argument("--check", action="store_true", help="只检查 glossary.md 是否为最新，不写文件")
     args = ap.parse_args(argv)
-    (path, data), = outputs().items()
+    ((path, data),) = outputs().items()
     if args.check:
         ok = path.is_file() and path.read_bytes() == data
         print(f"{path} {'是最新的' if ok else '不是最新的：请运行 python -m course.teacher.rebuild'}。")

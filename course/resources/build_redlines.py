@@ -9,6 +9,7 @@ the other red lines of the workshop plan (fake orders, fake original prices,
 misleading clauses, privacy, message frequency) and the numbers in
 ``course/settings.yaml``.  Edit the YAML or the text below, never redlines.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,14 +44,23 @@ HEAD = """\
 """
 # the overview table under HEAD: (red line, in one sentence, where the course checks it)
 OVERVIEW = [
-    ("一、绝对化用语（极限词）", "不用“最”“第一”“国家级”等无法证明的词",
-     "模块一标题表单、`course.tools.adwords`；模块二活动规则检查"),
+    (
+        "一、绝对化用语（极限词）",
+        "不用“最”“第一”“国家级”等无法证明的词",
+        "模块一标题表单、`course.tools.adwords`；模块二活动规则检查",
+    ),
     ("二、刷单炒信", "任何虚构交易、编造评价都不行", "无自动检查：复盘时人工识别异常订单"),
     ("三、虚假原价", "“原价”= 近 {lookback} 天最低成交价，不能先涨后降", "模块一价格检查、表1 模板“原价是否真实”"),
-    ("四、误导性条款", "不写“最终解释权归平台所有”，规则写完整、无歧义",
-     "模块二促销规则表单、`course.tools.campaign.check_rule_text`"),
-    ("五、隐私与骚扰", "个人信息只用于履约；导出脱敏；{window} 小时内营销消息不超过 {cap} 条",
-     "模块四 `course.tools.privacy`、`course.tools.frequency`"),
+    (
+        "四、误导性条款",
+        "不写“最终解释权归平台所有”，规则写完整、无歧义",
+        "模块二促销规则表单、`course.tools.campaign.check_rule_text`",
+    ),
+    (
+        "五、隐私与骚扰",
+        "个人信息只用于履约；导出脱敏；{window} 小时内营销消息不超过 {cap} 条",
+        "模块四 `course.tools.privacy`、`course.tools.frequency`",
+    ),
 ]
 
 ABSOLUTE_INTRO = """\
@@ -159,14 +169,16 @@ def render(words_file: Path = WORDS) -> str:
     """The text of ``redlines.md`` for the word list and the settings in force."""
     data = yaml.safe_load(Path(words_file).read_text(encoding="utf-8")) or {}
     cfg = settings.load()["thresholds"]
-    nums = {"lookback": cfg["listing"]["price_lookback_days"], "cap": cfg["crm"]["frequency_cap_messages"],
-            "window": f"{cfg['crm']['frequency_cap_window_hours']:g}"}
+    nums = {
+        "lookback": cfg["listing"]["price_lookback_days"],
+        "cap": cfg["crm"]["frequency_cap_messages"],
+        "window": f"{cfg['crm']['frequency_cap_window_hours']:g}",
+    }
     sources = data.get("sources") or {}
     categories = data.get("categories") or []
     n_words = sum(len(c.get("words") or []) for c in categories)
     overview = "".join("| " + " | ".join(cells) + " |\n" for cells in OVERVIEW)
-    parts = [(HEAD + overview).format(**nums),
-             ABSOLUTE_INTRO.format(n_categories=len(categories), n_words=n_words)]
+    parts = [(HEAD + overview).format(**nums), ABSOLUTE_INTRO.format(n_categories=len(categories), n_words=n_words)]
     for i, cat in enumerate(categories, 1):
         parts += _category(i, cat, sources)
     parts += _allowed_contexts(data.get("allowed_contexts") or [], sources)
@@ -183,9 +195,11 @@ def _source_names(ids, sources: dict) -> str:
 
 def _category(i: int, cat: dict, sources: dict) -> list[str]:
     """Section 1.i: one category of absolute words, why not, its sources, and a word -> better wording table."""
-    parts = [f"### 1.{i} {cat.get('name', cat.get('id', ''))}\n",
-             f"- **为什么不行**：{cat.get('reason', '')}",
-             f"- **依据**：{_source_names(cat.get('source'), sources)}"]
+    parts = [
+        f"### 1.{i} {cat.get('name', cat.get('id', ''))}\n",
+        f"- **为什么不行**：{cat.get('reason', '')}",
+        f"- **依据**：{_source_names(cat.get('source'), sources)}",
+    ]
     if cat.get("suggestion"):
         parts.append(f"- **一般改法**：{cat['suggestion']}")
     parts.append("\n| 不能用的词 | 建议改为 |\n|---|---|")
@@ -200,12 +214,16 @@ def _category(i: int, cat: dict, sources: dict) -> list[str]:
 def _allowed_contexts(allowed: list[dict], sources: dict) -> list[str]:
     if not allowed:
         return []
-    parts = ["### 可以使用的固定用法（不算绝对化用语）\n",
-             "含“最”“第一”等字，但只表示时间、顺序、数量上下限或消费提示，不是在夸商品，检查工具不会报告：\n",
-             "| 匹配规则（正则表达式） | 说明 | 依据 |\n|---|---|---|"]
+    parts = [
+        "### 可以使用的固定用法（不算绝对化用语）\n",
+        "含“最”“第一”等字，但只表示时间、顺序、数量上下限或消费提示，不是在夸商品，检查工具不会报告：\n",
+        "| 匹配规则（正则表达式） | 说明 | 依据 |\n|---|---|---|",
+    ]
     for a in allowed:
-        parts.append(f"| `{_cell(a.get('pattern', ''))}` | {_cell(a.get('explanation', ''))} | "
-                     f"{_cell(_source_names(a.get('source'), sources))} |")
+        parts.append(
+            f"| `{_cell(a.get('pattern', ''))}` | {_cell(a.get('explanation', ''))} | "
+            f"{_cell(_source_names(a.get('source'), sources))} |"
+        )
     return parts + [""]
 
 
@@ -232,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     if args.check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
-            print(f"{out} 不是最新的：请运行 python -m course.teacher.rebuild"
-                  "（或 python -m course.resources.build_redlines）")
+            print(
+                f"{out} 不是最新的：请运行 python -m course.teacher.rebuild"
+                "（或 python -m course.resources.build_redlines）"
+            )
             return 1
         print(f"{out} 是最新的。")
         return 0

@@ -15,6 +15,7 @@ students can still change the number in Excel.
 The files are byte-for-byte reproducible (fixed zip timestamps and document
 dates), so rebuilding without a change leaves git clean.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,15 +45,31 @@ TABLE3 = "表3_用户分层运营策略表.xlsx"
 
 T1_HEADER = ["字段", "填写规范", "示例", "审核要点", "本商品填写内容", "审核结果", "问题与修改意见"]
 T1_ROWS = [
-    ["商品名称", "{tmin}-{tmax}字符（按宽度计：汉字2、字母数字1），含核心关键词",
-     "北欧ins风简约床头柜卧室小户型储物柜", "是否包含品牌名、核心属性词"],
+    [
+        "商品名称",
+        "{tmin}-{tmax}字符（按宽度计：汉字2、字母数字1），含核心关键词",
+        "北欧ins风简约床头柜卧室小户型储物柜",
+        "是否包含品牌名、核心属性词",
+    ],
     ["价格", "精确到0.01，建议设置“日常价+活动价”", "日常价：599.00，活动价：499.00", "活动价是否低于成本价"],
-    ["主图", "{imgs}张，首图白底，其余场景图", "白底图1张、卧室场景图2张、细节图2张",
-     "图片尺寸（{size}×{size}像素）、清晰度、是否无违规元素"],
-    ["详情页首屏卖点", "{spmin}-{spmax}个，解决用户核心痛点", "“免安装抽拉设计”“环保E1级板材”",
-     "是否可快速抓住用户注意力"],
-    ["SKU属性组合", "避免无效选项（如“颜色:默认”）", "颜色：白色/原木色；尺寸：60cm/80cm",
-     "是否覆盖主流需求，无冗余选项"],
+    [
+        "主图",
+        "{imgs}张，首图白底，其余场景图",
+        "白底图1张、卧室场景图2张、细节图2张",
+        "图片尺寸（{size}×{size}像素）、清晰度、是否无违规元素",
+    ],
+    [
+        "详情页首屏卖点",
+        "{spmin}-{spmax}个，解决用户核心痛点",
+        "“免安装抽拉设计”“环保E1级板材”",
+        "是否可快速抓住用户注意力",
+    ],
+    [
+        "SKU属性组合",
+        "避免无效选项（如“颜色:默认”）",
+        "颜色：白色/原木色；尺寸：60cm/80cm",
+        "是否覆盖主流需求，无冗余选项",
+    ],
 ]
 T1_STEPS = [
     "运营人员按表格字段填写商品基础信息；",
@@ -61,8 +78,18 @@ T1_STEPS = [
     "修改无误后提交平台审核，同步更新库存数据。",
 ]
 
-T2_HEADER = ["日期", "渠道", "UV", "加购数", "下单数", "GMV（元）", "转化率（%）", "加购率（%）", "客单价（元）",
-             "问题记录"]
+T2_HEADER = [
+    "日期",
+    "渠道",
+    "UV",
+    "加购数",
+    "下单数",
+    "GMV（元）",
+    "转化率（%）",
+    "加购率（%）",
+    "客单价（元）",
+    "问题记录",
+]
 T2_SAMPLE = [  # the three sample rows of table 2
     [_dt.date(2024, 6, 1), "平台首页推荐", 1200, 300, 72, 28800, "流量大但转化偏低"],
     [_dt.date(2024, 6, 1), "付费广告", 800, 240, 64, 25600, "转化率高于预期2倍"],
@@ -189,6 +216,7 @@ def _params(ws, row: int, col: int, items: list[tuple[str, object, str]]) -> dic
 
 # -- table 1 -------------------------------------------------------------------
 
+
 def title_width(text: str) -> int:
     """Width units of a title, the way the template's formula counts them (beyond Latin-1 2, else 1).
 
@@ -205,23 +233,39 @@ def build_table1(cfg: dict) -> Workbook:
     wb = Workbook()
     _table1_checklist(wb.active, th, product)
     ck = wb.create_sheet("自动检查")
-    _title(ck, "表1 自动检查：把本商品的信息填进白色格子，灰色格子自动给出结果", 4,
-           "标题宽度：汉字（含中文标点）算 2，英文字母、数字、空格算 1（淘宝 60 字节的计法）。")
-    p = _params(ck, 3, 6, [
-        ("标题宽度下限", th["title_width_min"], "宽度单位"),
-        ("标题宽度上限", th["title_width_max"], "宽度单位"),
-        ("主图张数", th["main_image_count"], "张"),
-        ("白底图占比下限", th["white_background_share_min"], "详情页图片中白底图的最低比例"),
-        ("首屏卖点下限", th["selling_points_min"], "个"),
-        ("首屏卖点上限", th["selling_points_max"], "个"),
-        ("原价回看天数", th["price_lookback_days"], "“原价”须为近 N 天最低成交价"),
-    ])
+    _title(
+        ck,
+        "表1 自动检查：把本商品的信息填进白色格子，灰色格子自动给出结果",
+        4,
+        "标题宽度：汉字（含中文标点）算 2，英文字母、数字、空格算 1（淘宝 60 字节的计法）。",
+    )
+    p = _params(
+        ck,
+        3,
+        6,
+        [
+            ("标题宽度下限", th["title_width_min"], "宽度单位"),
+            ("标题宽度上限", th["title_width_max"], "宽度单位"),
+            ("主图张数", th["main_image_count"], "张"),
+            ("白底图占比下限", th["white_background_share_min"], "详情页图片中白底图的最低比例"),
+            ("首屏卖点下限", th["selling_points_min"], "个"),
+            ("首屏卖点上限", th["selling_points_max"], "个"),
+            ("原价回看天数", th["price_lookback_days"], "“原价”须为近 N 天最低成交价"),
+        ],
+    )
     _header(ck, 3, ["检查项", "填写", "结果", "依据"])
     for i, (label, value, formula, basis) in enumerate(table1_checks(p, product)):
         r = 4 + i
         _box(ck, r, 1, label)
-        _box(ck, r, 2, value, fill=INPUT_FILL if formula is None else FORMULA_FILL,
-             fmt="0.00" if isinstance(value, float) else None, wrap=True)
+        _box(
+            ck,
+            r,
+            2,
+            value,
+            fill=INPUT_FILL if formula is None else FORMULA_FILL,
+            fmt="0.00" if isinstance(value, float) else None,
+            wrap=True,
+        )
         _box(ck, r, 3, formula, fill=FORMULA_FILL, fmt="0%" if "占比（自动）" in label else None)
         ck.cell(row=r, column=4, value=basis).font = NOTE_FONT
     ck.conditional_formatting.add("C4:C30", FormulaRule(formula=['LEFT(C4,3)="需修改"'], fill=WARN_FILL))
@@ -232,11 +276,21 @@ def build_table1(cfg: dict) -> Workbook:
 def _table1_checklist(ws, th: dict, product) -> None:
     """The 核对表 sheet: the plan's five fields with their rules, and a 通过/需修改 column."""
     ws.title = "核对表"
-    fmt = {"tmin": th["title_width_min"], "tmax": th["title_width_max"], "imgs": th["main_image_count"],
-           "size": th["main_image_size"], "spmin": th["selling_points_min"], "spmax": th["selling_points_max"]}
-    _title(ws, "表1 商品上架信息核对表", len(T1_HEADER),
-           f"本商品：{product.brand} {product.name}（{product.id}，子类目 {product.category}）。"
-           "运营填写“本商品填写内容”，主管逐项核对“审核要点”，在“审核结果”选择 通过/需修改 并写明修改意见。")
+    fmt = {
+        "tmin": th["title_width_min"],
+        "tmax": th["title_width_max"],
+        "imgs": th["main_image_count"],
+        "size": th["main_image_size"],
+        "spmin": th["selling_points_min"],
+        "spmax": th["selling_points_max"],
+    }
+    _title(
+        ws,
+        "表1 商品上架信息核对表",
+        len(T1_HEADER),
+        f"本商品：{product.brand} {product.name}（{product.id}，子类目 {product.category}）。"
+        "运营填写“本商品填写内容”，主管逐项核对“审核要点”，在“审核结果”选择 通过/需修改 并写明修改意见。",
+    )
     _header(ws, 3, T1_HEADER)
     result = DataValidation(type="list", formula1='"通过,需修改"', allow_blank=True)
     ws.add_data_validation(result)
@@ -248,8 +302,7 @@ def _table1_checklist(ws, th: dict, product) -> None:
         _box(ws, r, 6, None, fill=INPUT_FILL)
         _box(ws, r, 7, None, fill=INPUT_FILL, wrap=True)
         result.add(f"F{r}")
-    ws.conditional_formatting.add(f"F4:F{3 + len(T1_ROWS)}",
-                                  FormulaRule(formula=['F4="需修改"'], fill=WARN_FILL))
+    ws.conditional_formatting.add(f"F4:F{3 + len(T1_ROWS)}", FormulaRule(formula=['F4="需修改"'], fill=WARN_FILL))
     _steps(ws, 5 + len(T1_ROWS), T1_STEPS, len(T1_HEADER))
     _widths(ws, [14, 34, 34, 30, 36, 12, 30])
     ws.freeze_panes = "A4"
@@ -272,8 +325,12 @@ def table1_checks(p: dict[str, str], product) -> list[tuple[str, object, str | N
     return [
         ("商品标题", product.title, None, f"表1 商品名称（示例为 {product.id} 现在的标题）"),
         ("标题宽度（自动）", None, f'=IF(B4="","",{width})', "汉字算2，字母数字算1"),
-        ("标题宽度是否合规", None,
-         _verdict('B4=""', f"AND(C5>={lo},C5<={hi})", f'宽度应在"&{lo}&"-"&{hi}&"之间"'), "表1：30-60字符"),
+        (
+            "标题宽度是否合规",
+            None,
+            _verdict('B4=""', f"AND(C5>={lo},C5<={hi})", f'宽度应在"&{lo}&"-"&{hi}&"之间"'),
+            "表1：30-60字符",
+        ),
         ("日常价（元）", 599.00, None, "精确到0.01"),
         ("活动价（元）", 499.00, None, "精确到0.01"),
         ("成本价（元）", 320.00, None, "采购+包装+物流"),
@@ -282,32 +339,50 @@ def table1_checks(p: dict[str, str], product) -> list[tuple[str, object, str | N
         ("活动价低于日常价", None, _verdict('OR(B7="",B8="")', "B8<B7", '活动价应低于日常价"'), "日常价+活动价"),
         ("标示的“原价”（元）", 599.00, None, "页面上划线的原价"),
         ("近30天最低成交价（元）", 599.00, None, "价格记录中近 N 天的最低成交价"),
-        ("原价是否真实", None,
-         _verdict('OR(B13="",B14="")', "B13<=B14+0.000001", f'原价高于近"&{days}&"天最低成交价，属于虚构原价"'),
-         "平台规则红线：先涨价后降价"),
+        (
+            "原价是否真实",
+            None,
+            _verdict('OR(B13="",B14="")', "B13<=B14+0.000001", f'原价高于近"&{days}&"天最低成交价，属于虚构原价"'),
+            "平台规则红线：先涨价后降价",
+        ),
         ("主图张数", 5, None, "首图白底"),
         ("主图张数是否合规", None, _verdict('B16=""', f"B16={images}", f'主图应为"&{images}&"张"'), "表1 主图"),
         ("详情页图片总数", 10, None, "张"),
         ("其中白底图张数", 6, None, "张"),
         ("白底图占比（自动）", None, '=IF(OR(B18="",B18=0),"",B19/B18)', "模块一关键控制点"),
-        ("白底图占比是否合规", None,
-         _verdict('C20=""', f"C20>={share}", f'白底图占比不低于"&TEXT({share},"0%")'), "不得出现拼接图"),
+        (
+            "白底图占比是否合规",
+            None,
+            _verdict('C20=""', f"C20>={share}", f'白底图占比不低于"&TEXT({share},"0%")'),
+            "不得出现拼接图",
+        ),
         ("首屏卖点个数", 3, None, "个"),
-        ("首屏卖点是否合规", None,
-         _verdict('B22=""', f"AND(B22>={sp_lo},B22<={sp_hi})", f'首屏卖点"&{sp_lo}&"-"&{sp_hi}&"个"'),
-         "表1 详情页首屏卖点"),
+        (
+            "首屏卖点是否合规",
+            None,
+            _verdict('B22=""', f"AND(B22>={sp_lo},B22<={sp_hi})", f'首屏卖点"&{sp_lo}&"-"&{sp_hi}&"个"'),
+            "表1 详情页首屏卖点",
+        ),
         ("SKU属性与取值", "颜色：白色/原木色；尺寸：60cm/80cm", None, "表1 SKU属性组合"),
-        ("SKU有无无效选项", None,
-         f'=IF(B24="","",IF({any_in(invalid_option_words(), "B24")},'
-         '"需修改：去掉“默认”“随机”“如图”等无效选项","通过"))', "如“颜色:默认”"),
-        ("标题有无极限词", None,
-         f'=IF(B4="","",IF({any_in(absolute_words(), "B4")},'
-         '"需修改：标题含极限词（如“最”“第一”），换成可证明的说法","通过"))',
-         "简单查找：含“最”“第一”等字样即提示，课程检查工具会排除“第一次”这类固定用法"),
+        (
+            "SKU有无无效选项",
+            None,
+            f'=IF(B24="","",IF({any_in(invalid_option_words(), "B24")},'
+            '"需修改：去掉“默认”“随机”“如图”等无效选项","通过"))',
+            "如“颜色:默认”",
+        ),
+        (
+            "标题有无极限词",
+            None,
+            f'=IF(B4="","",IF({any_in(absolute_words(), "B4")},'
+            '"需修改：标题含极限词（如“最”“第一”），换成可证明的说法","通过"))',
+            "简单查找：含“最”“第一”等字样即提示，课程检查工具会排除“第一次”这类固定用法",
+        ),
     ]
 
 
 # -- table 2 -------------------------------------------------------------------
+
 
 def t2_formulas(r: int) -> tuple[str, str, str]:
     """转化率 = 下单数/UV, 加购率 = 加购数/UV, 客单价 = GMV/下单数 for row ``r``."""
@@ -320,9 +395,13 @@ def build_table2(cfg: dict) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "跟踪表"
-    _title(ws, "表2 营销活动效果跟踪表", len(T2_HEADER),
-           "白色格子填写；转化率 = 下单数 ÷ UV，加购率 = 加购数 ÷ UV，客单价 = GMV ÷ 下单数（灰色格子自动计算）。"
-           f"转化率低于目标 {target:.0%} 的行标为橙色。前三行是方案中的样例，可删除。")
+    _title(
+        ws,
+        "表2 营销活动效果跟踪表",
+        len(T2_HEADER),
+        "白色格子填写；转化率 = 下单数 ÷ UV，加购率 = 加购数 ÷ UV，客单价 = GMV ÷ 下单数（灰色格子自动计算）。"
+        f"转化率低于目标 {target:.0%} 的行标为橙色。前三行是方案中的样例，可删除。",
+    )
     _header(ws, 3, T2_HEADER)
     channel = DataValidation(type="list", formula1='"' + ",".join(CHANNELS) + '"', allow_blank=True)
     ws.add_data_validation(channel)
@@ -330,8 +409,9 @@ def build_table2(cfg: dict) -> Workbook:
     for i in range(T2_FORMULA_ROWS):
         _t2_row(ws, first + i, T2_SAMPLE[i] if i < len(T2_SAMPLE) else None)
         channel.add(f"B{first + i}")
-    ws.conditional_formatting.add(f"G{first}:G{last}",
-                                  FormulaRule(formula=[f'AND(ISNUMBER(G{first}),G{first}<{target})'], fill=WARN_FILL))
+    ws.conditional_formatting.add(
+        f"G{first}:G{last}", FormulaRule(formula=[f"AND(ISNUMBER(G{first}),G{first}<{target})"], fill=WARN_FILL)
+    )
     _t2_totals(ws, first, last)
     _steps(ws, last + 3, T2_STEPS, len(T2_HEADER))
     _widths(ws, [12, 14, 9, 9, 9, 12, 11, 11, 12, 30])
@@ -360,8 +440,14 @@ def _t2_totals(ws, first: int, last: int) -> None:
     _box(ws, total, 1, "合计", fill=HEAD_FILL).font = BOLD
     _box(ws, total, 2, None, fill=HEAD_FILL)
     for col in "CDEF":
-        _box(ws, total, " ABCDEF".index(col), f"=SUM({col}{first}:{col}{last})", fill=HEAD_FILL,
-             fmt="#,##0.00" if col == "F" else "#,##0")
+        _box(
+            ws,
+            total,
+            " ABCDEF".index(col),
+            f"=SUM({col}{first}:{col}{last})",
+            fill=HEAD_FILL,
+            fmt="#,##0.00" if col == "F" else "#,##0",
+        )
     conv, cart, aov = t2_formulas(total)
     _box(ws, total, 7, conv, fill=HEAD_FILL, fmt="0.0%")
     _box(ws, total, 8, cart, fill=HEAD_FILL, fmt="0.0%")
@@ -377,25 +463,52 @@ def _t2_by_channel(by, first: int, last: int) -> None:
         r = 4 + i
         _box(by, r, 1, ch)
         for j, col in enumerate("CDEF"):
-            _box(by, r, 2 + j, f"=SUMIF(跟踪表!$B${first}:$B${last},$A{r},跟踪表!{col}${first}:{col}${last})",
-                 fill=FORMULA_FILL, fmt="#,##0.00" if col == "F" else "#,##0")
+            _box(
+                by,
+                r,
+                2 + j,
+                f"=SUMIF(跟踪表!$B${first}:$B${last},$A{r},跟踪表!{col}${first}:{col}${last})",
+                fill=FORMULA_FILL,
+                fmt="#,##0.00" if col == "F" else "#,##0",
+            )
         _box(by, r, 6, f'=IF(B{r}>0,D{r}/B{r},"")', fill=FORMULA_FILL, fmt="0.0%")
     _widths(by, [14, 10, 10, 10, 12, 12])
 
 
 # -- table 3 -------------------------------------------------------------------
 
+
 def table3_rows(cfg: dict) -> list[list[str]]:
     c = cfg["thresholds"]["crm"]
     return [
-        ["高价值用户", f"近30天消费≥{c['high_value_min_orders_30d']}次，客单价≥{c['high_value_min_aov']:g}",
-         "提升忠诚度，推新品", "专属客服+短信", "95折会员日、新品优先购买权"],
-        ["潜力用户", f"近30天消费{c['potential_orders_30d']}次，客单价<{c['potential_max_aov']:g}",
-         "促进二次消费", "App推送+社群消息", "“满减券”（满299减30）、“猜你喜欢”"],
-        ["沉睡用户", f"{c['dormant_days_min']}-{c['lost_days_min']}天未消费，历史有下单",
-         "唤醒复购", "短信+邮件", "50元无门槛券（7天有效期）"],
-        ["流失用户", f"{c['lost_days_min']}天以上未消费", "避免永久流失", "电话回访（可选）",
-         "“回归大礼包”（100元券+赠品）"],
+        [
+            "高价值用户",
+            f"近30天消费≥{c['high_value_min_orders_30d']}次，客单价≥{c['high_value_min_aov']:g}",
+            "提升忠诚度，推新品",
+            "专属客服+短信",
+            "95折会员日、新品优先购买权",
+        ],
+        [
+            "潜力用户",
+            f"近30天消费{c['potential_orders_30d']}次，客单价<{c['potential_max_aov']:g}",
+            "促进二次消费",
+            "App推送+社群消息",
+            "“满减券”（满299减30）、“猜你喜欢”",
+        ],
+        [
+            "沉睡用户",
+            f"{c['dormant_days_min']}-{c['lost_days_min']}天未消费，历史有下单",
+            "唤醒复购",
+            "短信+邮件",
+            "50元无门槛券（7天有效期）",
+        ],
+        [
+            "流失用户",
+            f"{c['lost_days_min']}天以上未消费",
+            "避免永久流失",
+            "电话回访（可选）",
+            "“回归大礼包”（100元券+赠品）",
+        ],
     ]
 
 
@@ -405,8 +518,12 @@ def build_table3(cfg: dict) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "策略表"
-    _title(ws, "表3 用户分层运营策略表", len(T3_HEADER),
-           "判断标准的数字来自课程设置；白色格子可按本店情况改写运营目标、触达方式和权益。")
+    _title(
+        ws,
+        "表3 用户分层运营策略表",
+        len(T3_HEADER),
+        "判断标准的数字来自课程设置；白色格子可按本店情况改写运营目标、触达方式和权益。",
+    )
     _header(ws, 3, T3_HEADER)
     for i, row in enumerate(table3_rows({"thresholds": {"crm": c}})):
         for j, v in enumerate(row, 1):
@@ -419,26 +536,41 @@ def build_table3(cfg: dict) -> Workbook:
     return wb
 
 
-T3_SAMPLES = [("U0001", 3, 560, 5, "是"), ("U0002", 1, 199, 12, "是"), ("U0003", 0, 0, 45, "是"),
-              ("U0004", 0, 0, 75, "是"), ("U0005", 2, 420, 3, "是"), ("U0006", 0, 0, None, "否")]
+T3_SAMPLES = [
+    ("U0001", 3, 560, 5, "是"),
+    ("U0002", 1, 199, 12, "是"),
+    ("U0003", 0, 0, 45, "是"),
+    ("U0004", 0, 0, 75, "是"),
+    ("U0005", 2, 420, 3, "是"),
+    ("U0006", 0, 0, None, "否"),
+]
 
 
 def _t3_segmenting(calc, c: dict) -> None:
     """The 分层计算 sheet: 40 customer rows whose segment a formula gives from the 参数 block."""
-    _title(calc, "分层计算：每行一位用户，灰色格子自动给出用户类型", 6,
-           "距上次消费天数 = 截止日期 − 最后一次已支付订单的日期（当天买过为 0）；“近30天有消费”即该天数小于 30。"
-           "近30天有消费、但既不是高价值也不是潜力的客户（如消费2次、客单价300-500元）表3没有覆盖，"
-           "按参数“表3未覆盖的客户”归类（与模块四分层表单的两个选项相同）。")
-    p = _params(calc, 3, 8, [
-        ("近N天的天数", c["activity_window_days"] if "activity_window_days" in c else 30, "天"),
-        ("高价值：近N天最少次数", c["high_value_min_orders_30d"], "次"),
-        ("高价值：最低客单价", c["high_value_min_aov"], "元"),
-        ("潜力：近N天次数", c["potential_orders_30d"], "次"),
-        ("潜力：客单价低于", c["potential_max_aov"], "元"),
-        ("沉睡：距上次消费≥", c["dormant_days_min"], "天"),
-        ("流失：距上次消费≥", c["lost_days_min"], "天"),
-        ("表3未覆盖的客户", GAP_OPTIONS[0], "并入潜力用户 / 单设成长用户"),
-    ])
+    _title(
+        calc,
+        "分层计算：每行一位用户，灰色格子自动给出用户类型",
+        6,
+        "距上次消费天数 = 截止日期 − 最后一次已支付订单的日期（当天买过为 0）；“近30天有消费”即该天数小于 30。"
+        "近30天有消费、但既不是高价值也不是潜力的客户（如消费2次、客单价300-500元）表3没有覆盖，"
+        "按参数“表3未覆盖的客户”归类（与模块四分层表单的两个选项相同）。",
+    )
+    p = _params(
+        calc,
+        3,
+        8,
+        [
+            ("近N天的天数", c["activity_window_days"] if "activity_window_days" in c else 30, "天"),
+            ("高价值：近N天最少次数", c["high_value_min_orders_30d"], "次"),
+            ("高价值：最低客单价", c["high_value_min_aov"], "元"),
+            ("潜力：近N天次数", c["potential_orders_30d"], "次"),
+            ("潜力：客单价低于", c["potential_max_aov"], "元"),
+            ("沉睡：距上次消费≥", c["dormant_days_min"], "天"),
+            ("流失：距上次消费≥", c["lost_days_min"], "天"),
+            ("表3未覆盖的客户", GAP_OPTIONS[0], "并入潜力用户 / 单设成长用户"),
+        ],
+    )
     gap = DataValidation(type="list", formula1='"' + ",".join(GAP_OPTIONS) + '"', allow_blank=False)
     calc.add_data_validation(gap)
     gap.add(p["表3未覆盖的客户"].replace("$", ""))
@@ -468,7 +600,7 @@ def segment_formula(r: int, p: dict[str, str]) -> str:
     dormant, lost, gap = p["沉睡：距上次消费≥"], p["流失：距上次消费≥"], p["表3未覆盖的客户"]
     return (
         f'=IF(A{r}="","",IF(E{r}="否","未购买客户",'
-        f'IF(D{r}<{win},'
+        f"IF(D{r}<{win},"
         f'IF(AND(B{r}>={hv_n},C{r}>={hv_aov}),"高价值用户",'
         f'IF(AND(B{r}={po_n},C{r}<{po_aov}),"潜力用户",IF({gap}="单设成长用户","成长用户","潜力用户"))),'
         f'IF(D{r}>={lost},"流失用户",IF(D{r}>={dormant},"沉睡用户","表3未覆盖")))))'
@@ -495,8 +627,9 @@ def workbook_bytes(wb: Workbook) -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                              rb"\g<1>" + _FIXED_ISO.encode() + rb"\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + _FIXED_ISO.encode() + rb"\g<2>", data
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=_FIXED)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
@@ -507,8 +640,10 @@ def workbook_bytes(wb: Workbook) -> bytes:
 def outputs(out_dir: Path = HERE) -> dict[Path, bytes]:
     """{file: the bytes this script would write} for the settings in force."""
     cfg = settings.load()
-    return {Path(out_dir) / name: workbook_bytes(builder(cfg))
-            for name, builder in ((TABLE1, build_table1), (TABLE2, build_table2), (TABLE3, build_table3))}
+    return {
+        Path(out_dir) / name: workbook_bytes(builder(cfg))
+        for name, builder in ((TABLE1, build_table1), (TABLE2, build_table2), (TABLE3, build_table3))
+    }
 
 
 def build(out_dir: Path = HERE) -> list[Path]:

@@ -15,6 +15,7 @@ The 导学 gets 35 minutes: its estimate (grading/estimate.py, practice blanks a
 self-checks of the pandas primer included) is 35, and module 1's notebooks fit
 the 135 minutes of practice that leaves before lunch.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,34 +35,55 @@ REPO = HERE.parent.parent
 OUT = HERE / "schedule.md"
 GUIDE = REPO / "course" / "00_guide.ipynb"
 MIN_MINUTES = 20
-INTRO = 10        # lecturer: scenario and a live demonstration, per module
-WRAP_UP = 10      # submit + 5-minute anonymous survey, per module
-TEA = 10          # one tea break per module block
+INTRO = 10  # lecturer: scenario and a live demonstration, per module
+WRAP_UP = 10  # submit + 5-minute anonymous survey, per module
+TEA = 10  # one tea break per module block
 LUNCH = ("12:30", 40)  # the plan: 9:00-17:00 including 1 hour of lunch and tea breaks
 
 # (day, kind, minutes or module, label, lecturer, TAs)
 DAY_PLAN = {
-    1: [("fixed", 10, "开场：课程目标、分组（{gmin}-{gmax} 人一组）与组内角色（运营组 / 设计组 / 客服组）",
-         "介绍课程与评分（表6）", "按名单分组，确认每台电脑能打开 JupyterLab"),
-        ("guide", 35,
-         "导学 `course/00_guide.ipynb`：电商运营、B2B/B2C/C2C、活动类型、表单怎么用、六个表格动作（代码填空）",
-         "讲解 + 演示表单保存与重启、演示一个代码填空",
-         "巡视：每人都保存过一次表单、重启后答案仍在、做过代码填空并看到 ✓"),
+    1: [
+        (
+            "fixed",
+            10,
+            "开场：课程目标、分组（{gmin}-{gmax} 人一组）与组内角色（运营组 / 设计组 / 客服组）",
+            "介绍课程与评分（表6）",
+            "按名单分组，确认每台电脑能打开 JupyterLab",
+        ),
+        (
+            "guide",
+            35,
+            "导学 `course/00_guide.ipynb`：电商运营、B2B/B2C/C2C、活动类型、表单怎么用、六个表格动作（代码填空）",
+            "讲解 + 演示表单保存与重启、演示一个代码填空",
+            "巡视：每人都保存过一次表单、重启后答案仍在、做过代码填空并看到 ✓",
+        ),
         ("module", "module1_listing"),
         ("lunch",),
         ("module", "module2_campaign"),
-        ("fixed", 10, "当日复盘（晚复盘）：各组说一个问题、一个收获", "点评共性问题",
-         "记录各组进度，收集未提交名单")],
-    2: [("fixed", 10, "晨会：回顾第一天，讲评模块一、二的常见扣分项（提升方向）", "讲评",
-         "汇总自动评分结果中的常见错误"),
+        ("fixed", 10, "当日复盘（晚复盘）：各组说一个问题、一个收获", "点评共性问题", "记录各组进度，收集未提交名单"),
+    ],
+    2: [
+        (
+            "fixed",
+            10,
+            "晨会：回顾第一天，讲评模块一、二的常见扣分项（提升方向）",
+            "讲评",
+            "汇总自动评分结果中的常见错误",
+        ),
         ("module", "module3_analytics"),
         ("lunch",),
         ("module", "module4_crm"),
-        ("fixed", 30, "小组成果展示：每组 3-5 分钟，展示复盘报告或分层策略", "点评、给创新性打分",
-         "计时，记录组员互评"),
+        (
+            "fixed",
+            30,
+            "小组成果展示：每组 3-5 分钟，展示复盘报告或分层策略",
+            "点评、给创新性打分",
+            "计时，记录组员互评",
+        ),
         ("fixed", 15, "课程总结与答疑：进阶路径（流量运营 → 用户运营 → 全域运营）", "总结", "答疑"),
         ("fixed", 10, "课程满意度调研（1-5 分：实用性、讲师专业度、工具易用性）", "说明匿名", "确认每人已保存问卷"),
-        ("fixed", 5, "结束", "", "")],
+        ("fixed", 5, "结束", "", ""),
+    ],
 }
 
 
@@ -91,13 +113,18 @@ def _guide_case(minutes: int, need: int, module1_spare: int) -> str:
     """The case for the guide's slot, in the plan's words, from measured minutes."""
     if need <= minutes:
         return ""
-    room = (f"模块一的笔记本估算比它的时段少 {module1_spare} 分钟，"
-            f"可以把导学加长 {min(module1_spare, need - minutes)} 分钟、"
-            "从模块一的上午时段里扣（改本脚本 DAY_PLAN 中导学的分钟数）。" if module1_spare > 0 else
-            "目前上午没有空余：模块一的笔记本估算已超过它的时段，不能从模块一挪时间。")
-    return (f"导学：按估算规则（含代码填空练习和自检）约 {need} 分钟，课表给 {minutes} 分钟。{room}"
-            "课上的做法：讲师边讲第 1-4 步边演示（学员看、不逐格运行），学员动手做第 5 步表单和第 6 步的练习；"
-            "没做完的练习留到午休或模块一的缓冲时间。")
+    room = (
+        f"模块一的笔记本估算比它的时段少 {module1_spare} 分钟，"
+        f"可以把导学加长 {min(module1_spare, need - minutes)} 分钟、"
+        "从模块一的上午时段里扣（改本脚本 DAY_PLAN 中导学的分钟数）。"
+        if module1_spare > 0
+        else "目前上午没有空余：模块一的笔记本估算已超过它的时段，不能从模块一挪时间。"
+    )
+    return (
+        f"导学：按估算规则（含代码填空练习和自检）约 {need} 分钟，课表给 {minutes} 分钟。{room}"
+        "课上的做法：讲师边讲第 1-4 步边演示（学员看、不逐格运行），学员动手做第 5 步表单和第 6 步的练习；"
+        "没做完的练习留到午休或模块一的缓冲时间。"
+    )
 
 
 def module_notebooks(module: str) -> list[dict]:
@@ -224,8 +251,12 @@ def _intro(cfg: dict) -> list[str]:
 def _day(table: _Timetable, day_no: int) -> None:
     """One day's table: its fixed items, the 导学, lunch and module blocks in the order of ``DAY_PLAN``."""
     sch = table.cfg["schedule"]
-    table.lines += [f"## 第{'一二'[day_no - 1]}天（{sch[f'day{day_no}']}）", "",
-                    "| 时间 | 内容 | 讲师 | 助教 |", "|---|---|---|---|"]
+    table.lines += [
+        f"## 第{'一二'[day_no - 1]}天（{sch[f'day{day_no}']}）",
+        "",
+        "| 时间 | 内容 | 讲师 | 助教 |",
+        "|---|---|---|---|",
+    ]
     t = _clock(sch["day_start"])
     for item in DAY_PLAN[day_no]:
         if item[0] == "lunch":
@@ -254,8 +285,9 @@ def _guide_minutes(table: _Timetable, minutes: int) -> None:
     """The 导学's row in the minutes table, and the case for its slot when the estimate needs more."""
     info = notebook_info(GUIDE, "course")
     need = info["estimate"]
-    table.per_notebook.append(["导学", "`course/00_guide.ipynb`", info["title"], str(need), f"{minutes}",
-                               "压缩" if minutes < need else "—"])
+    table.per_notebook.append(
+        ["导学", "`course/00_guide.ipynb`", info["title"], str(need), f"{minutes}", "压缩" if minutes < need else "—"]
+    )
     module1 = module_notebooks("module1_listing")
     spare = module_slots().get("module1_listing", 0) - sum(n["estimate"] for n in module1)
     case = _guide_case(minutes, need, spare)
@@ -286,18 +318,32 @@ def _module_block(table: _Timetable, module: str, day_no: int, t: dt.datetime) -
     return end
 
 
-def _practice(table: _Timetable, module: str, title: str, planned: list[tuple[dict, int]], cur: dt.datetime,
-              midpoint: dt.datetime) -> dt.datetime:
+def _practice(
+    table: _Timetable, module: str, title: str, planned: list[tuple[dict, int]], cur: dt.datetime, midpoint: dt.datetime
+) -> dt.datetime:
     """The notebooks one after the other, the tea break at the first one past the block's middle."""
     tea_done = False
     for nb, m in planned:
         if not tea_done and cur >= midpoint:
             cur, tea_done = _tea(table, cur), True
         end = cur + dt.timedelta(minutes=m)
-        table.row(cur, end, f"　`{nb['file']}` {nb['title']}（{m} 分钟）", "巡视、讲共性问题",
-                  "各管自己的组：看表单是否保存、解读提示")
-        table.per_notebook.append([title.split(" ")[0], f"`{module}/{nb['file']}`", nb["title"],
-                                   str(nb["estimate"]), str(m), "压缩" if m < nb["estimate"] else "—"])
+        table.row(
+            cur,
+            end,
+            f"　`{nb['file']}` {nb['title']}（{m} 分钟）",
+            "巡视、讲共性问题",
+            "各管自己的组：看表单是否保存、解读提示",
+        )
+        table.per_notebook.append(
+            [
+                title.split(" ")[0],
+                f"`{module}/{nb['file']}`",
+                nb["title"],
+                str(nb["estimate"]),
+                str(m),
+                "压缩" if m < nb["estimate"] else "—",
+            ]
+        )
         cur = end
     return cur if tea_done else _tea(table, cur)
 
@@ -313,16 +359,25 @@ def _module_warnings(title: str, module: str, notebooks: list[dict], available: 
     if not notebooks:
         return [f"{title}：`{module}/` 里还没有笔记本（重新运行本脚本更新课表）。"]
     if need > available:
-        return [f"{title}：笔记本估算用时合计 {need} 分钟，课上可用 {available} 分钟，已按比例压缩"
-                f"（每个不少于 {MIN_MINUTES} 分钟）。建议讲师示范其中一步、其余步骤由学员在截止时间前完成，"
-                "或把本模块的截止时间延后（settings.yaml 的 due）。"]
+        return [
+            f"{title}：笔记本估算用时合计 {need} 分钟，课上可用 {available} 分钟，已按比例压缩"
+            f"（每个不少于 {MIN_MINUTES} 分钟）。建议讲师示范其中一步、其余步骤由学员在截止时间前完成，"
+            "或把本模块的截止时间延后（settings.yaml 的 due）。"
+        ]
     return []
 
 
 def _minutes_table(per_notebook: list[list[str]]) -> list[str]:
-    return (["## 每个笔记本的建议用时", "",
-             "| 模块 | 笔记本 | 标题 | 估算用时（分钟） | 课上安排（分钟） | 说明 |", "|---|---|---|---:|---:|---|"]
-            + ["| " + " | ".join(r) + " |" for r in per_notebook] + [""])
+    return (
+        [
+            "## 每个笔记本的建议用时",
+            "",
+            "| 模块 | 笔记本 | 标题 | 估算用时（分钟） | 课上安排（分钟） | 说明 |",
+            "|---|---|---|---:|---:|---|",
+        ]
+        + ["| " + " | ".join(r) + " |" for r in per_notebook]
+        + [""]
+    )
 
 
 def _span(lo: int, hi: int) -> str:
@@ -335,21 +390,29 @@ def _groups(cfg: dict) -> list[str]:
     tas = _teaching_assistants(cfg)
     n_min, n_max = 20, 30
     lines = [
-        "## 分组与助教", "",
+        "## 分组与助教",
+        "",
         f"每期 {n_min}-{n_max} 人，每组 {sch['group_size_min']}-{sch['group_size_max']} 人。两名助教按组分工，"
-        "助教也是该组作业的评分人（`grading recheck` 按助教分层抽取 20% 复评）。", "",
-        "| 班级人数 | 组数 | 助教分工 |", "|---|---|---|",
+        "助教也是该组作业的评分人（`grading recheck` 按助教分层抽取 20% 复评）。",
+        "",
+        "| 班级人数 | 组数 | 助教分工 |",
+        "|---|---|---|",
     ]
     for n in (20, 24, 30, 40, 56):
         groups = math.ceil(n / sch["group_size_max"])
         a = math.ceil(groups / 2)
         lines.append(f"| {n} 人 | {groups} 组 | {tas[0]}：{_span(1, a)}；{tas[-1]}：{_span(a + 1, groups)} |")
-    return lines + ["", "工作坊方案写“每名助教负责 3-4 组”，对应 6-8 组（约 40-60 人）的大班；"
-                    "20-30 人的班级每名助教 2 组左右，多出的精力用于巡视表单保存和讲解“提升方向”。", ""]
+    return lines + [
+        "",
+        "工作坊方案写“每名助教负责 3-4 组”，对应 6-8 组（约 40-60 人）的大班；"
+        "20-30 人的班级每名助教 2 组左右，多出的精力用于巡视表单保存和讲解“提升方向”。",
+        "",
+    ]
 
 
 HOW_TO_ADJUST = [
-    "## 怎样调整", "",
+    "## 怎样调整",
+    "",
     "- **改时间**：改 `course/settings.yaml` 的 `schedule`（日期、每天起止时间）和各模块的 `due`，再运行 "
     "`python -m course.teacher.build_schedule`。",
     "- **加减笔记本**：在模块文件夹里增删笔记本后重新运行本脚本；每个笔记本的用时按估算规则"

@@ -28,6 +28,7 @@ force; a large ``dataset.scale`` (> 1) is for benchmarks and never rebuilt here.
 >>> [item.name for item in ITEMS]
 ['data', 'templates', 'redlines', 'glossary', 'schedule']
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,8 +81,8 @@ class Derived:
     """One kind of derived material: what it is called and how to compute its files."""
 
     name: str
-    label: str                                   # Chinese, for the teacher
-    outputs: Callable[[], dict[Path, bytes]]     # repository path -> bytes it would write
+    label: str  # Chinese, for the teacher
+    outputs: Callable[[], dict[Path, bytes]]  # repository path -> bytes it would write
     write_folder: Callable[[Path], list[Path]] | None = None  # a builder that writes a whole folder itself
 
 
@@ -115,8 +116,7 @@ def select(only: list[str] | None = None) -> list[Derived]:
 
 def _differing(files: dict[Path, bytes], out: Path | None) -> list[Path]:
     """The files whose content on disk (at their place under ``out``) is not ``files[path]``."""
-    return [p for p, data in files.items()
-            if not _relocate(p, out).is_file() or _relocate(p, out).read_bytes() != data]
+    return [p for p, data in files.items() if not _relocate(p, out).is_file() or _relocate(p, out).read_bytes() != data]
 
 
 def stale(only: list[str] | None = None, out: Path | None = None) -> dict[str, list[Path]]:
@@ -190,9 +190,11 @@ def _report_rebuild(only: list[str] | None, out: Path | None) -> int:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         prog="python -m course.teacher.rebuild",
-        description="按课程设置重新生成派生材料（Excel 模板、红线清单、术语手册、课表、店铺数据）")
-    ap.add_argument("--check", action="store_true",
-                    help="检查设置文件，并列出按旧设置生成、需要重新生成的文件（不写文件）")
+        description="按课程设置重新生成派生材料（Excel 模板、红线清单、术语手册、课表、店铺数据）",
+    )
+    ap.add_argument(
+        "--check", action="store_true", help="检查设置文件，并列出按旧设置生成、需要重新生成的文件（不写文件）"
+    )
     ap.add_argument("--out", default=None, help="写到这个文件夹（保持相同的相对路径），不改仓库里的文件")
     ap.add_argument("--only", default="", help="只处理这些材料，逗号分隔：" + ",".join(i.name for i in ITEMS))
     return ap.parse_args(argv)

@@ -18,6 +18,7 @@ True
 >>> (f.word, f.start, f.end, f.category)
 ('全网销量第一', 0, 6, '排名与唯一性用语')
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,16 @@ from ..messages import CourseError
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "resources" / "absolute_words.yaml"
 
-__all__ = ["Finding", "find_absolute_words", "is_compliant", "explain", "findings_table",
-           "word_table", "load_word_list", "WORDS_FILE"]
+__all__ = [
+    "Finding",
+    "find_absolute_words",
+    "is_compliant",
+    "explain",
+    "findings_table",
+    "word_table",
+    "load_word_list",
+    "WORDS_FILE",
+]
 
 
 @dataclass(frozen=True)
@@ -53,14 +62,14 @@ class Finding:
 
     def message(self) -> str:
         """One Chinese line: what, why, legal basis, what to write instead."""
-        return (f"「{self.word}」（{self.category}）：{self.reason}"
-                f"依据：{self.source}。建议改为：{self.suggestion}")
+        return f"「{self.word}」（{self.category}）：{self.reason}依据：{self.source}。建议改为：{self.suggestion}"
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 # -- the word list ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -110,8 +119,18 @@ def _load(path: str, mtime: float) -> tuple[dict, tuple[_Entry, ...], tuple[re.P
             word = str(w["word"])
             rx = w.get("regex")
             pattern = re.compile(rx if rx else re.escape(_fold(word)), re.IGNORECASE)
-            entries.append(_Entry(word, pattern, cat["name"], cat["id"], w.get("reason") or cat["reason"],
-                                  w.get("suggestion") or cat["suggestion"], src, len(word) == 1 and not rx))
+            entries.append(
+                _Entry(
+                    word,
+                    pattern,
+                    cat["name"],
+                    cat["id"],
+                    w.get("reason") or cat["reason"],
+                    w.get("suggestion") or cat["suggestion"],
+                    src,
+                    len(word) == 1 and not rx,
+                )
+            )
     allowed = tuple(re.compile(a["pattern"], re.IGNORECASE) for a in data.get("allowed_contexts", []))
     for a in data.get("allowed_contexts", []):
         source_text(a.get("source"))
@@ -132,6 +151,7 @@ def _compiled(path: str | Path | None = None):
 
 
 # -- finding ------------------------------------------------------------------------
+
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
@@ -172,8 +192,9 @@ def find_absolute_words(text: str, *, path: str | Path | None = None) -> list[Fi
     for s, e, entry in sorted(taken, key=lambda c: c[0]):
         if entry.extend and e < len(text) and _is_cjk(text[e]):
             e += 1
-        findings.append(Finding(text[s:e], s, e, entry.category, entry.reason, entry.suggestion,
-                                entry.source, entry.category_id))
+        findings.append(
+            Finding(text[s:e], s, e, entry.category, entry.reason, entry.suggestion, entry.source, entry.category_id)
+        )
     return findings
 
 
@@ -196,8 +217,17 @@ def findings_table(text: str):
     """The findings as a DataFrame with Chinese column names (for notebooks)."""
     import pandas as pd
 
-    rows = [{"用语": f.word, "位置": f"{f.start}-{f.end}", "类别": f.category, "原因": f.reason,
-             "依据": f.source, "建议改为": f.suggestion} for f in find_absolute_words(text)]
+    rows = [
+        {
+            "用语": f.word,
+            "位置": f"{f.start}-{f.end}",
+            "类别": f.category,
+            "原因": f.reason,
+            "依据": f.source,
+            "建议改为": f.suggestion,
+        }
+        for f in find_absolute_words(text)
+    ]
     return pd.DataFrame(rows, columns=["用语", "位置", "类别", "原因", "依据", "建议改为"])
 
 
@@ -206,5 +236,9 @@ def word_table():
     import pandas as pd
 
     _data, entries, _allowed = _compiled()
-    return pd.DataFrame([{"类别": e.category, "用语": e.word, "原因": e.reason, "依据": e.source,
-                          "建议改为": e.suggestion} for e in entries])
+    return pd.DataFrame(
+        [
+            {"类别": e.category, "用语": e.word, "原因": e.reason, "依据": e.source, "建议改为": e.suggestion}
+            for e in entries
+        ]
+    )

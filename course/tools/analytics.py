@@ -33,6 +33,7 @@ Traceback (most recent call last):
 ...
 course.messages.CourseError: 没有名为「付费广高」的渠道，你是不是想写「付费广告」？可选：自然搜索、付费广告、...
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -53,6 +54,7 @@ FUNNEL_STEPS = ("访问", "加购", "下单", "支付")
 
 
 # -- safe rates ---------------------------------------------------------------
+
 
 class Unavailable:
     """A value that cannot be computed, with the reason in Chinese.
@@ -193,8 +195,11 @@ def gap_to_target(actual: Any, target: float, *, what: str = "转化率") -> str
 
 
 #: the campaign's targets and where the settings keep them
-TARGETS = {"GMV": ("campaign", "gmv_target"), "转化率": ("analytics", "conversion_target"),
-           "新客转化率": ("campaign", "new_customer_conversion_target")}
+TARGETS = {
+    "GMV": ("campaign", "gmv_target"),
+    "转化率": ("analytics", "conversion_target"),
+    "新客转化率": ("campaign", "new_customer_conversion_target"),
+}
 
 
 def target_values() -> dict:
@@ -213,11 +218,17 @@ def target_table(actual: Mapping[str, Any]):
     import pandas as pd
 
     goals = target_values()
-    return pd.DataFrame({"指标": list(goals), "目标": [format_metric(k, v) for k, v in goals.items()],
-                         "实际": [format_metric(k, (actual or {}).get(k)) for k in goals]})
+    return pd.DataFrame(
+        {
+            "指标": list(goals),
+            "目标": [format_metric(k, v) for k, v in goals.items()],
+            "实际": [format_metric(k, (actual or {}).get(k)) for k in goals],
+        }
+    )
 
 
 # -- the campaign calendar -------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Calendar:
@@ -235,8 +246,9 @@ class Calendar:
 
     def __str__(self) -> str:
         parts = "；".join(f"{p} {a} 至 {b}" for p, (a, b) in self.phases.items())
-        return (f"活动期 {self.start} 至 {self.end}（{parts}）；"
-                f"活动所在月（复盘月）{self.month_start} 至 {self.month_end}")
+        return (
+            f"活动期 {self.start} 至 {self.end}（{parts}）；活动所在月（复盘月）{self.month_start} 至 {self.month_end}"
+        )
 
 
 def campaign_calendar(phases=None) -> Calendar:
@@ -259,20 +271,29 @@ def campaign_calendar(phases=None) -> Calendar:
         phases = data.load("campaign_phases")
     missing = [c for c in ("phase", "start_date", "end_date") if c not in phases.columns]
     if missing or phases.empty:
-        raise CourseError("活动日历表 campaign_phases 缺少列或没有数据：请用 course.data.load(\"campaign_phases\") "
-                          "读取原始表。")
+        raise CourseError(
+            '活动日历表 campaign_phases 缺少列或没有数据：请用 course.data.load("campaign_phases") 读取原始表。'
+        )
     starts = pd.to_datetime(phases["start_date"])
     ends = pd.to_datetime(phases["end_date"])
     order = starts.argsort(kind="mergesort")
-    steps = {str(phases["phase"].iloc[i]): (starts.iloc[i].date().isoformat(), ends.iloc[i].date().isoformat())
-             for i in order}
+    steps = {
+        str(phases["phase"].iloc[i]): (starts.iloc[i].date().isoformat(), ends.iloc[i].date().isoformat())
+        for i in order
+    }
     first = starts.min().date()
     last_day = _cal.monthrange(first.year, first.month)[1]
-    return Calendar(start=first.isoformat(), end=ends.max().date().isoformat(), phases=steps,
-                    month_start=first.replace(day=1).isoformat(), month_end=first.replace(day=last_day).isoformat())
+    return Calendar(
+        start=first.isoformat(),
+        end=ends.max().date().isoformat(),
+        phases=steps,
+        month_start=first.replace(day=1).isoformat(),
+        month_end=first.replace(day=last_day).isoformat(),
+    )
 
 
 # -- formatting ---------------------------------------------------------------
+
 
 def format_rate(x: Any, digits: int = 2) -> str:
     """A rate as a percentage; missing values as words (never "nan%")."""
@@ -300,8 +321,15 @@ def format_number(x: Any, digits: int = 0) -> str:
     return f"{float(x):,.{digits}f}"
 
 
-def format_table(df, *, rates: Iterable[str] = (), money: Iterable[str] = (), counts: Iterable[str] = (),
-                 ratios: Iterable[str] = (), digits: int = 2):
+def format_table(
+    df,
+    *,
+    rates: Iterable[str] = (),
+    money: Iterable[str] = (),
+    counts: Iterable[str] = (),
+    ratios: Iterable[str] = (),
+    digits: int = 2,
+):
     """A copy of ``df`` for display: rates in %, money in 元, missing as "无法计算".
 
     Use it to show a table; compute with the numbers, not with this copy.
@@ -353,6 +381,7 @@ def format_metric(name: str, value: Any) -> str:
 
 
 # -- choosing data ------------------------------------------------------------
+
 
 def check_choice(value: Any, options: Sequence[str], what: str) -> str:
     """``value`` if it is one of ``options``; otherwise a CourseError with a suggestion."""
@@ -406,6 +435,7 @@ def filter_period(df, start: Any, end: Any, column: str = "date"):
 
 # -- charts -------------------------------------------------------------------
 
+
 def _counts_of(counts: Any, steps: Sequence[str] | None) -> tuple[list[str], list[float]]:
     if isinstance(counts, Mapping):
         names = list(steps or counts.keys())
@@ -436,12 +466,21 @@ def step_rates(counts: Any, steps: Sequence[str] | None = None) -> list[tuple[st
     A step after a 0 count is ``Unavailable``.
     """
     names, vals = _counts_of(counts, steps)
-    return [(f"{a}→{b}", safe_rate(vb, va, what=f"{a}→{b}", den_name=f"{a}人数"))
-            for (a, va), (b, vb) in zip(zip(names, vals), zip(names[1:], vals[1:]))]
+    return [
+        (f"{a}→{b}", safe_rate(vb, va, what=f"{a}→{b}", den_name=f"{a}人数"))
+        for (a, va), (b, vb) in zip(zip(names, vals), zip(names[1:], vals[1:]))
+    ]
 
 
-def funnel_chart(counts: Any, *, steps: Sequence[str] | None = None, title: str = "转化漏斗",
-                 unit: str = "人", ax=None, highlight: str | None = None):
+def funnel_chart(
+    counts: Any,
+    *,
+    steps: Sequence[str] | None = None,
+    title: str = "转化漏斗",
+    unit: str = "人",
+    ax=None,
+    highlight: str | None = None,
+):
     """A funnel (centred horizontal bars) with counts and step rates, in Chinese.
 
     ``counts``: a dict ``{"访问": 12000, "加购": 3000, ...}``, a Series, or a list
@@ -459,12 +498,26 @@ def funnel_chart(counts: Any, *, steps: Sequence[str] | None = None, title: str 
     colors = ["#4C72B0", "#55A868", "#8172B2", "#C44E52", "#937860", "#DA8BC3"]
     for i, (name, v, y) in enumerate(zip(names, vals, ys)):
         ax.barh(y, v, left=(top - v) / 2, height=0.62, color=colors[i % len(colors)], alpha=0.85)
-        ax.text(top / 2, y, f"{name}  {v:,.0f} {unit}", ha="center", va="center", color="white"
-                if v > top * 0.25 else "black", fontsize=11)
+        ax.text(
+            top / 2,
+            y,
+            f"{name}  {v:,.0f} {unit}",
+            ha="center",
+            va="center",
+            color="white" if v > top * 0.25 else "black",
+            fontsize=11,
+        )
     for (label, r), y in zip(rates, ys[1:]):
         bad = highlight is not None and label == highlight
-        ax.text(top * 1.02, y + 0.5, f"{'⚠ ' if bad else ''}{label}：{format_rate(r, 1)}", ha="left", va="center",
-                fontsize=11 if bad else 10, color="#C00000" if bad else "#333333")
+        ax.text(
+            top * 1.02,
+            y + 0.5,
+            f"{'⚠ ' if bad else ''}{label}：{format_rate(r, 1)}",
+            ha="left",
+            va="center",
+            fontsize=11 if bad else 10,
+            color="#C00000" if bad else "#333333",
+        )
     ax.set_xlim(0, top * 1.45)
     ax.set_yticks(ys)
     ax.set_yticklabels(names)
@@ -478,6 +531,7 @@ def funnel_chart(counts: Any, *, steps: Sequence[str] | None = None, title: str 
 
 # -- A/B tests ----------------------------------------------------------------
 
+
 def check_ab_counts(conversions: Sequence[Any], visitors: Sequence[Any], names: Sequence[str] = ("B", "A")) -> None:
     """Two groups of counts a two-proportion test can use, or a CourseError saying what is wrong.
 
@@ -490,8 +544,10 @@ def check_ab_counts(conversions: Sequence[Any], visitors: Sequence[Any], names: 
         raise CourseError("A/B 检验需要正好两组：转化人数和访客数各给两个数（顺序一致，例如 [B组, A组]）。")
     for name, c, n in zip(names, conversions, visitors):
         if is_missing(n) or float(n) <= 0:
-            raise CourseError(f"{name} 组没有访客（访客数为 0 或空）：这一组的转化率无法计算，不能做检验。"
-                              "请检查分组列的取值（是否拼写不同、是否被筛选掉）。")
+            raise CourseError(
+                f"{name} 组没有访客（访客数为 0 或空）：这一组的转化率无法计算，不能做检验。"
+                "请检查分组列的取值（是否拼写不同、是否被筛选掉）。"
+            )
         if is_missing(c) or float(c) < 0:
             raise CourseError(f"{name} 组的转化人数为空或为负数，请先算出转化人数。")
         if float(c) > float(n):

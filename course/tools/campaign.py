@@ -21,6 +21,7 @@ Table 2, the pause rule and the stock replay are in ``course.tools.monitor``.
 >>> [f.category for f in check_rule_text("全网最低价。本活动最终解释权归平台所有。")]
 ['违规条款', '绝对化用语']
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -61,6 +62,7 @@ def _setting(name: str):
 
 # -- dates and phases --------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Phase:
     """One campaign phase; ``end`` is included."""
@@ -89,9 +91,11 @@ def plan_phases(burst_day: Any, days: dict[str, int] | None = None) -> list[Phas
     burst = parse_date(burst_day, what="爆发期日期")
     pre_start = burst - _dt.timedelta(days=d["预热期"])
     burst_end = burst + _dt.timedelta(days=d["爆发期"] - 1)
-    return [Phase("预热期", pre_start, burst - _dt.timedelta(days=1)),
-            Phase("爆发期", burst, burst_end),
-            Phase("返场期", burst_end + _dt.timedelta(days=1), burst_end + _dt.timedelta(days=d["返场期"]))]
+    return [
+        Phase("预热期", pre_start, burst - _dt.timedelta(days=1)),
+        Phase("爆发期", burst, burst_end),
+        Phase("返场期", burst_end + _dt.timedelta(days=1), burst_end + _dt.timedelta(days=d["返场期"])),
+    ]
 
 
 def to_phases(rows: Iterable[Any]) -> list[Phase]:
@@ -218,8 +222,11 @@ def draft_rule_text(rules: RuleSet | None = None, title: str = "新人大促·�
             offers.append(f"全场满{fmt_money(t)}减{fmt_money(a - 20 if a > 20 else a + 20)}")
         elif isinstance(r, Gift):
             offers.append(f"前{r.limit * 2}名下单送{r.gift}")
-    return (f"【{title}】活动时间：{start.month}月{start.day}日至{late.month}月{late.day}日。"
-            + "，".join(offers) + "！全网最低价，错过再等一年。本活动最终解释权归平台所有。")
+    return (
+        f"【{title}】活动时间：{start.month}月{start.day}日至{late.month}月{late.day}日。"
+        + "，".join(offers)
+        + "！全网最低价，错过再等一年。本活动最终解释权归平台所有。"
+    )
 
 
 #: the kinds of problem :func:`check_rule_text` reports
@@ -247,6 +254,7 @@ _CN_NUM = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七",
 
 # -- checking a rule text -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Finding:
     """One problem in a rule text: 类别 (缺少信息/违规条款/绝对化用语/前后矛盾), message, suggestion."""
@@ -262,13 +270,23 @@ class Finding:
 # clauses that take away the buyer's rights (关键控制点: 避免「最终解释权归平台所有」等违规表述;
 # 《消费者权益保护法》第二十六条: 格式条款不得排除或限制消费者权利)
 _CLAUSES = [
-    (re.compile(r"(最终|最後|最后)?解释权[^。；;\n]*"), "“……解释权归……所有”是违规的格式条款，不能写进活动规则",
-     "删除这句话；规则本身要写清楚，有疑问请联系客服"),
-    (re.compile(r"(保留|有权)[^。；;\n]{0,12}(随时)?[^。；;\n]{0,6}(修改|调整|变更|取消|终止)[^。；;\n]*(权利|规则|活动)"),
-     "单方面随时修改或取消活动的条款对消费者不公平，属于违规格式条款",
-     "删除这句话；如需调整，写明调整会提前公告且不影响已下单的订单"),
-    (re.compile(r"(概不退换|不退不换|恕不退换|一律不退)"), "“概不退换”排除了七天无理由退货的权利，不能写",
-     "改为“支持七天无理由退货（定制商品除外）”"),
+    (
+        re.compile(r"(最终|最後|最后)?解释权[^。；;\n]*"),
+        "“……解释权归……所有”是违规的格式条款，不能写进活动规则",
+        "删除这句话；规则本身要写清楚，有疑问请联系客服",
+    ),
+    (
+        re.compile(
+            r"(保留|有权)[^。；;\n]{0,12}(随时)?[^。；;\n]{0,6}(修改|调整|变更|取消|终止)[^。；;\n]*(权利|规则|活动)"
+        ),
+        "单方面随时修改或取消活动的条款对消费者不公平，属于违规格式条款",
+        "删除这句话；如需调整，写明调整会提前公告且不影响已下单的订单",
+    ),
+    (
+        re.compile(r"(概不退换|不退不换|恕不退换|一律不退)"),
+        "“概不退换”排除了七天无理由退货的权利，不能写",
+        "改为“支持七天无理由退货（定制商品除外）”",
+    ),
 ]
 
 
@@ -305,16 +323,23 @@ def _has_rate(text: str, r: Decimal) -> bool:
 
 
 def _date_forms(t: _dt.datetime) -> list[str]:
-    return [t.strftime("%Y-%m-%d"), t.strftime("%Y/%m/%d"), f"{t.year}/{t.month}/{t.day}",
-            f"{t.year}年{t.month}月{t.day}日", f"{t.month}月{t.day}日", f"{t.year}-{t.month}-{t.day}"]
+    return [
+        t.strftime("%Y-%m-%d"),
+        t.strftime("%Y/%m/%d"),
+        f"{t.year}/{t.month}/{t.day}",
+        f"{t.year}年{t.month}月{t.day}日",
+        f"{t.month}月{t.day}日",
+        f"{t.year}-{t.month}-{t.day}",
+    ]
 
 
 def _has_date(text: str, t: _dt.datetime) -> bool:
     return any(f in text for f in _date_forms(t))
 
 
-def check_rule_text(text: str, rules: RuleSet | None = None, *, start: Any = None, end: Any = None,
-                    absolute_words: bool = True) -> list[Finding]:
+def check_rule_text(
+    text: str, rules: RuleSet | None = None, *, start: Any = None, end: Any = None, absolute_words: bool = True
+) -> list[Finding]:
     """Check a public rule text; return the findings (empty = ready to publish).
 
     * 缺少信息: every threshold, amount, rate, limit and date of ``rules`` (and the
@@ -333,7 +358,7 @@ def check_rule_text(text: str, rules: RuleSet | None = None, *, start: Any = Non
     end_t = when(end, "活动结束时间", end=True) if end not in (None, "") else (rules.end if rules else None)
     # 1) everything the buyer needs to know is written down
     findings = _missing_dates(flat, start_t, end_t)
-    for r in (rules.rules if rules else []):
+    for r in rules.rules if rules else []:
         findings += _MISSING_FACTS[type(r)](flat, r)
     # 2) clauses that must not be there; 3) absolute words (广告法), not counted twice inside such a clause
     clauses, spans = _bad_clauses(text)
@@ -397,13 +422,21 @@ def _missing_time_discount(flat: str, r: TimeDiscount) -> list[Finding]:
 
 
 def _missing_tier_price(flat: str, r: TierPrice) -> list[Finding]:
-    return [Finding("缺少信息", f"没有写阶梯价“买{q}件{fmt_rate(rt)}”这一档。", "")
-            for q, rt in sorted(r.tiers) if not _has_int(flat, q) or not _has_rate(flat, rt)]
+    return [
+        Finding("缺少信息", f"没有写阶梯价“买{q}件{fmt_rate(rt)}”这一档。", "")
+        for q, rt in sorted(r.tiers)
+        if not _has_int(flat, q) or not _has_rate(flat, rt)
+    ]
 
 
 #: what a rule text must state, per rule type
-_MISSING_FACTS = {FullReduction: _missing_full_reduction, NthDiscount: _missing_nth_discount, Gift: _missing_gift,
-                  TimeDiscount: _missing_time_discount, TierPrice: _missing_tier_price}
+_MISSING_FACTS = {
+    FullReduction: _missing_full_reduction,
+    NthDiscount: _missing_nth_discount,
+    Gift: _missing_gift,
+    TimeDiscount: _missing_time_discount,
+    TierPrice: _missing_tier_price,
+}
 
 
 def _bad_clauses(text: str) -> tuple[list[Finding], list[tuple[int, int]]]:
@@ -412,16 +445,20 @@ def _bad_clauses(text: str) -> tuple[list[Finding], list[tuple[int, int]]]:
     for pat, why, fix in _CLAUSES:
         for m in pat.finditer(text):
             spans.append((m.start(), m.end()))
-            findings.append(Finding("违规条款", f"“{m.group(0).strip()}”：{why}（关键控制点：活动规则需明确无歧义）。",
-                                    fix))
+            findings.append(
+                Finding("违规条款", f"“{m.group(0).strip()}”：{why}（关键控制点：活动规则需明确无歧义）。", fix)
+            )
     return findings, spans
 
 
 def _absolute_words(text: str, skip: list[tuple[int, int]]) -> list[Finding]:
     from .adwords import find_absolute_words
 
-    return [Finding("绝对化用语", f"“{f.word}”（{f.category}）：{f.reason}", f.suggestion)
-            for f in find_absolute_words(text) if not any(a <= f.start < b for a, b in skip)]
+    return [
+        Finding("绝对化用语", f"“{f.word}”（{f.category}）：{f.reason}", f.suggestion)
+        for f in find_absolute_words(text)
+        if not any(a <= f.start < b for a, b in skip)
+    ]
 
 
 def _contradictions(flat: str, rules: RuleSet, start_t, end_t) -> list[Finding]:
@@ -432,11 +469,17 @@ def _contradictions(flat: str, rules: RuleSet, start_t, end_t) -> list[Finding]:
     for m in re.finditer(r"满(\d+(?:\.\d+)?)元?减(\d+(?:\.\d+)?)元?", flat):
         pair = (Decimal(m.group(1)).quantize(Decimal("0.01")), Decimal(m.group(2)).quantize(Decimal("0.01")))
         if pair not in tiers:
-            out.append(Finding("前后矛盾", f"文案写了“{m.group(0)}”，但规则里没有这一档满减。",
-                               "文案与后台规则保持一致。"))
+            out.append(
+                Finding("前后矛盾", f"文案写了“{m.group(0)}”，但规则里没有这一档满减。", "文案与后台规则保持一致。")
+            )
     limits = {r.limit for r in rules.rules if isinstance(r, Gift)}
     for m in re.finditer(r"前(\d+)名", flat):
         if int(m.group(1)) not in limits:
-            out.append(Finding("前后矛盾", f"文案写了“{m.group(0)}”，但规则里的赠品名额不是 {m.group(1)} 名。",
-                               "文案与后台规则保持一致。"))
+            out.append(
+                Finding(
+                    "前后矛盾",
+                    f"文案写了“{m.group(0)}”，但规则里的赠品名额不是 {m.group(1)} 名。",
+                    "文案与后台规则保持一致。",
+                )
+            )
     return out

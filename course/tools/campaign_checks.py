@@ -22,6 +22,7 @@ functions of the course library.
 >>> judge_all(chk, pd.DataFrame({"日期": ["2026-06-16"], "渠道": ["社群引流"]}), ref).right
 True
 """
+
 from __future__ import annotations
 
 import importlib

@@ -23,6 +23,7 @@ The course's definitions (one each, course/resources/glossary.md):
 >>> sorted(t["购物车"].unique())[:2]
 ['A 单买床头柜（40cm宽）', 'B 床头柜（48cm宽）×2']
 """
+
 from __future__ import annotations
 
 import itertools
@@ -59,6 +60,7 @@ def _data(name: str):
 
 
 # -- the featured product, its specs and its companion ---------------------------
+
 
 def _product_id(product: Any) -> str:
     if product is None:
@@ -121,8 +123,10 @@ def cart_shares():
     bad = [k for k in letters if not isinstance(raw.get(k), (int, float)) or isinstance(raw.get(k), bool) or raw[k] < 0]
     extra = sorted(set(map(str, raw)) - set(letters))
     if bad or extra or abs(sum(float(raw[k]) for k in letters if k not in bad) - 1) > 1e-6:
-        raise CourseError("设置文件 course/settings.yaml 的 campaign.cart_shares 应为 A-F 六种购物车的订单占比"
-                          f"（0-1 的小数，合计为 1），现在是 {raw}。")
+        raise CourseError(
+            "设置文件 course/settings.yaml 的 campaign.cart_shares 应为 A-F 六种购物车的订单占比"
+            f"（0-1 的小数，合计为 1），现在是 {raw}。"
+        )
     return pd.Series({k: float(raw[k]) for k in letters}, name="订单占比")
 
 
@@ -145,22 +149,39 @@ def typical_carts(product: Any = None):
         parts = []
         for who, size, qty in lines:
             sku = pick[who][size]
-            parts.append(f"{products.loc[skus.loc[sku, 'product_id'], 'sub_category']}（{skus.loc[sku, 'size']}）"
-                         + (f"×{qty}" if qty > 1 else ""))
+            parts.append(
+                f"{products.loc[skus.loc[sku, 'product_id'], 'sub_category']}（{skus.loc[sku, 'size']}）"
+                + (f"×{qty}" if qty > 1 else "")
+            )
         name = f"{letter} " + ("单买" + parts[0] if len(lines) == 1 and lines[0][2] == 1 else "+".join(parts))
         for who, size, qty in lines:
             sku = pick[who][size]
-            rows.append({"购物车": name, "订单占比": shares[letter], "sku_id": sku,
-                         "商品": products.loc[skus.loc[sku, "product_id"], "product_name"],
-                         "规格": skus.loc[sku, "size"], "qty": qty})
+            rows.append(
+                {
+                    "购物车": name,
+                    "订单占比": shares[letter],
+                    "sku_id": sku,
+                    "商品": products.loc[skus.loc[sku, "product_id"], "product_name"],
+                    "规格": skus.loc[sku, "size"],
+                    "qty": qty,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # -- pricing carts ---------------------------------------------------------------
 
+
 def _cart_lines(rows, skus, price: str) -> list[dict]:
-    return [{"sku_id": r.sku_id, "unit_price": float(skus.loc[r.sku_id, price]), "qty": int(r.qty),
-             "cost": float(skus.loc[r.sku_id, "cost"])} for r in rows.itertuples(index=False)]
+    return [
+        {
+            "sku_id": r.sku_id,
+            "unit_price": float(skus.loc[r.sku_id, price]),
+            "qty": int(r.qty),
+            "cost": float(skus.loc[r.sku_id, "cost"]),
+        }
+        for r in rows.itertuples(index=False)
+    ]
 
 
 def _price_column(skus, price: Any) -> str:
@@ -182,19 +203,27 @@ def price_table(carts, rules: RuleSet, skus, price: str = "campaign_price"):
     out = []
     for name, rows in c.groupby("购物车", sort=True):
         q = rules.price(_cart_lines(rows, s, col))
-        row = {"购物车": name, "商品金额": float(q.goods_amount), "优惠金额": float(q.discount_amount),
-               "实付金额": float(q.paid_amount)}
+        row = {
+            "购物车": name,
+            "商品金额": float(q.goods_amount),
+            "优惠金额": float(q.discount_amount),
+            "实付金额": float(q.paid_amount),
+        }
         if "订单占比" in rows.columns:
-            row = {"购物车": name, "订单占比": float(rows["订单占比"].iloc[0]),
-                   **{k: v for k, v in row.items() if k != "购物车"}}
+            row = {
+                "购物车": name,
+                "订单占比": float(rows["订单占比"].iloc[0]),
+                **{k: v for k, v in row.items() if k != "购物车"},
+            }
         out.append(row)
     return pd.DataFrame(out)
 
 
 def _rules(rules) -> RuleSet:
     if not isinstance(rules, RuleSet):
-        raise CourseError("rules 应是一套促销规则（如 rules_618），现在是 "
-                          f"{type(rules).__name__}：请先运行上面读取规则的单元格。")
+        raise CourseError(
+            f"rules 应是一套促销规则（如 rules_618），现在是 {type(rules).__name__}：请先运行上面读取规则的单元格。"
+        )
     return rules
 
 
@@ -213,8 +242,9 @@ def all_carts(rules: RuleSet, skus, *, max_skus: int | None = None, max_qty: int
     n = int(_setting("deepest_max_qty") if max_qty is None else max_qty)
     if not (1 <= k <= 3 and 1 <= n <= 3):
         raise CourseError("为了几秒内算完，购物车最多 3 种 SKU、每种最多 3 件。")
-    s = on_sale(_frame(skus, "skus", ["sku_id", "campaign_price", "listed_date", "delisted_date"]),
-                campaign_window()[0])
+    s = on_sale(
+        _frame(skus, "skus", ["sku_id", "campaign_price", "listed_date", "delisted_date"]), campaign_window()[0]
+    )
     price = {str(a): float(p) for a, p in zip(s["sku_id"], s["campaign_price"])}
     ids = sorted(price)
     rows = []
@@ -222,13 +252,22 @@ def all_carts(rules: RuleSet, skus, *, max_skus: int | None = None, max_qty: int
         for combo in itertools.combinations(ids, size):
             for qtys in itertools.product(range(1, n + 1), repeat=size):
                 q = rules.price([{"sku_id": a, "unit_price": price[a], "qty": m} for a, m in zip(combo, qtys)])
-                rows.append({"购物车": " + ".join(f"{a}×{m}" for a, m in zip(combo, qtys)), "SKU数": size,
-                             "件数": sum(qtys), "商品金额": float(q.goods_amount), "优惠金额": float(q.discount_amount),
-                             "实付金额": float(q.paid_amount), "优惠力度": float(q.depth)})
+                rows.append(
+                    {
+                        "购物车": " + ".join(f"{a}×{m}" for a, m in zip(combo, qtys)),
+                        "SKU数": size,
+                        "件数": sum(qtys),
+                        "商品金额": float(q.goods_amount),
+                        "优惠金额": float(q.discount_amount),
+                        "实付金额": float(q.paid_amount),
+                        "优惠力度": float(q.depth),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 # -- costs and margins -------------------------------------------------------------
+
 
 def ad_rate(ad_spend, orders, start: Any, end: Any) -> float:
     """推广费率 = ad spend ÷ 实付金额 of the *paid* orders over a window (0-1).
@@ -263,10 +302,17 @@ def cost_table(carts, rules: RuleSet, skus, *, ad_rate: float, commission_rate: 
     for name, rows in c.groupby("购物车", sort=True):
         q = rules.price(_cart_lines(rows, s, "campaign_price"))
         m = q.costs(commission_rate=commission_rate, ad_cost=round(float(q.paid_amount) * ad_rate, 2))
-        out.append({"购物车": name, "订单占比": float(rows["订单占比"].iloc[0]) if "订单占比" in rows else None,
-                    "实付金额": float(m["实付金额"]), "商品成本": float(m["商品成本"]),
-                    "赠品成本": float(m["赠品成本"]),
-                    "平台佣金": float(m["平台佣金"]), "广告费": float(m["广告费"])})
+        out.append(
+            {
+                "购物车": name,
+                "订单占比": float(rows["订单占比"].iloc[0]) if "订单占比" in rows else None,
+                "实付金额": float(m["实付金额"]),
+                "商品成本": float(m["商品成本"]),
+                "赠品成本": float(m["赠品成本"]),
+                "平台佣金": float(m["平台佣金"]),
+                "广告费": float(m["广告费"]),
+            }
+        )
     return pd.DataFrame(out, columns=COST_COLUMNS)
 
 
@@ -289,5 +335,8 @@ def blended_rates(rules: RuleSet | list | None = None, product: Any = None) -> d
     gross = float((w * (t["实付金额"] - t["商品成本"])).sum())
     net = gross - float((w * (t["赠品成本"] + t["平台佣金"] + t["广告费"])).sum())
     discounts = price_table(typical_carts(product), rs, _data("skus"))["优惠金额"]
-    return {"活动毛利率": round(gross / paid, 4), "净利率": round(net / paid, 4),
-            "加权优惠金额": round(float((w * discounts).sum()), 2)}
+    return {
+        "活动毛利率": round(gross / paid, 4),
+        "净利率": round(net / paid, 4),
+        "加权优惠金额": round(float((w * discounts).sum()), 2),
+    }

@@ -27,6 +27,7 @@ True
 >>> C.judge_all(task, pd.DataFrame({"segment": ["沉睡用户", "潜力用户", "流失用户"]}), ref).share
 0.3333333333333333
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -44,6 +45,7 @@ _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?") 
 
 # -- reading the parts of an answer ----------------------------------------------
 
+
 def reference_labels(ref) -> list[str]:
     """The labels a check's reference holds (its categories or keys), on either side.
 
@@ -56,7 +58,7 @@ def reference_labels(ref) -> list[str]:
     if table is None:
         table = getattr(base, "items", None) or {}
     head = f"{ref.prefix}:"
-    return sorted(k[len(head):] for k in table if k.startswith(head))
+    return sorted(k[len(head) :] for k in table if k.startswith(head))
 
 
 def cell_text(value: Any, digits: int = 2) -> str:
@@ -101,8 +103,11 @@ def category_counts(items: Any) -> dict[str, int]:
     try:
         import pandas as pd
 
-        if isinstance(items, pd.Series) and pd.api.types.is_numeric_dtype(items) and not items.index.equals(
-                pd.RangeIndex(len(items))):
+        if (
+            isinstance(items, pd.Series)
+            and pd.api.types.is_numeric_dtype(items)
+            and not items.index.equals(pd.RangeIndex(len(items)))
+        ):
             return {_category(k): int(v) for k, v in items.items()}
     except ImportError:  # pragma: no cover
         pass
@@ -125,7 +130,7 @@ def key_values(value: Any, key: str | None, column: str | None) -> dict[str, Any
         if key in value.columns:
             keys = value[key]
         elif key is not None and key in (value.index.names or []):
-            keys = value.index.get_level_values(key)   # e.g. Schedule.counts(): campaign is the index
+            keys = value.index.get_level_values(key)  # e.g. Schedule.counts(): campaign is the index
         else:
             return {}
         return {_category(k): v for k, v in zip(keys, value[column])}
@@ -151,6 +156,7 @@ def row_texts(value: Any, columns: list[str], digits: int = 2) -> list[str] | No
 
 
 # -- check kinds -------------------------------------------------------------------
+
 
 @dataclass(kw_only=True)
 class CountsBy(Check):
@@ -308,6 +314,7 @@ def aggregate(value: Any, column: str | None, how: str) -> float | None:
 
 # -- RFM properties (public: they check how scores behave, not what they are) -------
 
+
 def _frame(value):
     import pandas as pd
 
@@ -332,8 +339,10 @@ def score_follows(value, raw: str, score: str, higher_is_better: bool = True) ->
     df = _frame(value)
     if df is None or raw not in df.columns or score not in df.columns:
         return False
-    pairs = sorted(((as_number(r), as_number(s)) for r, s in zip(df[raw], df[score])),
-                   key=lambda p: (math.inf if p[0] is None else p[0]))
+    pairs = sorted(
+        ((as_number(r), as_number(s)) for r, s in zip(df[raw], df[score])),
+        key=lambda p: math.inf if p[0] is None else p[0],
+    )
     if any(r is None or s is None for r, s in pairs):
         return False
     if not higher_is_better:

@@ -28,6 +28,7 @@ never 0 and never ``inf``.
 >>> dc.run(Query(metrics=["UV"], start="2026-07-01", end="2026-07-02")).messages[0]
 '2026-07-01 至 2026-07-02 没有数据：店铺数据覆盖 2026-06-18 至 2026-06-18，请在这个范围内选择日期。'
 """
+
 from __future__ import annotations
 
 import time
@@ -42,8 +43,12 @@ ALL_PHASES = "全部阶段"
 TOTAL = "合计"
 
 #: dimension shown to the student -> (data column, result column)
-DIMENSIONS = {"不拆分（整体）": (None, "范围"), "按日期": ("date", "日期"), "按渠道": ("channel", "渠道"),
-              "按活动阶段": ("phase", "阶段")}
+DIMENSIONS = {
+    "不拆分（整体）": (None, "范围"),
+    "按日期": ("date", "日期"),
+    "按渠道": ("channel", "渠道"),
+    "按活动阶段": ("phase", "阶段"),
+}
 SORTS = ("按维度顺序", "按第一个指标从高到低", "按第一个指标从低到高")
 CHARTS = ("只看表格", "柱状图", "折线图", "漏斗图")
 
@@ -68,34 +73,44 @@ def _m(name, group, num, den=None, definition=""):
 
 
 #: the course's definitions (口径); 01_core_metrics states them with their sources
-METRICS: dict[str, Metric] = {m.name: m for m in [
-    _m("UV", "流量", "UV", None, "统计期内去重的访客数（user_id 不重复计数）"),
-    _m("PV", "流量", "PV", None, "浏览页数之和 Σ pages_viewed"),
-    _m("访问次数", "流量", "访问次数", None, "访问记录的行数（一次访问 = 一次进店）"),
-    _m("跳失率", "流量", "跳失访问次数", "访问次数", "只看了 1 页就离开的访问次数 ÷ 访问次数"),
-    _m("加购人数", "转化（按人）", "加购人数", None, "有过加购的访客，按 user_id 去重"),
-    _m("下单人数", "转化（按人）", "下单人数", None, "有过下单的访客，按 user_id 去重"),
-    _m("支付人数", "转化（按人）", "支付人数", None, "有过支付的访客，按 user_id 去重"),
-    _m("加购率", "转化（按人）", "加购人数", "UV", "加购人数 ÷ UV（[002] 加购转化率）"),
-    _m("转化率", "转化（按人）", "支付人数", "UV", "支付人数 ÷ UV（[002] 支付转化率）"),
-    _m("加购次数", "漏斗（按访问次数）", "加购次数", None, "加购了的访问次数"),
-    _m("下单次数", "漏斗（按访问次数）", "下单次数", None, "下了单的访问次数"),
-    _m("支付次数", "漏斗（按访问次数）", "支付次数", None, "付了款的访问次数"),
-    _m("访问→加购", "漏斗（按访问次数）", "加购次数", "访问次数", "加购次数 ÷ 访问次数"),
-    _m("加购→下单", "漏斗（按访问次数）", "下单次数", "加购次数", "下单次数 ÷ 加购次数"),
-    _m("下单→支付", "漏斗（按访问次数）", "支付次数", "下单次数", "支付次数 ÷ 下单次数"),
-    _m("GMV", "交易", "GMV", None, "已支付订单（paid_at 不为空，含之后退款的）的实付金额之和"),
-    _m("支付买家数", "交易", "支付买家数", None, "已支付订单的买家，按 user_id 去重"),
-    _m("客单价", "交易", "GMV", "支付买家数", "GMV ÷ 支付买家数"),
-    _m("UV价值", "交易", "GMV", "UV", "GMV ÷ UV（[002] 销售额/UV）"),
-    _m("新客占比", "用户", "新客买家数", "支付买家数", "有新客订单的支付买家数 ÷ 支付买家数"),
-    _m("复购率（统计期内）", "用户", "复购买家数", "支付买家数",
-       "统计期内支付 2 笔及以上订单的买家数 ÷ 支付买家数（[002] 复购人数/购买人数）"),
-    _m("新客转化率", "用户", "新访客支付人数", "新访客数", "新访客中在这样的访问里支付的人数 ÷ 新访客数"),
-]}
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in [
+        _m("UV", "流量", "UV", None, "统计期内去重的访客数（user_id 不重复计数）"),
+        _m("PV", "流量", "PV", None, "浏览页数之和 Σ pages_viewed"),
+        _m("访问次数", "流量", "访问次数", None, "访问记录的行数（一次访问 = 一次进店）"),
+        _m("跳失率", "流量", "跳失访问次数", "访问次数", "只看了 1 页就离开的访问次数 ÷ 访问次数"),
+        _m("加购人数", "转化（按人）", "加购人数", None, "有过加购的访客，按 user_id 去重"),
+        _m("下单人数", "转化（按人）", "下单人数", None, "有过下单的访客，按 user_id 去重"),
+        _m("支付人数", "转化（按人）", "支付人数", None, "有过支付的访客，按 user_id 去重"),
+        _m("加购率", "转化（按人）", "加购人数", "UV", "加购人数 ÷ UV（[002] 加购转化率）"),
+        _m("转化率", "转化（按人）", "支付人数", "UV", "支付人数 ÷ UV（[002] 支付转化率）"),
+        _m("加购次数", "漏斗（按访问次数）", "加购次数", None, "加购了的访问次数"),
+        _m("下单次数", "漏斗（按访问次数）", "下单次数", None, "下了单的访问次数"),
+        _m("支付次数", "漏斗（按访问次数）", "支付次数", None, "付了款的访问次数"),
+        _m("访问→加购", "漏斗（按访问次数）", "加购次数", "访问次数", "加购次数 ÷ 访问次数"),
+        _m("加购→下单", "漏斗（按访问次数）", "下单次数", "加购次数", "下单次数 ÷ 加购次数"),
+        _m("下单→支付", "漏斗（按访问次数）", "支付次数", "下单次数", "支付次数 ÷ 下单次数"),
+        _m("GMV", "交易", "GMV", None, "已支付订单（paid_at 不为空，含之后退款的）的实付金额之和"),
+        _m("支付买家数", "交易", "支付买家数", None, "已支付订单的买家，按 user_id 去重"),
+        _m("客单价", "交易", "GMV", "支付买家数", "GMV ÷ 支付买家数"),
+        _m("UV价值", "交易", "GMV", "UV", "GMV ÷ UV（[002] 销售额/UV）"),
+        _m("新客占比", "用户", "新客买家数", "支付买家数", "有新客订单的支付买家数 ÷ 支付买家数"),
+        _m(
+            "复购率（统计期内）",
+            "用户",
+            "复购买家数",
+            "支付买家数",
+            "统计期内支付 2 笔及以上订单的买家数 ÷ 支付买家数（[002] 复购人数/购买人数）",
+        ),
+        _m("新客转化率", "用户", "新访客支付人数", "新访客数", "新访客中在这样的访问里支付的人数 ÷ 新访客数"),
+    ]
+}
 METRIC_NAMES = tuple(METRICS)
-FUNNEL_COUNTS = {"按人": ("UV", "加购人数", "下单人数", "支付人数"),
-                 "按访问次数": ("访问次数", "加购次数", "下单次数", "支付次数")}
+FUNNEL_COUNTS = {
+    "按人": ("UV", "加购人数", "下单人数", "支付人数"),
+    "按访问次数": ("访问次数", "加购次数", "下单次数", "支付次数"),
+}
 
 
 @dataclass
@@ -141,9 +156,12 @@ class Result:
         if self.table is None:
             return None
         cols = [c for c in self.table.columns if c in METRICS]
-        return A.format_table(self.table, rates=[c for c in cols if A.metric_kind(c) == "rate"],
-                              money=[c for c in cols if A.metric_kind(c) == "money"],
-                              counts=[c for c in cols if A.metric_kind(c) == "count"])
+        return A.format_table(
+            self.table,
+            rates=[c for c in cols if A.metric_kind(c) == "rate"],
+            money=[c for c in cols if A.metric_kind(c) == "money"],
+            counts=[c for c in cols if A.metric_kind(c) == "count"],
+        )
 
 
 class DataCentre:
@@ -165,19 +183,26 @@ class DataCentre:
         self.data_start = str(days.min()) if len(days) else None
         self.data_end = str(days.max()) if len(days) else None
         uid, _ = pd.factorize(pd.concat([t["user_id"], self.orders["user_id"]], ignore_index=True).astype("string"))
-        uid[uid < 0] = uid.max() + 1              # a missing visitor id counts as one unknown visitor
+        uid[uid < 0] = uid.max() + 1  # a missing visitor id counts as one unknown visitor
         self._days = {}
-        self._frames = {"traffic": self._prepared(t, uid[:len(t)]), "orders": self._prepared(self.orders, uid[len(t):])}
+        self._frames = {
+            "traffic": self._prepared(t, uid[: len(t)]),
+            "orders": self._prepared(self.orders, uid[len(t) :]),
+        }
 
     def _prepared(self, df, codes):
         """A computing copy: day numbers, category codes, flags as bool, visitors as integers."""
         import numpy as np
         import pandas as pd
 
-        out = pd.DataFrame({"date": pd.to_datetime(df["date"]).dt.normalize(),
-                            "channel": pd.Categorical(df["channel"].astype("string"), categories=self.channels),
-                            "phase": pd.Categorical(df["phase"].astype("string"), categories=self.phases),
-                            "user_id": codes})
+        out = pd.DataFrame(
+            {
+                "date": pd.to_datetime(df["date"]).dt.normalize(),
+                "channel": pd.Categorical(df["channel"].astype("string"), categories=self.channels),
+                "phase": pd.Categorical(df["phase"].astype("string"), categories=self.phases),
+                "user_id": codes,
+            }
+        )
         for col in ("added_to_cart", "ordered", "paid", "is_new_customer"):
             if col in df:
                 out[col] = df[col].astype("boolean").fillna(False).astype(bool).to_numpy()
@@ -213,8 +238,10 @@ class DataCentre:
         if q.chart == "漏斗图" and q.dimension != list(DIMENSIONS)[0]:
             problems.append(f"漏斗图画的是一段数据的整体漏斗：拆分维度请选“{list(DIMENSIONS)[0]}”，或换成柱状图。")
         if q.chart == "漏斗图" and not _funnel_counts(q.metrics or []):
-            problems.append("漏斗图需要一组人数或次数：勾选 UV、加购人数、下单人数、支付人数，"
-                            "或 访问次数、加购次数、下单次数、支付次数。")
+            problems.append(
+                "漏斗图需要一组人数或次数：勾选 UV、加购人数、下单人数、支付人数，"
+                "或 访问次数、加购次数、下单次数、支付次数。"
+            )
         return problems
 
     # -- running ------------------------------------------------------------------
@@ -250,10 +277,14 @@ class DataCentre:
         t, o = self._slice("traffic", q), self._slice("orders", q)
         if t.empty:
             s, e = A.check_period(q.start, q.end)
-            hint = ("" if q.phase in (None, "", ALL_PHASES)
-                    else f"「{q.phase}」只包含活动日历里的那几天，请确认日期与阶段重叠。")
-            raise CourseError(f"{s} 至 {e}、{q.channel or ALL_CHANNELS}、{q.phase or ALL_PHASES} 没有任何访问数据。"
-                              f"{hint}")
+            hint = (
+                ""
+                if q.phase in (None, "", ALL_PHASES)
+                else f"「{q.phase}」只包含活动日历里的那几天，请确认日期与阶段重叠。"
+            )
+            raise CourseError(
+                f"{s} 至 {e}、{q.channel or ALL_CHANNELS}、{q.phase or ALL_PHASES} 没有任何访问数据。{hint}"
+            )
         col, label = DIMENSIONS[q.dimension]
         needed = needed_measures(q.metrics)
         out = _metrics(base_measures(t, o, col, needed), q.metrics).reset_index(drop=col is None)
@@ -267,9 +298,10 @@ class DataCentre:
             if col == "date":
                 out[label] = out[label].dt.strftime("%Y-%m-%d")
         if q.sort != SORTS[0] and len(out) > 1:
-            out = out.sort_values(q.metrics[0], ascending=q.sort == SORTS[2], kind="mergesort",
-                                  na_position="last").reset_index(drop=True)
-        if col is not None:                     # a split table ends with its total, as a data centre shows it
+            out = out.sort_values(
+                q.metrics[0], ascending=q.sort == SORTS[2], kind="mergesort", na_position="last"
+            ).reset_index(drop=True)
+        if col is not None:  # a split table ends with its total, as a data centre shows it
             total = _metrics(base_measures(t, o, None, needed), q.metrics)
             total.insert(0, label, TOTAL)
             out = pd.concat([out, total], ignore_index=True)
@@ -304,8 +336,20 @@ def _funnel_counts(metrics: list) -> tuple | None:
 
 
 #: the base measures each one needs computed first (all are one pass of ``np.bincount`` per group)
-TRAFFIC_MEASURES = ("访问次数", "PV", "跳失访问次数", "加购次数", "下单次数", "支付次数", "UV", "加购人数", "下单人数",
-                    "支付人数", "新访客数", "新访客支付人数")
+TRAFFIC_MEASURES = (
+    "访问次数",
+    "PV",
+    "跳失访问次数",
+    "加购次数",
+    "下单次数",
+    "支付次数",
+    "UV",
+    "加购人数",
+    "下单人数",
+    "支付人数",
+    "新访客数",
+    "新访客支付人数",
+)
 ORDER_MEASURES = ("GMV", "支付买家数", "复购买家数", "新客买家数")
 
 
@@ -346,7 +390,7 @@ def _group_rows(traffic, orders, by: str | None):
     ok_t = kt >= 0
     top = int(kt[ok_t].max()) + 1 if ok_t.any() else 0
     groups = np.flatnonzero(np.bincount(kt[ok_t], minlength=top)) if top else np.zeros(0, np.int64)
-    lookup = np.full(top + 1, -1, np.int64)            # key -> group number; the last slot: "no such group"
+    lookup = np.full(top + 1, -1, np.int64)  # key -> group number; the last slot: "no such group"
     lookup[groups] = np.arange(len(groups))
     return groups, lookup[np.where(ok_t, kt, top)], lookup[np.where((ko >= 0) & (ko < top), ko, top)]
 
@@ -364,7 +408,7 @@ def _measure_makers(traffic, orders, it, io, size: int) -> dict:
         return np.bincount(idx[mask], weights=None if weights is None else weights[mask], minlength=size)
 
     def distinct(idx, uid, mask):
-        pairs = pd.unique(idx[mask] * users + uid[mask])      # a hash table: faster than sorting here
+        pairs = pd.unique(idx[mask] * users + uid[mask])  # a hash table: faster than sorting here
         return np.bincount(pairs // users, minlength=size)
 
     flag = {c: traffic[c].to_numpy(bool) for c in ("added_to_cart", "ordered", "paid", "is_new_customer")}

@@ -18,6 +18,7 @@ GMV = 流量 × 转化率 × 客单价, per phase and channel【活动讲解·�
 >>> split_budget(p, 900, by="预计GMV", channels=["付费广告", "直播"], reserve=100)["预算"].tolist()
 [675.0, 225.0, 100.0]
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -64,8 +65,13 @@ def channel_totals(traffic, orders, start: Any, end: Any):
     t = t[(t["date"] >= d0) & (t["date"] <= d1)].assign(channel=lambda f: f["channel"].astype(str))
     o = o[(o["date"] >= d0) & (o["date"] <= d1)].assign(channel=lambda f: f["channel"].astype(str))
     uv = t.groupby(["date", "channel"])["user_id"].nunique().groupby(level="channel").sum()
-    out = pd.DataFrame({"UV": uv, "下单数": o.groupby("channel")["order_id"].size(),
-                        "GMV": o.groupby("channel")["paid_amount"].sum().round(2)}).fillna(0)
+    out = pd.DataFrame(
+        {
+            "UV": uv,
+            "下单数": o.groupby("channel")["order_id"].size(),
+            "GMV": o.groupby("channel")["paid_amount"].sum().round(2),
+        }
+    ).fillna(0)
     out = out.reindex(sorted(traffic["channel"].astype(str).unique()), fill_value=0)
     out.insert(0, "天数", (d1 - d0).days + 1)
     out = out.astype({"UV": int, "下单数": int})
@@ -81,8 +87,10 @@ def new_customer_totals(traffic, orders, start: Any, end: Any) -> dict:
     d0, d1 = _time(start, "开始日期").normalize(), _time(end, "结束日期").normalize()
     t = t[(t["date"] >= d0) & (t["date"] <= d1) & t["is_new_customer"].fillna(False).astype(bool)]
     o = o[(o["date"] >= d0) & (o["date"] <= d1)]
-    return {"新客UV": int(t.groupby("date")["user_id"].nunique().sum()),
-            "新客下单数": int(o["is_new_customer"].fillna(False).astype(bool).sum())}
+    return {
+        "新客UV": int(t.groupby("date")["user_id"].nunique().sum()),
+        "新客下单数": int(o["is_new_customer"].fillna(False).astype(bool).sum()),
+    }
 
 
 def factors():
@@ -106,8 +114,9 @@ def factors():
         if not _nonneg((conv or {}).get(phase)):
             problems.append(f"conv_factor 的「{phase}」应是不小于 0 的数字，现在是 {(conv or {}).get(phase)!r}。")
     if problems:
-        raise CourseError("设置文件 course/settings.yaml（campaign 部分）的测算系数有问题：\n  "
-                          + "\n  ".join(problems))
+        raise CourseError(
+            "设置文件 course/settings.yaml（campaign 部分）的测算系数有问题：\n  " + "\n  ".join(problems)
+        )
     table = pd.DataFrame({p: {c: float(uv[p][c]) for c in CHANNELS} for p in PHASE_NAMES}).T
     table.index.name, table.columns.name = "阶段", "渠道"
     return table, pd.Series({p: float(conv[p]) for p in PHASE_NAMES}, name="转化系数")
@@ -137,10 +146,19 @@ def projection_frame(baseline, phases_table):
         for ch in CHANNELS:
             if ch not in b.index:
                 raise CourseError(f"baseline 里没有渠道「{ch}」：baseline 应有 {len(CHANNELS)} 个渠道各一行。")
-            rows.append({"阶段×渠道": f"{phase}·{ch}", "阶段": phase, "渠道": ch, "天数": days.get(phase, 0),
-                         "日均UV": float(b.loc[ch, "日均UV"]), "流量系数": uv.loc[phase, ch],
-                         "转化率": float(b.loc[ch, "转化率"]), "转化系数": conv[phase],
-                         "客单价": float(b.loc[ch, "客单价"])})
+            rows.append(
+                {
+                    "阶段×渠道": f"{phase}·{ch}",
+                    "阶段": phase,
+                    "渠道": ch,
+                    "天数": days.get(phase, 0),
+                    "日均UV": float(b.loc[ch, "日均UV"]),
+                    "流量系数": uv.loc[phase, ch],
+                    "转化率": float(b.loc[ch, "转化率"]),
+                    "转化系数": conv[phase],
+                    "客单价": float(b.loc[ch, "客单价"]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -179,8 +197,9 @@ def split_budget(projection, amount: Any, *, by: str, channels: list[str], reser
     if weight.sum() <= 0:
         raise CourseError(f"这些渠道的“{by}”合计为 0，无法按占比分配。")
     alloc = (weight / weight.sum() * amount).round(2)
-    return pd.DataFrame({"项目": list(alloc.index) + ["风险准备金"],
-                         "预算": [float(x) for x in alloc.values] + [round(reserve, 2)]})
+    return pd.DataFrame(
+        {"项目": list(alloc.index) + ["风险准备金"], "预算": [float(x) for x in alloc.values] + [round(reserve, 2)]}
+    )
 
 
 def _money_arg(value, label: str) -> float:

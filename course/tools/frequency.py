@@ -30,6 +30,7 @@ Rows without a send time are never guessed: they are reported apart
 >>> r.violations[["user_id", "n_in_window"]].values.tolist()
 [['u1', 3]]
 """
+
 from __future__ import annotations
 
 import bisect
@@ -59,8 +60,10 @@ def _limits(cap: int | None, window_hours: float | None) -> tuple[int, pd.Timede
     if window_hours is None:
         window_hours = settings.threshold("crm", "frequency_cap_window_hours")
     if isinstance(cap, str) or isinstance(window_hours, str):
-        raise CourseError(f"频控的条数和小时数要填数字，不能带引号（现在 cap={cap!r}、window_hours={window_hours!r}）："
-                          "例如 cap=2，或填上面读出的变量 CAP。")
+        raise CourseError(
+            f"频控的条数和小时数要填数字，不能带引号（现在 cap={cap!r}、window_hours={window_hours!r}）："
+            "例如 cap=2，或填上面读出的变量 CAP。"
+        )
     if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap < 1 or cap != int(cap):
         raise CourseError(f"频控条数应为 ≥1 的整数，现在是 {cap!r}：例如 cap=2。")
     if isinstance(window_hours, bool) or not isinstance(window_hours, (int, float)) or window_hours <= 0:
@@ -76,8 +79,10 @@ def _pick(df: pd.DataFrame, given: str | None, candidates: Iterable[str], what: 
     for c in candidates:
         if c in df.columns:
             return c
-    raise CourseError(f"找不到{what}所在的列（试过：{'、'.join(candidates)}）。请用参数指定列名，"
-                      f"现有的列：{'、'.join(map(str, df.columns))}。")
+    raise CourseError(
+        f"找不到{what}所在的列（试过：{'、'.join(candidates)}）。请用参数指定列名，"
+        f"现有的列：{'、'.join(map(str, df.columns))}。"
+    )
 
 
 def _frame(log) -> pd.DataFrame:
@@ -92,8 +97,9 @@ def _times(df: pd.DataFrame, col: str) -> pd.Series:
     """Send times as datetimes; unparseable text becomes NaT (reported, not dropped)."""
     s = df[col]
     if not pd.api.types.is_datetime64_any_dtype(s):
-        s = pd.to_datetime(s.astype("string").str.strip().str.replace("/", "-", regex=False),
-                           errors="coerce", format="mixed")
+        s = pd.to_datetime(
+            s.astype("string").str.strip().str.replace("/", "-", regex=False), errors="coerce", format="mixed"
+        )
     if getattr(s.dt, "tz", None) is not None:
         s = s.dt.tz_localize(None)
     return s
@@ -114,6 +120,7 @@ def _fmt(t) -> str:
 
 
 # -- audit -------------------------------------------------------------------
+
 
 @dataclass
 class CapCheck:
@@ -144,15 +151,18 @@ class CapCheck:
         return sorted(self.violations["user_id"].astype(str).unique()) if not self.violations.empty else []
 
     def summary(self) -> str:
-        lines = [f"频控检查：任意 {self.window_hours:g} 小时内每位客户最多 {self.cap} 条营销消息（服务消息不计）。",
-                 f"  检查了 {self.checked} 条有发送时间的消息。"]
+        lines = [
+            f"频控检查：任意 {self.window_hours:g} 小时内每位客户最多 {self.cap} 条营销消息（服务消息不计）。",
+            f"  检查了 {self.checked} 条有发送时间的消息。",
+        ]
         if self.ok:
             lines.append("  ✓ 没有超出频控的消息。")
         else:
             lines.append(f"  ✗ {len(self.violations)} 条消息超出频控，涉及 {len(self.customers)} 位客户。")
         if len(self.missing_time):
-            lines.append(f"  ⚠ {len(self.missing_time)} 条消息缺少发送时间，无法检查（见 .missing_time），"
-                         "请补全后再检查。")
+            lines.append(
+                f"  ⚠ {len(self.missing_time)} 条消息缺少发送时间，无法检查（见 .missing_time），请补全后再检查。"
+            )
         if len(self.unknown_kind):
             lines.append(f"  ⚠ {len(self.unknown_kind)} 条消息类型无法识别（见 .unknown_kind），已按营销消息计算。")
         return "\n".join(lines)
@@ -171,8 +181,15 @@ def _window_counts(times: list, window: pd.Timedelta) -> list[tuple[int, int]]:
     return out
 
 
-def check_cap(log: pd.DataFrame, cap: int | None = None, window_hours: float | None = None, *,
-              user: str | None = None, time: str | None = None, kind: str | None = None) -> CapCheck:
+def check_cap(
+    log: pd.DataFrame,
+    cap: int | None = None,
+    window_hours: float | None = None,
+    *,
+    user: str | None = None,
+    time: str | None = None,
+    kind: str | None = None,
+) -> CapCheck:
     """List the messages of ``log`` that break the frequency cap.
 
     ``cap`` and ``window_hours`` default to the settings (2 in 24 h).  Column
@@ -189,8 +206,10 @@ def check_cap(log: pd.DataFrame, cap: int | None = None, window_hours: float | N
     missing = df[t.isna()].copy()
     unknown = df[kinds.eq("未知")].copy()
     promo_idx = df.index[t.notna() & kinds.ne("服务")]
-    work = pd.DataFrame({"_u": df.loc[promo_idx, ucol].astype(str), "_t": t.loc[promo_idx],
-                         "_pos": range(len(promo_idx))}, index=promo_idx)
+    work = pd.DataFrame(
+        {"_u": df.loc[promo_idx, ucol].astype(str), "_t": t.loc[promo_idx], "_pos": range(len(promo_idx))},
+        index=promo_idx,
+    )
     work = work.sort_values(["_u", "_t", "_pos"], kind="mergesort")
     rows, counts, starts = [], [], []
     for _u, grp in work.groupby("_u", sort=True):
@@ -212,6 +231,7 @@ def check_cap(log: pd.DataFrame, cap: int | None = None, window_hours: float | N
 
 # -- scheduling ----------------------------------------------------------------
 
+
 def _fits(accepted: list[int], t: int, cap: int, window: int) -> bool:
     """True if adding ``t`` to the sorted ``accepted`` times keeps every window ≤ cap.
 
@@ -230,7 +250,7 @@ def _send_hours(send_hours) -> tuple[_dt.time, _dt.time] | None:
     try:
         start, end = (x if isinstance(x, _dt.time) else _dt.time.fromisoformat(str(x)) for x in send_hours)
     except (TypeError, ValueError):
-        raise CourseError(f"可发送时段应写成 (\"09:00\", \"21:00\")，现在是 {send_hours!r}。") from None
+        raise CourseError(f'可发送时段应写成 ("09:00", "21:00")，现在是 {send_hours!r}。') from None
     if start >= end:
         raise CourseError(f"可发送时段的开始 {start:%H:%M} 应早于结束 {end:%H:%M}。")
     return start, end
@@ -296,9 +316,11 @@ class Schedule:
 
     def summary(self) -> str:
         c = self.table["action"].value_counts()
-        lines = [f"排期结果（任意 {self.window_hours:g} 小时内每人最多 {self.cap} 条营销消息，服务消息不受限）：",
-                 f"  计划 {len(self.table)} 条：保留 {c.get(KEEP, 0)}、顺延 {c.get(MOVE, 0)}、删除 {c.get(DROP, 0)}、"
-                 f"缺少时间 {c.get(NO_TIME, 0)}。"]
+        lines = [
+            f"排期结果（任意 {self.window_hours:g} 小时内每人最多 {self.cap} 条营销消息，服务消息不受限）：",
+            f"  计划 {len(self.table)} 条：保留 {c.get(KEEP, 0)}、顺延 {c.get(MOVE, 0)}、删除 {c.get(DROP, 0)}、"
+            f"缺少时间 {c.get(NO_TIME, 0)}。",
+        ]
         if c.get(NO_TIME, 0):
             lines.append("  ⚠ 缺少发送时间的消息没有安排（见 .missing），请补上时间后重新排期。")
         return "\n".join(lines)
@@ -307,10 +329,20 @@ class Schedule:
         return self.summary()
 
 
-def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | None = None, *,
-             user: str | None = None, time: str | None = None, kind: str | None = None,
-             priority: str | None = None, campaign: str | None = "campaign",
-             max_delay_hours: float = 24, send_hours=None, already_sent: pd.DataFrame | None = None) -> Schedule:
+def schedule(
+    plan: pd.DataFrame,
+    cap: int | None = None,
+    window_hours: float | None = None,
+    *,
+    user: str | None = None,
+    time: str | None = None,
+    kind: str | None = None,
+    priority: str | None = None,
+    campaign: str | None = "campaign",
+    max_delay_hours: float = 24,
+    send_hours=None,
+    already_sent: pd.DataFrame | None = None,
+) -> Schedule:
     """Make a message plan respect the frequency cap; report what was kept, moved or dropped.
 
     * service messages are kept as planned;
@@ -326,8 +358,14 @@ def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | N
     """
     df = _frame(plan)
     n_cap, window = _limits(cap, window_hours)
-    rule = _CapRule(n_cap, int(window.value), window.total_seconds() / 3600, _max_delay(max_delay_hours),
-                    float(max_delay_hours), _send_hours(send_hours))
+    rule = _CapRule(
+        n_cap,
+        int(window.value),
+        window.total_seconds() / 3600,
+        _max_delay(max_delay_hours),
+        float(max_delay_hours),
+        _send_hours(send_hours),
+    )
     ucol = _pick(df, user, USER_COLUMNS, "客户编号")
     tcol = _pick(df, time, TIME_COLUMNS, "发送时间")
     kcol = _pick(df, kind, KIND_COLUMNS, "消息类型")
@@ -339,8 +377,9 @@ def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | N
     kinds = message_kinds(table[kcol])
     promo = _set_unscheduled(table, t, kinds)
     accepted = _sent_before(already_sent, user, time, kind)
-    final, action, reason = rule.place_all(_placing_order(table, promo, pcol, t), table["user_id"].astype(str),
-                                           t, kinds, accepted)
+    final, action, reason = rule.place_all(
+        _placing_order(table, promo, pcol, t), table["user_id"].astype(str), t, kinds, accepted
+    )
     if action:
         table.loc[list(action), "action"] = list(action.values())
         table.loc[list(action), "reason"] = list(reason.values())
@@ -354,8 +393,10 @@ def schedule(plan: pd.DataFrame, cap: int | None = None, window_hours: float | N
 def _max_delay(max_delay_hours) -> int:
     """The longest move allowed, in nanoseconds."""
     if isinstance(max_delay_hours, bool) or not isinstance(max_delay_hours, (int, float)) or max_delay_hours < 0:
-        raise CourseError(f"最多顺延的小时数应为 ≥0 的数字（不带引号），现在是 {max_delay_hours!r}："
-                          "例如 max_delay_hours=12，或填上面读出的变量 MAX_DELAY。")
+        raise CourseError(
+            f"最多顺延的小时数应为 ≥0 的数字（不带引号），现在是 {max_delay_hours!r}："
+            "例如 max_delay_hours=12，或填上面读出的变量 MAX_DELAY。"
+        )
     return int(pd.Timedelta(hours=float(max_delay_hours)).value)
 
 
@@ -363,8 +404,9 @@ def _priority_column(df: pd.DataFrame, priority) -> str | None:
     if priority is None:
         return None
     if not isinstance(priority, str):
-        raise CourseError(f"priority 要填计划里优先级那一列的列名（文字，加引号），现在是 {priority!r}：例如 "
-                          "priority=\"priority\"。")
+        raise CourseError(
+            f'priority 要填计划里优先级那一列的列名（文字，加引号），现在是 {priority!r}：例如 priority="priority"。'
+        )
     return _pick(df, priority, (), "优先级")
 
 
@@ -427,8 +469,9 @@ class _CapRule:
                 return c
         return None
 
-    def place_all(self, order: list, users: pd.Series, t: pd.Series, kinds: pd.Series,
-                  accepted: dict[str, list[int]]) -> tuple[dict, dict, dict]:
+    def place_all(
+        self, order: list, users: pd.Series, t: pd.Series, kinds: pd.Series, accepted: dict[str, list[int]]
+    ) -> tuple[dict, dict, dict]:
         """({row: final time}, {row: action}, {row: reason}) of the promotional rows, placed in ``order``."""
         ns = pd.Series(t.astype("datetime64[ns]").to_numpy().view("int64"), index=t.index)
         final, action, reason = {}, {}, {}
@@ -451,8 +494,10 @@ class _CapRule:
 
     def _drop_reason(self, planned: int, accepted: list[int]) -> str:
         near = [x for x in accepted if abs(x - planned) < self.window]
-        return (f"该客户 {_fmt(planned)} 前后 {self.window_hours:g} 小时内已有 {len(near)} 条营销消息"
-                f"（{'、'.join(_fmt(x) for x in near)}），顺延 {self.max_delay_hours:g} 小时内也排不开，已删除")
+        return (
+            f"该客户 {_fmt(planned)} 前后 {self.window_hours:g} 小时内已有 {len(near)} 条营销消息"
+            f"（{'、'.join(_fmt(x) for x in near)}），顺延 {self.max_delay_hours:g} 小时内也排不开，已删除"
+        )
 
 
 # -- the week's calendar and the plan it expands to ------------------------------------
@@ -491,10 +536,16 @@ def week_calendar(path, as_of=None) -> pd.DataFrame:
     start = plan_start(as_of)
     day = pd.to_numeric(raw["day"], errors="coerce")
     clock = raw["time"].fillna("").str.strip()
-    when = pd.to_datetime((start + pd.to_timedelta(day - 1, unit="D")).dt.strftime("%Y-%m-%d") + " " + clock,
-                          errors="coerce", format="mixed")
-    out = raw.assign(send_time=when.where(clock != ""), tag=raw["tag"].fillna(""),
-                     content=[render(str(x)) if pd.notna(x) else "" for x in raw["content"]])
+    when = pd.to_datetime(
+        (start + pd.to_timedelta(day - 1, unit="D")).dt.strftime("%Y-%m-%d") + " " + clock,
+        errors="coerce",
+        format="mixed",
+    )
+    out = raw.assign(
+        send_time=when.where(clock != ""),
+        tag=raw["tag"].fillna(""),
+        content=[render(str(x)) if pd.notna(x) else "" for x in raw["content"]],
+    )
     return out[CALENDAR_COLUMNS].reset_index(drop=True)
 
 
@@ -520,9 +571,20 @@ def expand_calendar(calendar: pd.DataFrame, people: pd.DataFrame) -> pd.DataFram
         hit = who if row.segment == ALL_SEGMENTS else who[who["segment"] == row.segment]
         if isinstance(row.tag, str) and row.tag:
             hit = hit[hit["_tags"].apply(lambda xs, t=row.tag: t in xs)]
-        parts.append(pd.DataFrame({"user_id": hit["user_id"].astype(str), "segment": hit["segment"],
-                                   "campaign": row.campaign, "channel": row.channel, "msg_type": row.msg_type,
-                                   "send_time": row.send_time, "priority": row.priority, "content": row.content}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "user_id": hit["user_id"].astype(str),
+                    "segment": hit["segment"],
+                    "campaign": row.campaign,
+                    "channel": row.channel,
+                    "msg_type": row.msg_type,
+                    "send_time": row.send_time,
+                    "priority": row.priority,
+                    "content": row.content,
+                }
+            )
+        )
     plan = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CALENDAR_COLUMNS)
     plan["send_time"] = pd.to_datetime(plan["send_time"])
     plan = plan.sort_values(["send_time", "user_id", "campaign"], na_position="last", kind="mergesort")

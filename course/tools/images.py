@@ -30,6 +30,7 @@ thumbnails of :func:`gallery`); the tools here measure, the operator decides.
 >>> has_corner_mark(white)
 True
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -37,9 +38,23 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load", "white_share", "border_white_share", "is_white_background", "is_spliced", "has_corner_mark",
-           "image_info", "image_table", "gallery", "check_main_images", "check_detail_images", "asset_dir",
-           "main_first_white", "main_images_clean", "detail_images_ok"]
+__all__ = [
+    "load",
+    "white_share",
+    "border_white_share",
+    "is_white_background",
+    "is_spliced",
+    "has_corner_mark",
+    "image_info",
+    "image_table",
+    "gallery",
+    "check_main_images",
+    "check_detail_images",
+    "asset_dir",
+    "main_first_white",
+    "main_images_clean",
+    "detail_images_ok",
+]
 
 
 def _levels():
@@ -80,7 +95,7 @@ def border_white_share(arr: np.ndarray, level: int | None = None, frame: float =
     fh, fw = max(1, int(h * frame)), max(1, int(w * frame))
     mask = _white_mask(arr, level)
     border = np.ones((h, w), dtype=bool)
-    border[fh:h - fh, fw:w - fw] = False
+    border[fh : h - fh, fw : w - fw] = False
     return round(float(mask[border].mean()), 4)
 
 
@@ -92,8 +107,8 @@ def is_white_background(arr: np.ndarray) -> bool:
 def _seams(arr: np.ndarray, axis: int, jump: float = 40.0, coverage: float = 0.9) -> list[int]:
     """Positions of straight seams across the image along ``axis`` (1: vertical lines)."""
     a = arr[..., :3].astype(np.int16)
-    diff = np.abs(np.diff(a, axis=axis)).max(axis=-1)          # sharp change between neighbours
-    share = (diff > jump).mean(axis=0 if axis == 1 else 1)      # share of the line that jumps
+    diff = np.abs(np.diff(a, axis=axis)).max(axis=-1)  # sharp change between neighbours
+    share = (diff > jump).mean(axis=0 if axis == 1 else 1)  # share of the line that jumps
     n = share.shape[0]
     lo, hi = int(n * 0.05), int(n * 0.95)
     return [int(i) for i in np.nonzero(share[lo:hi] >= coverage)[0] + lo]
@@ -136,8 +151,10 @@ def image_info(path) -> dict:
     from .. import settings
 
     th = settings.thresholds("listing")
-    key = tuple(int(th[k]) if k != "white_border_share_min" else float(th[k])
-                for k in ("main_image_size", "white_pixel_level", "white_border_share_min"))
+    key = tuple(
+        int(th[k]) if k != "white_border_share_min" else float(th[k])
+        for k in ("main_image_size", "white_pixel_level", "white_border_share_min")
+    )
     try:
         stamp = Path(path).stat().st_mtime_ns
     except OSError:
@@ -150,17 +167,19 @@ def _measured(path: str, stamp, key: tuple) -> tuple:
     size = key[0]
     arr = load(path)
     h, w = arr.shape[:2]
-    return tuple({
-        "文件": Path(path).name,
-        "宽": int(w),
-        "高": int(h),
-        "尺寸合格": bool(w == size and h == size),
-        "白色像素占比": white_share(arr),
-        "边缘白色占比": border_white_share(arr),
-        "白底图": bool(is_white_background(arr)),
-        "拼接图": bool(is_spliced(arr)),
-        "角标": bool(has_corner_mark(arr)),
-    }.items())
+    return tuple(
+        {
+            "文件": Path(path).name,
+            "宽": int(w),
+            "高": int(h),
+            "尺寸合格": bool(w == size and h == size),
+            "白色像素占比": white_share(arr),
+            "边缘白色占比": border_white_share(arr),
+            "白底图": bool(is_white_background(arr)),
+            "拼接图": bool(is_spliced(arr)),
+            "角标": bool(has_corner_mark(arr)),
+        }.items()
+    )
 
 
 def image_table(folder=None):
@@ -169,8 +188,9 @@ def image_table(folder=None):
 
     folder = Path(folder) if folder is not None else asset_dir()
     rows = [image_info(p) for p in sorted(folder.glob("cand_*.png"))]
-    return pd.DataFrame(rows, columns=["文件", "宽", "高", "尺寸合格", "白色像素占比", "边缘白色占比", "白底图",
-                                       "拼接图", "角标"])
+    return pd.DataFrame(
+        rows, columns=["文件", "宽", "高", "尺寸合格", "白色像素占比", "边缘白色占比", "白底图", "拼接图", "角标"]
+    )
 
 
 def gallery(folder=None, width: int = 150):
@@ -190,9 +210,11 @@ def gallery(folder=None, width: int = 150):
             buf = io.BytesIO()
             im.save(buf, format="PNG")
         data = base64.b64encode(buf.getvalue()).decode("ascii")
-        cells.append(f"<figure style='display:inline-block;margin:4px;text-align:center'>"
-                     f"<img src='data:image/png;base64,{data}' style='border:1px solid #ccc'>"
-                     f"<figcaption style='font-size:12px'>{p.name}</figcaption></figure>")
+        cells.append(
+            f"<figure style='display:inline-block;margin:4px;text-align:center'>"
+            f"<img src='data:image/png;base64,{data}' style='border:1px solid #ccc'>"
+            f"<figcaption style='font-size:12px'>{p.name}</figcaption></figure>"
+        )
     return HTML("<div class='course-gallery'>" + "".join(cells) + "</div>")
 
 
@@ -249,12 +271,15 @@ def check_detail_images(infos: list[dict]) -> list[str]:
     probs = _clean_problems(infos, "详情页图片")
     white = sum(1 for i in infos if i.get("白底图"))
     if white / len(infos) < share_min - 1e-9:
-        probs.append(f"详情页图片中白底图 {white} 张，占 {white / len(infos):.0%}，低于 {share_min:.0%}"
-                     "（关键控制点：详情页图片白底图占比不低于规定比例）。")
+        probs.append(
+            f"详情页图片中白底图 {white} 张，占 {white / len(infos):.0%}，低于 {share_min:.0%}"
+            "（关键控制点：详情页图片白底图占比不低于规定比例）。"
+        )
     return probs
 
 
 # -- the same rules on a list of file names (a form's answer; used by visible checks) ---
+
 
 def _infos(files) -> list[dict] | None:
     from ..checks import as_items

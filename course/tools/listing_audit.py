@@ -19,6 +19,7 @@ Missing parts are reported as not filled in (未填写), never as a crash.
 >>> bool(rep.loc[0, "是否通过"]), rep.loc[0, "字段"]
 (False, '商品名称')
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass as _dataclass
@@ -34,6 +35,7 @@ __all__ = ["audit", "DETAIL_ORDER", "rules", "passed", "catalog_facts", "campaig
 
 DETAIL_ORDER = ["场景导入", "产品细节", "核心卖点", "规格参数", "用户评价"]
 
+
 def rules() -> dict[str, str]:
     """The 填写规范 of each row, stating the settings in force."""
     from .. import settings
@@ -43,10 +45,10 @@ def rules() -> dict[str, str]:
     size, share = th["main_image_size"], th["white_background_share_min"]
     return {
         "商品名称": f"{th['title_width_min']}-{th['title_width_max']}字符（宽度单位），含核心关键词；"
-                    "审核：是否包含品牌名、核心属性词；无极限词、无堆砌",
+        "审核：是否包含品牌名、核心属性词；无极限词、无堆砌",
         "价格": "精确到0.01，设置“日常价+活动价”；审核：活动价是否低于成本价",
         "主图": f"{n}张，首图白底（白底图1张、场景图{scenes}张、细节图{details}张）；{size}×{size}像素，白底无logo，"
-              "无拼接图",
+        "无拼接图",
         "详情页首屏": f"卖点{th['selling_points_min']}-{th['selling_points_max']}个，解决用户核心痛点；无极限词",
         "详情页布局": "场景导入→产品细节→核心卖点→规格参数→用户评价（课程补充，来自工作坊方案）",
         "详情页图片": f"白底图占比不低于{share:.0%}，不得出现拼接图；{size}×{size}像素（课程补充，来自工作坊方案）",
@@ -55,8 +57,13 @@ def rules() -> dict[str, str]:
 
 
 def _row(field: str, value: Any, problems: list[str]) -> dict:
-    return {"字段": field, "填写规范": rules()[field], "填写值": value,
-            "是否通过": not problems, "需要修改": "；".join(problems) if problems else ""}
+    return {
+        "字段": field,
+        "填写规范": rules()[field],
+        "填写值": value,
+        "是否通过": not problems,
+        "需要修改": "；".join(problems) if problems else "",
+    }
 
 
 def _missing(field: str) -> dict:
@@ -78,8 +85,13 @@ def _empty(value: Any) -> bool:
 
 def _title_row(listing: dict) -> dict:
     title = listing["title"]
-    rep = check_title(title, core_keyword=listing.get("core_keyword"), required=listing.get("core_attributes") or (),
-                      category=listing.get("category"), brand=listing.get("brand"))
+    rep = check_title(
+        title,
+        core_keyword=listing.get("core_keyword"),
+        required=listing.get("core_attributes") or (),
+        category=listing.get("category"),
+        brand=listing.get("brand"),
+    )
     return _row("商品名称", f"{title}（{rep.width} 个宽度单位）", rep.problems)
 
 
@@ -132,9 +144,15 @@ def _sku_row(listing: dict) -> dict:
 
 
 #: the rows of the report: (字段, key of the listing, the row's check)
-_ROWS = [("商品名称", "title", _title_row), ("价格", "prices", _price_row), ("主图", "main_images", _main_images_row),
-         ("详情页首屏", "selling_points", _selling_points_row), ("详情页布局", "sections", _sections_row),
-         ("详情页图片", "detail_images", _detail_images_row), ("SKU", "sku_attributes", _sku_row)]
+_ROWS = [
+    ("商品名称", "title", _title_row),
+    ("价格", "prices", _price_row),
+    ("主图", "main_images", _main_images_row),
+    ("详情页首屏", "selling_points", _selling_points_row),
+    ("详情页布局", "sections", _sections_row),
+    ("详情页图片", "detail_images", _detail_images_row),
+    ("SKU", "sku_attributes", _sku_row),
+]
 
 
 def _image_infos(images) -> list[dict]:
@@ -148,6 +166,7 @@ def passed(report) -> bool:
 
 
 # -- the whole shop through table 1: facts per product (the supervisor decides) -------------
+
 
 def campaign_start() -> str:
     """The first day of the shop's campaign (the dataset's calendar), e.g. ``2026-06-15``."""
@@ -193,17 +212,24 @@ def catalog_facts(start: str | None = None):
             gaps = max(gaps, len(low.missing))
             if s.sku_id in first_day.index and low.value is not None:
                 over.append(float(first_day[s.sku_id]) - low.value)
-        rows.append({"product_id": p.product_id, "商品名称": p.product_name, "标题": p.title,
-                     "标题宽度": title_width(p.title),
-                     "极限词": "、".join(f.word for f in find_absolute_words(p.title)),
-                     "活动价减成本": round(float((mine["campaign_price"] - mine["cost"]).min()), 2),
-                     "SKU选项": _options_text(mine),
-                     "划线价减近30天最低价": round(max(over), 2) if over else None,
-                     "价格记录缺失天数": gaps})
+        rows.append(
+            {
+                "product_id": p.product_id,
+                "商品名称": p.product_name,
+                "标题": p.title,
+                "标题宽度": title_width(p.title),
+                "极限词": "、".join(f.word for f in find_absolute_words(p.title)),
+                "活动价减成本": round(float((mine["campaign_price"] - mine["cost"]).min()), 2),
+                "SKU选项": _options_text(mine),
+                "划线价减近30天最低价": round(max(over), 2) if over else None,
+                "价格记录缺失天数": gaps,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # -- a check kind the module's graded tasks use (public parameters, salted reference) ------
+
 
 @_dataclass(kw_only=True)
 class KeyedValues(_C.Check):

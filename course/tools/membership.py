@@ -19,6 +19,7 @@ Rules of module 4 (source: the operations playbook, 会员体系与积分):
 >>> expiry_reminder(500, 3)
 '您有500积分将在3天后过期，可兑换20元券，快去使用吧！'
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -41,9 +42,11 @@ def _crm() -> dict:
 def _tier_rows() -> list[tuple[str, float, float]]:
     """(tier, minimum spend, minimum orders) from the settings, lowest tier first."""
     th = _crm()
-    return [("银卡", th["silver_min_spend"], th["silver_min_orders"]),
-            ("金卡", th["gold_min_spend"], th["gold_min_orders"]),
-            ("铂金", th["platinum_min_spend"], th["platinum_min_orders"])]
+    return [
+        ("银卡", th["silver_min_spend"], th["silver_min_orders"]),
+        ("金卡", th["gold_min_spend"], th["gold_min_orders"]),
+        ("铂金", th["platinum_min_spend"], th["platinum_min_orders"]),
+    ]
 
 
 def tier_thresholds() -> pd.DataFrame:
@@ -96,17 +99,22 @@ def assign_tiers(spend: pd.Series, orders: pd.Series | None = None, *, basis: st
         raise CourseError(f"累计消费金额不能为负数（有 {(s < 0).sum()} 个负数），请检查是否把退款算成了负的消费。")
     if basis != "spend" and orders is None:
         raise CourseError("按订单数划分会员等级时，需要提供每位客户的累计订单数。")
-    o = pd.Series(0, index=s.index) if orders is None else \
-        pd.to_numeric(pd.Series(orders).set_axis(s.index), errors="coerce").fillna(0)
+    o = (
+        pd.Series(0, index=s.index)
+        if orders is None
+        else pd.to_numeric(pd.Series(orders).set_axis(s.index), errors="coerce").fillna(0)
+    )
     out = pd.Series(TIERS[0], index=s.index, dtype="object")
     for name, min_spend, min_orders in _tier_rows():
-        hit = {"spend": s >= min_spend, "orders": o >= min_orders,
-               "either": (s >= min_spend) | (o >= min_orders)}[basis]
+        hit = {"spend": s >= min_spend, "orders": o >= min_orders, "either": (s >= min_spend) | (o >= min_orders)}[
+            basis
+        ]
         out[hit] = name
     return pd.Series(pd.Categorical(out, categories=list(TIERS), ordered=True), index=s.index, name="member_tier")
 
 
 # -- points -------------------------------------------------------------------
+
 
 def coupon_for_points(points) -> int:
     """The largest coupon (元) the points buy; 0 when they buy none."""
@@ -163,14 +171,16 @@ def reminder_due(expire_date, as_of, days: int | None = None) -> bool:
 
 # -- repurchase coupon ---------------------------------------------------------------
 
+
 def repurchase_coupon_date(purchase_date, days: int | None = None) -> _dt.date:
     """The day the 回购券 goes out: ``days`` (7) days after the purchase."""
     days = _crm()["repurchase_coupon_days"] if days is None else days
     return parse_date(purchase_date, what="购买日期") + _dt.timedelta(days=int(days))
 
 
-def repurchase_coupons(purchases: pd.DataFrame, *, user: str = "user_id", date: str = "date",
-                       days: int | None = None) -> pd.DataFrame:
+def repurchase_coupons(
+    purchases: pd.DataFrame, *, user: str = "user_id", date: str = "date", days: int | None = None
+) -> pd.DataFrame:
     """One row per purchase: when its 回购券 is due and whether it is still sent.
 
     ``purchases``: one row per paid order (``user_id``, ``date``).  A coupon is
@@ -206,6 +216,7 @@ def repurchase_coupons(purchases: pd.DataFrame, *, user: str = "user_id", date: 
 
 # -- points about to expire ------------------------------------------------------------
 
+
 def expiring_points(orders: pd.DataFrame, customers: pd.DataFrame, as_of=None) -> pd.DataFrame:
     """Per customer with points: how many points expire on ``points_expire_date``.
 
@@ -221,8 +232,10 @@ def expiring_points(orders: pd.DataFrame, customers: pd.DataFrame, as_of=None) -
 
     if orders is None or customers is None:
         raise CourseError("订单表或客户表还是 None：请先运行上面读取数据的单元格。")
-    for table, cols in ((orders, ("user_id", "date", "status", "paid_amount")),
-                        (customers, ("user_id", "points", "points_expire_date"))):
+    for table, cols in (
+        (orders, ("user_id", "date", "status", "paid_amount")),
+        (customers, ("user_id", "points", "points_expire_date")),
+    ):
         missing = [c for c in cols if c not in table.columns]
         if missing:
             raise CourseError(f"表格缺少列：{'、'.join(missing)}。")
@@ -244,4 +257,3 @@ def tier_agreement(tiers: pd.DataFrame, column: str = "tier_by_spend", system: s
     if tiers is None or column not in getattr(tiers, "columns", []) or system not in tiers.columns or len(tiers) == 0:
         return 0.0
     return float((tiers[column].astype(str) == tiers[system].astype(str)).mean())
-

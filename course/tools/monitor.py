@@ -16,6 +16,7 @@ The back-office side of 模块二 练习04 (活动执行与监控):
 >>> conversion_rate(72, 1200)
 6.0
 """
+
 from __future__ import annotations
 
 import numbers
@@ -47,8 +48,10 @@ def _frame(value: Any, what: str, columns: list[str]):
         raise CourseError(f"{what} 应是一个表格（DataFrame），现在是 {type(value).__name__}。")
     missing = [c for c in columns if c not in value.columns]
     if missing:
-        raise CourseError(f"{what} 缺少列：{'、'.join(missing)}（需要：{'、'.join(columns)}）。"
-                          "检查列名是否写错，或重新运行上面的单元格。")
+        raise CourseError(
+            f"{what} 缺少列：{'、'.join(missing)}（需要：{'、'.join(columns)}）。"
+            "检查列名是否写错，或重新运行上面的单元格。"
+        )
     return value
 
 
@@ -66,6 +69,7 @@ def _time(value: Any, label: str):
 
 # -- table 2: 营销活动效果跟踪表 -----------------------------------------------------
 
+
 def table2_sample():
     """The three sample rows of 表2 营销活动效果跟踪表 (2024-06-01) of the workshop plan.
 
@@ -75,10 +79,13 @@ def table2_sample():
     import pandas as pd
 
     return pd.DataFrame(
-        [["2024-06-01", "平台首页推荐", 1200, 300, 72, 28800.0, 6.0, "流量大但转化偏低"],
-         ["2024-06-01", "付费广告", 800, 240, 64, 25600.0, 8.0, "转化率在三个渠道中最高"],
-         ["2024-06-01", "社群引流", 500, 150, 30, 12000.0, 6.0, "用户咨询价格频次高"]],
-        columns=TABLE2_COLUMNS)
+        [
+            ["2024-06-01", "平台首页推荐", 1200, 300, 72, 28800.0, 6.0, "流量大但转化偏低"],
+            ["2024-06-01", "付费广告", 800, 240, 64, 25600.0, 8.0, "转化率在三个渠道中最高"],
+            ["2024-06-01", "社群引流", 500, 150, 30, 12000.0, 6.0, "用户咨询价格频次高"],
+        ],
+        columns=TABLE2_COLUMNS,
+    )
 
 
 def conversion_rate(orders: Any, uv: Any) -> float | None:
@@ -165,11 +172,14 @@ def check_table2(table) -> list[str]:
         out.append("有的行加购数大于 UV：加购数按加购的独立访客计，不会超过 UV。")
     expect = [conversion_rate(o, u) for o, u in zip(table["下单数"], table["UV"])]
     got = pd.to_numeric(table["转化率"], errors="coerce")
-    bad = [i for i, (e, g) in enumerate(zip(expect, got))
-           if e is not None and (pd.isna(g) or abs(float(g) - e) > 0.051)]
+    bad = [
+        i for i, (e, g) in enumerate(zip(expect, got)) if e is not None and (pd.isna(g) or abs(float(g) - e) > 0.051)
+    ]
     if bad:
-        out.append(f"有 {len(bad)} 行的转化率与 下单数 ÷ UV × 100 不一致"
-                   "（表2：转化率 = 下单数/UV，以百分数表示，保留 1 位小数）。")
+        out.append(
+            f"有 {len(bad)} 行的转化率与 下单数 ÷ UV × 100 不一致"
+            "（表2：转化率 = 下单数/UV，以百分数表示，保留 1 位小数）。"
+        )
     if table.duplicated(["日期", "渠道"]).any():
         out.append("同一日期同一渠道出现了多行，每天每个渠道只占一行。")
     return out
@@ -192,8 +202,15 @@ def low_rows_noted(table) -> bool:
 
 # -- pausing channels -----------------------------------------------------------------
 
-def pause_flags(table, spend, *, conversion_floor: float | None = None, gmv_ratio_floor: float | None = None,
-                min_uv: int | None = None):
+
+def pause_flags(
+    table,
+    spend,
+    *,
+    conversion_floor: float | None = None,
+    gmv_ratio_floor: float | None = None,
+    min_uv: int | None = None,
+):
     """Channel-days that break the pause rule (暂停预算分配, 关键控制点: 优先高转化渠道).
 
     The course's rule (thresholds in ``course/settings.yaml``, section campaign; the
@@ -216,8 +233,9 @@ def pause_flags(table, spend, *, conversion_floor: float | None = None, gmv_rati
 
     t = _frame(table, "表2", ["日期", "渠道", "UV", "下单数", "GMV"]).copy()
     if spend is None or not isinstance(spend, pd.DataFrame):
-        raise CourseError("pause_flags 还需要每天每个渠道的推广花费（如 ad_spend 表），用来计算投产比、"
-                          "判断能否暂停预算。")
+        raise CourseError(
+            "pause_flags 还需要每天每个渠道的推广花费（如 ad_spend 表），用来计算投产比、判断能否暂停预算。"
+        )
     floor = _share_arg(conversion_floor, "pause_conversion_floor", "转化率下限 conversion_floor")
     ratio_min = _number_arg(gmv_ratio_floor, "pause_gmv_ratio_floor", "投产比下限 gmv_ratio_floor")
     uv_min = int(_number_arg(min_uv, "pause_min_uv", "最少 UV min_uv"))
@@ -229,9 +247,13 @@ def pause_flags(table, spend, *, conversion_floor: float | None = None, gmv_rati
     low_conv = conv < floor
     low_ratio = paid & (t["投产比"] < ratio_min)
     t["偏弱"] = (uv >= uv_min) & (low_conv | low_ratio)
-    t["原因"] = ["；".join(([f"转化率 {c * 100:.2f}% 低于 {floor * 100:g}%"] if weak and lc else [])
-                          + ([f"投产比 {ratio:.2f} 低于 {ratio_min:g}"] if weak and lr else []))
-                for lc, lr, weak, c, ratio in zip(low_conv, low_ratio, t["偏弱"], conv, t["投产比"])]
+    t["原因"] = [
+        "；".join(
+            ([f"转化率 {c * 100:.2f}% 低于 {floor * 100:g}%"] if weak and lc else [])
+            + ([f"投产比 {ratio:.2f} 低于 {ratio_min:g}"] if weak and lr else [])
+        )
+        for lc, lr, weak, c, ratio in zip(low_conv, low_ratio, t["偏弱"], conv, t["投产比"])
+    ]
     t = t.sort_values(["渠道", "日期"]).reset_index(drop=True)
     t["连续偏弱天数"] = _weak_streaks(t)
     t["花费"] = t["花费"].fillna(0.0)
@@ -283,6 +305,7 @@ def _share_arg(value, setting: str, label: str) -> float:
 
 
 # -- stock replay -----------------------------------------------------------------------
+
 
 def paid_items(orders, order_items):
     """The order lines of paid orders with their payment time ``time`` (``paid_at``)."""
@@ -350,13 +373,24 @@ def replay_stock(start_stock, sales, alert: int | None = None):
     s = _frame(sales, "sales（活动期间的销售）", ["time", "sku_id", "qty"])[["time", "sku_id", "qty"]].copy()
     unknown = sorted(set(s["sku_id"]) - set(stock))
     if unknown:
-        raise CourseError("这些 SKU 没有起始库存："
-                          f"{'、'.join(map(str, unknown[:5]))}{' 等' if len(unknown) > 5 else ''}。")
+        raise CourseError(
+            f"这些 SKU 没有起始库存：{'、'.join(map(str, unknown[:5]))}{' 等' if len(unknown) > 5 else ''}。"
+        )
     s["time"] = pd.to_datetime(s["time"])
     s = s.sort_values(["time", "sku_id"], kind="stable")
-    rows = {k: {"sku_id": k, "起始库存": int(v), "售出件数": 0, "开始时已低于预警线": int(v) < level,
-                "下架时间": pd.NaT, "下架时库存": None, "下架后售出件数": 0, "期末库存": int(v)}
-            for k, v in stock.items()}
+    rows = {
+        k: {
+            "sku_id": k,
+            "起始库存": int(v),
+            "售出件数": 0,
+            "开始时已低于预警线": int(v) < level,
+            "下架时间": pd.NaT,
+            "下架时库存": None,
+            "下架后售出件数": 0,
+            "期末库存": int(v),
+        }
+        for k, v in stock.items()
+    }
     for t, sku, q in zip(s["time"], s["sku_id"], s["qty"]):
         r = rows[sku]
         q = int(q)

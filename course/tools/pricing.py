@@ -13,6 +13,7 @@
 >>> parse_price("499元")[1]
 '价格：请只填数字，不要带“元”等单位，例如 499.00。'
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -22,8 +23,16 @@ from decimal import Decimal, InvalidOperation
 from ..money import yuan
 from ..parse import parse_number
 
-__all__ = ["parse_price", "cents_ok", "check_prices", "LowestPrice", "lowest_deal_price",
-           "check_original_price", "traffic_price_band", "price_discount_vs_average"]
+__all__ = [
+    "parse_price",
+    "cents_ok",
+    "check_prices",
+    "LowestPrice",
+    "lowest_deal_price",
+    "check_original_price",
+    "traffic_price_band",
+    "price_discount_vs_average",
+]
 
 
 def parse_price(text, label: str = "价格"):
@@ -65,11 +74,15 @@ def check_prices(daily, activity, *, cost=None, original=None, lowest_30d=None, 
     if daily is not None and activity is not None and activity >= daily:
         probs.append(f"{head}活动价 {yuan(activity)}不低于日常价 {yuan(daily)}：活动价应低于日常价，否则不是优惠。")
     if activity is not None and cost is not None and activity < cost:
-        probs.append(f"{head}活动价 {yuan(activity)}低于成本价 {yuan(cost)}：每卖一件亏 {yuan(cost - activity)}。"
-                     "请把活动价提高到成本价以上，或换一个让利方式。")
+        probs.append(
+            f"{head}活动价 {yuan(activity)}低于成本价 {yuan(cost)}：每卖一件亏 {yuan(cost - activity)}。"
+            "请把活动价提高到成本价以上，或换一个让利方式。"
+        )
     if original is not None and lowest_30d is not None and original > lowest_30d + 1e-9:
-        probs.append(f"{head}划线价（原价）{yuan(original)}高于近30天最低成交价 {yuan(lowest_30d)}：原价必须真实有据，"
-                     "不能“先涨后降”。请把划线价改为不高于近30天最低成交价，或不标原价。")
+        probs.append(
+            f"{head}划线价（原价）{yuan(original)}高于近30天最低成交价 {yuan(lowest_30d)}：原价必须真实有据，"
+            "不能“先涨后降”。请把划线价改为不高于近30天最低成交价，或不标原价。"
+        )
     return probs
 
 
@@ -91,13 +104,17 @@ class LowestPrice:
 
     def message(self) -> str:
         if self.value is None:
-            return (f"{self.sku_id}：{self.start}~{self.end} 没有任何在售的价格记录，无法证明原价。"
-                    "请检查 SKU 编号和日期，或说明这段时间未上架。")
+            return (
+                f"{self.sku_id}：{self.start}~{self.end} 没有任何在售的价格记录，无法证明原价。"
+                "请检查 SKU 编号和日期，或说明这段时间未上架。"
+            )
         text = f"{self.sku_id}：{self.start}~{self.end} 最低成交价 {yuan(self.value)}"
         if self.missing:
             shown = "、".join(self.missing[:5]) + ("……" if len(self.missing) > 5 else "")
-            text += (f"；注意价格记录缺少 {len(self.missing)} 天（{shown}），这些天的成交价无法核实，"
-                     "原价证明不完整：请补齐记录，或在核对表中注明缺失日期。")
+            text += (
+                f"；注意价格记录缺少 {len(self.missing)} 天（{shown}），这些天的成交价无法核实，"
+                "原价证明不完整：请补齐记录，或在核对表中注明缺失日期。"
+            )
         return text
 
 
@@ -138,8 +155,10 @@ def check_original_price(history, sku_id: str, original: float, campaign_start) 
     if low.value is None:
         return [low.message()]
     if original > low.value + 1e-9:
-        probs.append(f"{sku_id}：划线价 {yuan(original)}高于活动前30天最低成交价 {yuan(low.value)}，"
-                     "属于虚构原价（先涨后降），违反价格标示规范。")
+        probs.append(
+            f"{sku_id}：划线价 {yuan(original)}高于活动前30天最低成交价 {yuan(low.value)}，"
+            "属于虚构原价（先涨后降），违反价格标示规范。"
+        )
     if low.missing:
         probs.append(low.message())
     return probs

@@ -14,6 +14,7 @@ as ``138****1234``, names as ``张**`` and addresses trimmed to the district.
 >>> mask_address("浙江省杭州市西湖区文三路100号3单元501室")
 '浙江省杭州市西湖区****'
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,31 @@ MASK = "****"
 
 # Chinese compound surnames (复姓) that keep two characters
 COMPOUND_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
-    "轩辕", "令狐", "钟离", "闻人", "澹台", "申屠", "独孤", "南宫", "西门", "端木", "百里", "呼延",
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "轩辕",
+    "令狐",
+    "钟离",
+    "闻人",
+    "澹台",
+    "申屠",
+    "独孤",
+    "南宫",
+    "西门",
+    "端木",
+    "百里",
+    "呼延",
 )
 
 _PHONE_RE = re.compile(r"1[3-9]\d{9}")
@@ -130,8 +154,13 @@ def pii_columns(df: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def mask_frame(df: pd.DataFrame, *, phone: Iterable[str] | None = None, name: Iterable[str] | None = None,
-               address: Iterable[str] | None = None) -> pd.DataFrame:
+def mask_frame(
+    df: pd.DataFrame,
+    *,
+    phone: Iterable[str] | None = None,
+    name: Iterable[str] | None = None,
+    address: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """A copy of ``df`` with phone, name and address columns masked.
 
     Columns are found by name (see ``PHONE_COLUMNS`` ...) unless given.
@@ -140,8 +169,11 @@ def mask_frame(df: pd.DataFrame, *, phone: Iterable[str] | None = None, name: It
         raise CourseError("要脱敏的表格还是 None：请先完成上一步。")
     found = pii_columns(df)
     out = df.copy()
-    for kind, given, fn in (("phone", phone, mask_phone), ("name", name, mask_name),
-                            ("address", address, mask_address)):
+    for kind, given, fn in (
+        ("phone", phone, mask_phone),
+        ("name", name, mask_name),
+        ("address", address, mask_address),
+    ):
         cols = list(given) if given is not None else found[kind]
         for c in cols:
             if c not in out.columns:
@@ -190,14 +222,34 @@ PURPOSES: dict[str, dict] = {
     "触达": {
         "description": "发送短信/推送/电话回访的名单：谁、何时、哪个渠道、发什么",
         "required": ["user_id", "channel", "send_time"],
-        "optional": ["phone", "phone_masked", "name", "name_masked", "content", "campaign", "msg_type",
-                     "message_id", "benefit"],
+        "optional": [
+            "phone",
+            "phone_masked",
+            "name",
+            "name_masked",
+            "content",
+            "campaign",
+            "msg_type",
+            "message_id",
+            "benefit",
+        ],
     },
     "履约": {
         "description": "发货与售后：订单、商品、收货人与地址",
         "required": ["order_id"],
-        "optional": ["user_id", "name", "name_masked", "phone", "phone_masked", "address", "region",
-                     "sku_id", "product_name", "qty", "gift"],
+        "optional": [
+            "user_id",
+            "name",
+            "name_masked",
+            "phone",
+            "phone_masked",
+            "address",
+            "region",
+            "sku_id",
+            "product_name",
+            "qty",
+            "gift",
+        ],
     },
     "分析": {
         "description": "数据分析：不带任何可识别个人的信息",
@@ -229,12 +281,15 @@ def export_for(df: pd.DataFrame, purpose: str, *, quiet: bool = False) -> pd.Dat
     out = mask_frame(renamed[keep])
     if not quiet:
         left_out = f"未导出 {len(dropped)} 列（{'、'.join(map(str, dropped))}）" if dropped else "没有多余的列"
-        print(f"「{purpose}」导出：保留 {len(keep)} 列（{'、'.join(map(str, keep))}），{left_out}；"
-              "手机号、姓名、地址已脱敏。")
+        print(
+            f"「{purpose}」导出：保留 {len(keep)} 列（{'、'.join(map(str, keep))}），{left_out}；"
+            "手机号、姓名、地址已脱敏。"
+        )
     return out.reset_index(drop=True)
 
 
 # -- public properties of an export (the module's visible self-checks use them) ----------
+
 
 def columns_allowed(df: pd.DataFrame, purpose: str) -> bool:
     """True when every column of ``df`` is one the purpose needs (required or optional)."""
@@ -250,4 +305,3 @@ def is_masked(df: pd.DataFrame) -> bool:
     if df is None or not hasattr(df, "columns"):
         return False
     return not find_unmasked(df)
-

@@ -49,6 +49,7 @@ order-level amount is shared out in whole cents by the largest-remainder method
 >>> q.refund(1, 1), q.refund(1, 1, already_returned=1)
 (Decimal('151.23'), Decimal('151.22'))
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -117,8 +118,9 @@ class RuleSet:
     gets no promotion at all.
     """
 
-    def __init__(self, rules: Iterable[Rule] = (), order: Iterable[str] | None = None,
-                 start: Any = None, end: Any = None):
+    def __init__(
+        self, rules: Iterable[Rule] = (), order: Iterable[str] | None = None, start: Any = None, end: Any = None
+    ):
         self.rules = list(rules)
         self.order = tuple(DEFAULT_ORDER if order is None else parse_order(order))
         self.start = None if start in (None, "") else when(start, "活动开始时间")
@@ -126,8 +128,9 @@ class RuleSet:
 
     # -- building --------------------------------------------------------------
     @classmethod
-    def from_dicts(cls, items: Iterable[dict], order: Iterable[str] | str | None = None,
-                   start: Any = None, end: Any = None) -> RuleSet:
+    def from_dicts(
+        cls, items: Iterable[dict], order: Iterable[str] | str | None = None, start: Any = None, end: Any = None
+    ) -> RuleSet:
         """Build from plain dicts (the what-if format); every problem in one Chinese message.
 
         Several 满减 entries become one tiered 满减; several 阶梯价 entries one tiered 阶梯价.
@@ -167,15 +170,19 @@ class RuleSet:
         windows = sorted((r for r in self.rules if isinstance(r, TimeDiscount)), key=lambda r: r.start)
         for a, b in zip(windows, windows[1:]):
             if b.start <= a.end:
-                out.append(f"限时折扣时间段重叠：{fmt_time(a.start)}-{fmt_time(a.end)} 与 "
-                           f"{fmt_time(b.start)}-{fmt_time(b.end)}，同一时刻只能有一个限时折扣。")
+                out.append(
+                    f"限时折扣时间段重叠：{fmt_time(a.start)}-{fmt_time(a.end)} 与 "
+                    f"{fmt_time(b.start)}-{fmt_time(b.end)}，同一时刻只能有一个限时折扣。"
+                )
         if self.start and self.end:
             if self.end <= self.start:
                 out.append(f"活动结束时间 {fmt_time(self.end)} 应晚于开始时间 {fmt_time(self.start)}。")
             for w in windows:
                 if w.start < self.start or w.end > self.end:
-                    out.append(f"限时折扣 {fmt_time(w.start)}-{fmt_time(w.end)} 超出了活动时间 "
-                               f"{fmt_time(self.start)}-{fmt_time(self.end)}，顾客会看到活动外的优惠，规则前后矛盾。")
+                    out.append(
+                        f"限时折扣 {fmt_time(w.start)}-{fmt_time(w.end)} 超出了活动时间 "
+                        f"{fmt_time(self.start)}-{fmt_time(self.end)}，顾客会看到活动外的优惠，规则前后矛盾。"
+                    )
         used = [k for k in dict.fromkeys(kinds) if k in PRICE_TYPES]
         missing = [k for k in used if k not in self.order]
         if missing:
@@ -255,8 +262,11 @@ class RuleSet:
         for line in q.lines:
             amounts += [line.goods, line.discount, line.paid, *line.unit_paid]
         bad = [a for a in amounts if a < 0 or a != a.quantize(CENT)]
-        if bad or sum((line.paid for line in q.lines), ZERO) != q.paid_amount \
-                or q.goods_amount - q.discount_amount != q.paid_amount:
+        if (
+            bad
+            or sum((line.paid for line in q.lines), ZERO) != q.paid_amount
+            or q.goods_amount - q.discount_amount != q.paid_amount
+        ):
             raise CourseError("计价结果自检未通过（金额出现负数、不足一分或各行合计不符），请把这个购物车告诉老师。")
 
     # -- display ---------------------------------------------------------------
@@ -315,7 +325,7 @@ def from_promotions_table(table, campaign: str | None = "618") -> RuleSet:
     import pandas as pd
 
     if table is None or not isinstance(table, pd.DataFrame):
-        raise RuleError("请传入促销规则表（DataFrame），如 course.data.load(\"promotions\")。")
+        raise RuleError('请传入促销规则表（DataFrame），如 course.data.load("promotions")。')
     t = table if campaign is None else table[table["campaign"].astype(str).str.contains(campaign, regex=False)]
     if t.empty:
         raise RuleError(f"促销规则表中没有活动名称包含“{campaign}”的规则。")
@@ -352,8 +362,12 @@ def _table_row_rule(kind: str | None, row: dict) -> dict | None:
     if kind == NTH_DISCOUNT:
         return {"type": kind, "n": row.get("n"), "discount": row.get("discount"), "repeat": repeat}
     if kind == GIFT:
-        return {"type": "赠品", "limit": row.get("limit"), "gift": row.get("gift_name") or "赠品",
-                "gift_cost": row.get("gift_cost") or 0}
+        return {
+            "type": "赠品",
+            "limit": row.get("limit"),
+            "gift": row.get("gift_name") or "赠品",
+            "gift_cost": row.get("gift_cost") or 0,
+        }
     if kind == TIME_DISCOUNT:
         return {"type": kind, "discount": row.get("discount"), "start": row.get("start"), "end": row.get("end")}
     return None

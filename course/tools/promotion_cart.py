@@ -8,6 +8,7 @@ not apply, with the refund of a returned unit and the costs of the order.
 >>> make_cart([{"sku_id": "P001-S02", "unit_price": 229, "qty": 2}])[0].unit_price
 Decimal('229.00')
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 from .promotion_values import ZERO, RuleError, money, round_money, whole_number
 
 # -- carts -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CartLine:
@@ -82,8 +84,11 @@ def make_cart(items: Any) -> list[CartLine]:
             cost = None if c is None else money(c, f"购物车第 {i} 行成本")
             if cost is not None and cost < 0:
                 raise RuleError(f"购物车第 {i} 行成本：不能是负数。")
-            lines.append(CartLine(str(sku if sku is not None else f"行{i}"), price, qty,
-                                  str(name) if name is not None else "", cost))
+            lines.append(
+                CartLine(
+                    str(sku if sku is not None else f"行{i}"), price, qty, str(name) if name is not None else "", cost
+                )
+            )
         except RuleError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -95,6 +100,7 @@ def make_cart(items: Any) -> list[CartLine]:
 
 # -- results ---------------------------------------------------------------------
 
+
 @dataclass
 class PricedLine:
     line_no: int
@@ -102,12 +108,12 @@ class PricedLine:
     name: str
     qty: int
     unit_price: Decimal
-    goods: Decimal                 # 行金额 = 单价 × 数量
-    discounts: dict                # rule label -> discount on this line
-    discount: Decimal              # 分摊到本行的优惠合计 (discount_alloc)
-    paid: Decimal                  # 本行实付 (paid_line)
-    unit_paid: list                # what each unit pays, in order
-    cost: Decimal | None           # 本行成本 = 单件成本 × 数量
+    goods: Decimal  # 行金额 = 单价 × 数量
+    discounts: dict  # rule label -> discount on this line
+    discount: Decimal  # 分摊到本行的优惠合计 (discount_alloc)
+    paid: Decimal  # 本行实付 (paid_line)
+    unit_paid: list  # what each unit pays, in order
+    cost: Decimal | None  # 本行成本 = 单件成本 × 数量
 
 
 @dataclass
@@ -180,31 +186,55 @@ class Quote:
         ad = money(ad_cost, "分摊广告费")
         if ad < 0:
             raise RuleError("分摊广告费不能是负数。")
-        return {"实付金额": self.paid_amount, "商品成本": self.cost_amount, "赠品成本": self.gift_cost,
-                "平台佣金": round_money(self.paid_amount * r), "广告费": ad}
+        return {
+            "实付金额": self.paid_amount,
+            "商品成本": self.cost_amount,
+            "赠品成本": self.gift_cost,
+            "平台佣金": round_money(self.paid_amount * r),
+            "广告费": ad,
+        }
 
     def table(self):
         """The lines as a DataFrame (Chinese column names, floats to 0.01)."""
         import pandas as pd
 
-        rows = [{"行号": line.line_no, "SKU": line.sku_id, "商品": line.name, "数量": line.qty,
-                 "单价": float(line.unit_price), "行金额": float(line.goods), "分摊优惠": float(line.discount),
-                 "本行实付": float(line.paid),
-                 "本行成本": None if line.cost is None else float(line.cost)} for line in self.lines]
+        rows = [
+            {
+                "行号": line.line_no,
+                "SKU": line.sku_id,
+                "商品": line.name,
+                "数量": line.qty,
+                "单价": float(line.unit_price),
+                "行金额": float(line.goods),
+                "分摊优惠": float(line.discount),
+                "本行实付": float(line.paid),
+                "本行成本": None if line.cost is None else float(line.cost),
+            }
+            for line in self.lines
+        ]
         return pd.DataFrame(rows)
 
     def summary(self) -> dict:
         """Plain numbers (floats) for a results table."""
-        return {"商品金额": float(self.goods_amount), "优惠金额": float(self.discount_amount),
-                "实付金额": float(self.paid_amount), "优惠力度": float(self.depth),
-                "赠品": "、".join(g["gift"] for g in self.gifts), "使用的优惠": "|".join(self.applied)}
+        return {
+            "商品金额": float(self.goods_amount),
+            "优惠金额": float(self.discount_amount),
+            "实付金额": float(self.paid_amount),
+            "优惠力度": float(self.depth),
+            "赠品": "、".join(g["gift"] for g in self.gifts),
+            "使用的优惠": "|".join(self.applied),
+        }
 
     def __str__(self) -> str:
-        out = [f"商品金额 {self.goods_amount} 元，优惠 {self.discount_amount} 元，实付 {self.paid_amount} 元"
-               f"（优惠力度 {self.depth * 100:.1f}%）"]
+        out = [
+            f"商品金额 {self.goods_amount} 元，优惠 {self.discount_amount} 元，实付 {self.paid_amount} 元"
+            f"（优惠力度 {self.depth * 100:.1f}%）"
+        ]
         for line in self.lines:
-            out.append(f"  {line.line_no}. {line.name or line.sku_id} × {line.qty}：行金额 {line.goods}，分摊优惠 "
-                       f"{line.discount}，实付 {line.paid}")
+            out.append(
+                f"  {line.line_no}. {line.name or line.sku_id} × {line.qty}：行金额 {line.goods}，分摊优惠 "
+                f"{line.discount}，实付 {line.paid}"
+            )
         if self.gifts:
             out.append("  赠品：" + "、".join(g["gift"] for g in self.gifts))
         if self.applied:
@@ -217,15 +247,29 @@ class Quote:
         p.text(str(self))
 
     @classmethod
-    def from_units(cls, lines: list[CartLine], units: list, discounts: list[dict], applied: list[str],
-                   notes: list[str]) -> Quote:
+    def from_units(
+        cls, lines: list[CartLine], units: list, discounts: list[dict], applied: list[str], notes: list[str]
+    ) -> Quote:
         """The quote of ``lines`` whose units pay ``units`` (``discounts``: per line, rule label -> amount)."""
         priced = []
         for i, (line, us) in enumerate(zip(lines, units), 1):
             goods = line.unit_price * line.qty
             paid = sum(us, ZERO)
-            priced.append(PricedLine(i, line.sku_id, line.name, line.qty, line.unit_price, goods, discounts[i - 1],
-                                     goods - paid, paid, us, None if line.cost is None else line.cost * line.qty))
+            priced.append(
+                PricedLine(
+                    i,
+                    line.sku_id,
+                    line.name,
+                    line.qty,
+                    line.unit_price,
+                    goods,
+                    discounts[i - 1],
+                    goods - paid,
+                    paid,
+                    us,
+                    None if line.cost is None else line.cost * line.qty,
+                )
+            )
         goods_amount = sum((p.goods for p in priced), ZERO)
         paid_amount = sum((p.paid for p in priced), ZERO)
         if paid_amount == 0 and goods_amount > 0:

@@ -12,6 +12,7 @@ them in order and prices a cart is ``course.tools.promotion``.
 >>> FullReduction(tiers=((Decimal("399"), Decimal("0")),)).problems()
 ['满减：减免金额必须大于 0 元，现在是 0。']
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -96,17 +97,21 @@ class FullReduction(Rule):
             if a <= 0:
                 out.append(f"{name}：减免金额必须大于 0 元，现在是 {fmt_money(a) if a >= 0 else a}。")
             if t > 0 and a >= t:
-                out.append(f"满{fmt_money(t)}减{fmt_money(a)}：减免金额不能大于或等于门槛，"
-                           "否则刚好满额的订单实付为 0 或负数；请把门槛提高到减免金额以上（如 满399减50）。")
+                out.append(
+                    f"满{fmt_money(t)}减{fmt_money(a)}：减免金额不能大于或等于门槛，"
+                    "否则刚好满额的订单实付为 0 或负数；请把门槛提高到减免金额以上（如 满399减50）。"
+                )
         ts = [t for t, _ in self.tiers]
         if len(set(ts)) != len(ts):
             out.append("满减：有两档门槛相同，请删除重复的一档。")
         ordered = sorted((t, a) for t, a in self.tiers if 0 < a < t)
         for (t1, a1), (t2, a2) in zip(ordered, ordered[1:]):
             if t2 > t1 and a2 <= a1:
-                out.append(f"满减：满{fmt_money(t2)}减{fmt_money(a2)} 门槛更高却不比 "
-                           f"满{fmt_money(t1)}减{fmt_money(a1)} 减得多，"
-                           "规则前后矛盾；更高的门槛应减更多。")
+                out.append(
+                    f"满减：满{fmt_money(t2)}减{fmt_money(a2)} 门槛更高却不比 "
+                    f"满{fmt_money(t1)}减{fmt_money(a1)} 减得多，"
+                    "规则前后矛盾；更高的门槛应减更多。"
+                )
         if self.repeat and len(self.tiers) > 1:
             out.append("满减：“每满减（上不封顶）”只能设一档门槛，多档满减请取消“每满”。")
         return out
@@ -129,8 +134,9 @@ class FullReduction(Rule):
         return cls(tiers=tiers, repeat=_repeat(d), stack=_stack(d))
 
     def merged(self, other: FullReduction) -> FullReduction:
-        return FullReduction(tiers=self.tiers + other.tiers, repeat=self.repeat or other.repeat,
-                             stack=self.stack and other.stack)
+        return FullReduction(
+            tiers=self.tiers + other.tiers, repeat=self.repeat or other.repeat, stack=self.stack and other.stack
+        )
 
     def apply(self, units: Units, at: _dt.datetime | None, notes: list[str]) -> Units:
         """On the order amount after the item discounts, shared out to the lines and their units."""
@@ -185,8 +191,12 @@ class NthDiscount(Rule):
         second_half = raw_type == "第二件半价"
         n = d.get("n", 2 if second_half else None)
         r = d.get("discount", d.get("rate", 0.5 if second_half else None))
-        return cls(n=whole_number(n, f"{where}N（第几件）", 1), rate=rate(r, f"{where}折扣", allow_zero=True),
-                   repeat=_repeat(d), stack=_stack(d))
+        return cls(
+            n=whole_number(n, f"{where}N（第几件）", 1),
+            rate=rate(r, f"{where}折扣", allow_zero=True),
+            repeat=_repeat(d),
+            stack=_stack(d),
+        )
 
     def discounted_units(self, qty: int) -> range | list[int]:
         """Which units of a line (0-based) get the rate: the N-th, or with ``repeat`` every N-th."""
@@ -244,8 +254,10 @@ class Gift(Rule):
         if self.stock is not None and self.stock < 0:
             out.append(f"前N名赠品：赠品库存不能是负数，现在是 {self.stock}。")
         if self.stock is not None and self.limit > self.stock:
-            out.append(f"前N名赠品：承诺前 {self.limit} 名赠送，但赠品库存只有 {self.stock} 件，规则前后矛盾；"
-                       f"请把名额改为不超过 {self.stock}，或先补足赠品库存。")
+            out.append(
+                f"前N名赠品：承诺前 {self.limit} 名赠送，但赠品库存只有 {self.stock} 件，规则前后矛盾；"
+                f"请把名额改为不超过 {self.stock}，或先补足赠品库存。"
+            )
         return out
 
     @property
@@ -255,11 +267,14 @@ class Gift(Rule):
     @classmethod
     def from_dict(cls, d: dict, where: str, raw_type: str = "") -> Gift:
         stock = d.get("stock")
-        return cls(limit=whole_number(d.get("limit"), f"{where}名额", 1),
-                   gift=str(d.get("gift") or d.get("gift_name") or "赠品"),
-                   gift_cost=money(d.get("gift_cost", 0), f"{where}赠品成本"),
-                   stock=None if stock in (None, "") else whole_number(stock, f"{where}赠品库存", 0),
-                   threshold=money(d.get("threshold") or 0, f"{where}领取门槛"), stack=_stack(d))
+        return cls(
+            limit=whole_number(d.get("limit"), f"{where}名额", 1),
+            gift=str(d.get("gift") or d.get("gift_name") or "赠品"),
+            gift_cost=money(d.get("gift_cost", 0), f"{where}赠品成本"),
+            stock=None if stock in (None, "") else whole_number(stock, f"{where}赠品库存", 0),
+            threshold=money(d.get("threshold") or 0, f"{where}领取门槛"),
+            stack=_stack(d),
+        )
 
     def label(self) -> str:
         return f"前{self.limit}名赠{self.gift}"
@@ -293,9 +308,12 @@ class TimeDiscount(Rule):
 
     @classmethod
     def from_dict(cls, d: dict, where: str, raw_type: str = "") -> TimeDiscount:
-        return cls(rate=rate(d.get("discount", d.get("rate")), f"{where}折扣"),
-                   start=when(d.get("start"), f"{where}开始时间"),
-                   end=when(d.get("end"), f"{where}结束时间", end=True), stack=_stack(d))
+        return cls(
+            rate=rate(d.get("discount", d.get("rate")), f"{where}折扣"),
+            start=when(d.get("start"), f"{where}开始时间"),
+            end=when(d.get("end"), f"{where}结束时间", end=True),
+            stack=_stack(d),
+        )
 
     def active(self, at: _dt.datetime | None) -> bool:
         return at is not None and self.start <= at <= self.end
@@ -312,8 +330,13 @@ class TimeDiscount(Rule):
         return f"限时{fmt_rate(self.rate)}（{fmt_time(self.start)} 至 {fmt_time(self.end)}）"
 
     def to_dict(self) -> dict:
-        return {"type": TIME_DISCOUNT, "discount": float(self.rate), "start": fmt_time(self.start),
-                "end": fmt_time(self.end), "stack": self.stack}
+        return {
+            "type": TIME_DISCOUNT,
+            "discount": float(self.rate),
+            "start": fmt_time(self.start),
+            "end": fmt_time(self.end),
+            "stack": self.stack,
+        }
 
 
 @dataclass(frozen=True)
@@ -370,7 +393,12 @@ class TierPrice(Rule):
 
 
 #: the class of each rule type
-RULE_CLASSES: dict[str, type[Rule]] = {FULL_REDUCTION: FullReduction, NTH_DISCOUNT: NthDiscount, GIFT: Gift,
-                                       TIME_DISCOUNT: TimeDiscount, TIER_PRICE: TierPrice}
+RULE_CLASSES: dict[str, type[Rule]] = {
+    FULL_REDUCTION: FullReduction,
+    NTH_DISCOUNT: NthDiscount,
+    GIFT: Gift,
+    TIME_DISCOUNT: TimeDiscount,
+    TIER_PRICE: TierPrice,
+}
 #: rule types whose several entries make one rule with tiers
 MERGED_TYPES = (FULL_REDUCTION, TIER_PRICE)

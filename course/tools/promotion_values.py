@@ -8,6 +8,7 @@ a cart in ``course.tools.promotion``.
 >>> money("399"), rate(0.5), fmt_rate(0.95), fmt_money(Decimal("49.90"))
 (Decimal('399.00'), Decimal('0.5'), '95折', '49.9')
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -35,11 +36,22 @@ PRICE_TYPES = (TIME_DISCOUNT, TIER_PRICE, NTH_DISCOUNT, FULL_REDUCTION)
 DEFAULT_ORDER = (TIME_DISCOUNT, TIER_PRICE, NTH_DISCOUNT, FULL_REDUCTION)
 
 TYPE_ALIASES = {
-    "满减": FULL_REDUCTION, "满额减": FULL_REDUCTION, "满减优惠": FULL_REDUCTION,
-    "第n件折扣": NTH_DISCOUNT, "第N件折扣": NTH_DISCOUNT, "多件折扣": NTH_DISCOUNT, "第二件半价": NTH_DISCOUNT,
-    "赠品": GIFT, "前N名赠品": GIFT, "前n名赠品": GIFT, "赠品促销": GIFT,
-    "限时折扣": TIME_DISCOUNT, "限时": TIME_DISCOUNT,
-    "阶梯价": TIER_PRICE, "阶梯定价": TIER_PRICE, "阶梯折扣": TIER_PRICE,
+    "满减": FULL_REDUCTION,
+    "满额减": FULL_REDUCTION,
+    "满减优惠": FULL_REDUCTION,
+    "第n件折扣": NTH_DISCOUNT,
+    "第N件折扣": NTH_DISCOUNT,
+    "多件折扣": NTH_DISCOUNT,
+    "第二件半价": NTH_DISCOUNT,
+    "赠品": GIFT,
+    "前N名赠品": GIFT,
+    "前n名赠品": GIFT,
+    "赠品促销": GIFT,
+    "限时折扣": TIME_DISCOUNT,
+    "限时": TIME_DISCOUNT,
+    "阶梯价": TIER_PRICE,
+    "阶梯定价": TIER_PRICE,
+    "阶梯折扣": TIER_PRICE,
 }
 
 
@@ -48,12 +60,16 @@ class RuleError(CourseError):
 
     def __init__(self, problems: str | list[str]):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
-        text = self.problems[0] if len(self.problems) == 1 else (
-            f"有 {len(self.problems)} 处需要修改：\n  " + "\n  ".join(self.problems))
+        text = (
+            self.problems[0]
+            if len(self.problems) == 1
+            else (f"有 {len(self.problems)} 处需要修改：\n  " + "\n  ".join(self.problems))
+        )
         super().__init__(text)
 
 
 # -- money, rates, times -------------------------------------------------------
+
 
 def money(value: Any, label: str = "金额") -> Decimal:
     """A money amount as Decimal to 0.01 元; a Chinese RuleError if it is not one.

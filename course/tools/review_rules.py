@@ -13,6 +13,7 @@ reference on the grading side.
 >>> budget_reserve_ok({"付费广告": 900, "平台首页推荐": 0, "社群引流": 0, "直播": 0, "风险准备金": 100})
 True
 """
+
 from __future__ import annotations
 
 import re
@@ -33,15 +34,76 @@ ACTION_ROWS = (3, 6)
 # -- concrete, checkable actions ----------------------------------------------
 
 #: actions the source documents call too vague ("优化详情页" is not an action)
-VAGUE_ACTIONS = ("优化详情页", "优化页面", "优化商品页", "提升转化率", "提高转化率", "提升转化", "提高转化", "加大推广",
-                 "加大投放", "优化投放", "优化结算流程", "优化结算", "改进结算", "优化活动规则", "优化规则", "加强运营",
-                 "提升用户体验", "优化用户体验", "加强客服", "优化客服", "提升复购", "降低跳失率", "多做活动")
+VAGUE_ACTIONS = (
+    "优化详情页",
+    "优化页面",
+    "优化商品页",
+    "提升转化率",
+    "提高转化率",
+    "提升转化",
+    "提高转化",
+    "加大推广",
+    "加大投放",
+    "优化投放",
+    "优化结算流程",
+    "优化结算",
+    "改进结算",
+    "优化活动规则",
+    "优化规则",
+    "加强运营",
+    "提升用户体验",
+    "优化用户体验",
+    "加强客服",
+    "优化客服",
+    "提升复购",
+    "降低跳失率",
+    "多做活动",
+)
 _VAGUE_VERBS = ("优化", "提升", "提高", "加强", "改善", "加大", "完善", "改进", "增加", "降低", "减少", "做好")
 #: words that say *where* or *how much*: a checkable action names at least one
-CONCRETE_MARKERS = ("第", "首屏", "屏", "页", "按钮", "弹窗", "入口", "位置", "模块", "字段", "文案", "模板", "客服",
-                    "短信", "推送", "社群", "券", "元", "小时", "天", "%", "％", "件", "名", "个", "条", "次", "人",
-                    "倒计时", "质检", "承诺", "说明", "规则", "预算", "出价", "定向", "关键词", "暂停", "下线", "上线",
-                    "测试")
+CONCRETE_MARKERS = (
+    "第",
+    "首屏",
+    "屏",
+    "页",
+    "按钮",
+    "弹窗",
+    "入口",
+    "位置",
+    "模块",
+    "字段",
+    "文案",
+    "模板",
+    "客服",
+    "短信",
+    "推送",
+    "社群",
+    "券",
+    "元",
+    "小时",
+    "天",
+    "%",
+    "％",
+    "件",
+    "名",
+    "个",
+    "条",
+    "次",
+    "人",
+    "倒计时",
+    "质检",
+    "承诺",
+    "说明",
+    "规则",
+    "预算",
+    "出价",
+    "定向",
+    "关键词",
+    "暂停",
+    "下线",
+    "上线",
+    "测试",
+)
 
 
 def _plain(text: Any) -> str:
@@ -82,6 +144,7 @@ def check_target(text: Any) -> list[str]:
 
 
 # -- an action plan (a list of rows; the graded answer of 05) ---------------------
+
 
 def _rows(rows: Any) -> list[dict]:
     return [r for r in (rows or []) if isinstance(r, dict)] if isinstance(rows, list) else []
@@ -146,6 +209,7 @@ def actions_dated(rows: Any) -> bool:
 
 # -- a budget plan (the graded answer of 03) ----------------------------------------
 
+
 def campaign_spend(ad_spend=None, calendar=None) -> dict[str, float]:
     """This campaign's ad spend per paid channel (raw data: the budget to re-allocate)."""
     import pandas as pd
@@ -204,8 +268,9 @@ def budget_cap_ok(plan: Any, current: dict | None = None) -> bool:
     cap = float(settings.threshold("analytics", "budget_max_increase"))
     amounts = plan_amounts(plan)
     current = current or campaign_spend()
-    return all(amounts[ch] is not None and amounts[ch] <= current.get(ch, 0.0) * (1 + cap) + 0.005
-               for ch in PAID_CHANNELS)
+    return all(
+        amounts[ch] is not None and amounts[ch] <= current.get(ch, 0.0) * (1 + cap) + 0.005 for ch in PAID_CHANNELS
+    )
 
 
 def budget_changes(plan: Any, current: dict | None = None) -> tuple[list[str], list[str]]:

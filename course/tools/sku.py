@@ -17,21 +17,54 @@ An *invalid option* (无效选项) is one of:
 >>> len(combinations(attrs))
 6
 """
+
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["Issue", "MEANINGLESS", "check_options", "combinations", "normalise_attributes",
-           "match_inventory", "ATTRIBUTE_COLUMNS", "product_inventory", "varying_attributes", "covers_inventory",
-           "no_invalid_options"]
+__all__ = [
+    "Issue",
+    "MEANINGLESS",
+    "check_options",
+    "combinations",
+    "normalise_attributes",
+    "match_inventory",
+    "ATTRIBUTE_COLUMNS",
+    "product_inventory",
+    "varying_attributes",
+    "covers_inventory",
+    "no_invalid_options",
+]
 
 #: values that carry no information for the buyer (exact match after trimming)
-MEANINGLESS = frozenset({
-    "默认", "默认色", "默认颜色", "默认尺寸", "默认款", "其他", "其它", "无", "随机", "随机发货", "随机色",
-    "如图", "图片色", "同图", "见详情", "请备注", "备注", "通用", "不选", "待定", "-", "/",
-})
+MEANINGLESS = frozenset(
+    {
+        "默认",
+        "默认色",
+        "默认颜色",
+        "默认尺寸",
+        "默认款",
+        "其他",
+        "其它",
+        "无",
+        "随机",
+        "随机发货",
+        "随机色",
+        "如图",
+        "图片色",
+        "同图",
+        "见详情",
+        "请备注",
+        "备注",
+        "通用",
+        "不选",
+        "待定",
+        "-",
+        "/",
+    }
+)
 
 #: form attribute name -> column of the ``skus`` table
 ATTRIBUTE_COLUMNS = {"颜色": "color", "尺寸": "size", "规格": "size", "材质": "material"}
@@ -39,11 +72,11 @@ ATTRIBUTE_COLUMNS = {"颜色": "color", "尺寸": "size", "规格": "size", "材
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str          # 无属性值 / 无意义选项 / 重复选项 / 重复属性 / 未使用选项 / 缺少选项 / 单一选项
+    kind: str  # 无属性值 / 无意义选项 / 重复选项 / 重复属性 / 未使用选项 / 缺少选项 / 单一选项
     attribute: str
     value: str
     message: str
-    invalid: bool = True   # False for advice that does not make the SKU set wrong
+    invalid: bool = True  # False for advice that does not make the SKU set wrong
 
     def __str__(self) -> str:
         return self.message
@@ -98,21 +131,43 @@ def check_options(attributes, inventory=None, *, product_id: str | None = None) 
             issues.append(Issue("重复属性", name, "", f"属性「{name}」出现了两次：同一属性的值请写在一行里。"))
         seen_names.add(name)
         if not values:
-            issues.append(Issue("无属性值", label, "", f"属性「{label}」没有填写属性值：请填写至少一个值"
-                                "（用“/”或顿号分隔，如 白色/原木色），不需要的属性请删除这一行。"))
+            issues.append(
+                Issue(
+                    "无属性值",
+                    label,
+                    "",
+                    f"属性「{label}」没有填写属性值：请填写至少一个值"
+                    "（用“/”或顿号分隔，如 白色/原木色），不需要的属性请删除这一行。",
+                )
+            )
             continue
         dup = sorted({v for v in values if values.count(v) > 1}, key=values.index)
         for v in dup:
-            issues.append(Issue("重复选项", label, v,
-                                f"「{label}:{v}」重复填写：买家会看到两个一样的选项，请删去一个。"))
+            issues.append(
+                Issue("重复选项", label, v, f"「{label}:{v}」重复填写：买家会看到两个一样的选项，请删去一个。")
+            )
         for v in values:
             if v in MEANINGLESS or v.startswith("默认"):
-                issues.append(Issue("无意义选项", label, v, f"「{label}:{v}」是无效选项：买家无法从中知道买到的是什么"
-                                    "（表1：避免“颜色:默认”这类选项）。请写出真实的属性值，或删除这个选项。"))
+                issues.append(
+                    Issue(
+                        "无意义选项",
+                        label,
+                        v,
+                        f"「{label}:{v}」是无效选项：买家无法从中知道买到的是什么"
+                        "（表1：避免“颜色:默认”这类选项）。请写出真实的属性值，或删除这个选项。",
+                    )
+                )
         if len(values) == 1 and values[0] not in MEANINGLESS:
-            issues.append(Issue("单一选项", label, values[0],
-                                f"属性「{label}」只有一个值「{values[0]}」：不需要买家选择，"
-                                "建议写进标题或规格参数，不作为 SKU 选项。", invalid=False))
+            issues.append(
+                Issue(
+                    "单一选项",
+                    label,
+                    values[0],
+                    f"属性「{label}」只有一个值「{values[0]}」：不需要买家选择，"
+                    "建议写进标题或规格参数，不作为 SKU 选项。",
+                    invalid=False,
+                )
+            )
     if inventory is not None:
         inv = inventory
         if product_id is not None and "product_id" in inv.columns:
@@ -124,14 +179,27 @@ def check_options(attributes, inventory=None, *, product_id: str | None = None) 
             used = [str(v) for v in inv[col].dropna().unique()]
             for v in values:
                 if v not in used and v not in MEANINGLESS and not v.startswith("默认"):
-                    issues.append(Issue("未使用选项", name, v,
-                                        f"「{name}:{v}」在库存表中没有对应的 SKU：买家能选却买不到，"
-                                        "属于冗余选项，请删除（或先在库存中建好这个 SKU）。"))
+                    issues.append(
+                        Issue(
+                            "未使用选项",
+                            name,
+                            v,
+                            f"「{name}:{v}」在库存表中没有对应的 SKU：买家能选却买不到，"
+                            "属于冗余选项，请删除（或先在库存中建好这个 SKU）。",
+                        )
+                    )
             for v in used:
                 if v not in values:
-                    issues.append(Issue("缺少选项", name, v,
-                                        f"库存表中有「{name}:{v}」的 SKU，但选项里没有：这部分库存在线上"
-                                        "买不到，库存与线上显示不一致。", invalid=False))
+                    issues.append(
+                        Issue(
+                            "缺少选项",
+                            name,
+                            v,
+                            f"库存表中有「{name}:{v}」的 SKU，但选项里没有：这部分库存在线上"
+                            "买不到，库存与线上显示不一致。",
+                            invalid=False,
+                        )
+                    )
     return issues
 
 
@@ -176,6 +244,7 @@ def match_inventory(attributes, inventory, product_id: str | None = None):
 
 
 # -- the SKU rules as yes/no checks on a {属性名: [属性值]} answer (public; visible checks use them) ---
+
 
 def product_inventory(product_id: str | None = None):
     """The ``skus`` rows of one product (default: the featured product of the settings)."""

@@ -19,6 +19,7 @@ example would look as if 简约 were repeated.
 >>> check_title("最好的床头柜").ok
 False
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,11 +43,27 @@ ROLES = ("核心词", "属性词", "营销词", "他牌词")
 _ROLE_TAG = {"核心词": "core", "属性词": "attr", "营销词": "mkt", "他牌词": "brand"}
 _FREQ = 200000  # high enough that a dictionary word beats jieba's own splits
 
-__all__ = ["title_width", "width_range", "segment", "check_title", "TitleReport", "Token", "lexicon", "split_words",
-           "userdict_text", "char_problems", "width_ok", "no_stuffing", "clean_chars", "ContainsAll", "ContainsAny"]
+__all__ = [
+    "title_width",
+    "width_range",
+    "segment",
+    "check_title",
+    "TitleReport",
+    "Token",
+    "lexicon",
+    "split_words",
+    "userdict_text",
+    "char_problems",
+    "width_ok",
+    "no_stuffing",
+    "clean_chars",
+    "ContainsAll",
+    "ContainsAny",
+]
 
 
 # -- width ------------------------------------------------------------------------
+
 
 def char_width(ch: str) -> int:
     """2 for CJK and other full-width characters, 1 otherwise."""
@@ -63,6 +80,7 @@ def title_width(text: str | None) -> int:
 
 
 # -- the dictionary -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Word:
@@ -82,8 +100,9 @@ def _lexicon(path: str, mtime: float) -> dict[str, Word]:
             if not w:
                 continue
             cats = tuple(c for c in (row.get("categories") or "").split("|") if c)
-            out[w] = Word(w, row["role"].strip(), (row.get("attr_type") or "").strip(), cats,
-                          (row.get("note") or "").strip())
+            out[w] = Word(
+                w, row["role"].strip(), (row.get("attr_type") or "").strip(), cats, (row.get("note") or "").strip()
+            )
     return out
 
 
@@ -111,12 +130,13 @@ def _tokenizer():
 
 # -- tokens -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Token:
     word: str
     start: int
     end: int
-    role: str = ""        # 核心词/属性词/营销词/他牌词, "" when not in the dictionary
+    role: str = ""  # 核心词/属性词/营销词/他牌词, "" when not in the dictionary
     attr_type: str = ""
 
     @property
@@ -172,10 +192,12 @@ def split_words(text: str | Iterable[str] | None) -> list[str]:
 
 # -- characters that do not belong in a title ----------------------------------------
 
+
 def _is_emoji(ch: str) -> bool:
     cp = ord(ch)
-    return (0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or cp in (0xFE0F, 0x200D)
-            or unicodedata.category(ch) == "So")
+    return (
+        0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or cp in (0xFE0F, 0x200D) or unicodedata.category(ch) == "So"
+    )
 
 
 def char_problems(title: str) -> list[str]:
@@ -184,11 +206,14 @@ def char_problems(title: str) -> list[str]:
     emoji = sorted({ch for ch in title if _is_emoji(ch) and ch not in "\ufe0f\u200d"}, key=title.index)
     if emoji:
         problems.append(f"标题含有表情或特殊符号「{''.join(emoji)}」：平台标题不允许使用，搜索也匹配不到，请删除。")
-    punct = sorted({ch for ch in title if unicodedata.category(ch).startswith("P") and char_width(ch) == 2},
-                   key=title.index)
+    punct = sorted(
+        {ch for ch in title if unicodedata.category(ch).startswith("P") and char_width(ch) == 2}, key=title.index
+    )
     if punct:
-        problems.append(f"标题含有全角标点「{''.join(punct)}」：标题里的词直接连写或用一个半角空格分开，"
-                        "不要用标点（每个全角标点还占 2 个宽度单位）。")
+        problems.append(
+            f"标题含有全角标点「{''.join(punct)}」：标题里的词直接连写或用一个半角空格分开，"
+            "不要用标点（每个全角标点还占 2 个宽度单位）。"
+        )
     wide = sorted({ch for ch in title if 0xFF10 <= ord(ch) <= 0xFF5A and ch.isalnum()}, key=title.index)
     if wide:
         half = "".join(unicodedata.normalize("NFKC", c) for c in wide)
@@ -197,6 +222,7 @@ def char_problems(title: str) -> list[str]:
 
 
 # -- the check ------------------------------------------------------------------------
+
 
 @dataclass
 class TitleReport:
@@ -248,33 +274,49 @@ class TitleReport:
             spans.append(f"<span title='{html.escape(t.label)}' style='{style}'>{html.escape(t.word)}</span>")
         pct = min(100, round(100 * self.width / max(self.width_max, 1)))
         ok_w = self.width_min <= self.width <= self.width_max
-        bar = (f"<div style='width:300px;background:#eee;height:8px;border-radius:4px'>"
-               f"<div style='width:{pct}%;background:{'#3a3' if ok_w else '#d33'};height:8px;border-radius:"
-               "4px'></div></div>")
+        bar = (
+            f"<div style='width:300px;background:#eee;height:8px;border-radius:4px'>"
+            f"<div style='width:{pct}%;background:{'#3a3' if ok_w else '#d33'};height:8px;border-radius:"
+            "4px'></div></div>"
+        )
         legend = " ".join(f"<span style='color:{c}'>■{r}</span>" for r, c in colours.items())
         items = "".join(f"<li style='color:#b30000'>{html.escape(p)}</li>" for p in self.problems)
         items += "".join(f"<li style='color:#7a5a00'>建议：{html.escape(t)}</li>" for t in self.tips)
-        status = ("<b style='color:#217a21'>✓ 标题检查通过</b>" if self.ok
-                  else f"<b style='color:#b30000'>✗ {len(self.problems)} 处需要修改</b>")
-        return (f"<div class='course-title-preview' style='margin:6px 0'>"
-                f"<div style='font-size:16px'>{''.join(spans) or '（空）'}</div>"
-                f"<div style='margin:4px 0'>长度 <b>{self.width}</b> 个宽度单位（要求 "
-                f"{self.width_min}-{self.width_max}；"
-                f"汉字算 2，字母数字算 1）{bar}</div>"
-                f"<div style='font-size:12px'>{legend}</div>{status}<ul style='margin:4px 0'>{items}</ul></div>")
+        status = (
+            "<b style='color:#217a21'>✓ 标题检查通过</b>"
+            if self.ok
+            else f"<b style='color:#b30000'>✗ {len(self.problems)} 处需要修改</b>"
+        )
+        return (
+            f"<div class='course-title-preview' style='margin:6px 0'>"
+            f"<div style='font-size:16px'>{''.join(spans) or '（空）'}</div>"
+            f"<div style='margin:4px 0'>长度 <b>{self.width}</b> 个宽度单位（要求 "
+            f"{self.width_min}-{self.width_max}；"
+            f"汉字算 2，字母数字算 1）{bar}</div>"
+            f"<div style='font-size:12px'>{legend}</div>{status}<ul style='margin:4px 0'>{items}</ul></div>"
+        )
 
 
 def width_range() -> tuple[int, int]:
     """(min, max) title width in force (settings ``title_width_min`` / ``title_width_max``)."""
     from .. import settings
 
-    return (int(settings.threshold("listing", "title_width_min")),
-            int(settings.threshold("listing", "title_width_max")))
+    return (
+        int(settings.threshold("listing", "title_width_min")),
+        int(settings.threshold("listing", "title_width_max")),
+    )
 
 
-def check_title(title: str | None, *, core_keyword: str | None = None, required: Iterable[str] = (),
-                category: str | None = None, brand: str | None = None,
-                width_min: int | None = None, width_max: int | None = None) -> TitleReport:
+def check_title(
+    title: str | None,
+    *,
+    core_keyword: str | None = None,
+    required: Iterable[str] = (),
+    category: str | None = None,
+    brand: str | None = None,
+    width_min: int | None = None,
+    width_max: int | None = None,
+) -> TitleReport:
     """Check a title against the module-1 rules; every problem is a Chinese sentence.
 
     ``core_keyword``: the product's core keyword (must appear); ``required``: words
@@ -320,21 +362,30 @@ def _product_category(category: str | None, core_keyword: str | None, words: lis
 def _check_width(rep: TitleReport) -> None:
     lo, hi = rep.width_min, rep.width_max
     if rep.width < lo:
-        rep.problems.append(f"标题长度 {rep.width} 个宽度单位，少于 {lo}：请补充属性词或营销词"
-                            "（汉字算 2 个单位，字母数字算 1 个）。")
+        rep.problems.append(
+            f"标题长度 {rep.width} 个宽度单位，少于 {lo}：请补充属性词或营销词（汉字算 2 个单位，字母数字算 1 个）。"
+        )
     elif rep.width > hi:
         rep.problems.append(f"标题长度 {rep.width} 个宽度单位，超过 {hi}：超出部分会被平台截断，请删去次要的词。")
 
 
-def _check_structure(rep: TitleReport, text: str, words: list[Token], core_keyword: str | None,
-                     required: Iterable[str], brand: str | None) -> None:
+def _check_structure(
+    rep: TitleReport,
+    text: str,
+    words: list[Token],
+    core_keyword: str | None,
+    required: Iterable[str],
+    brand: str | None,
+) -> None:
     """核心关键词 + 属性词 + 营销词, the required attribute words and the brand."""
     rep.core_found = [t.word for t in words if t.role == "核心词"]
     rep.attributes_found = [t.word for t in words if t.role == "属性词"]
     rep.marketing_found = [t.word for t in words if t.role == "营销词"]
     if core_keyword:
         if core_keyword not in text:
-            rep.problems.append(f"标题缺少核心关键词「{core_keyword}」：买家主要用它搜索，必须写进标题（建议放在前半部分）。")
+            rep.problems.append(
+                f"标题缺少核心关键词「{core_keyword}」：买家主要用它搜索，必须写进标题（建议放在前半部分）。"
+            )
         elif text.index(core_keyword) > len(text) / 2:
             rep.tips.append(f"核心关键词「{core_keyword}」在标题后半部分，建议往前放。")
     elif not rep.core_found:
@@ -361,8 +412,9 @@ def _check_stuffing(rep: TitleReport, words: list[Token], lex: dict) -> None:
             counts[t.word] = counts.get(t.word, 0) + 1
     rep.repeated = {w: n for w, n in counts.items() if n > 1}
     for w, n in rep.repeated.items():
-        rep.problems.append(f"「{w}」重复出现 {n} 次：重复不会增加搜索权重，只浪费标题宽度（关键词堆砌），"
-                            "请删去重复的。")
+        rep.problems.append(
+            f"「{w}」重复出现 {n} 次：重复不会增加搜索权重，只浪费标题宽度（关键词堆砌），请删去重复的。"
+        )
     if rep.category:
         for t in words:
             entry = lex.get(t.word)
@@ -370,14 +422,17 @@ def _check_stuffing(rep: TitleReport, words: list[Token], lex: dict) -> None:
             if other_category and entry.role in ("核心词", "属性词") and t.word not in rep.unrelated:
                 rep.unrelated.append(t.word)
         for w in rep.unrelated:
-            rep.problems.append(f"「{w}」与本商品（{rep.category}）无关：写无关的词属于关键词堆砌，"
-                                "会降低搜索相关性甚至被平台降权，请删除。")
+            rep.problems.append(
+                f"「{w}」与本商品（{rep.category}）无关：写无关的词属于关键词堆砌，"
+                "会降低搜索相关性甚至被平台降权，请删除。"
+            )
     rep.other_brands = list(dict.fromkeys(t.word for t in words if t.role == "他牌词"))
     for w in rep.other_brands:
         rep.problems.append(f"「{w}」借用其他品牌的名义（蹭品牌）：可能侵犯商标权、构成不正当竞争，请删除。")
 
 
 # -- the title rules as yes/no checks (public; graded tasks and visible checks use them) ----
+
 
 def _text(title) -> str:
     return "" if title is None else str(title).strip()

@@ -19,6 +19,7 @@ with the server's own accounts, and they are in the staff group ``ecom-staff``.
 >>> build([], ["助教A"], "王老师", "c1-")[1].system
 'c1-ta1'
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,17 +51,17 @@ class AccountError(HubError):
 
 @dataclass(frozen=True)
 class Account:
-    login: str   # JupyterHub user name
+    login: str  # JupyterHub user name
     system: str  # Linux account
-    role: str    # student | ta | teacher
-    name: str    # 姓名, or the TA's / teacher's name from the settings
+    role: str  # student | ta | teacher
+    name: str  # 姓名, or the TA's / teacher's name from the settings
 
     @property
     def staff(self) -> bool:
         return self.role != "student"
 
 
-def build(students, tas: list[str], lecturer: str, prefix: str = DEFAULT_PREFIX) -> list["Account"]:
+def build(students, tas: list[str], lecturer: str, prefix: str = DEFAULT_PREFIX) -> list[Account]:
     """Accounts for a roster (``grading.roster.Student``) and the course's staff."""
     staff_names = list(dict.fromkeys([t for t in tas if t] + sorted({s.ta for s in students if s.ta} - set(tas))))
     out = [Account("teacher", prefix + "teacher", "teacher", lecturer or "教师")]
@@ -77,8 +78,10 @@ def problems(students, prefix: str = DEFAULT_PREFIX, staff_logins: tuple[str, ..
         return out
     for s in students:
         if s.id != s.id.lower():
-            out.append(f"学号 {s.id} 含大写字母：JupyterHub 登录名不区分大小写，会变成 {s.id.lower()}，与成绩库对不上。"
-                       f"请在名单中改为 {s.id.lower()} 后重新运行 grading init --roster。")
+            out.append(
+                f"学号 {s.id} 含大写字母：JupyterHub 登录名不区分大小写，会变成 {s.id.lower()}，与成绩库对不上。"
+                f"请在名单中改为 {s.id.lower()} 后重新运行 grading init --roster。"
+            )
         elif not LINUX_NAME.match(s.id):
             out.append(f"学号 {s.id} 超过 32 个字符或以短横线开头，不能作为 Linux 账号：请在名单中修改。")
         elif s.id in staff_logins:
@@ -97,6 +100,7 @@ def load(path: Path) -> list[Account]:
 
 
 # -- Linux accounts ------------------------------------------------------------------------
+
 
 def system_user_exists(name: str) -> bool:
     try:
@@ -145,8 +149,12 @@ def _badname_flag() -> list[str]:
     return ["--badname"] if "--badname" in out else []
 
 
-def ensure_system_users(accounts: list[Account], staff_group: str = STAFF_GROUP,
-                        home_root: Path = Path("/home"), reset: set[str] | frozenset = frozenset()) -> dict[str, str]:
+def ensure_system_users(
+    accounts: list[Account],
+    staff_group: str = STAFF_GROUP,
+    home_root: Path = Path("/home"),
+    reset: set[str] | frozenset = frozenset(),
+) -> dict[str, str]:
     """Create the missing Linux accounts (private group, home 0700; students in
     ``ecom-students``, staff in ``staff_group``).
 
@@ -154,21 +162,36 @@ def ensure_system_users(accounts: list[Account], staff_group: str = STAFF_GROUP,
     ``reset``; existing accounts keep their passwords.
     """
     if os.geteuid() != 0:
-        raise AccountError("创建系统账号需要 root 权限：请用 sudo 运行（sudo make hub 或 sudo .venv/bin/grading hub users）。")
+        raise AccountError(
+            "创建系统账号需要 root 权限：请用 sudo 运行（sudo make hub 或 sudo .venv/bin/grading hub users）。"
+        )
     for group in (staff_group, STUDENT_GROUP):
         if not _group_exists(group):
             _run(["groupadd", group])
     foreign = foreign_accounts(accounts, staff_group)
     if foreign:
-        raise AccountError(f"服务器上已有同名的系统账号，但不是本课程创建的：{'、'.join(foreign[:10])}。"
-                           "为安全起见不会使用它们：请确认这些学号，或先用 userdel 删除这些账号。")
+        raise AccountError(
+            f"服务器上已有同名的系统账号，但不是本课程创建的：{'、'.join(foreign[:10])}。"
+            "为安全起见不会使用它们：请确认这些学号，或先用 userdel 删除这些账号。"
+        )
     badname = _badname_flag()
     passwords: dict[str, str] = {}
     for a in accounts:
         group = staff_group if a.staff else STUDENT_GROUP
         if not system_user_exists(a.system):
-            cmd = ["useradd", "--create-home", "--home-dir", str(Path(home_root) / a.system), "--shell", "/bin/bash",
-                   "--user-group", "--groups", group, "--comment", a.name.replace(":", " ")]
+            cmd = [
+                "useradd",
+                "--create-home",
+                "--home-dir",
+                str(Path(home_root) / a.system),
+                "--shell",
+                "/bin/bash",
+                "--user-group",
+                "--groups",
+                group,
+                "--comment",
+                a.name.replace(":", " "),
+            ]
             _run(cmd + (badname if a.system.isdigit() else []) + [a.system])
             passwords[a.login] = new_password()
         elif a.login in reset:
@@ -193,8 +216,9 @@ def write_password_sheet(accounts: list[Account], passwords: dict[str, str], pat
         w = csv.writer(fh)
         w.writerow(["登录名", "姓名", "角色", "初始密码", "系统账号"])
         for a in accounts:
-            w.writerow([a.login, a.name, ROLE_ZH[a.role], passwords.get(a.login, old.get(a.login, "（沿用原密码）")),
-                        a.system])
+            w.writerow(
+                [a.login, a.name, ROLE_ZH[a.role], passwords.get(a.login, old.get(a.login, "（沿用原密码）")), a.system]
+            )
     os.chmod(path, 0o600)
 
 

@@ -6,6 +6,7 @@ terminal changes it).  PAM checks the password, so the server's usual account
 tools (passwd, chpasswd, usermod --lock) work as they always do, and nobody
 outside the roster can log in, even with a valid Linux account.
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -9,6 +9,7 @@
 All take ``--workspace DIR`` (default for the hub: /srv/ecom-ops/<course_id>,
 or /srv/ecom-ops/demo for the demo class).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,18 +63,21 @@ def make_accounts(workspace: Path, prefix: str | None, staff_group: str, reset=(
     """Accounts for the workspace's roster; Linux accounts created; password sheet written."""
     from course import settings
 
-    from ..workspace import Workspace
     from ..roster import RosterError, load
+    from ..workspace import Workspace
 
     ws = Workspace.open(workspace)
     paths = HubPaths(ws.root)
     students = load(ws)
     if not students:
-        raise RosterError(f"工作区 {ws.root} 还没有名单：先运行 grading init --roster 名单.xlsx --workspace {ws.root}。")
+        raise RosterError(
+            f"工作区 {ws.root} 还没有名单：先运行 grading init --roster 名单.xlsx --workspace {ws.root}。"
+        )
     old = acc.load(paths.accounts)
     if prefix is None:  # keep the class's prefix once chosen
-        prefix = next((a.system[: -len(a.login)] for a in old if a.staff and a.system.endswith(a.login)),
-                      acc.DEFAULT_PREFIX)
+        prefix = next(
+            (a.system[: -len(a.login)] for a in old if a.staff and a.system.endswith(a.login)), acc.DEFAULT_PREFIX
+        )
     cfg = settings.load()["course"]
     people = acc.build(students, cfg["teaching_assistants"], cfg["lecturer"], prefix)
     bad = acc.problems(students, prefix, tuple(a.login for a in people if a.staff))
@@ -84,8 +88,10 @@ def make_accounts(workspace: Path, prefix: str | None, staff_group: str, reset=(
     paths.hub.mkdir(parents=True, exist_ok=True)
     acc.save(people, paths.accounts)
     acc.write_password_sheet(people, passwords, paths.passwords)
-    echo(f"✓ 班级服务器账号 {len(people)} 个（学生 {sum(not a.staff for a in people)}，教师与助教 "
-         f"{sum(a.staff for a in people)}），新建或重设密码 {len(passwords)} 个 → {paths.passwords}（只有 root 能读）")
+    echo(
+        f"✓ 班级服务器账号 {len(people)} 个（学生 {sum(not a.staff for a in people)}，教师与助教 "
+        f"{sum(a.staff for a in people)}），新建或重设密码 {len(passwords)} 个 → {paths.passwords}（只有 root 能读）"
+    )
     if gone:
         echo(f"  名单上已没有：{'、'.join(gone)}——他们不能再登录；系统账号和文件保留（需要时用 userdel 删除）。")
     return people
@@ -99,8 +105,15 @@ def cmd_users(args) -> int:
 def _start(args, workspace: Path) -> int:
     from .server import prepare, run
 
-    s = prepare(workspace, port=args.port, ip=args.ip, mem_limit=args.mem_limit, idle_timeout=args.idle_timeout,
-                cull_every=args.cull_every, staff_group=args.staff_group)
+    s = prepare(
+        workspace,
+        port=args.port,
+        ip=args.ip,
+        mem_limit=args.mem_limit,
+        idle_timeout=args.idle_timeout,
+        cull_every=args.cull_every,
+        staff_group=args.staff_group,
+    )
     return run(s)
 
 
@@ -122,7 +135,9 @@ def cmd_up(args) -> int:
     elif not ws.roster_path.exists():
         demo = True
         _init(ws.root, _demo_roster(ws.root))
-        print(f"（演示班级：{DEMO_STUDENTS} 名模拟学生。真实班级：make hub ROSTER=名单.xlsx WORKSPACE=/srv/ecom-ops/班级名）")
+        print(
+            f"（演示班级：{DEMO_STUDENTS} 名模拟学生。真实班级：make hub ROSTER=名单.xlsx WORKSPACE=/srv/ecom-ops/班级名）"
+        )
     people = make_accounts(ws.root, args.prefix or ("demo-" if demo else None), args.staff_group)
     if demo:
         _release_unreleased(ws)

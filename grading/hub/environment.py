@@ -15,6 +15,7 @@ TA's server the repository (see ``grading.hub.layout``).
 Built once per machine and per pin set (a few minutes the first time; a
 stamp file marks a complete build; a lock keeps two builds apart).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -81,8 +82,12 @@ def world_runnable(path: Path) -> bool:
 
 def _version(python: Path) -> tuple[int, int] | None:
     try:
-        out = subprocess.run([str(python), "-c", "import sys, venv, ensurepip; print(*sys.version_info[:2])"],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            [str(python), "-c", "import sys, venv, ensurepip; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except OSError:
         return None
     if out.returncode != 0:
@@ -95,15 +100,21 @@ def base_python() -> Path:
     """A Python >= 3.11 with venv that every user can run: this interpreter's base if
     it is reachable, else the system's python3.X of the same version, else python3."""
     v = sys.version_info
-    candidates = [Path(getattr(sys, "_base_executable", sys.executable)), Path(f"/usr/bin/python{v.major}.{v.minor}"),
-                  Path("/usr/bin/python3"), Path("/usr/local/bin/python3")]
+    candidates = [
+        Path(getattr(sys, "_base_executable", sys.executable)),
+        Path(f"/usr/bin/python{v.major}.{v.minor}"),
+        Path("/usr/bin/python3"),
+        Path("/usr/local/bin/python3"),
+    ]
     for c in candidates:
         if c.exists() and world_runnable(c):
             found = _version(c)
             if found and found >= (3, 11):
                 return c.resolve()
-    raise EnvError("找不到所有用户都能运行的 Python 3.11 或更新版本（带 venv）。"
-                   "Debian/Ubuntu 上运行：apt-get install python3 python3-venv，然后重试。")
+    raise EnvError(
+        "找不到所有用户都能运行的 Python 3.11 或更新版本（带 venv）。"
+        "Debian/Ubuntu 上运行：apt-get install python3 python3-venv，然后重试。"
+    )
 
 
 def env_dir(python: Path | None = None) -> Path:
@@ -135,12 +146,24 @@ def ensure_env(echo=print) -> Path:
         target.mkdir(parents=True)
         (target / "requirements.txt").write_text(requirements_text(), encoding="utf-8")
         with open(log, "w") as out:
-            for cmd in ([str(python), "-m", "venv", str(target)],
-                        [str(target / "bin" / "python"), "-m", "pip", "install", "--no-input",
-                         "--disable-pip-version-check", "-r", str(target / "requirements.txt")]):
+            for cmd in (
+                [str(python), "-m", "venv", str(target)],
+                [
+                    str(target / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--no-input",
+                    "--disable-pip-version-check",
+                    "-r",
+                    str(target / "requirements.txt"),
+                ],
+            ):
                 if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
-                    raise EnvError(f"安装单用户环境失败（{' '.join(cmd[:3])}…），详细记录见 {log}。"
-                                   "请检查网络能否访问 Python 软件包源，然后重试。")
+                    raise EnvError(
+                        f"安装单用户环境失败（{' '.join(cmd[:3])}…），详细记录见 {log}。"
+                        "请检查网络能否访问 Python 软件包源，然后重试。"
+                    )
         _install_settings(target)
         _readable_by_all(target)
         (target / STAMP).write_text("ok\n")
@@ -156,7 +179,7 @@ def _install_settings(target: Path) -> None:
 
 
 def _readable_by_all(target: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(target):
+    for dirpath, _dirnames, filenames in os.walk(target):
         os.chmod(dirpath, 0o755)
         for f in filenames:
             p = os.path.join(dirpath, f)

@@ -12,6 +12,7 @@ Installed by ``grading.config.apply`` for hub workspaces
 (``c.ExchangeFactory.collect``), so ``grading collect``, ``nbgrader collect``
 and formgrader's Collect button all use it.
 """
+
 from __future__ import annotations
 
 import glob
@@ -40,8 +41,12 @@ class OwnerCheckedCollect(ExchangeCollect):
             owner = owner_of(path)
             if owner != rec["username"]:
                 self.forged.append((rec["filename"], owner))
-                self.log.error("Not collected: %s claims to be submitted by %s but was made by %s "
-                               "(冒名提交，未收取)", rec["filename"], rec["username"], owner)
+                self.log.error(
+                    "Not collected: %s claims to be submitted by %s but was made by %s (冒名提交，未收取)",
+                    rec["filename"],
+                    rec["username"],
+                    owner,
+                )
             else:
                 records.append(rec)
         if self.forged:

@@ -7,6 +7,7 @@ token), so a restart keeps every login, and single-user servers keep running
 through it (``cleanup_servers = False``): nothing a student saved or submitted
 depends on the hub process.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,7 @@ from .layout import HubPaths
 # their own servers: formgrader and the grading command line)
 TA_SCOPES = ["admin-ui", "list:users", "read:users", "read:servers", "read:users:activity"]
 CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
-ADMIN_SCOPES = ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "read:servers",
-                "access:servers"]
+ADMIN_SCOPES = ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "read:servers", "access:servers"]
 
 
 @dataclass
@@ -37,7 +37,7 @@ class HubSettings:
     proxy: str
     ip: str = "0.0.0.0"
     port: int = 8000
-    mem_limit: int = 2 * 1024 ** 3
+    mem_limit: int = 2 * 1024**3
     idle_timeout: int = 3600
     cull_every: int = 300
     memory_mode: str = "cgroup"
@@ -53,7 +53,7 @@ class HubSettings:
             json.dump(asdict(self), fh, ensure_ascii=False, indent=1)
 
     @classmethod
-    def load(cls, path: Path) -> "HubSettings":
+    def load(cls, path: Path) -> HubSettings:
         return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
 
 
@@ -99,14 +99,26 @@ def configure(c, s: HubSettings) -> None:
         "teachers": {"users": [a.login for a in people if a.role == "teacher"]},
     }
     c.JupyterHub.load_roles = [
-        {"name": "teaching-assistant", "description": "助教：查看班级名单与服务器状态", "groups": ["tas"], "scopes": TA_SCOPES},
+        {
+            "name": "teaching-assistant",
+            "description": "助教：查看班级名单与服务器状态",
+            "groups": ["tas"],
+            "scopes": TA_SCOPES,
+        },
         {"name": "idle-culler", "services": ["idle-culler"], "scopes": CULLER_SCOPES},
         {"name": "course-admin", "services": ["course-admin"], "scopes": ADMIN_SCOPES},
     ]
     c.JupyterHub.services = [
-        {"name": "idle-culler",
-         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={s.idle_timeout}",
-                     f"--cull-every={s.cull_every}"]},
+        {
+            "name": "idle-culler",
+            "command": [
+                sys.executable,
+                "-m",
+                "jupyterhub_idle_culler",
+                f"--timeout={s.idle_timeout}",
+                f"--cull-every={s.cull_every}",
+            ],
+        },
         # the server's root uses this token (root-only file) for tests, the load
         # benchmark and `grading hub status`
         {"name": "course-admin", "api_token": secret(state / "admin_token")},

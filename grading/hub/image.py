@@ -8,6 +8,7 @@ Chinese settings and the two roles' Jupyter configuration (exchange on the share
 volume at /srv/nbgrader/exchange).  Then: ``docker build -t <registry>/ecom-ops/singleuser DIR``.
 Nothing of ``grading/`` is in it: TAs get the repository from the course volume.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -34,8 +35,13 @@ def build_context(dest: Path, course_id: str = "ecom-ops") -> Path:
     shutil.copytree(data_dir(), dest / "student" / "data")
     shutil.copy(OVERRIDES, dest / "overrides.json")
     staging = HubPaths(dest / "config")
-    write_role_configs(staging, course_id, exchange=EXCHANGE, repo=Path("/srv/ecom-ops/repo"),
-                       workspace=Path("/srv/ecom-ops/workspace"))
+    write_role_configs(
+        staging,
+        course_id,
+        exchange=EXCHANGE,
+        repo=Path("/srv/ecom-ops/repo"),
+        workspace=Path("/srv/ecom-ops/workspace"),
+    )
     shutil.move(str(staging.hub / "jupyter"), dest / "jupyter")
     shutil.rmtree(dest / "config")
     return dest

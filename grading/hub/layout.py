@@ -20,6 +20,7 @@ notebooks, the teacher notes, ``.git``) is closed the same way:
 ``lock_repository`` makes its top folder ``root:ecom-staff 0750``, so nothing
 below it can be reached by a student, whatever the modes further down.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -37,8 +38,11 @@ from . import HubError
 # nbgrader's instructor-only parts: server extensions and JupyterLab plugins
 STAFF_ONLY_SERVER = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 STUDENT_SERVER = ("nbgrader.server_extensions.assignment_list", "nbgrader.server_extensions.validate_assignment")
-STAFF_ONLY_LAB = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                  "@jupyter/nbgrader:course-list")
+STAFF_ONLY_LAB = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,8 @@ def check_reachable(workspace: Path) -> None:
     if blocked:
         raise HubError(
             f"学生账号无法进入班级工作区 {workspace}：上级文件夹 {blocked[0]} 不允许其他用户进入。"
-            f"请把工作区放在 /srv 之类的位置（--workspace /srv/ecom-ops/班级名），或运行 chmod o+x {blocked[0]}。")
+            f"请把工作区放在 /srv 之类的位置（--workspace /srv/ecom-ops/班级名），或运行 chmod o+x {blocked[0]}。"
+        )
 
 
 def secure_workspace(paths: HubPaths, staff_group: str) -> None:
@@ -211,6 +216,7 @@ def lock_repository(staff_group: str, repo: Path = REPO) -> bool:
 
 # -- what each role's server sees ------------------------------------------------------
 
+
 def data_dir() -> Path:
     return Path(os.environ.get("COURSE_DATA_DIR") or REPO / "datasets" / "data")
 
@@ -227,8 +233,12 @@ def install_student_side(paths: HubPaths) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     copy_course(tmp)
-    shutil.copytree(data_dir(), tmp / "data", symlinks=False,
-                    ignore=lambda _d, names: [n for n in names if any(fnmatch.fnmatch(n, p) for p in JUNK)])
+    shutil.copytree(
+        data_dir(),
+        tmp / "data",
+        symlinks=False,
+        ignore=lambda _d, names: [n for n in names if any(fnmatch.fnmatch(n, p) for p in JUNK)],
+    )
     old = dest.with_name(dest.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if dest.exists():
@@ -239,8 +249,9 @@ def install_student_side(paths: HubPaths) -> Path:
     return dest
 
 
-def write_role_configs(paths: HubPaths, course_id: str, exchange: Path | None = None, repo: Path = REPO,
-                       workspace: Path | None = None) -> None:
+def write_role_configs(
+    paths: HubPaths, course_id: str, exchange: Path | None = None, repo: Path = REPO, workspace: Path | None = None
+) -> None:
     """Jupyter server, JupyterLab and nbgrader configuration of each role's servers
     (``exchange``/``repo``/``workspace``: where they are seen from the servers, when not
     where this machine has them -- the Kubernetes image)."""
@@ -251,32 +262,44 @@ def write_role_configs(paths: HubPaths, course_id: str, exchange: Path | None = 
     # window.jupyterapp exposed: the page is the user's own, and browser tests drive it
     # terminals: an interactive, non-login bash (a login shell's /etc/profile would reset
     # PATH, and the TAs' `grading` command and the pinned environment would be gone)
-    server = {"LabApp": {"extension_manager": "readonly", "expose_app_in_browser": True},
-              "ServerApp": {"terminado_settings": {"shell_command": ["/bin/bash", "-i"]}}}
+    server = {
+        "LabApp": {"extension_manager": "readonly", "expose_app_in_browser": True},
+        "ServerApp": {"terminado_settings": {"shell_command": ["/bin/bash", "-i"]}},
+    }
     for staff in (False, True):
         d = paths.role_config(staff)
         (d / "labconfig").mkdir(parents=True, exist_ok=True)
         extensions = {e: True for e in STUDENT_SERVER}
         extensions.update({e: staff for e in STAFF_ONLY_SERVER})
-        _dump(d / "jupyter_server_config.json",
-              {**server, "ServerApp": {**server["ServerApp"], "jpserver_extensions": extensions}})
+        _dump(
+            d / "jupyter_server_config.json",
+            {**server, "ServerApp": {**server["ServerApp"], "jpserver_extensions": extensions}},
+        )
         lab_page = dict(page)
         if not staff:
             lab_page["disabledExtensions"] = {e: True for e in STAFF_ONLY_LAB}
         _dump(d / "labconfig" / "page_config.json", lab_page)
-    _dump(paths.role_config(False) / "nbgrader_config.json",
-          {"CourseDirectory": {"course_id": course_id},
-           "Exchange": {"root": str(exchange), "path_includes_course": True}})
+    _dump(
+        paths.role_config(False) / "nbgrader_config.json",
+        {
+            "CourseDirectory": {"course_id": course_id},
+            "Exchange": {"root": str(exchange), "path_includes_course": True},
+        },
+    )
     (paths.role_config(True) / "nbgrader_config.py").write_text(
         "# nbgrader in TA and teacher servers: the class workspace's configuration\n"
         "import sys\n"
         f"sys.path.insert(0, {str(repo)!r})\n"
         "from grading.config import apply\n"
-        f"apply(get_config(), workspace={str(workspace)!r})  # noqa: F821\n", encoding="utf-8")
+        f"apply(get_config(), workspace={str(workspace)!r})  # noqa: F821\n",
+        encoding="utf-8",
+    )
     bindir = paths.role_config(True) / "bin"
     bindir.mkdir(exist_ok=True)
-    (bindir / "grading").write_text('#!/bin/sh\n# the TA command line, as documented in grading/README.md\n'
-                                    'exec python -m grading "$@"\n', encoding="utf-8")
+    (bindir / "grading").write_text(
+        '#!/bin/sh\n# the TA command line, as documented in grading/README.md\nexec python -m grading "$@"\n',
+        encoding="utf-8",
+    )
     os.chmod(bindir / "grading", 0o750)
 
 

@@ -18,6 +18,7 @@ per-process address-space limit (RLIMIT_AS), which it reports as weaker.
 >>> parse_size("1.5G"), parse_size("512M"), parse_size(1024)
 (1610612736, 536870912, 1024)
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,7 @@ from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 PARENT = "ecom-hub"
-_UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
 def parse_size(text) -> int:
@@ -84,7 +85,7 @@ class UserCgroup:
         self.path = self.parent / user
         self.limit = int(limit)
 
-    def create(self) -> "UserCgroup":
+    def create(self) -> UserCgroup:
         if self.version == 2:
             self.parent.mkdir(exist_ok=True)
             _write(self.parent / "cgroup.subtree_control", "+memory")

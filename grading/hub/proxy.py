@@ -7,6 +7,7 @@ tree into ``grading/hub/node_modules`` (git-ignored); ``.ci/run`` and
 ``grading hub start`` both call ``ensure_proxy`` (it does nothing when the
 pinned version is there).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,14 +42,18 @@ def ensure_proxy(echo=print) -> Path:
     if installed_version() == pinned_version() and BIN.exists():
         return BIN
     if not shutil.which("node") or not shutil.which("npm"):
-        raise ProxyError("JupyterHub 的代理 configurable-http-proxy 需要 Node.js 20 或更新版本和 npm："
-                         "Debian/Ubuntu 上运行 apt-get install nodejs npm，然后重试。")
+        raise ProxyError(
+            "JupyterHub 的代理 configurable-http-proxy 需要 Node.js 20 或更新版本和 npm："
+            "Debian/Ubuntu 上运行 apt-get install nodejs npm，然后重试。"
+        )
     echo(f"正在安装 configurable-http-proxy {pinned_version()}（npm ci）……")
-    proc = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, capture_output=True, text=True
+    )
     if proc.returncode != 0 or not BIN.exists():
-        raise ProxyError(f"npm ci 失败：{(proc.stderr or proc.stdout).strip()[-800:]}\n"
-                         "请检查能否访问 npm 软件包源，然后重试。")
+        raise ProxyError(
+            f"npm ci 失败：{(proc.stderr or proc.stdout).strip()[-800:]}\n请检查能否访问 npm 软件包源，然后重试。"
+        )
     return BIN
 
 

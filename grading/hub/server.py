@@ -7,6 +7,7 @@ made if missing, the student side of the course is copied, the workspace and
 the repository are closed to students, and JupyterHub runs in the foreground
 until Ctrl+C, its log in ``<workspace>/hub/state/jupyterhub.log``.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from . import HubError
+from . import HubError, memory
 from . import accounts as acc
-from . import memory
 from .environment import ensure_env
 from .hubconfig import HubSettings, secret
 from .layout import HubPaths, install_student_side, lock_repository, secure_workspace, write_role_configs
@@ -34,10 +34,13 @@ START_TIMEOUT = 120
 
 # -- checks ------------------------------------------------------------------------------
 
+
 def require_root() -> None:
     if os.geteuid() != 0:
-        raise HubError("班级服务器要以 root 身份运行（它为每个学生用各自的系统账号启动 JupyterLab）："
-                       "请用 sudo make hub（或 sudo .venv/bin/grading hub start）。")
+        raise HubError(
+            "班级服务器要以 root 身份运行（它为每个学生用各自的系统账号启动 JupyterLab）："
+            "请用 sudo make hub（或 sudo .venv/bin/grading hub start）。"
+        )
 
 
 def port_free(port: int, ip: str = "127.0.0.1") -> bool:
@@ -65,11 +68,13 @@ def suggest_port(base: int, ip: str) -> int:
 
 def port_message(busy: int, base: int, ip: str) -> str:
     other = suggest_port(base, ip)
-    return (f"端口 {busy} 已被其他程序占用（班级服务器使用 {base}、{base + 1}、{base + 2} 三个相邻端口：网页、代理接口、Hub 接口）。\n"
-            f"请换一个端口再启动，例如 {other}：\n"
-            f"  make hub HUB_PORT={other}\n"
-            f"  （或 grading hub start --port {other}；会使用 {other}–{other + 2}）\n"
-            f"查看是哪个程序占用了端口：ss -ltnp | grep ':{busy} '")
+    return (
+        f"端口 {busy} 已被其他程序占用（班级服务器使用 {base}、{base + 1}、{base + 2} 三个相邻端口：网页、代理接口、Hub 接口）。\n"
+        f"请换一个端口再启动，例如 {other}：\n"
+        f"  make hub HUB_PORT={other}\n"
+        f"  （或 grading hub start --port {other}；会使用 {other}–{other + 2}）\n"
+        f"查看是哪个程序占用了端口：ss -ltnp | grep ':{busy} '"
+    )
 
 
 def check_ports(s: HubSettings) -> None:
@@ -90,8 +95,17 @@ def running_pid(paths: HubPaths) -> int | None:
 
 # -- prepare and run -----------------------------------------------------------------------
 
-def prepare(workspace: Path, port: int = 8000, ip: str = "0.0.0.0", mem_limit="2G", idle_timeout: int = 3600,
-            cull_every: int = 300, staff_group: str = acc.STAFF_GROUP, echo=print) -> HubSettings:
+
+def prepare(
+    workspace: Path,
+    port: int = 8000,
+    ip: str = "0.0.0.0",
+    mem_limit="2G",
+    idle_timeout: int = 3600,
+    cull_every: int = 300,
+    staff_group: str = acc.STAFF_GROUP,
+    echo=print,
+) -> HubSettings:
     """Everything before JupyterHub starts; returns the settings written to ``hub.json``."""
     require_root()
     from course import settings as course_settings
@@ -102,20 +116,33 @@ def prepare(workspace: Path, port: int = 8000, ip: str = "0.0.0.0", mem_limit="2
     paths = HubPaths(ws.root)
     people = acc.load(paths.accounts)
     if not people:
-        raise HubError(f"工作区 {ws.root} 还没有班级服务器账号：先运行 grading init --roster 名单.xlsx，"
-                       "再运行 grading hub users（make hub 会自动完成这两步）。")
+        raise HubError(
+            f"工作区 {ws.root} 还没有班级服务器账号：先运行 grading init --roster 名单.xlsx，"
+            "再运行 grading hub users（make hub 会自动完成这两步）。"
+        )
     missing = [a.system for a in people if not acc.system_user_exists(a.system)]
     if missing:
         raise HubError(f"{len(missing)} 个系统账号不存在（如 {missing[0]}）：请先运行 grading hub users。")
     pid = running_pid(paths)
     if pid:
-        raise HubError(f"这个班级的服务器已经在运行（进程 {pid}）。要重启，请先在它的终端按 Ctrl+C，"
-                       f"或运行 kill {pid}。")
+        raise HubError(
+            f"这个班级的服务器已经在运行（进程 {pid}）。要重启，请先在它的终端按 Ctrl+C，或运行 kill {pid}。"
+        )
     why = memory.available()
-    s = HubSettings(workspace=str(ws.root), repo=str(REPO), env="", course_id=course_settings.load()["course"]["course_id"],
-                    staff_group=staff_group, proxy="", ip=ip, port=int(port), mem_limit=memory.parse_size(mem_limit),
-                    idle_timeout=int(idle_timeout), cull_every=int(cull_every),
-                    memory_mode="cgroup" if why is None else "rlimit")
+    s = HubSettings(
+        workspace=str(ws.root),
+        repo=str(REPO),
+        env="",
+        course_id=course_settings.load()["course"]["course_id"],
+        staff_group=staff_group,
+        proxy="",
+        ip=ip,
+        port=int(port),
+        mem_limit=memory.parse_size(mem_limit),
+        idle_timeout=int(idle_timeout),
+        cull_every=int(cull_every),
+        memory_mode="cgroup" if why is None else "rlimit",
+    )
     check_ports(s)
     if why:
         echo(f"⚠ {why}：内存上限改为按进程限制（RLIMIT_AS，每个进程各 {memory.fmt_size(s.mem_limit)}，不是每人合计）。")
@@ -138,8 +165,14 @@ def launch(s: HubSettings, log: Path) -> subprocess.Popen:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     out = open(log, "ab")
     try:
-        return subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=HubPaths(Path(s.workspace)).state,
-                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],
+            cwd=HubPaths(Path(s.workspace)).state,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     finally:
         out.close()
 
@@ -179,16 +212,22 @@ def banner(s: HubSettings) -> str:
     people = acc.load(paths.accounts)
     staff = "、".join(f"{a.login}（{a.name}）" for a in people if a.staff)
     host = socket.gethostname()
-    culled = f"空闲 {s.idle_timeout // 60} 分钟的服务器自动关闭" if s.idle_timeout >= 60 else f"空闲 {s.idle_timeout} 秒的服务器自动关闭"
+    culled = (
+        f"空闲 {s.idle_timeout // 60} 分钟的服务器自动关闭"
+        if s.idle_timeout >= 60
+        else f"空闲 {s.idle_timeout} 秒的服务器自动关闭"
+    )
     limit = "cgroup，超出时由系统内核结束该用户的进程" if s.memory_mode == "cgroup" else "按进程 RLIMIT_AS"
-    return "\n".join([
-        f"✓ 班级服务器已启动：http://127.0.0.1:{s.port}/ （本机）  http://{host}:{s.port}/ （教室里的其他电脑）",
-        f"  学生：用户名是学号；教师和助教：{staff}",
-        f"  初始密码：{paths.passwords}（只有 root 能读；登录后可在终端运行 passwd 修改）",
-        f"  每人内存上限 {memory.fmt_size(s.mem_limit)}（{limit}）；{culled}",
-        f"  班级工作区：{s.workspace}；日志：{paths.log}",
-        "  停止：按 Ctrl+C（学生已保存的内容、提交和成绩都在工作区里，重启后不会丢失）",
-    ])
+    return "\n".join(
+        [
+            f"✓ 班级服务器已启动：http://127.0.0.1:{s.port}/ （本机）  http://{host}:{s.port}/ （教室里的其他电脑）",
+            f"  学生：用户名是学号；教师和助教：{staff}",
+            f"  初始密码：{paths.passwords}（只有 root 能读；登录后可在终端运行 passwd 修改）",
+            f"  每人内存上限 {memory.fmt_size(s.mem_limit)}（{limit}）；{culled}",
+            f"  班级工作区：{s.workspace}；日志：{paths.log}",
+            "  停止：按 Ctrl+C（学生已保存的内容、提交和成绩都在工作区里，重启后不会丢失）",
+        ]
+    )
 
 
 def run(s: HubSettings, echo=print) -> int:

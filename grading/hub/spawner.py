@@ -13,6 +13,7 @@
 * every process of the server goes into the user's memory cgroup before it
   drops privileges (``grading.hub.memory``); what is left when it stops is killed.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,10 +50,15 @@ class CourseSpawner(LocalProcessSpawner):
 
     def user_env(self, env):
         entry = pwd.getpwnam(self.system_name)
-        env.update(USER=self.system_name, LOGNAME=self.system_name, HOME=entry.pw_dir, SHELL=entry.pw_shell or "/bin/bash",
-                   # a temporary folder of one's own: nothing shared through /tmp (jieba, for one,
-                   # keeps its cache there and would trip over another student's file)
-                   TMPDIR=os.path.join(entry.pw_dir, ".tmp"))
+        env.update(
+            USER=self.system_name,
+            LOGNAME=self.system_name,
+            HOME=entry.pw_dir,
+            SHELL=entry.pw_shell or "/bin/bash",
+            # a temporary folder of one's own: nothing shared through /tmp (jieba, for one,
+            # keeps its cache there and would trip over another student's file)
+            TMPDIR=os.path.join(entry.pw_dir, ".tmp"),
+        )
         return env
 
     def get_env(self):
@@ -63,8 +69,11 @@ class CourseSpawner(LocalProcessSpawner):
         env["JUPYTER_CONFIG_PATH"] = os.path.join(self.config_root, role)
         if self.staff:
             path.insert(1, os.path.join(self.config_root, role, "bin"))
-            env.update(PYTHONPATH=self.repo, COURSE_DATA_DIR=os.path.join(self.repo, "datasets", "data"),
-                       GRADING_WORKSPACE=self.workspace)
+            env.update(
+                PYTHONPATH=self.repo,
+                COURSE_DATA_DIR=os.path.join(self.repo, "datasets", "data"),
+                GRADING_WORKSPACE=self.workspace,
+            )
         else:
             env.update(PYTHONPATH=self.student_side, COURSE_DATA_DIR=os.path.join(self.student_side, "data"))
         env["PATH"] = os.pathsep.join(path)

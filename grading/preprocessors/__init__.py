@@ -9,6 +9,7 @@
 * :class:`HideTests` -- feedback without hidden tests, solutions or the
   reference implementation (every feedback path).
 """
+
 from .buildchecks import BuildChecks
 from .hide_tests import HideTests
 from .render import RenderSettings

@@ -1,4 +1,5 @@
 """``BuildChecks``: the visible self-checks' spec written beside each released notebook."""
+
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor

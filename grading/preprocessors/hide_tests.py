@@ -9,6 +9,7 @@ implementation (grading/reference) or a literal of those -- a student who printe
 ``_ih``/``In`` history, a variable a hidden test defined, or a file it found --
 shows a note instead (:class:`Secrets`).
 """
+
 from __future__ import annotations
 
 import ast
@@ -72,7 +73,7 @@ def _literals(lines: list[str]) -> list[str]:
 
 
 def _parse(code: str):
-    for attempt in (code, "\n".join(l for l in code.splitlines() if not l.lstrip().startswith(("%", "!")))):
+    for attempt in (code, "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))):
         try:
             return ast.parse(attempt)
         except SyntaxError:
@@ -119,8 +120,11 @@ class Secrets:
         if HISTORY_MAGIC.search(code):
             return True
         for n in ast.walk(_parse(code)):
-            if (isinstance(n, ast.Name) and n.id in self.names) or (isinstance(n, ast.Attribute) and n.attr in self.names) \
-                    or (isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in self.names):
+            if (
+                (isinstance(n, ast.Name) and n.id in self.names)
+                or (isinstance(n, ast.Attribute) and n.attr in self.names)
+                or (isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in self.names)
+            ):
                 return True
         return False
 
@@ -196,7 +200,7 @@ class HideTests(Preprocessor):
 def _root_from_db(db_url: str) -> str:
     """The workspace of a ``sqlite:///<root>/gradebook.db`` URL ("" if not one)."""
     if db_url.startswith("sqlite:///") and db_url.endswith("gradebook.db"):
-        return str(Path(db_url[len("sqlite:///"):]).parent)
+        return str(Path(db_url[len("sqlite:///") :]).parent)
     return ""
 
 
@@ -206,4 +210,3 @@ def feedback_preprocessors():
     from nbgrader.preprocessors import GetGrades
 
     return [GetGrades, HideTests, CSSHTMLHeaderPreprocessor]
-

@@ -1,4 +1,5 @@
 """``RenderSettings``: markdown placeholders rendered from the settings in force."""
+
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor

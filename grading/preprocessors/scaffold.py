@@ -6,6 +6,7 @@
   would send a student looking for code to write);
 * every other solution region gets nbgrader's configured stub.
 """
+
 from __future__ import annotations
 
 import re

@@ -20,19 +20,20 @@ command (release, autograde, check); its tasks join the repository's, and a
 name declared twice for one notebook is an error.  The registry is read once
 per process (``registry.cache_clear()`` after changing the variable).
 """
+
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import os
 import pkgutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-
-EXTRA_ENV = "GRADING_EXTRA_TASKS"
 
 from .context import context as _context
 from .tasks import KINDS, Task
+
+EXTRA_ENV = "GRADING_EXTRA_TASKS"
 
 __all__ = ["Task", "KINDS", "grade", "tasks", "task", "registry", "reference_files", "EXTRA_ENV"]
 
@@ -73,7 +74,7 @@ def reference_files(module: str) -> list[Path]:
     return files + [p for f in extra_folders() for p in sorted((f / module).glob("*.py"))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def registry() -> dict[tuple[str, str], dict[str, Task]]:
     """{(module, notebook): {task name: Task}} of every declared task."""
     from course.settings import MODULES

@@ -8,6 +8,7 @@ a fingerprint of the settings file and the data, so a changed setting is seen.
 >>> R.threshold("listing", "title_width_max")
 60
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -9,6 +9,7 @@ canonical forms, never a reference value (see ``course/checks.py``).
 >>> spec["tasks"]
 {}
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,15 +34,22 @@ def salt_for(module: str, notebook: str, fingerprint: str) -> str:
 def build(module: str, notebook: str) -> dict:
     R = context()
     salt = salt_for(module, notebook, R.fingerprint)
-    out: dict = {"format": FORMAT, "module": module, "notebook": notebook, "salt": salt,
-                 "fingerprint": R.fingerprint, "tasks": {}}
+    out: dict = {
+        "format": FORMAT,
+        "module": module,
+        "notebook": notebook,
+        "salt": salt,
+        "fingerprint": R.fingerprint,
+        "tasks": {},
+    }
     for name, t in sorted(tasks(module, notebook).items()):
         digests = C.hash_forms(salt, name, t.reference_forms(R))
         checks = []
         for i, check in enumerate(t.checks):
             mine = {k: v for k, v in digests.items() if k == str(i) or k.startswith(f"{i}:")}
-            checks.append({"kind": check.kind, "module": type(check).__module__, "params": check.params(),
-                           "digests": mine})
+            checks.append(
+                {"kind": check.kind, "module": type(check).__module__, "params": check.params(), "digests": mine}
+            )
         out["tasks"][name] = {"title": t.title, "points": t.points, "kind": t.kind, "checks": checks}
     return out
 

@@ -20,6 +20,7 @@ Example (a task of a demo notebook)::
 product, shop data: ``grading/reference/context.py``); ``HiddenOnly`` checks
 take ``(R, value)``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,15 +36,15 @@ KIND_ZH = {"form": "表单", "scaffold": "代码填空", "text": "文字作答",
 class Task:
     """One graded task of a notebook (see the module docstring)."""
 
-    name: str                    # export name; also what course.check / course.grade call it
-    title: str                   # shown to the student: 【title】
-    dim: str                     # rubric dimension id: "d1"
+    name: str  # export name; also what course.check / course.grade call it
+    title: str  # shown to the student: 【title】
+    dim: str  # rubric dimension id: "d1"
     points: float
-    kind: str                    # form | scaffold | text | free
+    kind: str  # form | scaffold | text | free
     checks: list[C.Check] = field(default_factory=list)
-    var: str | None = None       # the student's variable (default: name)
-    effort: int = 0              # form fields to fill / text answers to write (time estimate)
-    module: str = ""             # filled in by the registry
+    var: str | None = None  # the student's variable (default: name)
+    effort: int = 0  # form fields to fill / text answers to write (time estimate)
+    module: str = ""  # filled in by the registry
     notebook: str = ""
 
     def __post_init__(self):
@@ -101,4 +102,3 @@ class GraderReference(C.PlainReference):
     def __init__(self, items: dict[str, list[str]]):
         super().__init__(items)
         self.hidden: dict[str, float] = {}
-

@@ -29,18 +29,48 @@ for it explicitly, and the run is marked in the report and the score sheet.
 >>> check("off"), describe("bwrap")
 ('off', 'bubblewrap 沙箱')
 """
+
 from __future__ import annotations
 
 import os
 
-from .base import (BACKEND_ZH, DEFAULT_IMAGE, IMAGE_ENV, MODE_ENV, MODES, UNSAFE_MARK, Limits, SandboxUnavailable,
-                   describe, how_to_fix, mode_from_env, normalise_mode, platform_note)
+from .base import (
+    BACKEND_ZH,
+    DEFAULT_IMAGE,
+    IMAGE_ENV,
+    MODE_ENV,
+    MODES,
+    UNSAFE_MARK,
+    Limits,
+    SandboxUnavailable,
+    describe,
+    how_to_fix,
+    mode_from_env,
+    normalise_mode,
+    platform_note,
+)
 from .bwrap import Bubblewrap
 from .container import Container
 
-__all__ = ["BACKEND_ZH", "DEFAULT_IMAGE", "IMAGE_ENV", "MODE_ENV", "MODES", "UNSAFE_MARK", "Limits",
-           "SandboxUnavailable", "backend", "check", "describe", "how_to_fix", "mode_from_env", "normalise_mode",
-           "platform_note", "Bubblewrap", "Container"]
+__all__ = [
+    "BACKEND_ZH",
+    "DEFAULT_IMAGE",
+    "IMAGE_ENV",
+    "MODE_ENV",
+    "MODES",
+    "UNSAFE_MARK",
+    "Limits",
+    "SandboxUnavailable",
+    "backend",
+    "check",
+    "describe",
+    "how_to_fix",
+    "mode_from_env",
+    "normalise_mode",
+    "platform_note",
+    "Bubblewrap",
+    "Container",
+]
 
 
 def backend(mode: str | None = None, image: str | None = None):

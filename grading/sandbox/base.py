@@ -3,6 +3,7 @@
 >>> normalise_mode("Bubblewrap"), normalise_mode(None)
 ('bwrap', 'auto')
 """
+
 from __future__ import annotations
 
 import os
@@ -26,20 +27,31 @@ class SandboxUnavailable(RuntimeError):
 class Limits:
     """What one sandbox may use (rlimits per process, the watchdog for the sandbox as a whole)."""
 
-    memory_mb: int = 4096        # address space per process; the sandbox's summed RSS
-    cpu_seconds: int = 3600      # CPU time per process
-    tasks: int = 512             # RLIMIT_NPROC (threads count): caps a fork storm
-    processes: int = 16          # the watchdog stops a sandbox with more processes (a kernel needs one or two)
-    file_mb: int = 200           # largest file it may write
-    tmpfs_mb: int = 512          # size of its private /tmp
-    cpus: float = 1.25           # CPU cores it may use together (a kernel uses one; numeric libraries get one thread)
-    cpu_burst_seconds: float = 1.6   # ... before the watchdog stops it
+    memory_mb: int = 4096  # address space per process; the sandbox's summed RSS
+    cpu_seconds: int = 3600  # CPU time per process
+    tasks: int = 512  # RLIMIT_NPROC (threads count): caps a fork storm
+    processes: int = 16  # the watchdog stops a sandbox with more processes (a kernel needs one or two)
+    file_mb: int = 200  # largest file it may write
+    tmpfs_mb: int = 512  # size of its private /tmp
+    cpus: float = 1.25  # CPU cores it may use together (a kernel uses one; numeric libraries get one thread)
+    cpu_burst_seconds: float = 1.6  # ... before the watchdog stops it
 
 
 def normalise_mode(mode: str | None) -> str:
     m = (mode or "auto").strip().lower()
-    aliases = {"bubblewrap": "bwrap", "none": "off", "no": "off", "false": "off", "0": "off", "unsafe": "off",
-               "": "auto", "on": "auto", "yes": "auto", "true": "auto", "1": "auto"}
+    aliases = {
+        "bubblewrap": "bwrap",
+        "none": "off",
+        "no": "off",
+        "false": "off",
+        "0": "off",
+        "unsafe": "off",
+        "": "auto",
+        "on": "auto",
+        "yes": "auto",
+        "true": "auto",
+        "1": "auto",
+    }
     m = aliases.get(m, m)
     if m not in MODES:
         raise SandboxUnavailable(f"不认识的沙箱方式「{mode}」。可选：{'、'.join(MODES)}。")

@@ -21,6 +21,7 @@ Either way ``prlimit`` sets the rlimits right before the kernel starts.
 >>> "--unshare-net" in argv and "--die-with-parent" in argv and argv[-4:-2] == ["-m", "ipykernel_launcher"]
 True
 """
+
 from __future__ import annotations
 
 import os
@@ -32,15 +33,27 @@ from pathlib import Path
 from .base import Limits, platform_note
 
 #: where things are inside the sandbox
-WORK = "/submission"          # nbgrader's copy of this submission (the kernel's cwd)
+WORK = "/submission"  # nbgrader's copy of this submission (the kernel's cwd)
 LIB = "/opt/ecom-course/lib"  # PYTHONPATH: the student course package is LIB/course
 DATA = "/opt/ecom-course/data"
 SETTINGS = "/opt/ecom-course/settings.yaml"
-CACHE = "/tmp/.cache"           # MPLCONFIGDIR is CACHE/matplotlib
+CACHE = "/tmp/.cache"  # MPLCONFIGDIR is CACHE/matplotlib
 #: the few files of /etc a Python kernel needs (users, time zone, fonts, the dynamic linker)
-ETC = ("/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/localtime", "/etc/timezone",
-       "/etc/fonts", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
-       "/etc/mime.types", "/etc/matplotlibrc")
+ETC = (
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/hosts",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/fonts",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/alternatives",
+    "/etc/mime.types",
+    "/etc/matplotlibrc",
+)
 TOP_LEVEL = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 
 _PROBED: dict[tuple, str | None] = {}
@@ -104,8 +117,18 @@ class Bubblewrap:
 
     # -- the command line ----------------------------------------------------------
     def _namespaces(self) -> list[str]:
-        a = [self.exe, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-             "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading-sandbox"]
+        a = [
+            self.exe,
+            "--die-with-parent",
+            "--new-session",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--hostname",
+            "grading-sandbox",
+        ]
         if not self.as_root:
             a += ["--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns"]
         return a
@@ -127,15 +150,32 @@ class Bubblewrap:
     def _drop(self, uid: int | None) -> list[str]:
         if not self.as_root:
             return []
-        return [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-                "--bounding-set=-all", "--"]
+        return [
+            self.setpriv,
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--",
+        ]
 
     def argv(self, kernel_cmd: list[str], run) -> list[str]:
         """The whole command: bubblewrap, the uid drop, the rlimits, then the kernel."""
         lim = run.limits
         a = self._namespaces() + self._system()
-        a += ["--proc", "/proc", "--dev", "/dev",
-              "--perms", "1777", "--size", str(lim.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
+        a += [
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--perms",
+            "1777",
+            "--size",
+            str(lim.tmpfs_mb * 1024 * 1024),
+            "--tmpfs",
+            "/tmp",
+        ]
         for src, dest in run.seeds(CACHE):  # caches a fresh kernel would otherwise rebuild (seconds)
             if os.path.dirname(dest) != "/tmp":
                 a += ["--perms", "1777", "--dir", os.path.dirname(dest)]
@@ -147,8 +187,9 @@ class Bubblewrap:
             a += ["--ro-bind", str(run.settings_file), SETTINGS]
         a += _parents(str(run.ipc_dir), {"/tmp"}) + ["--bind", str(run.ipc_dir), str(run.ipc_dir)]
         a += ["--bind", str(run.workdir), WORK, "--chdir", WORK, "--clearenv"]
-        for key, value in sorted(run.env(WORK, LIB, DATA if run.data_dir else None,
-                                          SETTINGS if run.settings_file else None, CACHE).items()):
+        for key, value in sorted(
+            run.env(WORK, LIB, DATA if run.data_dir else None, SETTINGS if run.settings_file else None, CACHE).items()
+        ):
             a += ["--setenv", key, value]
         a += ["--"] + self._drop(run.uid) + rlimits(self.prlimit, lim) + list(kernel_cmd)
         return a
@@ -174,13 +215,20 @@ def _parents(path: str, mounted: set[str]) -> list[str]:
 
 def rlimits(prlimit: str, lim) -> list[str]:
     mem = lim.memory_mb * 1024 * 1024
-    return [prlimit, f"--as={mem}:{mem}", f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds}",
-            f"--nproc={lim.tasks}:{lim.tasks}", f"--fsize={lim.file_mb * 1024 * 1024}:{lim.file_mb * 1024 * 1024}",
-            "--core=0:0", "--"]
+    return [
+        prlimit,
+        f"--as={mem}:{mem}",
+        f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds}",
+        f"--nproc={lim.tasks}:{lim.tasks}",
+        f"--fsize={lim.file_mb * 1024 * 1024}:{lim.file_mb * 1024 * 1024}",
+        "--core=0:0",
+        "--",
+    ]
 
 
 def _example_run():
     """A run description for the doctest (no files are touched)."""
+
     class Run:
         limits, lib, data_dir, settings_file, uid = Limits(), Path("/tmp/gk/lib"), None, None, None
         ipc_dir, workdir = Path("/tmp/gk/ipc"), Path("/ws/autograded/s1/m1")

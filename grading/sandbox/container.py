@@ -20,6 +20,7 @@ removes it by name when the kernel ends.
 >>> argv[-7:]
 ['--entrypoint', 'python', 'ecom-ops-student:latest', '-m', 'ipykernel_launcher', '-f', '/tmp/gk/ipc/kernel.json']
 """
+
 from __future__ import annotations
 
 import os
@@ -52,13 +53,14 @@ class Container:
         if not shutil.which(self.exe):
             return f"没有找到 {self.name} 命令"
         try:
-            info = subprocess.run([self.exe, "info", "--format", "{{json .}}"], capture_output=True, text=True,
-                                  timeout=60)
+            info = subprocess.run(
+                [self.exe, "info", "--format", "{{json .}}"], capture_output=True, text=True, timeout=60
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"{self.name} 无法运行（{exc}）"
         if info.returncode != 0:
             last = (info.stderr or info.stdout).strip().splitlines()
-            return f"{self.name} 服务不可用（{last[-1] if last else '退出码 %d' % info.returncode}）"
+            return f"{self.name} 服务不可用（{last[-1] if last else f'退出码 {info.returncode}'}）"
         img = subprocess.run([self.exe, "image", "inspect", self.image], capture_output=True, text=True, timeout=60)
         if img.returncode != 0:
             return f"{self.name} 中没有学生环境镜像 {self.image}（先构建或拉取该镜像）"
@@ -70,13 +72,44 @@ class Container:
     def argv(self, kernel_cmd: list[str], run) -> list[str]:
         lim = run.limits
         uid = run.uid if run.uid is not None else os.getuid()
-        a = [self.exe, "run", "--rm", "--interactive", "--name", self.container_name(run), "--network", "none",
-             "--read-only", "--tmpfs", f"/tmp:rw,size={lim.tmpfs_mb}m,mode=1777", "--cap-drop", "ALL",
-             "--security-opt", "no-new-privileges", "--init", "--user", f"{uid}:{uid}",
-             "--memory", f"{lim.memory_mb}m", "--pids-limit", str(lim.tasks), "--cpus", "1",
-             "--ulimit", f"fsize={lim.file_mb * 1024 * 1024}", "--ulimit", f"cpu={lim.cpu_seconds}",
-             "--volume", f"{run.lib}:{LIB}:ro", "--volume", f"{run.ipc_dir}:{run.ipc_dir}",
-             "--volume", f"{run.workdir}:{WORK}", "--workdir", WORK]
+        a = [
+            self.exe,
+            "run",
+            "--rm",
+            "--interactive",
+            "--name",
+            self.container_name(run),
+            "--network",
+            "none",
+            "--read-only",
+            "--tmpfs",
+            f"/tmp:rw,size={lim.tmpfs_mb}m,mode=1777",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--init",
+            "--user",
+            f"{uid}:{uid}",
+            "--memory",
+            f"{lim.memory_mb}m",
+            "--pids-limit",
+            str(lim.tasks),
+            "--cpus",
+            "1",
+            "--ulimit",
+            f"fsize={lim.file_mb * 1024 * 1024}",
+            "--ulimit",
+            f"cpu={lim.cpu_seconds}",
+            "--volume",
+            f"{run.lib}:{LIB}:ro",
+            "--volume",
+            f"{run.ipc_dir}:{run.ipc_dir}",
+            "--volume",
+            f"{run.workdir}:{WORK}",
+            "--workdir",
+            WORK,
+        ]
         if run.data_dir:
             a += ["--volume", f"{run.data_dir}:{DATA}:ro"]
         if run.settings_file:

@@ -18,6 +18,7 @@ get it):
   follow (symbolic links, pipes, sockets, set-uid bits) before nbgrader writes
   its results there.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +31,16 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .procs import (allocate_uid, cpu_seconds, descendants, kill_all, memory, processes_in_pidns,
-                    processes_of_uid, short_tmp)
+from .procs import (
+    allocate_uid,
+    cpu_seconds,
+    descendants,
+    kill_all,
+    memory,
+    processes_in_pidns,
+    processes_of_uid,
+    short_tmp,
+)
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
@@ -116,7 +125,7 @@ def course_lib() -> Path:
         lib = base / "lib"
         copy_course(lib, REPO)
         compileall.compile_dir(str(lib), quiet=2, workers=1)
-        for dirpath, dirnames, filenames in os.walk(lib):
+        for dirpath, _dirnames, filenames in os.walk(lib):
             os.chmod(dirpath, 0o755)
             for name in filenames:
                 os.chmod(os.path.join(dirpath, name), 0o644)
@@ -134,7 +143,8 @@ def host_caches() -> list[tuple[str, Path]]:
     """(kind, file) of caches built on the grading machine: matplotlib's font list, jieba's dictionary."""
     out = []
     mpl = os.environ.get("MPLCONFIGDIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib"
+    )
     fonts = sorted(Path(mpl).glob("fontlist-v*.json"))
     if fonts and fonts[-1].is_file():
         out.append(("matplotlib", fonts[-1]))
@@ -175,15 +185,25 @@ class Run:
             out.append((src, f"{cache}/matplotlib/{src.name}" if kind == "matplotlib" else f"/tmp/{src.name}"))
         return out
 
-    def env(self, work: str, lib: str, data: str | None, settings: str | None, cache: str = "/tmp/.cache"
-            ) -> dict[str, str]:
-        e = {"MPLCONFIGDIR": f"{cache}/matplotlib", "HOME": "/tmp", "TMPDIR": "/tmp", "PYTHONPATH": lib,
-             "PYTHONNOUSERSITE": "1",
-             "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
-             "LANG": os.environ.get("LANG") or "C.UTF-8", "PYTHONIOENCODING": "utf-8", "COURSE_SANDBOX": "1",
-             "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION") or "autograde",
-             # one thread per numeric library: several kernels share the grading machine
-             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    def env(
+        self, work: str, lib: str, data: str | None, settings: str | None, cache: str = "/tmp/.cache"
+    ) -> dict[str, str]:
+        e = {
+            "MPLCONFIGDIR": f"{cache}/matplotlib",
+            "HOME": "/tmp",
+            "TMPDIR": "/tmp",
+            "PYTHONPATH": lib,
+            "PYTHONNOUSERSITE": "1",
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+            "LANG": os.environ.get("LANG") or "C.UTF-8",
+            "PYTHONIOENCODING": "utf-8",
+            "COURSE_SANDBOX": "1",
+            "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION") or "autograde",
+            # one thread per numeric library: several kernels share the grading machine
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
         for key, value in os.environ.items():
             if key.startswith("COURSE_") and key not in ("COURSE_RECHECK", "COURSE_DATA_DIR", "COURSE_SETTINGS"):
                 e.setdefault(key, value)
@@ -232,8 +252,10 @@ class Run:
             if len(pids) > lim.processes + 1:  # + bubblewrap's own init
                 self.violation = f"学生代码同时启动了超过 {lim.processes} 个进程（fork 炸弹），评分沙箱已被终止"
             elif hot >= lim.cpu_burst_seconds:
-                self.violation = (f"学生代码同时占用了超过 {lim.cpus:g} 个 CPU 核心（例如大量并行进程），"
-                                  "会拖慢其他同学的评分，评分沙箱已被终止")
+                self.violation = (
+                    f"学生代码同时占用了超过 {lim.cpus:g} 个 CPU 核心（例如大量并行进程），"
+                    "会拖慢其他同学的评分，评分沙箱已被终止"
+                )
             elif memory(pids) > lim.memory_mb * 1024 * 1024:
                 self.violation = f"学生代码的进程共占用内存超过 {lim.memory_mb} MB，评分沙箱已被终止"
             if self.violation:

@@ -4,6 +4,7 @@ With a uid per sandbox (grading as root) everything the sandbox started is
 found by its uid; otherwise by its PID namespace.  Nothing here follows a
 student's file or trusts a student's process: ``/proc`` and signals only.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-UID_RANGE = range(61000, 65000)   # Debian: 60000-64999 are allocated on demand; none is a login user
+UID_RANGE = range(61000, 65000)  # Debian: 60000-64999 are allocated on demand; none is a login user
 
 
 def short_tmp() -> str:

@@ -12,6 +12,7 @@
 * ``step``: wraps each step so a failure says which notebook, form and step,
   and leaves a screenshot in ``test-artifacts/browser/``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,8 +36,16 @@ BIN = Path(sys.executable).parent
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 OVERRIDES = REPO / "jupyter" / "overrides.json"
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # how long the slow things may take (seconds); module notebooks run < ~30 s each
 SERVER_START = 90
@@ -82,6 +91,7 @@ def free_port() -> int:
 
 # -- failure reporting --------------------------------------------------------
 
+
 class StepFailed(AssertionError):
     pass
 
@@ -122,7 +132,9 @@ class Where:
                 except Exception as shot_exc:  # noqa: BLE001 - the page may be gone
                     shot = f"\n  (no screenshot: {shot_exc})"
             msg = str(exc).strip()
-            raise StepFailed(f"[{self.label()}] step「{name}」failed: {type(exc).__name__}: {msg[:4000]}{shot}") from exc
+            raise StepFailed(
+                f"[{self.label()}] step「{name}」failed: {type(exc).__name__}: {msg[:4000]}{shot}"
+            ) from exc
 
 
 def artifact(name: str) -> Path:
@@ -131,6 +143,7 @@ def artifact(name: str) -> Path:
 
 
 # -- the server ----------------------------------------------------------------
+
 
 class LabServer:
     """JupyterLab serving ``root`` on 127.0.0.1 with a token; ``stop()`` ends it and its kernels."""
@@ -150,7 +163,7 @@ class LabServer:
         sep = "&" if "?" in path else "?"
         return f"{self.base}{path}{sep}token={self.token}"
 
-    def start(self) -> "LabServer":
+    def start(self) -> LabServer:
         settings = self.home / "app-settings"
         settings.mkdir()
         # the same override `make lab` installs: Chinese UI, no news/update pop-ups
@@ -160,13 +173,15 @@ class LabServer:
         for d in ("config", "runtime", "user-settings", "workspaces", "ipython"):
             (self.home / d).mkdir()
         env = dict(self._env)
-        env.update({
-            "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-            "JUPYTER_CONFIG_DIR": str(self.home / "config"),
-            "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
-            "IPYTHONDIR": str(self.home / "ipython"),
-            "JUPYTER_PLATFORM_DIRS": "1",
-        })
+        env.update(
+            {
+                "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+                "JUPYTER_CONFIG_DIR": str(self.home / "config"),
+                "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
+                "IPYTHONDIR": str(self.home / "ipython"),
+                "JUPYTER_PLATFORM_DIRS": "1",
+            }
+        )
         env.pop("NBGRADER_EXECUTION", None)
         self._launch_env = env
         # free_port() only probes: between the probe and JupyterLab's bind another
@@ -184,22 +199,30 @@ class LabServer:
 
     def _launch(self) -> str:
         """Start the server on ``self.port``; "ready", or "port" when the port was taken."""
-        cmd = [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-               "--port-retries=0", f"--IdentityProvider.token={self.token}",
-               f"--ServerApp.root_dir={self.root}",
-               f"--LabApp.app_settings_dir={self.home / 'app-settings'}",
-               f"--LabApp.user_settings_dir={self.home / 'user-settings'}",
-               f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
-               "--LabApp.expose_app_in_browser=True",
-               "--LabApp.extension_manager=readonly",
-               "--ServerApp.shutdown_no_activity_timeout=0"]
+        cmd = [
+            str(BIN / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--port-retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            f"--LabApp.app_settings_dir={self.home / 'app-settings'}",
+            f"--LabApp.user_settings_dir={self.home / 'user-settings'}",
+            f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.extension_manager=readonly",
+            "--ServerApp.shutdown_no_activity_timeout=0",
+        ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         if getattr(self, "_log", None):
             self._log.close()
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=self._launch_env, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=self.cwd, env=self._launch_env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.time() + SERVER_START
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -210,7 +233,7 @@ class LabServer:
                 self.api("GET", "/api/status")
                 return "ready"
             except urllib.error.HTTPError as exc:
-                if exc.code in (401, 403):   # another server, which does not know our token
+                if exc.code in (401, 403):  # another server, which does not know our token
                     return "port"
                 time.sleep(0.3)
             except http.client.HTTPException:  # not HTTP at all (e.g. ZMQ): someone else's port
@@ -221,9 +244,12 @@ class LabServer:
 
     def api(self, method: str, path: str, body=None):
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Authorization": f"token {self.token}",
-                                              "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=20) as resp:
             text = resp.read().decode() or "null"
         return json.loads(text)
@@ -331,9 +357,12 @@ class NotebookPage:
         self.page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
             " && window.jupyterapp.shell.currentWidget.sessionContext"
-            " && window.jupyterapp.shell.currentWidget.content", timeout=SERVER_START * 1000)
+            " && window.jupyterapp.shell.currentWidget.content",
+            timeout=SERVER_START * 1000,
+        )
         self.page.wait_for_function(
-            "() => window.jupyterapp.shell.currentWidget.context.isReady", timeout=SERVER_START * 1000)
+            "() => window.jupyterapp.shell.currentWidget.context.isReady", timeout=SERVER_START * 1000
+        )
 
     def command(self, cmd: str, args: dict | None = None):
         """Run a JupyterLab command by its id (independent of the UI language)."""
@@ -370,15 +399,18 @@ class NotebookPage:
 
     def run_through(self, index: int, timeout: float = RUN_ALL):
         """Run cells 0..index (the set-up and the form cells), as a student would after a restart."""
-        self.page.evaluate("(i) => { const w = window.jupyterapp.shell.currentWidget;"
-                           " w.content.activeCellIndex = i; }", index)
+        self.page.evaluate(
+            "(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i; }", index
+        )
         self._run("notebook:run-all-above", timeout)
         self._run("notebook:run-cell", timeout)
 
     def _run(self, cmd: str, timeout: float):
         ok = self.page.evaluate(
             "([c, t]) => Promise.race([window.jupyterapp.commands.execute(c),"
-            " new Promise(r => setTimeout(() => r('timeout'), t))])", [cmd, int(timeout * 1000)])
+            " new Promise(r => setTimeout(() => r('timeout'), t))])",
+            [cmd, int(timeout * 1000)],
+        )
         if ok == "timeout":
             raise TimeoutError(f"{cmd} did not finish within {timeout:.0f}s; {self.describe_running()}")
         errors = self.error_cells()
@@ -420,8 +452,11 @@ class NotebookPage:
 
     def write_markdown(self, index: int, text: str):
         """Replace a markdown cell's text by typing, as a student does, and render it."""
-        self.page.evaluate("(i) => { const w = window.jupyterapp.shell.currentWidget;"
-                           " w.content.activeCellIndex = i; w.content.activeCell.node.scrollIntoView(); }", index)
+        self.page.evaluate(
+            "(i) => { const w = window.jupyterapp.shell.currentWidget;"
+            " w.content.activeCellIndex = i; w.content.activeCell.node.scrollIntoView(); }",
+            index,
+        )
         self.command("notebook:enter-edit-mode")
         editor = self.page.locator(".jp-Notebook .jp-mod-active .cm-content").first
         editor.wait_for()
@@ -430,8 +465,9 @@ class NotebookPage:
         self.page.keyboard.press("Delete")
         self.page.keyboard.type(text)
         self._run("notebook:run-cell", WIDGET)  # renders the markdown
-        got = self.page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i]"
-                                 ".model.sharedModel.getSource()", index)
+        got = self.page.evaluate(
+            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()", index
+        )
         if got.strip() != text.strip():
             raise AssertionError(f"cell {index + 1} holds {got!r} after typing {text!r}")
 
@@ -451,15 +487,18 @@ class NotebookPage:
 
     def save(self):
         self.command("docmanager:save")
-        self.page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
-                                    timeout=WIDGET * 1000)
+        self.page.wait_for_function(
+            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=WIDGET * 1000
+        )
 
     def reload(self):
         self.page.reload()
         self.page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
             " && window.jupyterapp.shell.currentWidget.context"
-            " && window.jupyterapp.shell.currentWidget.context.isReady", timeout=SERVER_START * 1000)
+            " && window.jupyterapp.shell.currentWidget.context.isReady",
+            timeout=SERVER_START * 1000,
+        )
 
     def output_text(self) -> str:
         return self.page.locator(".jp-Notebook").inner_text()
@@ -532,7 +571,9 @@ class FormDriver:
             options = loc.evaluate(_JS_MULTI)
             missing = wanted - {o for o, _ in options}
             if missing:
-                raise AssertionError(f"field {name}: no check box for {sorted(missing)} (options: {[o for o, _ in options]})")
+                raise AssertionError(
+                    f"field {name}: no check box for {sorted(missing)} (options: {[o for o, _ in options]})"
+                )
             for opt, _checked in options:
                 box = loc.locator(f".course-option-{css_name(opt)} input[type=checkbox]").first
                 box.set_checked(opt in wanted)
@@ -561,12 +602,18 @@ class FormDriver:
                 break
             if n < len(rows):
                 container.locator(":scope > .course-add-row").first.click()
-                self.page.wait_for_function("([el, n]) => el.querySelectorAll(':scope > .course-row').length > n",
-                                            arg=[loc.element_handle(), n], timeout=WIDGET * 1000)
+                self.page.wait_for_function(
+                    "([el, n]) => el.querySelectorAll(':scope > .course-row').length > n",
+                    arg=[loc.element_handle(), n],
+                    timeout=WIDGET * 1000,
+                )
             else:
                 row_loc.nth(n - 1).locator(".course-delete-row").click()
-                self.page.wait_for_function("([el, n]) => el.querySelectorAll(':scope > .course-row').length < n",
-                                            arg=[loc.element_handle(), n], timeout=WIDGET * 1000)
+                self.page.wait_for_function(
+                    "([el, n]) => el.querySelectorAll(':scope > .course-row').length < n",
+                    arg=[loc.element_handle(), n],
+                    timeout=WIDGET * 1000,
+                )
         for i, row in enumerate(rows):
             for sub, value in row.items():
                 self.set(sub, value, within=row_loc.nth(i))
@@ -585,7 +632,8 @@ class FormDriver:
         if kind == "choice":
             # ipywidgets renders the spaces of an option's label as no-break spaces (U+00A0)
             return loc.locator("select").evaluate(
-                "(s) => s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].textContent.replace(/\\u00a0/g, ' ')")
+                "(s) => s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].textContent.replace(/\\u00a0/g, ' ')"
+            )
         if kind == "check":
             return loc.locator("input[type=checkbox]").is_checked()
         if kind == "multi":
@@ -632,7 +680,11 @@ class FormDriver:
               const ok = idle && el.__courseH === h && el.__courseIdle === true;
               el.__courseH = h; el.__courseIdle = idle;
               return ok;
-            }""", arg=self.root.element_handle(), polling=250, timeout=timeout * 1000)
+            }""",
+            arg=self.root.element_handle(),
+            polling=250,
+            timeout=timeout * 1000,
+        )
 
     def save(self):
         """Click 保存 once the form is still, then wait until the kernel has handled it."""
@@ -651,16 +703,22 @@ class FormDriver:
         try:
             self.page.wait_for_function(
                 f"(el) => {{ const t = el.textContent; return {predicate_js}; }}",
-                arg=self.root.locator(".course-messages").first.element_handle(), timeout=timeout * 1000)
+                arg=self.root.locator(".course-messages").first.element_handle(),
+                timeout=timeout * 1000,
+            )
         except Exception as exc:  # noqa: BLE001
-            raise AssertionError(f"expected {what}; messages shown: {self.messages()!r}; status: {self.status()!r}") from exc
+            raise AssertionError(
+                f"expected {what}; messages shown: {self.messages()!r}; status: {self.status()!r}"
+            ) from exc
 
     def wait_status(self, text: str, timeout: float = WIDGET):
         """Wait until the status next to 保存 shows ``text`` (widgets render asynchronously)."""
         try:
-            self.page.wait_for_function("([el, t]) => el.textContent.includes(t)",
-                                        arg=[self.root.locator(".course-status").first.element_handle(), text],
-                                        timeout=timeout * 1000)
+            self.page.wait_for_function(
+                "([el, t]) => el.textContent.includes(t)",
+                arg=[self.root.locator(".course-status").first.element_handle(), text],
+                timeout=timeout * 1000,
+            )
         except Exception as exc:  # noqa: BLE001
             raise AssertionError(f"status should show「{text}」, shows {self.status()!r}") from exc
 
@@ -695,8 +753,11 @@ def raw_matches(expected, raw) -> bool:
         return isinstance(raw, dict) and all(raw_matches(v, raw.get(k)) for k, v in expected.items())
     if isinstance(expected, list):
         if expected and isinstance(expected[0], dict):
-            return isinstance(raw, list) and len(raw) == len(expected) and all(
-                raw_matches(e, r) for e, r in zip(expected, raw))
+            return (
+                isinstance(raw, list)
+                and len(raw) == len(expected)
+                and all(raw_matches(e, r) for e, r in zip(expected, raw))
+            )
         return sorted(map(str, expected)) == sorted(map(str, raw or []))
     if isinstance(expected, bool):
         return bool(raw) == expected
@@ -705,8 +766,10 @@ def raw_matches(expected, raw) -> bool:
 
 def why_no_browser() -> str | None:
     if not Path(CHROMIUM).exists():
-        return (f"Chromium not found at {CHROMIUM} (install Debian's chromium, as .ci/run does: "
-                "apt-get install chromium chromium-driver fonts-noto-cjk)")
+        return (
+            f"Chromium not found at {CHROMIUM} (install Debian's chromium, as .ci/run does: "
+            "apt-get install chromium chromium-driver fonts-noto-cjk)"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

@@ -3,6 +3,7 @@
 free_port() only probes a port; on a busy machine another process -- in the CI
 failure that prompted this, a kernel's ZMQ socket -- can take it before
 JupyterLab binds it.  LabServer must then start again on a new port."""
+
 import socket
 import threading
 
@@ -25,6 +26,7 @@ def _zmq_like_listener():
                 continue
             with conn:
                 conn.sendall(b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\r\n\r\n")  # ZMTP greeting
+
     t = threading.Thread(target=serve, daemon=True)
     t.start()
     return srv, stop

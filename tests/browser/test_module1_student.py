@@ -6,17 +6,17 @@ file) then autogrades under the real nbgrader to every automatic point.
 The answers (the blanks, the words and the title) are computed for the featured
 product in force (``module1_answers``), as a student would read them off the tables.
 """
+
 from __future__ import annotations
 
 import json
 import shutil
 
-import nbformat
-import pytest
-
 import harness
 import labdriver
 import module1_answers as A
+import nbformat
+import pytest
 from labdriver import FormDriver, NotebookPage, read_answers
 
 pytestmark = pytest.mark.browser
@@ -74,12 +74,14 @@ def type_into_blanks(nb: NotebookPage, index: int, answers: list[str]):
 
 def test_student_completes_02_title(page, released, lab, where, tmp_path):
     rel = released(M)
-    folder = tmp_path / "student" / M                  # a student's own copy of the release
+    folder = tmp_path / "student" / M  # a student's own copy of the release
     shutil.copytree(rel.release, folder)
     server = lab(folder)
     forms = A.student_forms()["02_title"]
-    idx = {g: cell_index(folder / NB, g) for g in ("d1_kw_value_answer", "d1_kw_value", "d1_title_choice_answer",
-                                                    "d1_title_choice", "d1_title")}
+    idx = {
+        g: cell_index(folder / NB, g)
+        for g in ("d1_kw_value_answer", "d1_kw_value", "d1_title_choice_answer", "d1_title_choice", "d1_title")
+    }
     where.notebook = f"{M}/{NB}"
     nb = NotebookPage(page, server, NB, where)
     with where.step("open the released notebook and run all cells"):
@@ -89,8 +91,10 @@ def test_student_completes_02_title(page, released, lab, where, tmp_path):
         assert "还没有作答" in page.evaluate(_JS_CELL_TEXT, idx["d1_kw_value"])
     with where.step("type into the three blanks of the keyword-value skeleton and run it"):
         type_into_blanks(nb, idx["d1_kw_value_answer"], A.BLANKS["kw_value"])
-        source = page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i]"
-                               ".model.sharedModel.getSource()", idx["d1_kw_value_answer"])
+        source = page.evaluate(
+            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()",
+            idx["d1_kw_value_answer"],
+        )
         assert "___" not in source and all(a in source for a in A.BLANKS["kw_value"]), source
         run_cell(nb, idx["d1_kw_value_answer"])
     with where.step("the visible check of the keyword value turns ✓"):

@@ -7,28 +7,35 @@ the self-checks and see each one turn ✓ 正确.  Then the notebook and answer 
 the browser saved are autograded by the real ``nbgrader autograde``: every
 automatic point of the notebook is earned.
 """
+
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 import harness
 import labdriver
+import pytest
 from labdriver import FormDriver, NotebookPage
 
 pytestmark = pytest.mark.browser
 
 MODULE = "module2_campaign"
 STEM = "02_pricing"
-TASKS = {"rule_text": "d1_rule_text", "cart_prices": "d2_cart_prices", "deepest": "d2_deepest",
-         "margin_table": "d2_margin_table", "rule_adjust": "d2_rule_adjust"}
+TASKS = {
+    "rule_text": "d1_rule_text",
+    "cart_prices": "d2_cart_prices",
+    "deepest": "d2_deepest",
+    "margin_table": "d2_margin_table",
+    "rule_adjust": "d2_rule_adjust",
+}
 # what the student types into each skeleton's blanks, in order
-BLANKS = {"d2_cart_prices_answer": ['"campaign_price"', '"优惠金额"', '"商品金额"'],
-          "d2_deepest_answer": ['"优惠力度"', "False"],
-          "d2_margin_table_answer": ['"商品成本"', '"实付金额"', '"实付金额"']}
+BLANKS = {
+    "d2_cart_prices_answer": ['"campaign_price"', '"优惠金额"', '"商品金额"'],
+    "d2_deepest_answer": ['"优惠力度"', "False"],
+    "d2_margin_table_answer": ['"商品成本"', '"实付金额"', '"实付金额"'],
+}
 
 
 def rule_text() -> str:
@@ -41,9 +48,11 @@ def rule_text() -> str:
     full = next(r for r in rs.rules if isinstance(r, FullReduction))
     gift = next(r for r in rs.rules if isinstance(r, Gift))
     t, a = (fmt_money(x) for x in full.tiers[0])
-    return (f"活动时间：{fmt_time(rs.start)} 至 {fmt_time(rs.end)}。同一商品第{nth.n}件半价，第{nth.n + 1}件起按原活动价；"
-            f"第二件半价后的订单金额满{t}元（含{t}元）减{a}元，每单一次；按支付时间前{gift.limit}名的订单赠{gift.gift}，"
-            "送完即止；部分退货按分摊后的实付金额退款。")
+    return (
+        f"活动时间：{fmt_time(rs.start)} 至 {fmt_time(rs.end)}。同一商品第{nth.n}件半价，第{nth.n + 1}件起按原活动价；"
+        f"第二件半价后的订单金额满{t}元（含{t}元）减{a}元，每单一次；按支付时间前{gift.limit}名的订单赠{gift.gift}，"
+        "送完即止；部分退货按分摊后的实付金额退款。"
+    )
 
 
 def adjustment() -> dict:
@@ -56,9 +65,12 @@ def adjustment() -> dict:
 
 
 def cell_index(nb: NotebookPage, grade_id: str) -> int:
-    index = nb.page.evaluate("""(gid) => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(c => {
+    index = nb.page.evaluate(
+        """(gid) => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(c => {
         const m = c.model.getMetadata ? c.model.getMetadata('nbgrader') : null;
-        return m && m.grade_id === gid; })""", grade_id)
+        return m && m.grade_id === gid; })""",
+        grade_id,
+    )
     assert index >= 0, f"no cell with grade_id {grade_id}"
     return index
 
@@ -66,8 +78,11 @@ def cell_index(nb: NotebookPage, grade_id: str) -> int:
 def type_into_blanks(nb: NotebookPage, index: int, answers: list[str]) -> str:
     """Select each ``___`` of a cell in the editor, in order, and type its answer over it."""
     page = nb.page
-    page.evaluate("(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
-                  " w.content.activeCell.node.scrollIntoView(); }", index)
+    page.evaluate(
+        "(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
+        " w.content.activeCell.node.scrollIntoView(); }",
+        index,
+    )
     nb.command("notebook:enter-edit-mode")
     for answer in answers:
         found = page.evaluate("""() => {
@@ -81,14 +96,18 @@ def type_into_blanks(nb: NotebookPage, index: int, answers: list[str]) -> str:
         assert found, f"no blank left for {answer!r}"
         page.keyboard.type(answer)
     nb.command("notebook:enter-command-mode")
-    return page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()",
-                         index)
+    return page.evaluate(
+        "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()", index
+    )
 
 
 def outputs(nb: NotebookPage, index: int) -> str:
-    return nb.page.evaluate("""(i) => { const m = window.jupyterapp.shell.currentWidget.content.widgets[i].model;
+    return nb.page.evaluate(
+        """(i) => { const m = window.jupyterapp.shell.currentWidget.content.widgets[i].model;
         const out = []; for (let j = 0; j < m.outputs.length; j++) { const o = m.outputs.get(j).toJSON();
-        out.push(o.text || (o.data && o.data['text/plain']) || o.evalue || ''); } return out.join('\\n'); }""", index)
+        out.push(o.text || (o.data && o.data['text/plain']) || o.evalue || ''); } return out.join('\\n'); }""",
+        index,
+    )
 
 
 def test_a_student_completes_the_pricing_notebook(page, released, lab, where, tmp_path):
@@ -110,7 +129,7 @@ def test_a_student_completes_the_pricing_notebook(page, released, lab, where, tm
         where.form = "rule_text"
         with where.step("rewrite the colleague's draft in the 公示文案 form and save it: the form confirms"):
             fd = FormDriver(page, "rule_text")
-            assert "最终解释权" in fd.get("text")                # the draft to start from
+            assert "最终解释权" in fd.get("text")  # the draft to start from
             fd.save()
             fd.wait_messages("t.includes('违规条款')", "the draft's problems listed")
             fd.fill({"text": rule_text()})

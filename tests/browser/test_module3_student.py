@@ -6,17 +6,17 @@ floors, the budget plan) and save them, run the self-checks and see each one tur
 ✓ 正确.  Then the notebook and answer file the browser saved are autograded by the
 real ``nbgrader autograde``: every automatic point of the notebook is earned.
 """
+
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 import harness
 import labdriver
 import module3_answers as A
+import pytest
 from labdriver import FormDriver, NotebookPage
 
 pytestmark = pytest.mark.browser
@@ -27,9 +27,12 @@ TASKS = {"roi_table": "d1_roi_table", "low_roi": "d2_low_roi", "budget": "d3_bud
 
 
 def cell_index(nb: NotebookPage, grade_id: str) -> int:
-    index = nb.page.evaluate("""(gid) => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(c => {
+    index = nb.page.evaluate(
+        """(gid) => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(c => {
         const m = c.model.getMetadata ? c.model.getMetadata('nbgrader') : null;
-        return m && m.grade_id === gid; })""", grade_id)
+        return m && m.grade_id === gid; })""",
+        grade_id,
+    )
     assert index >= 0, f"no cell with grade_id {grade_id}"
     return index
 
@@ -37,8 +40,11 @@ def cell_index(nb: NotebookPage, grade_id: str) -> int:
 def type_into_blanks(nb: NotebookPage, index: int, answers: list[str]) -> str:
     """Select each ``___`` of a cell in the editor, in order, and type its answer over it."""
     page = nb.page
-    page.evaluate("(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
-                  " w.content.activeCell.node.scrollIntoView(); }", index)
+    page.evaluate(
+        "(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
+        " w.content.activeCell.node.scrollIntoView(); }",
+        index,
+    )
     nb.command("notebook:enter-edit-mode")
     for answer in answers:
         found = page.evaluate("""() => {
@@ -51,14 +57,18 @@ def type_into_blanks(nb: NotebookPage, index: int, answers: list[str]) -> str:
             return true; }""")
         assert found, f"no blank left for {answer!r}"
         page.keyboard.type(answer)
-    return page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()",
-                         index)
+    return page.evaluate(
+        "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()", index
+    )
 
 
 def outputs(nb: NotebookPage, index: int) -> str:
-    return nb.page.evaluate("""(i) => { const m = window.jupyterapp.shell.currentWidget.content.widgets[i].model;
+    return nb.page.evaluate(
+        """(i) => { const m = window.jupyterapp.shell.currentWidget.content.widgets[i].model;
         const out = []; for (let j = 0; j < m.outputs.length; j++) { const o = m.outputs.get(j).toJSON();
-        out.push(o.text || (o.data && o.data['text/plain']) || o.evalue || ''); } return out.join('\\n'); }""", index)
+        out.push(o.text || (o.data && o.data['text/plain']) || o.evalue || ''); } return out.join('\\n'); }""",
+        index,
+    )
 
 
 def test_a_student_completes_the_roi_notebook(page, released, lab, where, tmp_path):

@@ -10,6 +10,7 @@ only filling the form and typing into the blanks of the code skeleton, as a stud
 
 Screenshots go to ``test-artifacts/browser/``.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -17,11 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import harness
 import labdriver
 import module4_answers as A
+import pytest
 from labdriver import FormDriver, NotebookPage
 from recipes import RECIPES
 
@@ -63,16 +63,22 @@ def index_of(nb: NotebookPage, grade_id: str) -> int:
 
 
 def run_cell(nb: NotebookPage, index: int) -> str:
-    nb.page.evaluate("(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
-                     " w.content.activeCell.node.scrollIntoView(); }", index)
+    nb.page.evaluate(
+        "(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
+        " w.content.activeCell.node.scrollIntoView(); }",
+        index,
+    )
     nb._run("notebook:run-cell", labdriver.RUN_ALL)
     return nb.page.evaluate(_JS_OUTPUT, index)
 
 
 def type_into_blanks(nb: NotebookPage, index: int, answers: list[str]) -> str:
     """Select each ``___`` in the cell's editor (as a double-click would) and type the answer."""
-    nb.page.evaluate("(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
-                     " w.content.activeCell.node.scrollIntoView(); }", index)
+    nb.page.evaluate(
+        "(i) => { const w = window.jupyterapp.shell.currentWidget; w.content.activeCellIndex = i;"
+        " w.content.activeCell.node.scrollIntoView(); }",
+        index,
+    )
     nb.command("notebook:enter-edit-mode")
     editor = nb.page.locator(".jp-Notebook .jp-mod-active .cm-content").first
     editor.wait_for()
@@ -81,19 +87,28 @@ def type_into_blanks(nb: NotebookPage, index: int, answers: list[str]) -> str:
         assert nb.page.evaluate(_JS_SELECT_BLANK, index), "no blank ___ left to fill"
         nb.page.keyboard.type(answer)
     nb.command("notebook:enter-command-mode")
-    return nb.page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()",
-                            index)
+    return nb.page.evaluate(
+        "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.sharedModel.getSource()", index
+    )
 
 
 def grading(ws: Path, *args: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "grading", *args, "--workspace", str(ws)], env=harness.env(),
-                          capture_output=True, text=True, timeout=1500, cwd=str(harness.REPO))
-    assert proc.returncode == 0, f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading", *args, "--workspace", str(ws)],
+        env=harness.env(),
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        cwd=str(harness.REPO),
+    )
+    assert proc.returncode == 0, (
+        f"grading {' '.join(args)} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
 
 
 def test_student_completes_the_strategy_notebook(page, released, lab, where, tmp_path):
     rel = released(MODULE)
-    folder = tmp_path / "student" / MODULE                  # a copy of its own: other browser tests use rel.student
+    folder = tmp_path / "student" / MODULE  # a copy of its own: other browser tests use rel.student
     shutil.copytree(rel.release, folder)
     server = lab(folder)
     where.notebook = f"{MODULE}/{NOTEBOOK}.ipynb"
@@ -139,6 +154,8 @@ def test_student_completes_the_strategy_notebook(page, released, lab, where, tmp
         import json
 
         res = json.loads((rel.ws / ".grading" / "results" / MODULE / "browser_m4.json").read_text(encoding="utf-8"))
-        got = {gid: (c["final"], c["max"]) for gid, c in res["notebooks"][NOTEBOOK]["cells"].items() if c["type"] == "code"}
+        got = {
+            gid: (c["final"], c["max"]) for gid, c in res["notebooks"][NOTEBOOK]["cells"].items() if c["type"] == "code"
+        }
         assert got and all(f == m for f, m in got.values()), got
         assert set(got) == {"d2_strategy", "d2_repurchase"}

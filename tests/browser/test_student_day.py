@@ -10,6 +10,7 @@ the saved notebook.  Notebooks are discovered from the module folders, so a new
 notebook with a form is covered without editing this file; how each form is
 filled comes from ``recipes.py``.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import harness
 import labdriver
+import pytest
 from labdriver import FormDriver, NotebookPage, raw_matches, read_answers
 from recipes import CONFIRMATION, PROBE_TEXT, RECIPES, SAVED
 
@@ -43,8 +43,9 @@ def has_form(nb_path: Path) -> bool:
 
     nb = nbformat.read(nb_path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    classes = {n.split(" as ")[-1].strip() for m in _FORMS_IMPORT.finditer(code)
-               for n in m.group(1).strip("()").split(",")}
+    classes = {
+        n.split(" as ")[-1].strip() for m in _FORMS_IMPORT.finditer(code) for n in m.group(1).strip("()").split(",")
+    }
     classes = {n for n in classes if n[:1].isupper()}
     return bool(_FORMS_ATTR.search(code)) or any(re.search(rf"\b{re.escape(n)}\(", code) for n in classes)
 
@@ -62,6 +63,7 @@ def module_params():
 
 
 # -- the day ------------------------------------------------------------------------
+
 
 def _probe(fd: FormDriver, names: list[str]) -> tuple[str | None, str | None, object]:
     """(field, sub-field or None, value) to enter in a form without a recipe: the first
@@ -90,8 +92,15 @@ def _probe_value(fd: FormDriver, loc):
     return True if kind == "check" else PROBE_TEXT
 
 
-def student_day(page, server, folder: Path, notebook: str, where: labdriver.Where, tmp_path: Path,
-                expect_forms: set[str] | None = None) -> dict:
+def student_day(
+    page,
+    server,
+    folder: Path,
+    notebook: str,
+    where: labdriver.Where,
+    tmp_path: Path,
+    expect_forms: set[str] | None = None,
+) -> dict:
     """Run the whole day on one notebook; returns what was covered (for reporting)."""
     stem = notebook[: -len(".ipynb")]
     where.notebook = f"{folder.name}/{notebook}"
@@ -143,7 +152,9 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
                     entry = read_answers(folder, stem).get("forms", {}).get(key)
                     assert entry is not None, f"no entry for form {key} in {stem}.answers.json"
                     assert entry.get("problems") == [], f"saved with problems: {entry.get('problems')}"
-                    assert raw_matches(recipe.right, entry.get("raw")), f"saved raw {entry.get('raw')} != typed {recipe.right}"
+                    assert raw_matches(recipe.right, entry.get("raw")), (
+                        f"saved raw {entry.get('raw')} != typed {recipe.right}"
+                    )
                 expected[key] = {k: v for k, v in recipe.right.items() if k not in recipe.skip_readback}
                 covered["forms"][key] = "recipe"
             else:
@@ -181,8 +192,14 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
         # alongside the restart and reload below
         vdir = tmp_path / f"validate-{stem}"
         shutil.copytree(folder, vdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        validate = subprocess.Popen([str(harness.BIN / "nbgrader"), "validate", notebook], cwd=vdir,
-                                    env=harness.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        validate = subprocess.Popen(
+            [str(harness.BIN / "nbgrader"), "validate", notebook],
+            cwd=vdir,
+            env=harness.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             with where.step("restart the kernel"):
                 nb.restart_kernel()
@@ -208,8 +225,9 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
             where.form = ""
             with where.step("nbgrader validate on the saved notebook"):
                 out, _ = validate.communicate(timeout=labdriver.RUN_ALL)
-                assert validate.returncode == 0 and "Success! Your notebook passes all the tests." in out, \
+                assert validate.returncode == 0 and "Success! Your notebook passes all the tests." in out, (
                     f"nbgrader validate (rc {validate.returncode}):\n{out[-4000:]}"
+                )
         finally:
             if validate.poll() is None:
                 validate.kill()
@@ -218,11 +236,13 @@ def student_day(page, server, folder: Path, notebook: str, where: labdriver.Wher
         server.shutdown_sessions()
     # what this notebook's day covered, next to its screenshots
     labdriver.artifact(f"covered-{folder.name}-{stem}.json").write_text(
-        json.dumps(covered, ensure_ascii=False, indent=1), encoding="utf-8")
+        json.dumps(covered, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return covered
 
 
 # -- the tests -------------------------------------------------------------------------
+
 
 def test_cjk_font_installed():
     """Screenshots need real Chinese glyphs, not boxes: a CJK font must be installed."""
@@ -246,6 +266,8 @@ def test_module_student_day(module, notebook, page, released, lab, where, tmp_pa
         pytest.skip(f"{module}: no notebook with a course form yet")
     folder = released(module).student
     with where.step(f"released {module}/{notebook} exists"):
-        assert (folder / notebook).exists(), f"nbgrader did not release {notebook}: {sorted(p.name for p in folder.iterdir())}"
+        assert (folder / notebook).exists(), (
+            f"nbgrader did not release {notebook}: {sorted(p.name for p in folder.iterdir())}"
+        )
     server = lab(folder)
     student_day(page, server, folder, notebook, where, tmp_path)

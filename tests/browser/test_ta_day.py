@@ -12,6 +12,7 @@ cell (its release is shared with the student's-day tests).  While no module has
 one yet, the test-only sample notebook with a 备注 cell added is graded as
 module1_listing of a throwaway source tree instead.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,11 +22,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
-import pytest
-
 import harness
 import labdriver
+import nbformat
+import pytest
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,14 @@ def fixture_sources(tmp: Path) -> Path:
     nb = nbformat.read(REPO / "tests" / "fixtures" / "sample" / "sample.ipynb", as_version=4)
     cell = nbformat.v4.new_markdown_cell("## 备注\n\n请写下你对本模块作业的说明。")
     cell.id = "manual-remark"
-    cell.metadata["nbgrader"] = {"schema_version": 3, "grade": True, "solution": True, "locked": False,
-                                 "points": 10, "grade_id": REMARK_ID}
+    cell.metadata["nbgrader"] = {
+        "schema_version": 3,
+        "grade": True,
+        "solution": True,
+        "locked": False,
+        "points": 10,
+        "grade_id": REMARK_ID,
+    }
     nb.cells.append(cell)
     nbformat.write(nb, src / "module1_listing" / "sample.ipynb")
     return src
@@ -74,19 +80,29 @@ def prepare(tmp: Path, released) -> tuple[Path, str, str, str]:
         release = rel.release
     nb = harness.notebooks(release)[f"{stem}.ipynb"]
     harness.set_source(nb, REMARK_ID, STUDENT_NOTE)  # an unchanged answer would need no TA
-    answers = {"sample": harness.form_answers({"shop": {"name": "北欧家居旗舰店", "price": "499"}}, "sample")} \
-        if variant == "fixture" else None
+    answers = (
+        {"sample": harness.form_answers({"shop": {"name": "北欧家居旗舰店", "price": "499"}}, "sample")}
+        if variant == "fixture"
+        else None
+    )
     due = module_due(module) or _dt.datetime(2026, 12, 7, 12, 30)
     # the notebook with the 备注 cell, handed in an hour before the due time
-    harness.submit(ws, module, STUDENT, {f"{stem}.ipynb": nb}, answers=answers,
-                   timestamp=timestamp_text(due - _dt.timedelta(hours=1)))
+    harness.submit(
+        ws,
+        module,
+        STUDENT,
+        {f"{stem}.ipynb": nb},
+        answers=answers,
+        timestamp=timestamp_text(due - _dt.timedelta(hours=1)),
+    )
     harness.autograde(ws, module)
     return ws, module, stem, variant
 
 
 def grades(ws: Path, module: str):
-    from grading.gradebook import read_submission
     from nbgrader.api import Gradebook
+
+    from grading.gradebook import read_submission
 
     with Gradebook(f"sqlite:///{ws / 'gradebook.db'}") as gb:
         return read_submission(gb, module, STUDENT)
@@ -119,8 +135,10 @@ def test_ta_day(page, lab, released, tmp_path):
         page.locator(f'#main-table td.name a.name-hidden[href="{href}"]').click()
         page.locator(f"input.score#{REMARK_ID}").wait_for()
         # the formgrader fills the inputs from the gradebook once loaded: type only after that
-        page.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
-                               " && formgrader.comments && formgrader.comments.loaded")
+        page.wait_for_function(
+            "() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+            " && formgrader.comments && formgrader.comments.loaded"
+        )
 
     with where.step("enter the 备注 score and remark"):
         score = page.locator(f"input.score#{REMARK_ID}")
@@ -134,8 +152,9 @@ def test_ta_day(page, lab, released, tmp_path):
             after = grades(ws, module)
             if after.cells[REMARK_ID]["manual"] == REMARK_SCORE and after.comments.get(REMARK_ID) == REMARK_TEXT:
                 break
-            assert _dt.datetime.now() < deadline, \
+            assert _dt.datetime.now() < deadline, (
                 f"gradebook holds {after.cells[REMARK_ID]} / comment {after.comments.get(REMARK_ID)!r}"
+            )
             page.wait_for_timeout(250)
         assert REMARK_ID not in after.needs_manual
         page.locator(f"textarea#{REMARK_ID}-comment").scroll_into_view_if_needed()
@@ -146,10 +165,25 @@ def test_ta_day(page, lab, released, tmp_path):
     table6_csv = ws / "reports" / f"browser-{module}.csv"
     procs = {
         "nbgrader export": _start(["nbgrader", "export", "--to", str(grades_csv)], ws),
-        "grading export": _start([sys.executable, "-m", "grading", "export", "--workspace", str(ws),
-                                  "--module", module, "--out", str(table6_csv)], REPO, GRADING_WORKSPACE=ws),
-        "nbgrader generate_feedback": _start(["nbgrader", "generate_feedback", module, "--student", STUDENT,
-                                              "--force"], ws),
+        "grading export": _start(
+            [
+                sys.executable,
+                "-m",
+                "grading",
+                "export",
+                "--workspace",
+                str(ws),
+                "--module",
+                module,
+                "--out",
+                str(table6_csv),
+            ],
+            REPO,
+            GRADING_WORKSPACE=ws,
+        ),
+        "nbgrader generate_feedback": _start(
+            ["nbgrader", "generate_feedback", module, "--student", STUDENT, "--force"], ws
+        ),
     }
     try:
         with where.step("run nbgrader export, grading export and nbgrader generate_feedback"):
@@ -162,11 +196,15 @@ def test_ta_day(page, lab, released, tmp_path):
 
     with where.step("nbgrader export carries the 备注 score"):
         _ok(procs, outputs, "nbgrader export")
-        rows = [r for r in csv.DictReader(grades_csv.open(encoding="utf-8"))
-                if r["student_id"] == STUDENT and r["assignment"] == module]
+        rows = [
+            r
+            for r in csv.DictReader(grades_csv.open(encoding="utf-8"))
+            if r["student_id"] == STUDENT and r["assignment"] == module
+        ]
         assert len(rows) == 1, f"export rows for {STUDENT}/{module}: {rows}"
-        assert abs(float(rows[0]["raw_score"]) - (auto_total + REMARK_SCORE)) < 1e-6, \
+        assert abs(float(rows[0]["raw_score"]) - (auto_total + REMARK_SCORE)) < 1e-6, (
             f"export raw_score {rows[0]['raw_score']}, expected auto {auto_total} + 备注 {REMARK_SCORE}"
+        )
 
     with where.step("grading export (table 6) carries the 备注 score and remark"):
         from grading import rubric
@@ -178,8 +216,9 @@ def test_ta_day(page, lab, released, tmp_path):
         assert len(rows) == 1, f"rows for {STUDENT} in {[f.name for f in files]}: {rows}"
         dim = rubric.remark_dimension(module)
         expected = round(REMARK_SCORE / before.grades[REMARK_ID][1] * dim.weight, 1)
-        assert abs(float(rows[0][dim.name]) - expected) < 0.05, \
+        assert abs(float(rows[0][dim.name]) - expected) < 0.05, (
             f"{dim.name} column {rows[0][dim.name]!r}, expected {expected}"
+        )
         assert REMARK_TEXT in rows[0]["评语"], f"评语 column {rows[0]['评语']!r} lacks the TA's remark"
 
     with where.step("the feedback page shows the 备注 score and remark"):
@@ -196,8 +235,9 @@ def test_ta_day(page, lab, released, tmp_path):
 def _start(cmd: list[str], cwd: Path, **env) -> subprocess.Popen:
     if cmd[0] == "nbgrader":
         cmd = [str(harness.BIN / "nbgrader"), *cmd[1:]]
-    return subprocess.Popen(cmd, cwd=cwd, env=harness.env(**env), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        cmd, cwd=cwd, env=harness.env(**env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def _ok(procs: dict, outputs: dict, name: str) -> None:

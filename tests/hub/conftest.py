@@ -4,6 +4,7 @@ Every test here is marked ``hub``; the whole folder skips, saying why, where
 the machine cannot run a class hub (not root, no useradd/PAM, no Node.js).
 Browser tests reuse tests/browser's Chromium/Playwright driver.
 """
+
 from __future__ import annotations
 
 import sys

@@ -6,15 +6,15 @@
 ``AssignmentsTab`` clicks nbgrader's student extension (Fetch, Submit, Fetch
 Feedback, view feedback) through its own element ids and button texts.
 """
+
 from __future__ import annotations
 
 import json
 import time
 import urllib.parse
 
-import requests
-
 import labdriver
+import requests
 
 LOGIN_TIMEOUT = 180  # a spawn on a busy machine
 
@@ -33,8 +33,13 @@ class HubUser:
         return self.base + path
 
     def api(self, method: str, path: str, body=None):
-        r = requests.request(method, self.base + path, timeout=30, json=body,
-                             headers={"Authorization": f"token {self.hub.user_token(self.login)}"})
+        r = requests.request(
+            method,
+            self.base + path,
+            timeout=30,
+            json=body,
+            headers={"Authorization": f"token {self.hub.user_token(self.login)}"},
+        )
         r.raise_for_status()
         return r.json() if r.text else None
 
@@ -48,8 +53,9 @@ class HubUser:
         self.wait_lab()
 
     def wait_lab(self) -> None:
-        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.restored",
-                                    timeout=LOGIN_TIMEOUT * 1000)
+        self.page.wait_for_function(
+            "() => window.jupyterapp && window.jupyterapp.restored", timeout=LOGIN_TIMEOUT * 1000
+        )
         self.page.evaluate("() => window.jupyterapp.restored.then(() => true)")
 
     def commands(self) -> list[str]:
@@ -71,16 +77,19 @@ class AssignmentsTab:
     def __init__(self, page):
         self.page = page
 
-    def open(self) -> "AssignmentsTab":
-        self.page.wait_for_function(f"() => window.jupyterapp.commands.hasCommand('{self.COMMAND}')",
-                                    timeout=labdriver.WIDGET * 1000)
+    def open(self) -> AssignmentsTab:
+        self.page.wait_for_function(
+            f"() => window.jupyterapp.commands.hasCommand('{self.COMMAND}')", timeout=labdriver.WIDGET * 1000
+        )
         self.page.evaluate(f"() => window.jupyterapp.commands.execute('{self.COMMAND}')")
         self.page.locator("#nbgrader-assignment-list").wait_for()
         return self
 
     def refresh(self) -> None:
         self.page.locator("#refresh_assignments_list").click()
-        self.page.wait_for_function("() => document.querySelectorAll('#nbgrader-assignment-list .list_loading:not([hidden])').length === 0")
+        self.page.wait_for_function(
+            "() => document.querySelectorAll('#nbgrader-assignment-list .list_loading:not([hidden])').length === 0"
+        )
 
     def row(self, section: str, assignment: str):
         """``section``: released | fetched | submitted."""
@@ -95,12 +104,15 @@ class AssignmentsTab:
         self.row("fetched", assignment).locator("button", has_text="Submit").click()
         self.page.wait_for_function(
             "(n) => document.querySelectorAll('#submitted_assignments_list .list_item').length > n",
-            arg=before, timeout=labdriver.WIDGET * 1000)
+            arg=before,
+            timeout=labdriver.WIDGET * 1000,
+        )
 
     def fetch_feedback(self, assignment: str) -> None:
         self.row("submitted", assignment).locator("button", has_text="Fetch Feedback").click()
         self.page.locator("#submitted_assignments_list a", has_text="view feedback").first.wait_for(
-            timeout=labdriver.WIDGET * 1000)
+            timeout=labdriver.WIDGET * 1000
+        )
 
     def feedback_links(self) -> int:
         return self.page.locator("#submitted_assignments_list a", has_text="view feedback").count()

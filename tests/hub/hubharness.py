@@ -10,6 +10,7 @@ the workspace: always called by the fixtures, also after a failure.
 Needs root (Linux accounts, PAM, setuid spawning), useradd/chpasswd/runuser,
 Node.js and npm; ``why_no_hub()`` says what is missing.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,22 +62,31 @@ def free_base_port() -> int:
 
 def run_grading(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.run([str(BIN / "python"), "-m", "grading", *args], capture_output=True, text=True, env=env,
-                          cwd=REPO, timeout=900)
+    proc = subprocess.run(
+        [str(BIN / "python"), "-m", "grading", *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=900
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"grading {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise AssertionError(
+            f"grading {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
 class ClassHub:
-    def __init__(self, students=("张三", "李四"), mem_limit: str = "1G",
-                 idle_timeout: int = 3600, cull_every: int = 300, modules=("module1_listing",)):
+    def __init__(
+        self,
+        students=("张三", "李四"),
+        mem_limit: str = "1G",
+        idle_timeout: int = 3600,
+        cull_every: int = 300,
+        modules=("module1_listing",),
+    ):
         self.root = Path(tempfile.mkdtemp(prefix="ecomhub-", dir="/tmp"))
         os.chmod(self.root, 0o711)  # students pass through to the workspace's exchange
         self.workspace = self.root / "ws"
-        self.prefix = f"t{random.randrange(16 ** 4):04x}-"
+        self.prefix = f"t{random.randrange(16**4):04x}-"
         # students' Linux accounts are their 学号: numbers of this run, never a real account
-        first = random.randrange(10 ** 6, 10 ** 7) * 100
+        first = random.randrange(10**6, 10**7) * 100
         self.students = [(str(first + i + 1), name) for i, name in enumerate(students)]
         self.mem_limit, self.idle_timeout, self.cull_every = mem_limit, idle_timeout, cull_every
         self.modules = modules
@@ -88,7 +98,7 @@ class ClassHub:
         self._tokens: dict[str, str] = {}
 
     # -- set-up ---------------------------------------------------------------------------
-    def setup(self) -> "ClassHub":
+    def setup(self) -> ClassHub:
         roster = self.root / "名单.csv"
         with open(roster, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
@@ -101,14 +111,36 @@ class ClassHub:
             run_grading("release", *self.modules, "--no-zip", "--workspace", str(self.workspace))
         return self
 
-    def start(self, timeout: float = START_TIMEOUT) -> "ClassHub":
-        cmd = [str(BIN / "python"), "-m", "grading", "hub", "start", "--workspace", str(self.workspace),
-               "--port", str(self.port), "--ip", "127.0.0.1", "--mem-limit", self.mem_limit,
-               "--idle-timeout", str(self.idle_timeout), "--cull-every", str(self.cull_every)]
+    def start(self, timeout: float = START_TIMEOUT) -> ClassHub:
+        cmd = [
+            str(BIN / "python"),
+            "-m",
+            "grading",
+            "hub",
+            "start",
+            "--workspace",
+            str(self.workspace),
+            "--port",
+            str(self.port),
+            "--ip",
+            "127.0.0.1",
+            "--mem-limit",
+            self.mem_limit,
+            "--idle-timeout",
+            str(self.idle_timeout),
+            "--cull-every",
+            str(self.cull_every),
+        ]
         seen = len(self.output())
         out = open(self.out_path, "ab")
-        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True,
-                                     env=dict(os.environ, PYTHONPATH=str(REPO)))
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+            env=dict(os.environ, PYTHONPATH=str(REPO)),
+        )
         out.close()
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -177,8 +209,13 @@ class ClassHub:
 
     def api(self, method: str, path: str, **kw) -> requests.Response:
         """The hub's REST API with the course-admin service's token (root-only file)."""
-        return requests.request(method, f"{self.base}/hub/api{path}", headers={"Authorization": f"token {self.admin_token}"},
-                                timeout=30, **kw)
+        return requests.request(
+            method,
+            f"{self.base}/hub/api{path}",
+            headers={"Authorization": f"token {self.admin_token}"},
+            timeout=30,
+            **kw,
+        )
 
     def user_token(self, login: str) -> str:
         if login not in self._tokens:
@@ -189,8 +226,13 @@ class ClassHub:
 
     def user_api(self, login: str, method: str, path: str, **kw) -> requests.Response:
         """The user's own single-user server, with the user's token."""
-        return requests.request(method, f"{self.base}/user/{login}{path}", timeout=30,
-                                headers={"Authorization": f"token {self.user_token(login)}"}, **kw)
+        return requests.request(
+            method,
+            f"{self.base}/user/{login}{path}",
+            timeout=30,
+            headers={"Authorization": f"token {self.user_token(login)}"},
+            **kw,
+        )
 
     def server(self, login: str) -> dict:
         return self.api("GET", f"/users/{login}").json().get("servers", {}).get("", {})
@@ -213,9 +255,14 @@ class ClassHub:
         import psutil
 
         uid = int(subprocess.check_output(["id", "-u", self.account(login).system]).decode())
-        found = [p for p in psutil.process_iter(["uids", "cmdline"])
-                 if p.info["uids"] and p.info["uids"].real == uid and p.info["cmdline"]
-                 and any("jupyterhub-singleuser" in c for c in p.info["cmdline"])]
+        found = [
+            p
+            for p in psutil.process_iter(["uids", "cmdline"])
+            if p.info["uids"]
+            and p.info["uids"].real == uid
+            and p.info["cmdline"]
+            and any("jupyterhub-singleuser" in c for c in p.info["cmdline"])
+        ]
         assert len(found) == 1, f"{login}: {len(found)} single-user servers running"
         return found[0].pid
 
@@ -223,13 +270,21 @@ class ClassHub:
         """A browser-like session: the login form, then the hub's redirects to the user's server."""
         s = requests.Session()
         s.get(f"{self.base}/hub/login", timeout=30)
-        r = s.post(f"{self.base}/hub/login?next=", timeout=60, allow_redirects=False,
-                   data={"username": login, "password": password if password is not None else self.password(login),
-                         "_xsrf": s.cookies.get("_xsrf", "")})
+        r = s.post(
+            f"{self.base}/hub/login?next=",
+            timeout=60,
+            allow_redirects=False,
+            data={
+                "username": login,
+                "password": password if password is not None else self.password(login),
+                "_xsrf": s.cookies.get("_xsrf", ""),
+            },
+        )
         s.login_status = r.status_code  # 302 on success, 403 on a wrong password
         return s
 
     def as_user(self, login: str, *cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
         """A command as the user's Linux account, with the environment their server has."""
-        return subprocess.run(["runuser", "-u", self.account(login).system, "--", *cmd], capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run(
+            ["runuser", "-u", self.account(login).system, "--", *cmd], capture_output=True, text=True, timeout=timeout
+        )

@@ -6,6 +6,7 @@ server's environment (the staff ``grading`` command, the workspace, umask).
 
     rc, out = run(base_url, "ta1", token, "grading collect module1_listing")
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,9 @@ async def _run(base: str, user: str, token: str, command: str, timeout: float) -
     headers = {"Authorization": f"token {token}"}
     client = AsyncHTTPClient()
     # cwd "" as JupyterLab sends from the file browser's top folder
-    resp = await client.fetch(HTTPRequest(f"{base}/user/{user}/api/terminals", method="POST",
-                                          body=json.dumps({"cwd": ""}), headers=headers))
+    resp = await client.fetch(
+        HTTPRequest(f"{base}/user/{user}/api/terminals", method="POST", body=json.dumps({"cwd": ""}), headers=headers)
+    )
     name = json.loads(resp.body)["name"]
     ws_url = base.replace("http", "ws", 1) + f"/user/{user}/terminals/websocket/{name}"
     conn = await websocket_connect(HTTPRequest(ws_url, headers=headers))
@@ -37,7 +39,9 @@ async def _run(base: str, user: str, token: str, command: str, timeout: float) -
         while True:
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
-                raise TimeoutError(f"terminal command did not finish in {timeout:.0f}s: {command}\n{_ANSI.sub('', out)[-3000:]}")
+                raise TimeoutError(
+                    f"terminal command did not finish in {timeout:.0f}s: {command}\n{_ANSI.sub('', out)[-3000:]}"
+                )
             msg = await asyncio.wait_for(conn.read_message(), timeout=left)
             if msg is None:
                 raise ConnectionError(f"terminal closed: {_ANSI.sub('', out)[-3000:]}")
@@ -50,8 +54,9 @@ async def _run(base: str, user: str, token: str, command: str, timeout: float) -
                     return int(m.group(1)), text[: m.start()]
     finally:
         conn.close()
-        await client.fetch(HTTPRequest(f"{base}/user/{user}/api/terminals/{name}", method="DELETE", headers=headers),
-                           raise_error=False)
+        await client.fetch(
+            HTTPRequest(f"{base}/user/{user}/api/terminals/{name}", method="DELETE", headers=headers), raise_error=False
+        )
 
 
 def run(base: str, user: str, token: str, command: str, timeout: float = 300) -> tuple[int, str]:

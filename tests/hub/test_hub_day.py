@@ -11,16 +11,15 @@ and opens it: their own answer is there, the other student's is not, and no
 hidden test is.  A student who opens another student's server or the
 formgrader is turned away.
 """
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import nbformat
-import pytest
 
 import hubharness
 import labdriver
+import nbformat
+import pytest
 import terminal
 from hubdriver import AssignmentsTab, HubUser
 from labdriver import FormDriver, NotebookPage, raw_matches
@@ -109,7 +108,9 @@ def student_morning(hub, browser, login: str, index: int, where: labdriver.Where
         fd = FormDriver(page, FORM)
         fd.wait_status(SAVED)
         for name, value in typed.items():
-            assert raw_matches(value, fd.get(name)), f"{name}: shows {fd.get(name)!r} after the restart, typed {value!r}"
+            assert raw_matches(value, fd.get(name)), (
+                f"{name}: shows {fd.get(name)!r} after the restart, typed {value!r}"
+            )
         fd.screenshot(f"hub-{login}-{FORM}-after-restart.png")
     where.form = ""
     with where.step("save the notebook and submit in the Assignments tab"):
@@ -137,8 +138,12 @@ def ta_grades(hub, where: labdriver.Where) -> dict[str, str]:
     hub.spawn("ta1")
     token = hub.user_token("ta1")
     out = {}
-    for cmd in (f"grading collect {MODULE}", f"grading autograde {MODULE} --jobs 2 --quiet",
-                f"grading feedback {MODULE}", f"nbgrader release_feedback {MODULE}"):
+    for cmd in (
+        f"grading collect {MODULE}",
+        f"grading autograde {MODULE} --jobs 2 --quiet",
+        f"grading feedback {MODULE}",
+        f"nbgrader release_feedback {MODULE}",
+    ):
         with where.step(f"TA terminal: {cmd}"):
             rc, text = terminal.run(hub.base, "ta1", token, cmd, timeout=900)
             assert rc == 0, f"`{cmd}` exited {rc}:\n{text[-4000:]}"

@@ -4,6 +4,7 @@ One hub for two students (module 1 released) serves most tests; a second,
 small hub (not started by the fixture) is used for the busy-port messages and
 for culling, which need a hub of their own.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,8 @@ import socket
 import time
 from pathlib import Path
 
-import pytest
-
 import hubharness
+import pytest
 import terminal
 
 COURSE = "ecom-ops"
@@ -39,6 +39,7 @@ def term(hub, login: str, command: str, timeout: float = 120) -> tuple[int, str]
 
 # -- accounts and login ----------------------------------------------------------------------
 
+
 def test_students_log_in_with_their_xuehao_and_get_their_own_account(class_hub, A, B):
     s = class_hub.login(A)
     assert s.login_status == 302, "the right password must log in"
@@ -60,8 +61,9 @@ def test_wrong_password_and_people_off_the_roster_are_refused(class_hub, A, B):
     # a real Linux account that is not on the roster (the hub's own ta account exists; "root" too)
     assert class_hub.login("root", "anything").login_status != 302
     ta = class_hub.account("ta1")
-    assert class_hub.login(ta.system, class_hub.password("ta1")).login_status != 302, \
+    assert class_hub.login(ta.system, class_hub.password("ta1")).login_status != 302, (
         "a staff member's Linux account name is not a login: they log in as ta1"
+    )
 
 
 def test_full_width_digits_from_a_chinese_input_method_log_in(class_hub, A, B):
@@ -82,13 +84,16 @@ def test_a_student_logged_in_twice_sees_the_same_server(class_hub, A, B):
     assert r2.url.startswith(f"{class_hub.base}/user/{A}/"), r2.url
     assert class_hub.server_pid(A) == pid and class_hub.server(A)["started"] == started
     # a file saved through one login is there through the other
-    class_hub.user_api(A, "PUT", "/api/contents/二次登录.txt", json={"type": "file", "format": "text", "content": "同一台"})
+    class_hub.user_api(
+        A, "PUT", "/api/contents/二次登录.txt", json={"type": "file", "format": "text", "content": "同一台"}
+    )
     xsrf = second.cookies.get("_xsrf", path=f"/user/{A}/") or ""
     got = second.get(f"{class_hub.base}/user/{A}/api/contents/二次登录.txt", headers={"X-XSRFToken": xsrf}, timeout=30)
     assert got.status_code == 200 and got.json()["content"] == "同一台"
 
 
 # -- isolation, tested by attacking ----------------------------------------------------------
+
 
 def test_a_student_cannot_read_other_students_the_workspace_or_the_answers(class_hub, A, B):
     hub = class_hub
@@ -116,8 +121,11 @@ def test_a_student_cannot_read_other_students_the_workspace_or_the_answers(class
     rc, out = term(hub, A, "python -c 'import grading' 2>&1 | tail -1")
     assert "ModuleNotFoundError" in out, f"grading must not be importable by a student: {out}"
     # what a student needs is there
-    rc, out = term(hub, A, "python -c 'import course, pandas, nbgrader; print(course.__file__)' && "
-                           f"ls {ws}/exchange/{COURSE}/outbound")
+    rc, out = term(
+        hub,
+        A,
+        f"python -c 'import course, pandas, nbgrader; print(course.__file__)' && ls {ws}/exchange/{COURSE}/outbound",
+    )
     assert rc == 0 and "module1_listing" in out and "/hub/student/course/" in out, out
     rc, _ = term(hub, A, "test -e $(python -c 'import course, os; print(os.path.dirname(course.__file__))')/teacher")
     assert rc != 0, "the student copy of course/ must not hold the teacher folder"
@@ -132,7 +140,9 @@ def test_a_student_cannot_reach_another_students_server_or_the_formgrader(class_
     assert "secret.answers.json" not in r.text
     r = s.get(f"{class_hub.base}/user/{A}/formgrader", timeout=60)
     assert r.status_code == 404, f"a student's server must not serve the formgrader ({r.status_code})"
-    page = json.loads((class_hub.workspace / "hub" / "jupyter" / "student" / "labconfig" / "page_config.json").read_text())
+    page = json.loads(
+        (class_hub.workspace / "hub" / "jupyter" / "student" / "labconfig" / "page_config.json").read_text()
+    )
     assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
 
 
@@ -144,6 +154,7 @@ def test_the_teaching_assistant_grades_on_the_hub(class_hub):
 
 
 # -- memory ---------------------------------------------------------------------------------------
+
 
 def test_each_user_has_an_enforced_memory_limit(class_hub, A, B):
     from grading.hub.memory import UserCgroup, available, parse_size
@@ -165,16 +176,21 @@ def test_each_user_has_an_enforced_memory_limit(class_hub, A, B):
 
 # -- restarts keep everything ------------------------------------------------------------------------
 
+
 def _save_and_submit(hub, login: str) -> tuple[str, str]:
     """The student fetches module 1, saves a form entry (the answer file) and submits."""
-    r = hub.user_api(login, "POST", "/assignments/fetch", json={"course_id": COURSE, "assignment_id": "module1_listing"})
+    r = hub.user_api(
+        login, "POST", "/assignments/fetch", json={"course_id": COURSE, "assignment_id": "module1_listing"}
+    )
     assert r.status_code == 200, r.text
     path = f"{COURSE}/module1_listing/02_title.answers.json"
     entry = json.dumps({"forms": {"title": {"raw": {"title": f"重启前保存的标题 {login}"}}}}, ensure_ascii=False)
     r = hub.user_api(login, "PUT", f"/api/contents/{path}", json={"type": "file", "format": "text", "content": entry})
     assert r.status_code in (200, 201), r.text
-    r = hub.user_api(login, "POST", "/assignments/submit", json={"course_id": COURSE, "assignment_id": "module1_listing"})
-    assert r.status_code == 200 and "success\": false" not in r.text, r.text
+    r = hub.user_api(
+        login, "POST", "/assignments/submit", json={"course_id": COURSE, "assignment_id": "module1_listing"}
+    )
+    assert r.status_code == 200 and 'success": false' not in r.text, r.text
     return path, entry
 
 
@@ -224,6 +240,7 @@ def test_a_proxy_restart_loses_nothing(class_hub, A, B):
 
 # -- a second hub: busy ports and culling ----------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def small_hub(hub_prereq):
     hub = hubharness.ClassHub(students=("王五",), idle_timeout=20, cull_every=5, modules=())
@@ -240,8 +257,17 @@ def test_a_busy_port_is_named_with_how_to_choose_another(small_hub, offset):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", busy))
         s.listen()
-        proc = hubharness.run_grading("hub", "start", "--workspace", str(small_hub.workspace), "--port",
-                                      str(small_hub.port), "--ip", "127.0.0.1", check=False)
+        proc = hubharness.run_grading(
+            "hub",
+            "start",
+            "--workspace",
+            str(small_hub.workspace),
+            "--port",
+            str(small_hub.port),
+            "--ip",
+            "127.0.0.1",
+            check=False,
+        )
     assert proc.returncode == 1
     err = proc.stderr
     assert f"端口 {busy} 已被其他程序占用" in err and "make hub HUB_PORT=" in err and "--port" in err, err
@@ -268,14 +294,24 @@ def test_a_submission_in_another_students_name_is_not_collected(class_hub, A, B)
     collect leaves that submission out and takes the classmate's own."""
     hub = class_hub
     _save_and_submit(hub, B)
-    term(hub, A, f"mkdir -p ~/.jupyter && printf 'c = get_config()\\nc.CourseDirectory.student_id = \"{B}\"\\n'"
-                 " > ~/.jupyter/nbgrader_config.py")
+    term(
+        hub,
+        A,
+        f"mkdir -p ~/.jupyter && printf 'c = get_config()\\nc.CourseDirectory.student_id = \"{B}\"\\n'"
+        " > ~/.jupyter/nbgrader_config.py",
+    )
     try:
         hub.user_api(A, "POST", "/assignments/fetch", json={"course_id": COURSE, "assignment_id": "module1_listing"})
         forged_entry = json.dumps({"forms": {"title": {"raw": {"title": "冒名顶替的提交"}}}}, ensure_ascii=False)
-        hub.user_api(A, "PUT", f"/api/contents/{COURSE}/module1_listing/02_title.answers.json",
-                     json={"type": "file", "format": "text", "content": forged_entry})
-        r = hub.user_api(A, "POST", "/assignments/submit", json={"course_id": COURSE, "assignment_id": "module1_listing"})
+        hub.user_api(
+            A,
+            "PUT",
+            f"/api/contents/{COURSE}/module1_listing/02_title.answers.json",
+            json={"type": "file", "format": "text", "content": forged_entry},
+        )
+        r = hub.user_api(
+            A, "POST", "/assignments/submit", json={"course_id": COURSE, "assignment_id": "module1_listing"}
+        )
         assert r.status_code == 200, r.text
     finally:
         term(hub, A, "rm -f ~/.jupyter/nbgrader_config.py")
@@ -286,5 +322,7 @@ def test_a_submission_in_another_students_name_is_not_collected(class_hub, A, B)
     assert owners == {A, B}, f"the attack should have left a submission in {B}'s name made by {A}: {owners}"
     rc, out = term(hub, "ta1", "grading collect module1_listing", timeout=180)
     assert rc == 0, out
-    collected = (hub.workspace / "submitted" / B / "module1_listing" / "02_title.answers.json").read_text(encoding="utf-8")
+    collected = (hub.workspace / "submitted" / B / "module1_listing" / "02_title.answers.json").read_text(
+        encoding="utf-8"
+    )
     assert "冒名顶替" not in collected and f"重启前保存的标题 {B}" in collected

@@ -6,6 +6,7 @@ range and no absolute word; no SKU's campaign price below cost; no invalid
 option; the list price on the campaign's first day not above the lowest deal
 price of the ``price_lookback_days`` before).
 """
+
 from __future__ import annotations
 
 from course import checks as C
@@ -49,19 +50,49 @@ def fake_original(R) -> list[str]:
 
 
 TASKS = [
-    Task("catalog_titles", title="全店标题核对", dim="d1", points=4, kind="form", effort=1, var="catalog_audit", checks=[
-        C.Includes(column="title", partial=True, weight=3, ref=bad_titles,
-                   msg="有不合规的标题没有找出来：检查标题宽度是否在规定范围内、有没有极限词。"),
-        C.Within(column="title", ref=bad_titles,
-                 msg="把合规的标题判成了不合规（或一个都没勾）：只勾宽度超出范围或含极限词的商品。"),
-    ]),
-    Task("catalog_sku_price", title="全店价格与 SKU 核对", dim="d3", points=3, kind="form", effort=3,
-         var="catalog_audit", checks=[
-        C.SameSet(column="price", ref=below_cost,
-                  msg="价格核对不对：任何一个 SKU 的活动价低于成本（活动价减成本为负），该商品就不合规。"),
-        C.SameSet(column="sku", ref=invalid_options,
-                  msg="SKU 核对不对：选项里有“默认”这类无效选项的商品不合规。"),
-        C.SameSet(column="original", ref=fake_original,
-                  msg="原价核对不对：活动第一天的划线价高于活动前近30天最低成交价（差值为正）的商品，原价不真实。"),
-    ]),
+    Task(
+        "catalog_titles",
+        title="全店标题核对",
+        dim="d1",
+        points=4,
+        kind="form",
+        effort=1,
+        var="catalog_audit",
+        checks=[
+            C.Includes(
+                column="title",
+                partial=True,
+                weight=3,
+                ref=bad_titles,
+                msg="有不合规的标题没有找出来：检查标题宽度是否在规定范围内、有没有极限词。",
+            ),
+            C.Within(
+                column="title",
+                ref=bad_titles,
+                msg="把合规的标题判成了不合规（或一个都没勾）：只勾宽度超出范围或含极限词的商品。",
+            ),
+        ],
+    ),
+    Task(
+        "catalog_sku_price",
+        title="全店价格与 SKU 核对",
+        dim="d3",
+        points=3,
+        kind="form",
+        effort=3,
+        var="catalog_audit",
+        checks=[
+            C.SameSet(
+                column="price",
+                ref=below_cost,
+                msg="价格核对不对：任何一个 SKU 的活动价低于成本（活动价减成本为负），该商品就不合规。",
+            ),
+            C.SameSet(column="sku", ref=invalid_options, msg="SKU 核对不对：选项里有“默认”这类无效选项的商品不合规。"),
+            C.SameSet(
+                column="original",
+                ref=fake_original,
+                msg="原价核对不对：活动第一天的划线价高于活动前近30天最低成交价（差值为正）的商品，原价不真实。",
+            ),
+        ],
+    ),
 ]

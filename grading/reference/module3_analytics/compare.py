@@ -5,6 +5,7 @@ their key columns, two missing values equal.
 >>> close(0.1000001, 0.1), close(None, float("nan")), close(1, None)
 (True, True, False)
 """
+
 from __future__ import annotations
 
 import math

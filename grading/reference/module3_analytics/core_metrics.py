@@ -21,10 +21,12 @@ UV价值          GMV / UV                         ([002] 销售额/UV)
 computes the same for every group at once (the benchmark runs it on a million
 orders; the tests check that the two agree).
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from course import checks as C
 
 from ..tasks import Task
@@ -52,12 +54,21 @@ def core_metrics(traffic: pd.DataFrame, orders: pd.DataFrame) -> dict:
     new_buyers = po.loc[po["is_new_customer"], "user_id"].nunique()
     per_buyer = po.groupby("user_id").size()
     return {
-        "UV": int(uv), "PV": int(traffic["pages_viewed"].sum()), "访问次数": int(visits),
+        "UV": int(uv),
+        "PV": int(traffic["pages_viewed"].sum()),
+        "访问次数": int(visits),
         "跳失率": _rate((traffic["pages_viewed"] == 1).sum(), visits),
-        "加购人数": int(cart), "下单人数": int(ordered), "支付人数": int(paid),
-        "加购率": _rate(cart, uv), "转化率": _rate(paid, uv),
-        "GMV": round(gmv, 2), "支付买家数": int(buyers), "客单价": _rate(gmv, buyers), "UV价值": _rate(gmv, uv),
-        "新客占比": _rate(new_buyers, buyers), "复购率": _rate((per_buyer >= 2).sum(), buyers),
+        "加购人数": int(cart),
+        "下单人数": int(ordered),
+        "支付人数": int(paid),
+        "加购率": _rate(cart, uv),
+        "转化率": _rate(paid, uv),
+        "GMV": round(gmv, 2),
+        "支付买家数": int(buyers),
+        "客单价": _rate(gmv, buyers),
+        "UV价值": _rate(gmv, uv),
+        "新客占比": _rate(new_buyers, buyers),
+        "复购率": _rate((per_buyer >= 2).sum(), buyers),
     }
 
 
@@ -80,6 +91,7 @@ def retention(traffic: pd.DataFrame, orders: pd.DataFrame, start: str, end: str,
 
 
 # -- the vectorised pipeline (what runs on a million orders) ---------------------
+
 
 def _group_codes(d: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, int]:
     """One integer per row for the combination of ``keys``, in groupby(sort=True) order."""
@@ -129,11 +141,17 @@ def group_metrics(traffic: pd.DataFrame, orders: pd.DataFrame, by: str | list[st
     t, o = traffic, orders
     if keys:
         gt = t.groupby(keys, observed=True, sort=False)
-        base = pd.DataFrame({"访问次数": gt.size(), "PV": gt["pages_viewed"].sum(),
-                             "_bounce": (t["pages_viewed"] == 1).groupby([t[k] for k in keys], observed=True, sort=False).sum()})
+        base = pd.DataFrame(
+            {
+                "访问次数": gt.size(),
+                "PV": gt["pages_viewed"].sum(),
+                "_bounce": (t["pages_viewed"] == 1).groupby([t[k] for k in keys], observed=True, sort=False).sum(),
+            }
+        )
     else:
-        base = pd.DataFrame({"访问次数": [len(t)], "PV": [t["pages_viewed"].sum()],
-                             "_bounce": [(t["pages_viewed"] == 1).sum()]})
+        base = pd.DataFrame(
+            {"访问次数": [len(t)], "PV": [t["pages_viewed"].sum()], "_bounce": [(t["pages_viewed"] == 1).sum()]}
+        )
     base["UV"] = _distinct_count(t, keys)
     base["加购人数"] = _distinct_count(t, keys, t["added_to_cart"].to_numpy())
     base["下单人数"] = _distinct_count(t, keys, t["ordered"].to_numpy())
@@ -180,22 +198,27 @@ def group_metrics(traffic: pd.DataFrame, orders: pd.DataFrame, by: str | list[st
 
 # -- the graded tasks -------------------------------------------------------------
 
+
 def campaign(R) -> dict:
     """The campaign's core metrics (the period of the calendar in the data)."""
+
     def make():
         s = shop(R)
         cal = s["calendar"]
         t, o = between(s["traffic"], cal.start, cal.end), between(s["orders"], cal.start, cal.end)
         return {**core_metrics(t, o), "新客转化率": new_customer_conversion(t)}
+
     return cached(R, "campaign", make)
 
 
 def target_table(R) -> dict:
     """{指标: (目标, 实际)} of the campaign's three targets (settings in force)."""
     m = campaign(R)
-    return {"GMV": (R.threshold("campaign", "gmv_target"), m["GMV"]),
-            "转化率": (R.threshold("analytics", "conversion_target"), m["转化率"]),
-            "新客转化率": (R.threshold("campaign", "new_customer_conversion_target"), m["新客转化率"])}
+    return {
+        "GMV": (R.threshold("campaign", "gmv_target"), m["GMV"]),
+        "转化率": (R.threshold("analytics", "conversion_target"), m["转化率"]),
+        "新客转化率": (R.threshold("campaign", "new_customer_conversion_target"), m["新客转化率"]),
+    }
 
 
 def reached(R, name: str) -> str:
@@ -208,42 +231,119 @@ def worst_target(R) -> str:
 
 
 TASKS = [
-    Task("campaign_conversion", title="活动期 UV 与转化率", dim="d1", points=5, kind="scaffold", checks=[
-        C.Keys(keys=["UV", "支付人数", "转化率"],
-               msg="campaign_conversion 要有 UV、支付人数、转化率三项：检查最后一行的字典有没有被改动。"),
-        C.Equals(column="UV", digits=0, weight=2, ref=lambda R: campaign(R)["UV"],
-                 msg="UV 不对：UV 是去重的访客数，同一个人来几次都只算 1 个。第一个空格选“去重计数”的方法。"),
-        C.Equals(column="支付人数", digits=0, ref=lambda R: campaign(R)["支付人数"],
-                 msg="支付人数不对：检查第 3 行有没有被改动（支付人数 = 有过支付的访客，按 user_id 去重）。"),
-        C.Equals(column="转化率", digits=4, weight=2, ref=lambda R: campaign(R)["转化率"],
-                 msg="转化率不对：转化率 = 支付人数 ÷ UV（人数除以人数）。第二个空格填 UV 的变量名，不是访问次数。"),
-    ]),
-    Task("campaign_money", title="活动期 GMV 与客单价", dim="d1", points=5, kind="scaffold", checks=[
-        C.Keys(keys=["GMV", "支付买家数", "客单价"],
-               msg="campaign_money 要有 GMV、支付买家数、客单价三项：检查最后一行的字典有没有被改动。"),
-        C.Equals(column="GMV", digits=2, weight=2, ref=lambda R: campaign(R)["GMV"],
-                 msg="GMV 不对：GMV 只算已支付的订单（有支付时间），含之后退款的，不含已取消的。"
-                     "第一个空格填记录“支付时间”的那一列。"),
-        C.Equals(column="支付买家数", digits=0, ref=lambda R: campaign(R)["支付买家数"],
-                 msg="支付买家数不对：已支付订单的买家按 user_id 去重；先检查第一个空格的筛选。"),
-        C.Equals(column="客单价", digits=2, weight=2, ref=lambda R: campaign(R)["客单价"],
-                 msg="客单价不对：客单价 = GMV ÷ 支付买家数（人数），不是 ÷ 订单数。检查第二个空格。"),
-    ]),
-    Task("repurchase_rate", title="复购率（统计期内）", dim="d1", points=3, kind="scaffold", checks=[
-        C.InRange(lo=0, hi=1, msg="复购率是 0-1 之间的小数（比率不乘 100）。"),
-        C.Equals(digits=4, weight=2, ref=lambda R: campaign(R)["复购率"],
-                 msg="复购率不对：复购率（统计期内）= 统计期内支付了 2 笔及以上订单的买家数 ÷ 支付买家数。"
-                     "空格里填“几笔及以上”的那个数。"),
-    ]),
-    Task("targets", title="活动目标达成情况", dim="d2", points=4, kind="form", effort=4, checks=[
-        C.Keys(keys=["gmv", "conversion", "new_conversion", "worst"], msg="四项都要选择后保存。"),
-        C.Equals(column="gmv", ref=lambda R: reached(R, "GMV"),
-                 msg="GMV 是否达标判断错了：把活动期 GMV（你算的 campaign_money）和目标比较，实际 ≥ 目标才算达标。"),
-        C.Equals(column="conversion", ref=lambda R: reached(R, "转化率"),
-                 msg="转化率是否达标判断错了：转化率用 campaign_conversion 里的数，目标见表单标签。"),
-        C.Equals(column="new_conversion", ref=lambda R: reached(R, "新客转化率"),
-                 msg="新客转化率是否达标判断错了：看上面“目标与实际”表里新客转化率的实际值。"),
-        C.Equals(column="worst", ref=worst_target,
-                 msg="达成率最低的指标选错了：达成率 = 实际 ÷ 目标，三个指标各算一次再比较（不是比差了多少个数）。"),
-    ]),
+    Task(
+        "campaign_conversion",
+        title="活动期 UV 与转化率",
+        dim="d1",
+        points=5,
+        kind="scaffold",
+        checks=[
+            C.Keys(
+                keys=["UV", "支付人数", "转化率"],
+                msg="campaign_conversion 要有 UV、支付人数、转化率三项：检查最后一行的字典有没有被改动。",
+            ),
+            C.Equals(
+                column="UV",
+                digits=0,
+                weight=2,
+                ref=lambda R: campaign(R)["UV"],
+                msg="UV 不对：UV 是去重的访客数，同一个人来几次都只算 1 个。第一个空格选“去重计数”的方法。",
+            ),
+            C.Equals(
+                column="支付人数",
+                digits=0,
+                ref=lambda R: campaign(R)["支付人数"],
+                msg="支付人数不对：检查第 3 行有没有被改动（支付人数 = 有过支付的访客，按 user_id 去重）。",
+            ),
+            C.Equals(
+                column="转化率",
+                digits=4,
+                weight=2,
+                ref=lambda R: campaign(R)["转化率"],
+                msg="转化率不对：转化率 = 支付人数 ÷ UV（人数除以人数）。第二个空格填 UV 的变量名，不是访问次数。",
+            ),
+        ],
+    ),
+    Task(
+        "campaign_money",
+        title="活动期 GMV 与客单价",
+        dim="d1",
+        points=5,
+        kind="scaffold",
+        checks=[
+            C.Keys(
+                keys=["GMV", "支付买家数", "客单价"],
+                msg="campaign_money 要有 GMV、支付买家数、客单价三项：检查最后一行的字典有没有被改动。",
+            ),
+            C.Equals(
+                column="GMV",
+                digits=2,
+                weight=2,
+                ref=lambda R: campaign(R)["GMV"],
+                msg="GMV 不对：GMV 只算已支付的订单（有支付时间），含之后退款的，不含已取消的。"
+                "第一个空格填记录“支付时间”的那一列。",
+            ),
+            C.Equals(
+                column="支付买家数",
+                digits=0,
+                ref=lambda R: campaign(R)["支付买家数"],
+                msg="支付买家数不对：已支付订单的买家按 user_id 去重；先检查第一个空格的筛选。",
+            ),
+            C.Equals(
+                column="客单价",
+                digits=2,
+                weight=2,
+                ref=lambda R: campaign(R)["客单价"],
+                msg="客单价不对：客单价 = GMV ÷ 支付买家数（人数），不是 ÷ 订单数。检查第二个空格。",
+            ),
+        ],
+    ),
+    Task(
+        "repurchase_rate",
+        title="复购率（统计期内）",
+        dim="d1",
+        points=3,
+        kind="scaffold",
+        checks=[
+            C.InRange(lo=0, hi=1, msg="复购率是 0-1 之间的小数（比率不乘 100）。"),
+            C.Equals(
+                digits=4,
+                weight=2,
+                ref=lambda R: campaign(R)["复购率"],
+                msg="复购率不对：复购率（统计期内）= 统计期内支付了 2 笔及以上订单的买家数 ÷ 支付买家数。"
+                "空格里填“几笔及以上”的那个数。",
+            ),
+        ],
+    ),
+    Task(
+        "targets",
+        title="活动目标达成情况",
+        dim="d2",
+        points=4,
+        kind="form",
+        effort=4,
+        checks=[
+            C.Keys(keys=["gmv", "conversion", "new_conversion", "worst"], msg="四项都要选择后保存。"),
+            C.Equals(
+                column="gmv",
+                ref=lambda R: reached(R, "GMV"),
+                msg="GMV 是否达标判断错了：把活动期 GMV（你算的 campaign_money）和目标比较，实际 ≥ 目标才算达标。",
+            ),
+            C.Equals(
+                column="conversion",
+                ref=lambda R: reached(R, "转化率"),
+                msg="转化率是否达标判断错了：转化率用 campaign_conversion 里的数，目标见表单标签。",
+            ),
+            C.Equals(
+                column="new_conversion",
+                ref=lambda R: reached(R, "新客转化率"),
+                msg="新客转化率是否达标判断错了：看上面“目标与实际”表里新客转化率的实际值。",
+            ),
+            C.Equals(
+                column="worst",
+                ref=worst_target,
+                msg="达成率最低的指标选错了：达成率 = 实际 ÷ 目标，三个指标各算一次再比较（不是比差了多少个数）。",
+            ),
+        ],
+    ),
 ]

@@ -10,6 +10,7 @@ campaign starts in (``日常`` days of that month are the comparison group).
 >>> cal.start, cal.end, cal.month_start, cal.month_end, cal.campaign_phases
 ('2026-06-15', '2026-06-20', '2026-06-01', '2026-06-30', ['预热期', '返场期'])
 """
+
 from __future__ import annotations
 
 import calendar as _calendar
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-ORDINARY = "日常"          # the phase label of days outside the campaign (the data's own value)
+ORDINARY = "日常"  # the phase label of days outside the campaign (the data's own value)
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,13 @@ def calendar_of(phases: pd.DataFrame) -> Calendar:
     order = starts.argsort(kind="mergesort")
     first = starts.min().date()
     last = _calendar.monthrange(first.year, first.month)[1]
-    return Calendar(start=first.isoformat(), end=ends.max().date().isoformat(),
-                    month_start=first.replace(day=1).isoformat(), month_end=first.replace(day=last).isoformat(),
-                    campaign_phases=[str(phases["phase"].iloc[i]) for i in order])
+    return Calendar(
+        start=first.isoformat(),
+        end=ends.max().date().isoformat(),
+        month_start=first.replace(day=1).isoformat(),
+        month_end=first.replace(day=last).isoformat(),
+        campaign_phases=[str(phases["phase"].iloc[i]) for i in order],
+    )
 
 
 def as_bool(s: pd.Series) -> pd.Series:
@@ -85,7 +90,14 @@ def cached(R, name: str, make):
 
 def shop(R) -> dict:
     """The prepared tables and the calendar of the context ``R``."""
-    return cached(R, "shop", lambda: {
-        "traffic": prepare_traffic(R.table("traffic")), "orders": prepare_orders(R.table("orders")),
-        "ad_spend": R.table("ad_spend"), "ab_test": R.table("ab_test"),
-        "calendar": calendar_of(R.table("campaign_phases"))})
+    return cached(
+        R,
+        "shop",
+        lambda: {
+            "traffic": prepare_traffic(R.table("traffic")),
+            "orders": prepare_orders(R.table("orders")),
+            "ad_spend": R.table("ad_spend"),
+            "ab_test": R.table("ab_test"),
+            "calendar": calendar_of(R.table("campaign_phases")),
+        },
+    )

@@ -10,6 +10,7 @@ context is built when the settings or the data change):
   under the frequency cap;
 * :func:`paid` -- the paid orders up to the as-of date.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,14 @@ REPO = Path(__file__).resolve().parents[3]
 ASSETS = REPO / "module4_crm" / "assets"
 
 PAID = "已支付"
-HIGH, POTENTIAL, GROWTH, DORMANT, LOST, NO_ORDER = ("高价值用户", "潜力用户", "成长用户", "沉睡用户", "流失用户",
-                                                    "未购买客户")
+HIGH, POTENTIAL, GROWTH, DORMANT, LOST, NO_ORDER = (
+    "高价值用户",
+    "潜力用户",
+    "成长用户",
+    "沉睡用户",
+    "流失用户",
+    "未购买客户",
+)
 
 
 def memo(R, key: str, build):
@@ -50,6 +57,7 @@ def paid(R, day=None) -> pd.DataFrame:
 
 # -- exercise 01: the segmentation ---------------------------------------------------
 
+
 def features(R, day) -> pd.DataFrame:
     """One row per customer: recency, orders in the window, average paid amount in the window."""
     day = pd.Timestamp(day)
@@ -70,8 +78,14 @@ def classify(R, f: pd.DataFrame) -> pd.Series:
     active = r < th["activity_window_days"]
     high = active & (n >= th["high_value_min_orders_30d"]) & (aov >= th["high_value_min_aov"])
     potential = active & (n == th["potential_orders_30d"]) & (aov < th["potential_max_aov"])
-    return pd.Series(np.select([r.isna(), r >= th["lost_days_min"], r >= th["dormant_days_min"], high, potential],
-                               [NO_ORDER, LOST, DORMANT, HIGH, POTENTIAL], default=GROWTH), index=f.index)
+    return pd.Series(
+        np.select(
+            [r.isna(), r >= th["lost_days_min"], r >= th["dormant_days_min"], high, potential],
+            [NO_ORDER, LOST, DORMANT, HIGH, POTENTIAL],
+            default=GROWTH,
+        ),
+        index=f.index,
+    )
 
 
 def segments(R, day=None) -> pd.DataFrame:
@@ -86,6 +100,7 @@ def segments(R, day=None) -> pd.DataFrame:
 
 
 # -- exercise 03: the week plan and its schedule ---------------------------------------
+
 
 def plan(R) -> pd.DataFrame:
     from course.tools import frequency
@@ -107,7 +122,8 @@ def schedule(R):
     from course.tools import frequency
 
     def build():
-        return frequency.schedule(plan(R), priority="priority", max_delay_hours=crm(R)["max_delay_hours"],
-                                  send_hours=send_hours(R))
+        return frequency.schedule(
+            plan(R), priority="priority", max_delay_hours=crm(R)["max_delay_hours"], send_hours=send_hours(R)
+        )
 
     return memo(R, "schedule", build)

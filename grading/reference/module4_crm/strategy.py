@@ -1,4 +1,5 @@
 """02_strategy: table 3 as a strategy form, and the 30-day repurchase goal (表6 维度 d2 策略匹配)."""
+
 from __future__ import annotations
 
 import math
@@ -30,13 +31,19 @@ def _table3_checks() -> list[C.Check]:
     out = []
     for seg, (ch, ben) in TABLE3.items():
         p = PREFIX[seg]
-        out.append(C.Equals(column=f"{p}_channel", ref=lambda R, i=ch: CHANNELS[i], msg=HINTS[seg].format(what="触达方式")))
-        out.append(C.Equals(column=f"{p}_benefit", ref=lambda R, i=ben: benefit_options()[i],
-                            msg=HINTS[seg].format(what="核心权益")))
+        out.append(
+            C.Equals(column=f"{p}_channel", ref=lambda R, i=ch: CHANNELS[i], msg=HINTS[seg].format(what="触达方式"))
+        )
+        out.append(
+            C.Equals(
+                column=f"{p}_benefit", ref=lambda R, i=ben: benefit_options()[i], msg=HINTS[seg].format(what="核心权益")
+            )
+        )
     return out
 
 
 # -- the 30-day repurchase rate (DECISIONS: 首单后 30 天内再次支付的客户数 ÷ 首单客户数) ----------
+
 
 def first_orders(R) -> pd.DataFrame:
     """Per customer: first paid day and days from it to the next paid day (NaN when none)."""
@@ -55,34 +62,87 @@ def repurchase(R) -> dict:
     cohort = f[f["first_date"].between(pd.Timestamp(th["cohort_start"]), pd.Timestamp(th["cohort_end"]))]
     repeat = cohort[cohort["days_to_second"] <= th["repurchase_window_days"]]
     target = math.ceil(round(th["repurchase_target"] * len(cohort), 6))
-    return {"first_buyers": len(cohort), "repeat_buyers": len(repeat), "rate": round(len(repeat) / len(cohort), 4),
-            "target_repeat_buyers": target, "needed": max(0, target - len(repeat))}
+    return {
+        "first_buyers": len(cohort),
+        "repeat_buyers": len(repeat),
+        "rate": round(len(repeat) / len(cohort), 4),
+        "target_repeat_buyers": target,
+        "needed": max(0, target - len(repeat)),
+    }
 
 
 REPURCHASE_KEYS = ["first_buyers", "repeat_buyers", "rate", "target_repeat_buyers", "needed"]
 
 TASKS = [
-    Task("strategy", title="分层运营策略", dim="d2", points=14, kind="form", effort=2 * len(PREFIX), checks=[
-        C.Keys(keys=[f"{p}_{x}" for p in PREFIX.values() for x in ("channel", "benefit")],
-               msg="每一层都要选触达方式和核心权益（共 10 项），再点「保存」。"),
-        *_table3_checks(),
-        C.Within(column="growth_channel", ref=lambda R: [CHANNELS[i] for i in GROWTH_CHANNELS],
-                 msg="成长用户的触达方式不合适：他们近期买过、还会再来，用触达高价值或潜力客户的方式，不必动用电话回访、邮件唤醒。"),
-        C.Within(column="growth_benefit", weight=2, ref=lambda R: [benefit_options()[i] for i in GROWTH_BENEFITS],
-                 msg="成长用户近期已经买过：要的是“再买一次、买得更多”，用满减或会员日这类有门槛的权益；"
-                     "无门槛券、回归大礼包是给沉睡、流失客户的，白白让利。"),
-    ]),
-    Task("repurchase", title="30天复购率与目标", dim="d2", points=8, kind="scaffold", checks=[
-        C.Keys(keys=REPURCHASE_KEYS, msg="repurchase 应包含 " + "、".join(REPURCHASE_KEYS) + "：检查骨架有没有被改动。"),
-        C.Equals(column="first_buyers", digits=0, ref=lambda R: repurchase(R)["first_buyers"],
-                 msg="首单客户数（分母）不对：分母是首单日期在统计批次内的客户（cohort），不是全部客户。"),
-        C.Equals(column="repeat_buyers", digits=0, weight=2, ref=lambda R: repurchase(R)["repeat_buyers"],
-                 msg="再次支付的客户数（分子）不对：首单后 N 天内（含第 N 天）再次支付，N 是复购窗口的天数。"),
-        C.Equals(column="rate", digits=3, weight=2, ref=lambda R: repurchase(R)["rate"],
-                 msg="30天复购率不对：分子 ÷ 分母，两个都是这一批首单客户（第二个空格填分母的那张表）。"),
-        C.Equals(column="target_repeat_buyers", digits=0, ref=lambda R: repurchase(R)["target_repeat_buyers"],
-                 msg="达标需要的复购客户数 = 目标 × 首单客户数，向上取整。"),
-        C.Equals(column="needed", digits=0, ref=lambda R: repurchase(R)["needed"],
-                 msg="还差的复购客户数 = 达标需要的 − 已经复购的（不小于 0）。"),
-    ]),
+    Task(
+        "strategy",
+        title="分层运营策略",
+        dim="d2",
+        points=14,
+        kind="form",
+        effort=2 * len(PREFIX),
+        checks=[
+            C.Keys(
+                keys=[f"{p}_{x}" for p in PREFIX.values() for x in ("channel", "benefit")],
+                msg="每一层都要选触达方式和核心权益（共 10 项），再点「保存」。",
+            ),
+            *_table3_checks(),
+            C.Within(
+                column="growth_channel",
+                ref=lambda R: [CHANNELS[i] for i in GROWTH_CHANNELS],
+                msg="成长用户的触达方式不合适：他们近期买过、还会再来，用触达高价值或潜力客户的方式，不必动用电话回访、邮件唤醒。",
+            ),
+            C.Within(
+                column="growth_benefit",
+                weight=2,
+                ref=lambda R: [benefit_options()[i] for i in GROWTH_BENEFITS],
+                msg="成长用户近期已经买过：要的是“再买一次、买得更多”，用满减或会员日这类有门槛的权益；"
+                "无门槛券、回归大礼包是给沉睡、流失客户的，白白让利。",
+            ),
+        ],
+    ),
+    Task(
+        "repurchase",
+        title="30天复购率与目标",
+        dim="d2",
+        points=8,
+        kind="scaffold",
+        checks=[
+            C.Keys(
+                keys=REPURCHASE_KEYS, msg="repurchase 应包含 " + "、".join(REPURCHASE_KEYS) + "：检查骨架有没有被改动。"
+            ),
+            C.Equals(
+                column="first_buyers",
+                digits=0,
+                ref=lambda R: repurchase(R)["first_buyers"],
+                msg="首单客户数（分母）不对：分母是首单日期在统计批次内的客户（cohort），不是全部客户。",
+            ),
+            C.Equals(
+                column="repeat_buyers",
+                digits=0,
+                weight=2,
+                ref=lambda R: repurchase(R)["repeat_buyers"],
+                msg="再次支付的客户数（分子）不对：首单后 N 天内（含第 N 天）再次支付，N 是复购窗口的天数。",
+            ),
+            C.Equals(
+                column="rate",
+                digits=3,
+                weight=2,
+                ref=lambda R: repurchase(R)["rate"],
+                msg="30天复购率不对：分子 ÷ 分母，两个都是这一批首单客户（第二个空格填分母的那张表）。",
+            ),
+            C.Equals(
+                column="target_repeat_buyers",
+                digits=0,
+                ref=lambda R: repurchase(R)["target_repeat_buyers"],
+                msg="达标需要的复购客户数 = 目标 × 首单客户数，向上取整。",
+            ),
+            C.Equals(
+                column="needed",
+                digits=0,
+                ref=lambda R: repurchase(R)["needed"],
+                msg="还差的复购客户数 = 达标需要的 − 已经复购的（不小于 0）。",
+            ),
+        ],
+    ),
 ]
