@@ -451,18 +451,21 @@ def _featured_problems(data: dict, at: Callable[[str], str]) -> list[str]:
     return [f"{at('featured.product_id')}：featured.product_id（主推商品）{pid!r} 不能用。{why}"] if why else []
 
 
+_KEEP_EVERY_MODULE = "course/modules.py 登记的每个模块都必须有（title、due、rubric）。"
+
+
 def _module_problems(data: dict, at: Callable[[str], str]) -> list[str]:
     """Every module of the registry is there, with a due time and a rubric."""
     modules = data.get("modules")
     if not isinstance(modules, dict):
         return [
-            f"{at('modules')}：缺少 modules（四个模块的截止时间与评分维度）。",
-            *(f"{at('modules')}：modules 下缺少模块 {mod}，四个模块都必须保留。" for mod in MODULES),
+            f"{at('modules')}：缺少 modules（每个模块的截止时间与评分维度）。",
+            *(f"{at('modules')}：modules 下缺少模块 {mod}，{_KEEP_EVERY_MODULE}" for mod in MODULES),
         ]
     problems = []
     for mod in MODULES:
         if mod not in modules:
-            problems.append(f"{at('modules')}：modules 下缺少模块 {mod}，四个模块都必须保留。")
+            problems.append(f"{at('modules')}：modules 下缺少模块 {mod}，{_KEEP_EVERY_MODULE}")
             continue
         m = modules[mod] or {}
         if parse_due(m.get("due")) is None:

@@ -434,101 +434,107 @@ THRESHOLD_C = 39900
 THRESHOLD_CUT_C = 5000
 
 
-def promotions_frame() -> pd.DataFrame:
-    cs, ce = CALENDAR["campaign"]["start"] + " 00:00:00", CALENDAR["campaign"]["end"] + " 23:59:59"
-    camp = CALENDAR["campaign"]["name"]
-    rows = [
+PROMOTION_COLUMNS = [
+    "promo_id",
+    "campaign",
+    "name",
+    "type",
+    "threshold",
+    "amount",
+    "n",
+    "discount",
+    "limit",
+    "gift_name",
+    "gift_cost",
+    "start",
+    "end",
+    "repeatable",
+    "apply_order",
+    "rule_text",
+]
+
+
+def campaign_window() -> dict:
+    """The fields every rule of the main campaign shares: its name and whole window."""
+    c = CALENDAR["campaign"]
+    return dict(campaign=c["name"], start=c["start"] + " 00:00:00", end=c["end"] + " 23:59:59", repeatable=False)
+
+
+def campaign_rules() -> list[dict]:
+    """The campaign's four stacked rules, in the order they are applied (PR01-PR04)."""
+    window = campaign_window()
+    return [
         dict(
             promo_id="PR01",
-            campaign=camp,
             name="活动价",
             type="活动价",
             apply_order=1,
-            start=cs,
-            end=ce,
-            repeatable=False,
             rule_text="活动期间全店商品按 SKU 活动价销售（见 skus.campaign_price）。",
+            **window,
         ),
         dict(
             promo_id="PR02",
-            campaign=camp,
             name="第二件半价",
             type="第N件折扣",
             n=2,
             discount=0.5,
             apply_order=2,
-            start=cs,
-            end=ce,
-            repeatable=False,
             rule_text="同一 SKU 购买 2 件及以上时，其中第 2 件按活动价的 50% 计"
             "（每个 SKU 仅第 2 件半价，第 3 件起原活动价）。",
+            **window,
         ),
         dict(
             promo_id="PR03",
-            campaign=camp,
             name="满399减50",
             type="满减",
             threshold=399.0,
             amount=50.0,
             apply_order=3,
-            start=cs,
-            end=ce,
-            repeatable=False,
             rule_text="第二件半价后的订单商品金额满 399 元（含 399 元）减 50 元，每单限减一次，"
             "不累计（满 798 元仍减 50 元）。",
+            **window,
         ),
         dict(
             promo_id="PR04",
-            campaign=camp,
             name="前100名赠品",
             type="赠品",
             limit=GIFT_LIMIT,
             gift_name=GIFT_NAME,
             gift_cost=GIFT_COST_C / 100,
             apply_order=4,
-            start=cs,
-            end=ce,
-            repeatable=False,
             rule_text="活动期间按支付时间前 100 名的订单赠送定制收纳盒 1 个，送完即止，订单取消则名额顺延。",
-        ),
-        dict(
-            promo_id="PR05",
-            campaign="双11当日限时折扣",
-            name="限时折扣",
-            type="限时折扣",
-            discount=DOUBLE11_DISCOUNT,
-            apply_order=1,
-            start=CALENDAR["double11"] + " 00:00:00",
-            end=CALENDAR["double11"] + " 23:59:59",
-            repeatable=False,
-            rule_text="2025-11-11 当天全店商品 9 折（直接体现在成交单价中）。",
+            **window,
         ),
     ]
-    cols = [
-        "promo_id",
-        "campaign",
-        "name",
-        "type",
-        "threshold",
-        "amount",
-        "n",
-        "discount",
-        "limit",
-        "gift_name",
-        "gift_cost",
-        "start",
-        "end",
-        "repeatable",
-        "apply_order",
-        "rule_text",
-    ]
-    df = pd.DataFrame(rows)
-    for c in cols:
+
+
+def double11_rule() -> dict:
+    """The one-day Double 11 discount, a campaign of its own (PR05)."""
+    return dict(
+        promo_id="PR05",
+        campaign="双11当日限时折扣",
+        name="限时折扣",
+        type="限时折扣",
+        discount=DOUBLE11_DISCOUNT,
+        apply_order=1,
+        start=CALENDAR["double11"] + " 00:00:00",
+        end=CALENDAR["double11"] + " 23:59:59",
+        repeatable=False,
+        rule_text="2025-11-11 当天全店商品 9 折（直接体现在成交单价中）。",
+    )
+
+
+def promotions_frame() -> pd.DataFrame:
+    """All promotion rules, one row each, in :data:`PROMOTION_COLUMNS` order."""
+    df = pd.DataFrame([*campaign_rules(), double11_rule()])
+    # A rule leaves out the terms it has no use for; the table still has every column.
+    for c in PROMOTION_COLUMNS:
         if c not in df:
             df[c] = None
+    # Counts stay integers with gaps (plain int would turn into float beside NaN).
     df["n"] = df["n"].astype("Int64")
     df["limit"] = df["limit"].astype("Int64")
-    return df[cols]
+    return df[PROMOTION_COLUMNS]
 
 
 def vocabulary() -> set[str]:

@@ -295,96 +295,168 @@ class Catalog:
 
 
 def collect_from(ws: Workspace, module: str, path: Path, roster: list[Student]) -> Report:
+    """Copy the submissions under ``path`` (a folder or a zip) into ``submitted/``.
+
+    The returned report lists what was collected and, with the reason, every
+    file that was not.
+    """
     if not roster:
         raise CollectError("名单是空的：请先运行 grading init --roster 名单.xlsx 导入学生名单。")
     rep = Report(module)
     items = gather(Path(path), rep)
+    by_id, by_name = _roster_index(roster)
+    cat = Catalog(ws)
+    if module not in ws.modules():
+        raise CollectError(f"工作区里没有模块 {module}（可选：{'、'.join(ws.modules())}）。")
+    chosen: dict[tuple[str, str, str], Item] = {}  # (学号, stem, kind) -> the newest file
+    for item in items:
+        kind = _file_kind(item, rep)
+        found = _identify(item, kind, module, cat, by_id, by_name, rep) if kind else None
+        if found:
+            student, stem = found
+            _keep_newest(chosen, (student.id, stem, kind), item, student, rep)
+    per_student = _per_student(chosen)
+    due = module_due(module)
+    for sid, files in sorted(per_student.items()):
+        _store(ws, module, by_id[sid], files, due, rep)
+    have = _submitted_ids(ws, module)
+    rep.missing = [f"{s.id} {s.name}" for s in roster if s.id not in have]
+    return rep
+
+
+def _roster_index(roster: list[Student]) -> tuple[dict[str, Student], dict[str, list[Student]]]:
+    """The roster by 学号 and by 姓名 (a name may be shared, so a list)."""
     by_id = {s.id: s for s in roster}
     by_name: dict[str, list[Student]] = {}
     for s in roster:
         by_name.setdefault(s.name, []).append(s)
-    cat = Catalog(ws)
-    if module not in ws.modules():
-        raise CollectError(f"工作区里没有模块 {module}（可选：{'、'.join(ws.modules())}）。")
-    chosen: dict[tuple[str, str, str], Item] = {}
-    for item in items:
-        lower = item.name.lower()
-        if lower.endswith(".ipynb"):
-            kind = "ipynb"
-        elif lower.endswith(".answers.json"):
-            kind = "answers"
-        else:
-            if item.name not in ("timestamp.txt", ".DS_Store", "Thumbs.db") and not item.name.startswith("._"):
-                rep.ignored.append(item.where)
-            continue
-        student, how = match_student(item, by_id, by_name)
-        if student is None:
-            rep.unmatched.append(f"{item.where}：{how}")
-            continue
-        mod, stem, problem = (cat.notebook if kind == "ipynb" else cat.answers)(item, module)
-        if mod is None or stem is None:
-            rep.unmatched.append(f"{item.where}（{student.id} {student.name}）：{problem or '认不出是哪个笔记本'}")
-            continue
-        if mod != module:
-            rep.wrong_module.append(f"{item.where}（{student.id} {student.name}）：属于 {mod}，不是 {module}。")
-            continue
-        if problem:
-            rep.broken.append(
-                f"{item.where}（{student.id} {student.name}）：{problem}；仍按 {stem} 收取，评分时计 0 分并注明原因。"
-            )
-        key = (student.id, stem, kind)
-        prev = chosen.get(key)
-        if prev is None:
-            chosen[key] = item
-        else:
-            newer, older = (item, prev) if item.when >= prev.when else (prev, item)
-            chosen[key] = newer
-            rep.duplicates.append(
-                f"{student.id} {student.name} 的 {stem}{'.ipynb' if kind == 'ipynb' else '.answers.json'}："
-                f"保留 {newer.where}（{fmt_beijing(newer.when)}），忽略 {older.where}（{fmt_beijing(older.when)}）。"
-            )
+    return by_id, by_name
+
+
+def _file_kind(item: Item, rep: Report) -> str | None:
+    """``"ipynb"``, ``"answers"`` or None; other files are reported unless they are system clutter."""
+    lower = item.name.lower()
+    if lower.endswith(".ipynb"):
+        return "ipynb"
+    if lower.endswith(".answers.json"):
+        return "answers"
+    if item.name not in ("timestamp.txt", ".DS_Store", "Thumbs.db") and not item.name.startswith("._"):
+        rep.ignored.append(item.where)
+    return None
+
+
+def _identify(
+    item: Item,
+    kind: str,
+    module: str,
+    cat: Catalog,
+    by_id: dict[str, Student],
+    by_name: dict[str, list[Student]],
+    rep: Report,
+) -> tuple[Student, str] | None:
+    """(student, notebook stem) of a file of this module; None, reported, for any other file."""
+    student, how = match_student(item, by_id, by_name)
+    if student is None:
+        rep.unmatched.append(f"{item.where}：{how}")
+        return None
+    mod, stem, problem = (cat.notebook if kind == "ipynb" else cat.answers)(item, module)
+    who = f"{item.where}（{student.id} {student.name}）"
+    if mod is None or stem is None:
+        rep.unmatched.append(f"{who}：{problem or '认不出是哪个笔记本'}")
+        return None
+    if mod != module:
+        rep.wrong_module.append(f"{who}：属于 {mod}，不是 {module}。")
+        return None
+    if problem:
+        # still collected: a broken file is a submission graded 0 with the reason, not a missing one
+        rep.broken.append(f"{who}：{problem}；仍按 {stem} 收取，评分时计 0 分并注明原因。")
+    return student, stem
+
+
+def _keep_newest(
+    chosen: dict[tuple[str, str, str], Item], key: tuple[str, str, str], item: Item, student: Student, rep: Report
+) -> None:
+    """Keep the newer of two files for the same student, notebook and kind; report the pair."""
+    prev = chosen.get(key)
+    if prev is None:
+        chosen[key] = item
+        return
+    newer, older = (item, prev) if item.when >= prev.when else (prev, item)
+    chosen[key] = newer
+    _, stem, kind = key
+    rep.duplicates.append(
+        f"{student.id} {student.name} 的 {stem}{'.ipynb' if kind == 'ipynb' else '.answers.json'}："
+        f"保留 {newer.where}（{fmt_beijing(newer.when)}），忽略 {older.where}（{fmt_beijing(older.when)}）。"
+    )
+
+
+def _per_student(chosen: dict[tuple[str, str, str], Item]) -> dict[str, list[tuple[str, str, Item]]]:
+    """The chosen files grouped by 学号, as (stem, kind, item)."""
     per_student: dict[str, list[tuple[str, str, Item]]] = {}
     for (sid, stem, kind), item in chosen.items():
         per_student.setdefault(sid, []).append((stem, kind, item))
-    due = module_due(module)
+    return per_student
+
+
+def _store(
+    ws: Workspace,
+    module: str,
+    student: Student,
+    files: list[tuple[str, str, Item]],
+    due: _dt.datetime | None,
+    rep: Report,
+) -> None:
+    """Replace the student's submission folder with these files, unless it already holds a newer one."""
+    when = max(i.when for _, _, i in files)
+    dest = ws.submitted(student.id, module)
+    old = _recorded_time(dest / "timestamp.txt")
+    if old is not None and old > when:
+        rep.kept_existing.append(
+            f"{student.id} {student.name}：已有更新的提交（{fmt_beijing(old)}），本次（{fmt_beijing(when)}）未覆盖。"
+        )
+        return
+    _write_submission(dest, files, when)
+    rep.collected[student.id] = {
+        "name": student.name,
+        "time": fmt_beijing(when),
+        "late": due is not None and when > due,
+        "notebooks": sorted({s for s, k, _ in files if k == "ipynb"}),
+        "answers": sorted({s for s, k, _ in files if k == "answers"}),
+    }
+
+
+def _recorded_time(ts_file: Path) -> _dt.datetime | None:
+    """Beijing time in an earlier ``timestamp.txt``; None if there is none or it cannot be read."""
+    if not ts_file.exists():
+        return None
     from nbgrader.utils import parse_utc
 
     from .gradebook import to_beijing_naive
 
-    for sid, files in sorted(per_student.items()):
-        when = max(i.when for _, _, i in files)
-        dest = ws.submitted(sid, module)
-        ts_file = dest / "timestamp.txt"
-        if ts_file.exists():
-            try:
-                old = to_beijing_naive(parse_utc(ts_file.read_text().strip()))
-            except Exception:  # noqa: BLE001
-                old = None
-            if old is not None and old > when:
-                rep.kept_existing.append(
-                    f"{sid} {by_id[sid].name}：已有更新的提交（{fmt_beijing(old)}），本次（{fmt_beijing(when)}）未覆盖。"
-                )
-                continue
-        rmtree(dest)
-        dest.mkdir(parents=True)
-        for stem, kind, item in files:
-            target = dest / (f"{stem}.ipynb" if kind == "ipynb" else f"{stem}.answers.json")
-            target.write_bytes(item.data)
-            ts = item.when.replace(tzinfo=BEIJING).timestamp()
-            os.utime(target, (ts, ts))
-        ts_file.write_text(timestamp_text(when), encoding="utf-8")
-        stems = sorted({s for s, k, _ in files if k == "ipynb"})
-        late = due is not None and when > due
-        rep.collected[sid] = {
-            "name": by_id[sid].name,
-            "time": fmt_beijing(when),
-            "late": late,
-            "notebooks": stems,
-            "answers": sorted({s for s, k, _ in files if k == "answers"}),
-        }
-    have = {p.name for p in ws.submitted().iterdir() if (p / module).is_dir()} if ws.submitted().exists() else set()
-    rep.missing = [f"{s.id} {s.name}" for s in roster if s.id not in have]
-    return rep
+    try:
+        return to_beijing_naive(parse_utc(ts_file.read_text().strip()))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _write_submission(dest: Path, files: list[tuple[str, str, Item]], when: _dt.datetime) -> None:
+    """Write the files under their canonical names, with the submission time as nbgrader reads it."""
+    rmtree(dest)
+    dest.mkdir(parents=True)
+    for stem, kind, item in files:
+        target = dest / (f"{stem}.ipynb" if kind == "ipynb" else f"{stem}.answers.json")
+        target.write_bytes(item.data)
+        # the upload's own time, so the folder shows when each file was handed in
+        ts = item.when.replace(tzinfo=BEIJING).timestamp()
+        os.utime(target, (ts, ts))
+    (dest / "timestamp.txt").write_text(timestamp_text(when), encoding="utf-8")
+
+
+def _submitted_ids(ws: Workspace, module: str) -> set[str]:
+    """学号 of every student with a ``submitted/<id>/<module>/`` folder."""
+    if not ws.submitted().exists():
+        return set()
+    return {p.name for p in ws.submitted().iterdir() if (p / module).is_dir()}
 
 
 def collect_exchange(ws: Workspace, module: str, roster: list[Student]) -> Report:
@@ -399,7 +471,7 @@ def collect_exchange(ws: Workspace, module: str, roster: list[Student]) -> Repor
 
     from .gradebook import to_beijing_naive
 
-    have = {p.name for p in ws.submitted().iterdir() if (p / module).is_dir()} if ws.submitted().exists() else set()
+    have = _submitted_ids(ws, module)
     due = module_due(module)
     for sid in sorted(have):
         folder = ws.submitted(sid, module)

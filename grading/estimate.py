@@ -26,7 +26,7 @@ Optional 挑战 tasks (free code) are not counted: they are extra.  The total is
 rounded up to 5 minutes.  ``python -m grading check`` prints the minutes of
 every notebook against its module's slot in the workshop schedule.
 
->>> est = estimate_notebook("module1_listing", REPO / "module1_listing" / "02_title.ipynb")
+>>> est = estimate_notebook("module1_listing", module_folder("module1_listing") / "02_title.ipynb")
 >>> est.minutes > 0 and est.minutes % 5 == 0
 True
 """
@@ -39,7 +39,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .inventory import REPO, notebook_inventory
+from course.modules import folder as module_folder
+
+from .inventory import notebook_inventory
 
 READ_CHARS_PER_MIN = 250
 RUN_CELL = 0.25
@@ -163,5 +165,5 @@ def estimate_notebook(module: str, path: Path) -> Estimate:
 
 
 def estimate_module(module: str, folder: Path | None = None) -> list[Estimate]:
-    folder = Path(folder or REPO / module)
+    folder = Path(folder or module_folder(module))
     return [estimate_notebook(module, p) for p in sorted(folder.glob("*.ipynb")) if not p.name.startswith(".")]

@@ -42,38 +42,58 @@ th{background:#f3f5f8} td.num{text-align:right;white-space:nowrap} .total td{fon
 
 
 def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result: dict | None) -> str:
+    """The ``00_成绩反馈.html`` page: score sheet row, each check's 提升方向, the TA's remark."""
     from course import settings
 
     cfg = settings.load()
     title = cfg["modules"].get(module, {}).get("title", module)
-    row = rubric.row(module, sg.grades, sg.timestamp, sg.due)
-    dims = rubric.dimensions(module)
     out = [
         f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_esc(title)} 成绩反馈</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{_esc(cfg['course']['name'])} · {_esc(title)}</h1>",
         f"<p>学号：{_esc(student)}　姓名：{_esc(name)}　生成时间：{_dt.datetime.now():%Y-%m-%d %H:%M}</p>",
-        "<h2>评分（学员操作任务评分表）</h2><table><tr><th>评分维度</th><th>得分</th><th>满分</th><th>说明</th></tr>",
     ]
-    for d in dims:  # the order of the settings, like the score sheet
-        note = ""
-        if d.kind == "timeliness":
-            late = rubric.days_late(sg.timestamp, sg.due)
-            note = f"提交于 {fmt_beijing(sg.timestamp)}，截止 {fmt_beijing(sg.due)}" + (
-                f"，迟交 {late} 天" if late else "，按时"
-            )
-        elif d.kind == "remark":
-            note = remark_status(sg, d.id)
-        else:
-            note = "自动评分（经干净复核）"
+    out += _score_table(module, sg)
+    out += _check_results(ws, module, result)
+    out += _remarks_and_notes(module, sg, result)
+    out.append(
+        "<p class='note'>分数说明：各自动评分维度 = 该维度各评分项得分之和 ÷ 满分之和 × 权重，保留一位小数；"
+        "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p></body></html>"
+    )
+    return "\n".join(out)
+
+
+def _score_table(module: str, sg) -> list[str]:
+    """The student's row of the score sheet (table 6): one line per dimension, then the total."""
+    row = rubric.row(module, sg.grades, sg.timestamp, sg.due)
+    out = [
+        "<h2>评分（学员操作任务评分表）</h2><table><tr><th>评分维度</th><th>得分</th><th>满分</th><th>说明</th></tr>"
+    ]
+    for d in rubric.dimensions(module):  # the order of the settings, like the score sheet
         out.append(
-            f"<tr><td>{_esc(d.name)}</td><td class='num'>{row[d.name]:g}</td><td class='num'>{d.weight}</td><td>{_esc(note)}</td></tr>"
+            f"<tr><td>{_esc(d.name)}</td><td class='num'>{row[d.name]:g}</td><td class='num'>{d.weight}</td><td>{_esc(_dimension_note(d, sg))}</td></tr>"
         )
     out.append(
         f"<tr class='total'><td>总分</td><td class='num'>{row['总分']:g}</td><td class='num'>100</td><td></td></tr></table>"
     )
+    return out
 
-    out.append("<h2>逐项结果与提升方向</h2>")
+
+def _dimension_note(d, sg) -> str:
+    """How a dimension was scored: submission time, 备注 status, or the automatic re-check."""
+    if d.kind == "timeliness":
+        late = rubric.days_late(sg.timestamp, sg.due)
+        return f"提交于 {fmt_beijing(sg.timestamp)}，截止 {fmt_beijing(sg.due)}" + (
+            f"，迟交 {late} 天" if late else "，按时"
+        )
+    if d.kind == "remark":
+        return remark_status(sg, d.id)
+    return "自动评分（经干净复核）"
+
+
+def _check_results(ws: Workspace, module: str, result: dict | None) -> list[str]:
+    """Every autograded check of every notebook, with its score and 提升方向."""
+    out = ["<h2>逐项结果与提升方向</h2>"]
     nbs = (result or {}).get("notebooks", {})
     if not nbs:
         out.append("<p class='note'>没有自动评分记录。</p>")
@@ -83,26 +103,31 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
         if nb is None or not nb.get("submitted", True):
             out.append("<p class='bad'>未提交或无法评分，本笔记本各项计 0 分。</p>")
             continue
-        items = []
-        for gid, c in nb.get("cells", {}).items():
-            if c.get("type") != "code":
-                continue
-            final = c.get("final") or 0.0
-            mx = c.get("max") or 0.0
-            dim = rubric.dimension_of(module, gid)
-            dname = dim.name if dim else ""
-            head = _first_title(c.get("output") or "") or gid
-            msgs = c.get("messages") or []
-            cls = "ok" if final >= mx and mx > 0 else "bad"
-            li = f"<li><span class='{cls}'>{'✓' if cls == 'ok' else '✗'}</span> {_esc(head)}（{_esc(dname)}）：{final:g} / {mx:g}"
-            if msgs:
-                li += "<ul>" + "".join(f"<li>{_esc(_direction(m))}</li>" for m in msgs) + "</ul>"
-            elif final < mx:
-                li += "<ul><li>提升方向：这一项没有得到满分（可能还没有作答，或代码运行出错），请对照步骤说明检查。</li></ul>"
-            items.append(li + "</li>")
+        items = [_check_item(module, gid, c) for gid, c in nb.get("cells", {}).items() if c.get("type") == "code"]
         out.append("<ul>" + "".join(items) + "</ul>" if items else "<p class='note'>本笔记本没有自动评分项。</p>")
+    return out
 
-    out.append("<h2>助教评语</h2>")
+
+def _check_item(module: str, gid: str, c: dict) -> str:
+    """One check as a list item: ✓/✗, its title and dimension, score, and what to improve."""
+    final = c.get("final") or 0.0
+    mx = c.get("max") or 0.0
+    dim = rubric.dimension_of(module, gid)
+    dname = dim.name if dim else ""
+    head = _first_title(c.get("output") or "") or gid
+    msgs = c.get("messages") or []
+    cls = "ok" if final >= mx and mx > 0 else "bad"
+    li = f"<li><span class='{cls}'>{'✓' if cls == 'ok' else '✗'}</span> {_esc(head)}（{_esc(dname)}）：{final:g} / {mx:g}"
+    if msgs:
+        li += "<ul>" + "".join(f"<li>{_esc(_direction(m))}</li>" for m in msgs) + "</ul>"
+    elif final < mx:
+        li += "<ul><li>提升方向：这一项没有得到满分（可能还没有作答，或代码运行出错），请对照步骤说明检查。</li></ul>"
+    return li + "</li>"
+
+
+def _remarks_and_notes(module: str, sg, result: dict | None) -> list[str]:
+    """The TA's comments (备注 first) and the grading notes, less the internal snapshot ones."""
+    out = ["<h2>助教评语</h2>"]
     if sg.comments:
         out.append("<ul>" + "".join(f"<li>{_esc(t)}</li>" for t in rubric.remark_first(module, sg.comments)) + "</ul>")
     else:
@@ -110,11 +135,7 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
     notes = list((result or {}).get("reasons", [])) + [n for n in (result or {}).get("notes", []) if "快照" not in n]
     if notes:
         out.append("<h2>评分说明</h2><ul>" + "".join(f"<li>{_esc(n)}</li>" for n in notes) + "</ul>")
-    out.append(
-        "<p class='note'>分数说明：各自动评分维度 = 该维度各评分项得分之和 ÷ 满分之和 × 权重，保留一位小数；"
-        "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p></body></html>"
-    )
-    return "\n".join(out)
+    return out
 
 
 def _direction(message: str) -> str:

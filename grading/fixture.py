@@ -22,12 +22,32 @@ MODULE = "module1_listing"
 
 def build(dest_dir: Path) -> Path:
     """Write ``<dest_dir>/module1_listing/{01_shop,02_price}.ipynb``; return the folder."""
+    folder = Path(dest_dir) / MODULE
+    _shop_notebook().save(folder / "01_shop.ipynb")
+    _price_notebook().save(folder / "02_price.ipynb")
+    return folder
+
+
+def _start(nb, title: str, name: str) -> None:
+    """Title cell and the ``course.start`` cell every fixture notebook opens with."""
+    nb.md(f"# {title}\n\n（评分系统测试用的小作业。）")
+    nb.code(f'import course\nimport course.autocheck\ncourse.start("{MODULE}", "{name}")')
+
+
+def _shop_notebook():
+    """``01_shop``: the form-backed 店铺信息 answer (d1, 10) and 销量前三 (d1, 20)."""
     from .authoring import Notebook
 
-    folder = Path(dest_dir) / MODULE
     nb = Notebook(MODULE, "01_shop")
-    nb.md("# 测试作业一：店铺信息与选品\n\n（评分系统测试用的小作业。）")
-    nb.code(f'import course\nimport course.autocheck\ncourse.start("{MODULE}", "01_shop")')
+    _start(nb, "测试作业一：店铺信息与选品", "01_shop")
+    _shop_form_part(nb)
+    _top3_part(nb)
+    nb.md("## 小结\n\n选品先看销量，再看毛利。")
+    return nb
+
+
+def _shop_form_part(nb) -> None:
+    """A form the student fills in, whose answers the hidden test checks field by field."""
     nb.code(
         "from course.forms import Form, Text, Number\n"
         'shop_form = Form("shop", "店铺信息", [Text("name", "店铺名称"), Number("price", "日常价", decimals=2, minimum=0.01)])\n'
@@ -48,6 +68,10 @@ def build(dest_dir: Path) -> Path:
         '_c.check(isinstance(_v, dict) and _v.get("price") == 499.0, "提升方向：日常价应为活动前的日常售价", weight=1)\n'
         "_c.score()\n### END HIDDEN TESTS",
     )
+
+
+def _top3_part(nb) -> None:
+    """A pandas answer whose expected value the hidden test recomputes from the instructor cell."""
     nb.code(
         "import pandas as pd\n"
         'sales = pd.DataFrame({"商品": ["床头柜", "收纳盒", "台灯", "地毯", "挂钟"],\n'
@@ -72,12 +96,23 @@ def build(dest_dir: Path) -> Path:
         '_c.check(isinstance(_v, list) and all(isinstance(x, str) for x in _v), "提升方向：列出商品名称（文字）")\n'
         "_c.score()\n### END HIDDEN TESTS",
     )
-    nb.md("## 小结\n\n选品先看销量，再看毛利。")
-    nb.save(folder / "01_shop.ipynb")
+
+
+def _price_notebook():
+    """``02_price``: 毛利核算 (d2, 25), 活动节奏 (d3, 20) and the manual 备注 (d5, 10)."""
+    from .authoring import Notebook
 
     nb = Notebook(MODULE, "02_price")
-    nb.md("# 测试作业二：定价与活动节奏\n\n（评分系统测试用的小作业。）")
-    nb.code(f'import course\nimport course.autocheck\ncourse.start("{MODULE}", "02_price")')
+    _start(nb, "测试作业二：定价与活动节奏", "02_price")
+    _margin_part(nb)
+    _plan_part(nb)
+    nb.manual("d5_remark", 10, "请用两三句话写下本次作业的心得。\n\n在此处写下你的回答。")
+    nb.md("## 小结\n\n核算毛利再定活动节奏。")
+    return nb
+
+
+def _margin_part(nb) -> None:
+    """Partial credit: five numbers, each checked within a cent of the instructor's formula."""
     nb.code("cost, price = 300.0, 499.0")
     nb.answer(
         "d2_margin_answer",
@@ -105,6 +140,10 @@ def build(dest_dir: Path) -> Path:
         '_c.check(_near("折后毛利率", (price * 0.9 - cost) / (price * 0.9)), "提升方向：折后毛利率按折后价计算")\n'
         "_c.score()\n### END HIDDEN TESTS",
     )
+
+
+def _plan_part(nb) -> None:
+    """A hidden-tests-only check of the campaign plan (no visible self-check)."""
     nb.answer(
         "d3_plan_answer",
         "plan = None\n### BEGIN SOLUTION\n"
@@ -125,7 +164,3 @@ def build(dest_dir: Path) -> Path:
         '_c.check(_p.get("库存预警线") == 10, "提升方向：库存低于多少自动下架")\n'
         "_c.score()\n### END HIDDEN TESTS",
     )
-    nb.manual("d5_remark", 10, "请用两三句话写下本次作业的心得。\n\n在此处写下你的回答。")
-    nb.md("## 小结\n\n核算毛利再定活动节奏。")
-    nb.save(folder / "02_price.ipynb")
-    return folder

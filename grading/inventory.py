@@ -24,6 +24,8 @@ from pathlib import Path
 
 import nbformat
 
+from course.modules import folder as module_folder
+
 from .recheck import exported_variables, split_hidden
 from .scaffold import scaffold_of, solution_of
 
@@ -151,7 +153,7 @@ def notebook_inventory(module: str, path: Path) -> NotebookInventory:
 
 
 def module_inventory(module: str, folder: Path | None = None) -> list[NotebookInventory]:
-    folder = Path(folder or REPO / module)
+    folder = Path(folder or module_folder(module))
     return [notebook_inventory(module, p) for p in sorted(folder.glob("*.ipynb")) if not p.name.startswith(".")]
 
 

@@ -124,7 +124,8 @@ class Engine:
         try:
             with capture_output(display=True) as cap:
                 res = self.shell.run_cell(source, store_history=False, silent=silent)
-            timed_out = False
+            # IPython catches the alarm's exception inside run_cell: it comes back as the cell's error
+            timed_out = isinstance(res.error_in_exec, _Timeout)
         except _Timeout:
             res, cap, timed_out = None, None, True
         finally:
@@ -149,82 +150,103 @@ class Engine:
     ) -> dict:
         """Re-check one notebook; return {grade_id: {...}} plus timing."""
         import nbformat
-        from nbgrader import utils
 
         t0 = time.time()
         nb = nbformat.read(source_nb, as_version=4)
-        stem = Path(source_nb).stem
         work = Path(tempfile.mkdtemp(prefix="recheck-"))
-        results: dict[str, dict] = {}
         cwd = os.getcwd()
         try:
-            if assets:
-                for p in Path(assets).iterdir():
-                    if p.suffix == ".ipynb" or ".answers.json" in p.name or p.name.startswith("."):
-                        continue
-                    with contextlib.suppress(OSError):
-                        (work / p.name).symlink_to(p.resolve())
-            if answers is not None:
-                (work / f"{stem}.answers.json").write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
+            _stage(work, assets, answers, Path(source_nb).stem)
             os.chdir(work)
             self._reset()
-            for cell in nb.cells:
-                if cell.cell_type != "code" or not cell.source.strip():
-                    continue
-                is_grade, is_solution = utils.is_grade(cell), utils.is_solution(cell)
-                if is_solution and not is_grade:
-                    continue  # the student's code: never run here
-                if not is_grade:
-                    self._run(cell.source, cell_seconds, silent=True)  # nothing to display here
-                    continue
-                if is_solution:
-                    continue  # autograded answer cells are not scored by output
-                gid = cell.metadata["nbgrader"]["grade_id"]
-                points = float(cell.metadata["nbgrader"].get("points", 0) or 0)
-                # the student's variables this test exports are set to their
-                # recorded plain values (visible self-checks may print them)
-                self._inject(exported_variables(cell.source), answers)
-                visible, hidden = split_hidden(cell.source)
-                if visible.strip():
-                    self._run(visible, cell_seconds, silent=True)  # its errors do not score
-                res, cap, timed_out = self._run(hidden, cell_seconds)
-                out = (
-                    ""
-                    if cap is None
-                    else "\n".join(line for line in cap.stdout.splitlines() if not line.startswith("Out["))
-                )
-                entry = {
-                    "max": points,
-                    "score": 0.0,
-                    "messages": [line.strip() for line in out.splitlines() if MESSAGE_RE.search(line)],
-                    "output": out[-4000:],
-                    "error": None,
-                }
-                if timed_out:
-                    entry["error"] = f"复核超时（{cell_seconds} 秒）"
-                elif res.error_before_exec is not None or res.error_in_exec is not None:
-                    err = res.error_in_exec or res.error_before_exec
-                    entry["error"] = f"{type(err).__name__}: {err}"[:500]
-                else:
-                    value = res.result
-                    if value is None:
-                        entry["score"] = points  # nbgrader: no output means full credit
-                    else:
-                        try:
-                            entry["score"] = min(max(float(value), 0.0), points)
-                        except (TypeError, ValueError):
-                            entry["score"] = points
-                results[gid] = entry
-            with contextlib.suppress(Exception):
-                import matplotlib.pyplot as plt
-
-                plt.close("all")
+            results = self._run_cells(nb, answers, cell_seconds)
+            _close_figures()
         finally:
             os.chdir(cwd)
             shutil.rmtree(work, ignore_errors=True)
             with contextlib.suppress(Exception):
                 self._reset()
         return {"cells": results, "seconds": round(time.time() - t0, 3)}
+
+    def _run_cells(self, nb, answers: dict | None, cell_seconds: int) -> dict[str, dict]:
+        """Run the instructor's cells in order and score the test cells: {grade_id: entry}."""
+        from nbgrader import utils
+
+        results: dict[str, dict] = {}
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            is_grade, is_solution = utils.is_grade(cell), utils.is_solution(cell)
+            if is_solution and not is_grade:
+                continue  # the student's code: never run here
+            if not is_grade:
+                self._run(cell.source, cell_seconds, silent=True)  # nothing to display here
+                continue
+            if is_solution:
+                continue  # autograded answer cells are not scored by output
+            results[cell.metadata["nbgrader"]["grade_id"]] = self._run_test(cell, answers, cell_seconds)
+        return results
+
+    def _run_test(self, cell, answers: dict | None, cell_seconds: int) -> dict:
+        """Run one test cell on the recorded answers; its entry (max, score, messages, output, error)."""
+        points = float(cell.metadata["nbgrader"].get("points", 0) or 0)
+        # the student's variables this test exports are set to their
+        # recorded plain values (visible self-checks may print them)
+        self._inject(exported_variables(cell.source), answers)
+        visible, hidden = split_hidden(cell.source)
+        if visible.strip():
+            self._run(visible, cell_seconds, silent=True)  # its errors do not score
+        res, cap, timed_out = self._run(hidden, cell_seconds)
+        out = "" if cap is None else "\n".join(line for line in cap.stdout.splitlines() if not line.startswith("Out["))
+        entry = {
+            "max": points,
+            "score": 0.0,
+            "messages": [line.strip() for line in out.splitlines() if MESSAGE_RE.search(line)],
+            "output": out[-4000:],
+            "error": None,
+        }
+        if timed_out:
+            entry["error"] = f"复核超时（{cell_seconds} 秒）"
+        elif res.error_before_exec is not None or res.error_in_exec is not None:
+            err = res.error_in_exec or res.error_before_exec
+            entry["error"] = f"{type(err).__name__}: {err}"[:500]
+        else:
+            entry["score"] = _cell_score(res.result, points)
+        return entry
+
+
+def _stage(work: Path, assets: str | None, answers: dict | None, stem: str) -> None:
+    """The notebook's data files (linked) and the answer file, in the re-check's folder."""
+    if assets:
+        for p in Path(assets).iterdir():
+            if p.suffix == ".ipynb" or ".answers.json" in p.name or p.name.startswith("."):
+                continue
+            with contextlib.suppress(OSError):
+                (work / p.name).symlink_to(p.resolve())
+    if answers is not None:
+        (work / f"{stem}.answers.json").write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
+
+
+def _cell_score(value, points: float) -> float:
+    """A test cell's score from its last expression, as nbgrader reads it.
+
+    >>> _cell_score(None, 10.0), _cell_score(4, 10.0), _cell_score(12, 10.0), _cell_score("x", 10.0)
+    (10.0, 4.0, 10.0, 10.0)
+    """
+    if value is None:
+        return points  # nbgrader: no output means full credit
+    try:
+        return min(max(float(value), 0.0), points)
+    except (TypeError, ValueError):
+        return points
+
+
+def _close_figures() -> None:
+    """Free the figures the cells drew (the server lives on for the next notebook)."""
+    with contextlib.suppress(Exception):
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
 
 
 def serve() -> int:

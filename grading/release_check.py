@@ -292,10 +292,7 @@ def module_report(module: str, slots: dict[str, int] | None = None) -> list[str]
 
 
 def schedule_slots() -> dict[str, int]:
-    import importlib.util
+    """Minutes of each module's slot in the workshop schedule (course/teacher/build_schedule.py)."""
+    from course.teacher.build_schedule import module_slots  # imports grading.estimate: not at import time
 
-    path = REPO / "course" / "teacher" / "build_schedule.py"
-    spec = importlib.util.spec_from_file_location("build_schedule", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.module_slots()
+    return module_slots()

@@ -273,52 +273,64 @@ GRADEBOOK = (
 )
 
 
+# tricks that only put their own code at the top of each notebook's first answer cell
+_PREPENDED = {
+    "cheat_patch_score": PATCH_SCORE,
+    "cheat_transformer": TRANSFORMER,
+    "cheat_os_exit": "import os\nos._exit(0)",
+    "cheat_loop": "while True:\n    pass",
+    "cheat_loop_catch": (
+        "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except KeyboardInterrupt:\n        pass"
+    ),
+    "cheat_huge_output": "for _i in range(10**7):\n    print('刷屏' * 5000)",
+    "cheat_steal_expected": STEAL,
+    "cheat_gradebook": GRADEBOOK,
+}
+
+
 def cheat(profile: str, released: dict, source: dict, points: dict | None = None) -> tuple[dict, dict]:
     """(notebooks by file name, extra files {name: bytes | ('symlink', target)}) for a cheating profile."""
     nbs = {name: copy.deepcopy(nb) for name, nb in released.items()}
+    for nb in nbs.values():
+        _cheat_in_notebook(profile, nb)
+    return nbs, _cheat_files(profile, nbs, source)
+
+
+def _cheat_in_notebook(profile: str, nb) -> None:
+    """Edit one notebook as the profile's trick does (nothing for the file tricks)."""
+    if profile in _PREPENDED:
+        _prepend(nb, _PREPENDED[profile])
+    elif profile == "cheat_eq_true":
+        _assign_answers(nb, "_Anything()")
+        _prepend(nb, EQ_TRUE)
+    elif profile == "cheat_builtins":
+        _assign_answers(nb, "{'作弊': 1}")
+        cells = answer_cells(nb)
+        if cells:
+            cells[-1].source += "\n" + BUILTINS
+    elif profile == "cheat_delete_tests":
+        nb.cells = [c for c in nb.cells if not _is_test(c)]
+    elif profile == "cheat_edit_tests":
+        for c in nb.cells:
+            if _is_test(c):
+                c.source = f"{float(_meta(c).get('points', 1))}"
+
+
+def _assign_answers(nb, expr: str) -> None:
+    """End every answer cell by setting its answer variable to ``expr``."""
+    for cell in answer_cells(nb):
+        var = answer_variable(cell)
+        if var:
+            cell.source = cell.source + f"\n{var} = {expr}"
+
+
+def _is_test(cell) -> bool:
+    return bool(_meta(cell).get("grade") and cell.cell_type == "code")
+
+
+def _cheat_files(profile: str, nbs: dict, source: dict) -> dict:
+    """Extra files of the file tricks; a notebook they replace is taken out of ``nbs``."""
     extra: dict = {}
-    for _name, nb in nbs.items():
-        if profile == "cheat_patch_score":
-            _prepend(nb, PATCH_SCORE)
-        elif profile == "cheat_eq_true":
-            lines = [EQ_TRUE]
-            for cell in answer_cells(nb):
-                var = answer_variable(cell)
-                if var:
-                    cell.source = cell.source + f"\n{var} = _Anything()"
-            _prepend(nb, "\n".join(lines))
-        elif profile == "cheat_transformer":
-            _prepend(nb, TRANSFORMER)
-        elif profile == "cheat_builtins":
-            for cell in answer_cells(nb):
-                var = answer_variable(cell)
-                if var:
-                    cell.source = cell.source + f"\n{var} = {{'作弊': 1}}"
-            cells = answer_cells(nb)
-            if cells:
-                cells[-1].source += "\n" + BUILTINS
-        elif profile == "cheat_delete_tests":
-            nb.cells = [c for c in nb.cells if not (_meta(c).get("grade") and c.cell_type == "code")]
-        elif profile == "cheat_edit_tests":
-            for c in nb.cells:
-                m = _meta(c)
-                if m.get("grade") and c.cell_type == "code":
-                    c.source = f"{float(m.get('points', 1))}"
-        elif profile == "cheat_os_exit":
-            _prepend(nb, "import os\nos._exit(0)")
-        elif profile == "cheat_loop":
-            _prepend(nb, "while True:\n    pass")
-        elif profile == "cheat_loop_catch":
-            _prepend(
-                nb,
-                "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except KeyboardInterrupt:\n        pass",
-            )
-        elif profile == "cheat_huge_output":
-            _prepend(nb, "for _i in range(10**7):\n    print('刷屏' * 5000)")
-        elif profile == "cheat_steal_expected":
-            _prepend(nb, STEAL)
-        elif profile == "cheat_gradebook":
-            _prepend(nb, GRADEBOOK)
     if profile == "cheat_invalid_json":
         first = sorted(nbs)[0]
         del nbs[first]
@@ -334,7 +346,7 @@ def cheat(profile: str, released: dict, source: dict, points: dict | None = None
             b"    def check(self, *a, **k): return True\n"
             b"    def score(self): return float(self.points)\n"
         )
-    return nbs, extra
+    return extra
 
 
 # -- playing ------------------------------------------------------------------------
@@ -410,75 +422,113 @@ def build_class(
     released = {p.name: nbformat.read(p, as_version=4) for p in sorted(release_dir.glob("*.ipynb"))}
     source = {p.name: p for p in sorted(source_dir.glob("*.ipynb"))}
     source_nbs = {n: nbformat.read(p, as_version=4) for n, p in source.items()}
-    needed = sorted(
-        {("complete" if p.startswith("late") else p) for _, _, p in students if p in HONEST or p.startswith("late")}
-    )
-    played: dict[str, Path] = {}
-
-    def run(profile):
-        folder = work / "played" / module / profile
-        if folder.exists():
-            shutil.rmtree(folder)
-        play(honest(profile, released, source_nbs), folder, release_dir, timeout)
-        return profile, folder
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
-        for profile, folder in ex.map(run, needed):
-            played[profile] = folder
+    needed = sorted({_played_as(p) for _, _, p in students} - {None})
+    played = _play_all(needed, released, source_nbs, release_dir, work / "played" / module, jobs, timeout)
     zpath = work / f"学习平台下载-{module}.zip"
     with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
-
-        def add(arcname: str, data: bytes, when: _dt.datetime):
-            info = zipfile.ZipInfo(arcname, date_time=when.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-
         for i, (sid, name, profile) in enumerate(students):
             if profile == "absent":
                 continue
-            when = submission_time(profile, due, i)
-            prefix = f"{sid}_{name}_"
-            if profile in HONEST or profile.startswith("late"):
-                folder = played["complete" if profile.startswith("late") else profile]
-                files = {
-                    p.name: p.read_bytes()
-                    for p in sorted(folder.iterdir())
-                    if p.suffix == ".ipynb" or p.name.endswith(".answers.json")
-                }
-                extra = {}
-            else:
-                nbs, extra = cheat(profile, released, source)
-                files = {n: nbformat.writes(nb).encode() for n, nb in nbs.items()}
-            if profile == "partial" and i % 3 == 0:
-                # a per-student zip inside the download (nested zip)
-                buf = io.BytesIO()
-                with zipfile.ZipFile(buf, "w") as inner:
-                    for n, data in files.items():
-                        zi = zipfile.ZipInfo(f"{module}/{n}", date_time=when.timetuple()[:6])
-                        inner.writestr(zi, data)
-                add(f"{prefix}{module}.zip", buf.getvalue(), when)
-                continue
-            if profile == "complete" and i % 4 == 1:
-                for n, data in files.items():  # a per-student folder
-                    add(f"{sid}_{name}/{n}", data, when)
-                continue
-            for n, data in files.items():
-                add(prefix + n, data, when)
-            for n, data in extra.items():
-                if isinstance(data, tuple):  # a symlink entry
-                    info = zipfile.ZipInfo(prefix + n, date_time=when.timetuple()[:6])
-                    info.external_attr = 0o120777 << 16
-                    zf.writestr(info, data[1])
-                else:
-                    add(prefix + n if "/" not in n else f"{sid}_{name}/{n}", data, when)
-        # what a real download also holds: a stranger, a path trick, a readme
-        if released:
-            first = sorted(released)[0]
-            add(f"9999999_旁听生_{first}", nbformat.writes(released[first]).encode(), due - _dt.timedelta(hours=1))
-            add(f"../../{students[0][0]}_{students[0][1]}_{first}", b"{}", due - _dt.timedelta(hours=1))
-        add("平台说明.txt", "本压缩包由学习平台导出。".encode(), due - _dt.timedelta(hours=1))
+            files, extra = _submitted_files(profile, played, released, source)
+            _add_submission(zf, module, i, (sid, name, profile), files, extra, submission_time(profile, due, i))
+        _add_platform_clutter(zf, released, students, due)
     return zpath, played
+
+
+def _played_as(profile: str) -> str | None:
+    """The honest profile whose played notebooks this student hands in; None for cheats and absentees."""
+    if profile.startswith("late"):
+        return "complete"  # late students hand in complete work, only later
+    return profile if profile in HONEST else None
+
+
+def _play_all(
+    profiles: list[str], released: dict, source_nbs: dict, assets: Path, into: Path, jobs: int, timeout: int
+) -> dict[str, Path]:
+    """Play each honest profile once, in parallel, into ``into/<profile>``."""
+
+    def run(profile):
+        folder = into / profile
+        if folder.exists():
+            shutil.rmtree(folder)
+        play(honest(profile, released, source_nbs), folder, assets, timeout)
+        return profile, folder
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        return dict(ex.map(run, profiles))
+
+
+def _submitted_files(profile: str, played: dict, released: dict, source: dict) -> tuple[dict, dict]:
+    """(notebook and answer files by name, extra files) a student of this profile hands in."""
+    as_played = _played_as(profile)
+    if as_played is None:
+        nbs, extra = cheat(profile, released, source)
+        return {n: nbformat.writes(nb).encode() for n, nb in nbs.items()}, extra
+    files = {
+        p.name: p.read_bytes()
+        for p in sorted(played[as_played].iterdir())
+        if p.suffix == ".ipynb" or p.name.endswith(".answers.json")
+    }
+    return files, {}
+
+
+def _add(zf: zipfile.ZipFile, arcname: str, data: bytes, when: _dt.datetime) -> None:
+    info = zipfile.ZipInfo(arcname, date_time=when.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data)
+
+
+def _add_submission(
+    zf: zipfile.ZipFile,
+    module: str,
+    i: int,
+    student: tuple[str, str, str],
+    files: dict,
+    extra: dict,
+    when: _dt.datetime,
+) -> None:
+    """One student's files, laid out as students do: loose, in a zip of their own or in a folder."""
+    sid, name, profile = student
+    prefix = f"{sid}_{name}_"
+    if profile == "partial" and i % 3 == 0:
+        _add(zf, f"{prefix}{module}.zip", _inner_zip(files, module, when), when)  # a zip inside the download
+        return
+    if profile == "complete" and i % 4 == 1:
+        for n, data in files.items():  # a per-student folder
+            _add(zf, f"{sid}_{name}/{n}", data, when)
+        return
+    for n, data in files.items():
+        _add(zf, prefix + n, data, when)
+    for n, data in extra.items():
+        if isinstance(data, tuple):  # a symlink entry
+            info = zipfile.ZipInfo(prefix + n, date_time=when.timetuple()[:6])
+            info.external_attr = 0o120777 << 16
+            zf.writestr(info, data[1])
+        else:
+            _add(zf, prefix + n if "/" not in n else f"{sid}_{name}/{n}", data, when)
+
+
+def _inner_zip(files: dict, module: str, when: _dt.datetime) -> bytes:
+    """A student's own zip of ``<module>/<file>`` entries."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as inner:
+        for n, data in files.items():
+            zi = zipfile.ZipInfo(f"{module}/{n}", date_time=when.timetuple()[:6])
+            inner.writestr(zi, data)
+    return buf.getvalue()
+
+
+def _add_platform_clutter(
+    zf: zipfile.ZipFile, released: dict, students: list[tuple[str, str, str]], due: _dt.datetime
+) -> None:
+    """What a real download also holds: a stranger, a path trick, a readme."""
+    before = due - _dt.timedelta(hours=1)
+    if released:
+        first = sorted(released)[0]
+        _add(zf, f"9999999_旁听生_{first}", nbformat.writes(released[first]).encode(), before)
+        _add(zf, f"../../{students[0][0]}_{students[0][1]}_{first}", b"{}", before)
+    _add(zf, "平台说明.txt", "本压缩包由学习平台导出。".encode(), before)
 
 
 def write_roster(path: Path, students: list[tuple[str, str]], tas: list[str]) -> Path:

@@ -257,66 +257,85 @@ def charts(summary: dict) -> dict[str, bytes]:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # noqa: F401 - pyplot after the backend, before the font
 
     from course.plotting import use_chinese_font
 
     use_chinese_font()
     out: dict[str, bytes] = {}
     for module, m in summary["modules"].items():
-        items = [(k, v) for k, v in m["difficulty"].items()]
-        fig, ax = plt.subplots(figsize=(6.4, 0.42 * len(items) + 1.2))
-        ax.barh([k for k, _ in items][::-1], [v for _, v in items][::-1], color="#4C72B0")
-        ax.set_title(f"{m['title']}\n本模块难点（共 {m['n']} 份回答）", fontsize=11)
-        ax.set_xlabel("选择人数（人）")
-        ax.set_ylabel("难点选项")
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        out[f"difficulty_{module}.png"] = _figure_png(fig)
-
+        out[f"difficulty_{module}.png"] = _difficulty_chart(m)
     if summary["modules"]:
-        mods = list(summary["modules"])
-        fig, ax = plt.subplots(figsize=(6.4, 3.2))
-        left = [0.0] * len(mods)
-        colors = {"太快": "#DD8452", "合适": "#55A868", "太慢": "#8172B3"}
-        labels = [summary["modules"][m]["title"].split(" ")[0] for m in mods]
-        for opt in colors:
-            vals = []
-            for m in mods:
-                p = summary["modules"][m]["pace"]
-                total = sum(p.values()) or 1
-                vals.append(100.0 * p.get(opt, 0) / total)
-            ax.barh(labels, vals, left=left, color=colors[opt], label=opt)
-            left = [a + b for a, b in zip(left, vals)]
-        ax.set_xlim(0, 100)
-        ax.set_title("各模块讲解节奏评价")
-        ax.set_xlabel("占回答人数的比例（%）")
-        ax.set_ylabel("模块")
-        ax.invert_yaxis()
-        ax.legend(ncol=3, loc="lower center", bbox_to_anchor=(0.5, -0.45), frameon=False)
-        out["pace.png"] = _figure_png(fig)
-
+        out["pace.png"] = _pace_chart(summary["modules"])
     final = summary.get("final")
     if final and final["dimensions"]:
-        dims = list(final["dimensions"])
-        fig, ax = plt.subplots(figsize=(6.4, 3.4))
-        width = 0.15
-        for i, score in enumerate(["1", "2", "3", "4", "5"]):
-            xs = [j + (i - 2) * width for j in range(len(dims))]
-            ax.bar(xs, [final["dimensions"][d]["counts"][score] for d in dims], width=width, label=f"{score} 分")
-        ax.set_xticks(range(len(dims)))
-        ax.set_xticklabels(
-            [
-                f"{d}\n平均 {final['dimensions'][d]['mean'] if final['dimensions'][d]['mean'] is not None else '—'} 分"
-                for d in dims
-            ]
-        )
-        ax.set_title(f"课程满意度评分分布（1-5 分，共 {final['n']} 份）")
-        ax.set_xlabel("评价维度")
-        ax.set_ylabel("人数（人）")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.28), frameon=False)
-        out["satisfaction.png"] = _figure_png(fig)
+        out["satisfaction.png"] = _satisfaction_chart(final)
     return out
+
+
+def _difficulty_chart(m: dict) -> bytes:
+    """Horizontal bars: how many chose each 难点 option of one module."""
+    import matplotlib.pyplot as plt
+
+    items = [(k, v) for k, v in m["difficulty"].items()]
+    fig, ax = plt.subplots(figsize=(6.4, 0.42 * len(items) + 1.2))
+    ax.barh([k for k, _ in items][::-1], [v for _, v in items][::-1], color="#4C72B0")
+    ax.set_title(f"{m['title']}\n本模块难点（共 {m['n']} 份回答）", fontsize=11)
+    ax.set_xlabel("选择人数（人）")
+    ax.set_ylabel("难点选项")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return _figure_png(fig)
+
+
+def _pace_chart(modules: dict) -> bytes:
+    """One stacked 100% bar per module: shares of 太快 / 合适 / 太慢."""
+    import matplotlib.pyplot as plt
+
+    mods = list(modules)
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    left = [0.0] * len(mods)
+    colors = {"太快": "#DD8452", "合适": "#55A868", "太慢": "#8172B3"}
+    labels = [modules[m]["title"].split(" ")[0] for m in mods]
+    for opt in colors:
+        vals = []
+        for m in mods:
+            p = modules[m]["pace"]
+            total = sum(p.values()) or 1
+            vals.append(100.0 * p.get(opt, 0) / total)
+        ax.barh(labels, vals, left=left, color=colors[opt], label=opt)
+        left = [a + b for a, b in zip(left, vals)]
+    ax.set_xlim(0, 100)
+    ax.set_title("各模块讲解节奏评价")
+    ax.set_xlabel("占回答人数的比例（%）")
+    ax.set_ylabel("模块")
+    ax.invert_yaxis()
+    ax.legend(ncol=3, loc="lower center", bbox_to_anchor=(0.5, -0.45), frameon=False)
+    return _figure_png(fig)
+
+
+def _satisfaction_chart(final: dict) -> bytes:
+    """Grouped bars: how many gave 1..5 points on each dimension, mean under its name."""
+    import matplotlib.pyplot as plt
+
+    dims = list(final["dimensions"])
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    width = 0.15
+    for i, score in enumerate(["1", "2", "3", "4", "5"]):
+        xs = [j + (i - 2) * width for j in range(len(dims))]
+        ax.bar(xs, [final["dimensions"][d]["counts"][score] for d in dims], width=width, label=f"{score} 分")
+    ax.set_xticks(range(len(dims)))
+    ax.set_xticklabels(
+        [
+            f"{d}\n平均 {final['dimensions'][d]['mean'] if final['dimensions'][d]['mean'] is not None else '—'} 分"
+            for d in dims
+        ]
+    )
+    ax.set_title(f"课程满意度评分分布（1-5 分，共 {final['n']} 份）")
+    ax.set_xlabel("评价维度")
+    ax.set_ylabel("人数（人）")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.28), frameon=False)
+    return _figure_png(fig)
 
 
 # -- rendering ----------------------------------------------------------------
@@ -330,9 +349,41 @@ def _md_text(s: str) -> str:
     return html.escape(s).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
+_NO_ANSWERS_MD = [
+    "还没有找到任何问卷回答。学生在每个模块最后一个笔记本填写并保存问卷后，"
+    "用 `grading collect` 收集作业，再运行本命令。",
+    "",
+]
+_HOW_TO_USE_MD = [
+    "## 怎样用这份报告",
+    "",
+    "- 某个难点被多数人选中：下一期在该步骤前增加演示或拆成两步（工作坊方案“持续改进”）。",
+    "- 节奏“太快”超过三分之一：压缩讲解、把时间留给该模块的练习（见 course/teacher/schedule.md）。",
+    "- 工具易用性平均分低于 3.5：检查开放题里提到的表单或工具，优先修改提示语（course/messages.py）。",
+    "",
+]
+
+
 def render_markdown(summary: dict, harvest_info: Harvest, chart_dir: str) -> str:
+    """The report in Markdown; charts are linked from ``chart_dir``."""
+    lines = _header_md(harvest_info)
+    if not summary["modules"] and not summary["final"]:
+        return "\n".join(lines + _NO_ANSWERS_MD)
+    for module, m in summary["modules"].items():
+        lines += _module_md(module, m, chart_dir)
+    if summary["modules"]:
+        lines += ["## 各模块讲解节奏", "", f"![各模块讲解节奏]({chart_dir}/pace.png)", ""]
+        lines += _nps_table(summary)
+    final = summary.get("final")
+    if final:
+        lines += _final_md(final, chart_dir)
+    return "\n".join(lines + _HOW_TO_USE_MD)
+
+
+def _header_md(harvest_info: Harvest) -> list[str]:
+    """Title, when and from how many files, and the anonymity note."""
     now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    lines = [
+    return [
         "# 课程反馈问卷汇总",
         "",
         f"生成时间：{now}　·　读取答案文件 {harvest_info.files} 个"
@@ -343,71 +394,54 @@ def render_markdown(summary: dict, harvest_info: Harvest, chart_dir: str) -> str
         f"回答少于 {MIN_FOR_OPEN_ANSWERS} 份的问卷不列出开放题。",
         "",
     ]
-    if not summary["modules"] and not summary["final"]:
-        lines += [
-            "还没有找到任何问卷回答。学生在每个模块最后一个笔记本填写并保存问卷后，"
-            "用 `grading collect` 收集作业，再运行本命令。",
-            "",
-        ]
-        return "\n".join(lines)
 
-    for module, m in summary["modules"].items():
-        lines += [
-            f"## {m['title']}",
-            "",
-            f"回答人数：{m['n']}",
-            "",
-            "| 本模块难点是 | 人数 | 占比 |",
-            "|---|---:|---:|",
-        ]
-        for opt, c in m["difficulty"].items():
-            lines.append(f"| {_md_text(opt)} | {c} | {_pct(c, m['n'])} |")
-        pace = m["pace"]
-        lines += [
-            "",
-            "讲解节奏：" + "，".join(f"{k} {v} 人（{_pct(v, sum(pace.values()))}）" for k, v in pace.items()),
-            "",
-            _nps_line(m["recommend"]),
-            "",
-            f"![{m['title']} 难点分布]({chart_dir}/difficulty_{module}.png)",
-            "",
-        ]
-        lines += _open_answers_md("建议改进（开放题）", m["suggestions"], m["n"])
-    if summary["modules"]:
-        lines += ["## 各模块讲解节奏", "", f"![各模块讲解节奏]({chart_dir}/pace.png)", ""]
-        lines += _nps_table(summary)
 
-    final = summary.get("final")
-    if final:
-        lines += [
-            "## 课程满意度（1-5 分）",
-            "",
-            f"回答人数：{final['n']}",
-            "",
-            "| 维度 | 回答数 | 平均分 | 中位数 | 4-5 分占比 | 1分 | 2分 | 3分 | 4分 | 5分 |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for d, v in final["dimensions"].items():
-            share = f"{100 * v['satisfied_share']:.0f}%" if v["satisfied_share"] is not None else "—"
-            mean = v["mean"] if v["mean"] is not None else "—"
-            median = v["median"] if v["median"] is not None else "—"
-            lines.append(
-                f"| {d} | {v['n']} | {mean} | {median} | {share} | "
-                + " | ".join(str(v["counts"][s]) for s in "12345")
-                + " |"
-            )
-        lines += ["", f"![课程满意度评分分布]({chart_dir}/satisfaction.png)", ""]
-        lines += _open_answers_md("最有收获的内容 / 其他建议（开放题）", final["comments"], final["n"])
-
-    lines += [
-        "## 怎样用这份报告",
+def _module_md(module: str, m: dict, chart_dir: str) -> list[str]:
+    """One module survey: 难点 table, pace, NPS, chart and the open suggestions."""
+    lines = [
+        f"## {m['title']}",
         "",
-        "- 某个难点被多数人选中：下一期在该步骤前增加演示或拆成两步（工作坊方案“持续改进”）。",
-        "- 节奏“太快”超过三分之一：压缩讲解、把时间留给该模块的练习（见 course/teacher/schedule.md）。",
-        "- 工具易用性平均分低于 3.5：检查开放题里提到的表单或工具，优先修改提示语（course/messages.py）。",
+        f"回答人数：{m['n']}",
+        "",
+        "| 本模块难点是 | 人数 | 占比 |",
+        "|---|---:|---:|",
+    ]
+    for opt, c in m["difficulty"].items():
+        lines.append(f"| {_md_text(opt)} | {c} | {_pct(c, m['n'])} |")
+    pace = m["pace"]
+    lines += [
+        "",
+        "讲解节奏：" + "，".join(f"{k} {v} 人（{_pct(v, sum(pace.values()))}）" for k, v in pace.items()),
+        "",
+        _nps_line(m["recommend"]),
+        "",
+        f"![{m['title']} 难点分布]({chart_dir}/difficulty_{module}.png)",
         "",
     ]
-    return "\n".join(lines)
+    return lines + _open_answers_md("建议改进（开放题）", m["suggestions"], m["n"])
+
+
+def _final_md(final: dict, chart_dir: str) -> list[str]:
+    """The final 1-5 survey: one table row per dimension, chart and the open comments."""
+    lines = [
+        "## 课程满意度（1-5 分）",
+        "",
+        f"回答人数：{final['n']}",
+        "",
+        "| 维度 | 回答数 | 平均分 | 中位数 | 4-5 分占比 | 1分 | 2分 | 3分 | 4分 | 5分 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for d, v in final["dimensions"].items():
+        share = f"{100 * v['satisfied_share']:.0f}%" if v["satisfied_share"] is not None else "—"
+        mean = v["mean"] if v["mean"] is not None else "—"
+        median = v["median"] if v["median"] is not None else "—"
+        lines.append(
+            f"| {d} | {v['n']} | {mean} | {median} | {share} | "
+            + " | ".join(str(v["counts"][s]) for s in "12345")
+            + " |"
+        )
+    lines += ["", f"![课程满意度评分分布]({chart_dir}/satisfaction.png)", ""]
+    return lines + _open_answers_md("最有收获的内容 / 其他建议（开放题）", final["comments"], final["n"])
 
 
 def _nps_text(r: dict) -> str:
@@ -553,7 +587,16 @@ USAGE = """用法：grading survey [--workspace 目录] [--module 模块 ...] [-
   --out     报告位置，默认 <工作区>/reports/survey_report.md（用 --from 时默认为当前文件夹）。"""
 
 
+class _Refused(Exception):
+    """Nothing to report on: the message for the TA and the exit code."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Read the answer files, write the report and print a short summary; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--"]:  # "grading survey -- --workspace DIR" (argparse REMAINDER passes the "--" on)
         argv = argv[1:]
@@ -564,42 +607,57 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"不认识的参数：{' '.join(unknown)}\n\n{USAGE}")
         return 2
+    try:
+        sources, default_out = _inputs(args)
+    except _Refused as refused:
+        print(refused)
+        return refused.code
+    h = harvest(sources)
+    if args.module:
+        keep = {f"survey_{m}" for m in args.module} | {"survey_final"}
+        h.responses = [r for r in h.responses if r.key in keep]
+    summary = aggregate(h.responses)
+    out = _write_report(summary, h, _report_path(args.out, default_out))
+    _print_summary(summary, h, out)
+    return 0
+
+
+def _inputs(args: argparse.Namespace) -> tuple[list[Path], Path]:
+    """(folders or zips to read, default report path); ``_Refused`` when there is nothing to read."""
     from course import settings
 
     from .workspace import default_workspace
 
     unknown_mods = [m for m in args.module if m not in settings.MODULES]
     if unknown_mods:
-        print(f"没有模块 {'、'.join(unknown_mods)}。可选：{'、'.join(settings.MODULES)}。")
-        return 2
-
+        raise _Refused(2, f"没有模块 {'、'.join(unknown_mods)}。可选：{'、'.join(settings.MODULES)}。")
     if args.sources:
         sources = [Path(s) for s in args.sources]
         missing = [str(s) for s in sources if not s.exists()]
         if missing:
-            print(f"找不到：{'、'.join(missing)}。请检查 --from 后面的路径。")
-            return 1
-        default_out = Path.cwd() / "survey_report.md"
-    else:
-        ws = Path(args.workspace) if args.workspace else default_workspace()
-        sources = workspace_sources(ws, args.module or None)
-        if not sources:
-            print(
-                f"工作区 {ws} 里还没有收集到的作业（{ws / 'submitted'} 为空）。"
-                "请先运行 grading collect，或用 --from 指定存放答案文件的文件夹。"
-            )
-            return 1
-        default_out = ws / "reports" / "survey_report.md"
+            raise _Refused(1, f"找不到：{'、'.join(missing)}。请检查 --from 后面的路径。")
+        return sources, Path.cwd() / "survey_report.md"
+    ws = Path(args.workspace) if args.workspace else default_workspace()
+    sources = workspace_sources(ws, args.module or None)
+    if not sources:
+        raise _Refused(
+            1,
+            f"工作区 {ws} 里还没有收集到的作业（{ws / 'submitted'} 为空）。"
+            "请先运行 grading collect，或用 --from 指定存放答案文件的文件夹。",
+        )
+    return sources, ws / "reports" / "survey_report.md"
 
-    h = harvest(sources)
-    if args.module:
-        keep = {f"survey_{m}" for m in args.module} | {"survey_final"}
-        h.responses = [r for r in h.responses if r.key in keep]
-    summary = aggregate(h.responses)
 
-    out = Path(args.out) if args.out else default_out
+def _report_path(given: str | None, default_out: Path) -> Path:
+    """``--out`` or the default; anything but .html/.htm becomes a .md file."""
+    out = Path(given) if given else default_out
     if out.suffix.lower() not in (".md", ".html", ".htm"):
         out = out.with_suffix(".md")
+    return out
+
+
+def _write_report(summary: dict, h: Harvest, out: Path) -> Path:
+    """Write the report and its ``<stem>_charts/`` folder (HTML embeds the charts); return ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
     chart_dir = f"{out.stem}_charts"
     images = charts(summary) if h.responses else {}
@@ -611,7 +669,11 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(render_html(md, images, chart_dir), encoding="utf-8")
     else:
         out.write_text(md + "\n", encoding="utf-8")
+    return out
 
+
+def _print_summary(summary: dict, h: Harvest, out: Path) -> None:
+    """A few lines for the terminal: counts, each module's top 难点 and NPS, the mean scores."""
     print(
         f"读取答案文件 {h.files} 个，问卷回答 {len(h.responses)} 份"
         + (f"，{h.unreadable} 个文件无法读取（已跳过）" if h.unreadable else "")
@@ -627,7 +689,6 @@ def main(argv: list[str] | None = None) -> int:
         dims = "，".join(f"{d} {v['mean']}" for d, v in summary["final"]["dimensions"].items() if v["mean"] is not None)
         print(f"  课程满意度：{summary['final']['n']} 份；平均分 {dims}")
     print(f"报告：{out}")
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

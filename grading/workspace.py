@@ -13,8 +13,10 @@ Runtime state (submissions, grades, the gradebook) thus never mixes with the
 instructor notebooks, and ``classroom/`` is git-ignored.  The modules linked
 are those of ``course.modules`` (the one registry), each from its folder.
 
->>> default_workspace().name
+>>> default_workspace(env={}).name
 'classroom'
+>>> str(default_workspace(env={"GRADING_WORKSPACE": "/srv/class"}))
+'/srv/class'
 >>> ws = Workspace(Path("/srv/class"))
 >>> str(ws.submitted("2023001", "module1_listing")), str(ws.result_path("module1_listing", "2023001"))
 ('/srv/class/submitted/2023001/module1_listing', '/srv/class/.grading/results/module1_listing/2023001.json')
@@ -47,8 +49,10 @@ NBGRADER_CONFIG = (
 )
 
 
-def default_workspace() -> Path:
-    return Path(os.environ.get("GRADING_WORKSPACE") or REPO / "classroom")
+def default_workspace(env=None) -> Path:
+    """``$GRADING_WORKSPACE``, else ``classroom/`` in the repository (``env`` defaults to the process's)."""
+    env = os.environ if env is None else env
+    return Path(env.get("GRADING_WORKSPACE") or REPO / "classroom")
 
 
 def _link(src: Path, module: str, target: Path) -> None:

@@ -77,3 +77,19 @@ def test_installed_versions_match_pins(name):
     from importlib.metadata import version
 
     assert version(name) == pip_pins()[_norm(name)]
+
+
+def test_every_library_package_is_installed():
+    """A non-editable install ships every package folder (grading.reference.* once was missing)."""
+    from setuptools import find_packages
+
+    find = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    listed = set(find_packages(where=str(REPO), include=find["find"]["include"]))
+    folders = {
+        ".".join(p.parent.relative_to(REPO).parts)
+        for top in ("course", "grading", "datasets")
+        for p in (REPO / top).rglob("__init__.py")
+        if "node_modules" not in p.parts
+    }
+    assert "grading.reference.module1_listing" in folders and "grading.sandbox" in folders
+    assert folders <= listed, sorted(folders - listed)

@@ -326,6 +326,18 @@ def test_clean_recheck_engine_scores_plain_data(ws, client):
     assert all(c["score"] == 0.0 for c in reply["cells"].values())
 
 
+def test_clean_recheck_reports_a_test_cell_that_runs_too_long(tmp_path, client):
+    """The alarm's exception is caught inside IPython's run_cell; it is still reported as a timeout."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\nwhile True:\n    pass\n### END HIDDEN TESTS")
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": "d1_loop", "points": 2, "solution": False, "locked": True}
+    nb.cells = [cell]
+    src = tmp_path / "loop.ipynb"
+    nbformat.write(nb, src)
+    reply = client.run(src, None, tmp_path, cell_seconds=1)
+    assert reply["cells"]["d1_loop"]["error"] == "复核超时（1 秒）" and reply["cells"]["d1_loop"]["score"] == 0.0
+
+
 # -- exports and the teacher's sample ---------------------------------------------------------
 
 

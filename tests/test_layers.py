@@ -221,6 +221,16 @@ def test_no_sys_path_edits_in_grading_and_datasets(folder):
     assert sys_path_report(folder) == []
 
 
+# -- the grading package ---------------------------------------------------------------------
+
+
+def test_no_import_cycles_in_grading():
+    graph = import_graph(package_modules(package="grading"))
+    assert "grading.autograde" in graph and "grading.worker" in graph
+    cycles = import_cycles(graph)
+    assert cycles == [], "\n".join(describe_cycle(c, graph) for c in cycles)
+
+
 # -- the datasets package -------------------------------------------------------------------
 
 

@@ -69,12 +69,7 @@ def saved_listing(*, folder=None) -> dict:
     out, so the audit (``course.tools.listing_audit.audit``) reports them as 未填写.
     """
     from .. import data, featured
-    from ..answers import AnswerStore, answer_path
     from ..session import answers_folder
-    from .detail_form import DetailForm, ImagePlanForm
-    from .price_form import PriceForm
-    from .sku_form import SkuForm
-    from .title_form import TitleForm
 
     product = featured.product()
     folder = folder or answers_folder()
@@ -85,33 +80,64 @@ def saved_listing(*, folder=None) -> dict:
         "product_id": product.id,
         "inventory": skus[skus["product_id"] == product.id],
     }
+    listing.update(_saved_title(product, folder))
+    listing.update(_saved_detail_page(product, folder))
+    listing.update(_saved_sku_and_prices(product, folder))
+    found = [k for k in ("title", "sections", "main_images", "sku_attributes", "prices") if listing.get(k)]
+    print(f"已读取练习 2-4 保存的内容：{'、'.join(found) if found else '（还没有保存任何表单）'}")
+    return listing
 
-    def values(notebook: str, form) -> dict | None:
-        entry = AnswerStore(answer_path(notebook, folder)).form_entry(form.key)
-        if not entry:
-            return None
-        if isinstance(entry.get("raw"), dict):
-            return form.parse(form._merged(entry["raw"]))[0]
-        return entry.get("values")
 
-    t = values("02_title", TitleForm(category=product.category, brand=product.brand))
-    if t:
-        listing.update(
-            title=t.get("title"), core_keyword=t.get("core_keyword"), core_attributes=t.get("attributes") or []
-        )
-    d = DetailForm.summary(values("03_detail_page", DetailForm(pain_points=list(product.pain_signals))))
+def _saved_values(notebook: str, form, folder) -> dict | None:
+    """A form's saved values in a notebook's answer file (None if not saved).  What was
+    typed is parsed again, so the values follow the current form and settings."""
+    from ..answers import AnswerStore, answer_path
+
+    entry = AnswerStore(answer_path(notebook, folder)).form_entry(form.key)
+    if not entry:
+        return None
+    if isinstance(entry.get("raw"), dict):
+        return form.parse(form._merged(entry["raw"]))[0]
+    return entry.get("values")
+
+
+def _saved_title(product, folder) -> dict:
+    """Notebook 02: the title with its core keyword and attributes."""
+    from .title_form import TitleForm
+
+    t = _saved_values("02_title", TitleForm(category=product.category, brand=product.brand), folder)
+    if not t:
+        return {}
+    return dict(title=t.get("title"), core_keyword=t.get("core_keyword"), core_attributes=t.get("attributes") or [])
+
+
+def _saved_detail_page(product, folder) -> dict:
+    """Notebook 03: the detail page's sections and selling points, and the image plan."""
+    from .detail_form import DetailForm, ImagePlanForm
+
+    part: dict = {}
+    d = DetailForm.summary(_saved_values("03_detail_page", DetailForm(pain_points=list(product.pain_signals)), folder))
     if d:
-        listing["sections"] = [m for m in d["modules"] if m]
-        listing["selling_points"] = [p for p in d["points"] if p]
-    im = ImagePlanForm.plan(values("03_detail_page", ImagePlanForm()))
+        part["sections"] = [m for m in d["modules"] if m]
+        part["selling_points"] = [p for p in d["points"] if p]
+    im = ImagePlanForm.plan(_saved_values("03_detail_page", ImagePlanForm(), folder))
     if im:
-        listing["main_images"], listing["detail_images"] = im["main"], im["detail"]
-    s = values("04_sku_price", SkuForm())
+        part["main_images"], part["detail_images"] = im["main"], im["detail"]
+    return part
+
+
+def _saved_sku_and_prices(product, folder) -> dict:
+    """Notebook 04: the SKU options, and the prices with each spec's cost from the catalogue."""
+    from .price_form import PriceForm
+    from .sku_form import SkuForm
+
+    part: dict = {}
+    s = _saved_values("04_sku_price", SkuForm(), folder)
     if s:
-        listing["sku_attributes"] = SkuForm.as_dict(s)
-    p = values("04_sku_price", PriceForm())
+        part["sku_attributes"] = SkuForm.as_dict(s)
+    p = _saved_values("04_sku_price", PriceForm(), folder)
     if p:
-        listing["prices"] = [
+        part["prices"] = [
             {
                 "规格": r.get("spec"),
                 "日常价": r.get("daily"),
@@ -120,6 +146,4 @@ def saved_listing(*, folder=None) -> dict:
             }
             for r in p.get("prices") or []
         ]
-    found = [k for k in ("title", "sections", "main_images", "sku_attributes", "prices") if listing.get(k)]
-    print(f"已读取练习 2-4 保存的内容：{'、'.join(found) if found else '（还没有保存任何表单）'}")
-    return listing
+    return part

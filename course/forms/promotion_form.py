@@ -77,88 +77,117 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
+def _stacks(row: dict) -> bool:
+    """可叠加 is ticked unless the row says otherwise."""
+    return bool(row.get("stack", True))
+
+
+def _full_reduction_rule(row: dict, where: str, values: dict) -> dict:
+    """满减: threshold and amount, both money."""
+    (lab1, lab2), p1, p2 = PARAMS[P.FULL_REDUCTION], row.get("p1"), row.get("p2")
+    if _blank(p1) or _blank(p2):
+        raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 399 和 50。")
+    return {
+        "type": P.FULL_REDUCTION,
+        "threshold": float(P.money(p1, f"{where}{lab1}")),
+        "amount": float(P.money(p2, f"{where}{lab2}")),
+        "stack": _stacks(row),
+    }
+
+
+def _nth_discount_rule(row: dict, where: str, values: dict) -> dict:
+    """第N件折扣: which item (N ≥ 1) and its discount (0 = free)."""
+    (lab1, lab2), p1, p2 = PARAMS[P.NTH_DISCOUNT], row.get("p1"), row.get("p2")
+    if _blank(p1) or _blank(p2):
+        raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.5。")
+    return {
+        "type": P.NTH_DISCOUNT,
+        "n": P.whole_number(p1, f"{where}{lab1}", 1),
+        "discount": float(P.rate(p2, f"{where}{lab2}", allow_zero=True)),
+        "stack": _stacks(row),
+    }
+
+
+def _gift_rule(row: dict, where: str, values: dict) -> dict:
+    """前N名赠品: the row gives the places and an optional threshold; the gift itself
+    (name, cost, stock) is typed once below the rows, so it comes from ``values``."""
+    (lab1, lab2), p1, p2 = PARAMS[P.GIFT], row.get("p1"), row.get("p2")
+    if _blank(p1):
+        raise P.RuleError(f"{where}：请填写{lab1}，如 100。")
+    d = {
+        "type": "赠品",
+        "limit": P.whole_number(p1, f"{where}{lab1}", 1),
+        "gift": (values.get("gift_name") or "赠品"),
+        "gift_cost": float(values["gift_cost"]) if values.get("gift_cost") is not None else 0.0,
+        "stack": _stacks(row),
+    }
+    if values.get("gift_stock") is not None:
+        d["stock"] = int(values["gift_stock"])
+    if not _blank(p2):
+        d["threshold"] = float(P.money(p2, f"{where}{lab2}"))
+    return d
+
+
+def _time_discount_rule(row: dict, where: str, values: dict) -> dict:
+    """限时折扣: a discount and the window it holds in (both ends required)."""
+    lab2, p2 = PARAMS[P.TIME_DISCOUNT][1], row.get("p2")
+    if _blank(p2):
+        raise P.RuleError(f"{where}：请填写{lab2}。")
+    if _blank(row.get("start")) or _blank(row.get("end")):
+        raise P.RuleError(f"{where}：限时折扣要填写开始时间和结束时间，如 2026-06-18 00:00 和 2026-06-18 23:59。")
+    r = P.rate(p2, f"{where}{lab2}")
+    return {
+        "type": P.TIME_DISCOUNT,
+        "discount": float(r),
+        "start": P.fmt_time(P.when(row.get("start"), f"{where}开始时间")),
+        "end": P.fmt_time(P.when(row.get("end"), f"{where}结束时间", end=True)),
+        "stack": _stacks(row),
+    }
+
+
+def _tier_price_rule(row: dict, where: str, values: dict) -> dict:
+    """阶梯价: one tier per row (from how many items, at what discount)."""
+    (lab1, lab2), p1, p2 = PARAMS[P.TIER_PRICE], row.get("p1"), row.get("p2")
+    if _blank(p1) or _blank(p2):
+        raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.95。")
+    return {
+        "type": P.TIER_PRICE,
+        "tiers": [[P.whole_number(p1, f"{where}{lab1}", 1), float(P.rate(p2, f"{where}{lab2}"))]],
+        "stack": _stacks(row),
+    }
+
+
+#: rule type -> reader of one form row (raises RuleError with the row's problems)
+RULE_READERS = {
+    P.FULL_REDUCTION: _full_reduction_rule,
+    P.NTH_DISCOUNT: _nth_discount_rule,
+    P.GIFT: _gift_rule,
+    P.TIME_DISCOUNT: _time_discount_rule,
+    P.TIER_PRICE: _tier_price_rule,
+}
+
+
+def _reader_for(kind):
+    """The reader of a rule type, or None when no type (or an unknown one) was chosen."""
+    # compared with ==, not looked up, so that any typed value is simply "unknown"
+    return next((read for k, read in RULE_READERS.items() if kind == k), None)
+
+
 def rule_dicts(values: dict) -> tuple[list[dict], list[str]]:
     """The rules of saved form values as what-if dicts, plus the problems of the rows."""
     out, problems = [], []
     rows = (values or {}).get("rules") or []
-    gift_rows = 0
     for i, row in enumerate(rows, 1):
         kind = row.get("type")
-        where = f"第 {i} 条规则（{kind}）"
-        p1, p2 = row.get("p1"), row.get("p2")
-        stack = bool(row.get("stack", True))
-        lab1, lab2 = PARAMS.get(kind, ("参数1", "参数2"))
+        read = _reader_for(kind)
+        if read is None:
+            problems.append(f"第 {i} 条规则：请选择规则类型（{'、'.join(P.RULE_TYPES)}）。")
+            continue
         try:
-            if kind == P.FULL_REDUCTION:
-                if _blank(p1) or _blank(p2):
-                    raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 399 和 50。")
-                out.append(
-                    {
-                        "type": kind,
-                        "threshold": float(P.money(p1, f"{where}{lab1}")),
-                        "amount": float(P.money(p2, f"{where}{lab2}")),
-                        "stack": stack,
-                    }
-                )
-            elif kind == P.NTH_DISCOUNT:
-                if _blank(p1) or _blank(p2):
-                    raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.5。")
-                out.append(
-                    {
-                        "type": kind,
-                        "n": P.whole_number(p1, f"{where}{lab1}", 1),
-                        "discount": float(P.rate(p2, f"{where}{lab2}", allow_zero=True)),
-                        "stack": stack,
-                    }
-                )
-            elif kind == P.GIFT:
-                gift_rows += 1
-                if _blank(p1):
-                    raise P.RuleError(f"{where}：请填写{lab1}，如 100。")
-                d = {
-                    "type": "赠品",
-                    "limit": P.whole_number(p1, f"{where}{lab1}", 1),
-                    "gift": (values.get("gift_name") or "赠品"),
-                    "gift_cost": float(values["gift_cost"]) if values.get("gift_cost") is not None else 0.0,
-                    "stack": stack,
-                }
-                if values.get("gift_stock") is not None:
-                    d["stock"] = int(values["gift_stock"])
-                if not _blank(p2):
-                    d["threshold"] = float(P.money(p2, f"{where}{lab2}"))
-                out.append(d)
-            elif kind == P.TIME_DISCOUNT:
-                if _blank(p2):
-                    raise P.RuleError(f"{where}：请填写{lab2}。")
-                if _blank(row.get("start")) or _blank(row.get("end")):
-                    raise P.RuleError(
-                        f"{where}：限时折扣要填写开始时间和结束时间，如 2026-06-18 00:00 和 2026-06-18 23:59。"
-                    )
-                r = P.rate(p2, f"{where}{lab2}")
-                out.append(
-                    {
-                        "type": kind,
-                        "discount": float(r),
-                        "start": P.fmt_time(P.when(row.get("start"), f"{where}开始时间")),
-                        "end": P.fmt_time(P.when(row.get("end"), f"{where}结束时间", end=True)),
-                        "stack": stack,
-                    }
-                )
-            elif kind == P.TIER_PRICE:
-                if _blank(p1) or _blank(p2):
-                    raise P.RuleError(f"{where}：请填写{lab1}和{lab2}，如 2 和 0.95。")
-                out.append(
-                    {
-                        "type": kind,
-                        "tiers": [[P.whole_number(p1, f"{where}{lab1}", 1), float(P.rate(p2, f"{where}{lab2}"))]],
-                        "stack": stack,
-                    }
-                )
-            else:
-                problems.append(f"第 {i} 条规则：请选择规则类型（{'、'.join(P.RULE_TYPES)}）。")
+            out.append(read(row, f"第 {i} 条规则（{kind}）", values))
         except P.RuleError as exc:
             problems.extend(exc.problems)
-    if gift_rows > 1:
+    if sum(1 for row in rows if _reader_for(row.get("type")) is _gift_rule) > 1:
         problems.append("前N名赠品只能设置一条。")
     return out, problems
 

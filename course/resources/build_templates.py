@@ -317,11 +317,14 @@ def _verdict(blank_when: str, condition: str, fix: str) -> str:
 def table1_checks(p: dict[str, str], product) -> list[tuple[str, object, str | None, str]]:
     """The rows of 自动检查: (label, sample value, formula or None for an input, basis).  Rows start at 4,
     so the formulas name the inputs by their row (B4 is the title); ``p`` holds the 参数 cells."""
+    # the parts must stay in this order: each part's formulas name the rows it fills
+    return [*_title_checks(p, product), *_price_checks(p), *_image_checks(p), *_text_checks(p)]
+
+
+def _title_checks(p: dict[str, str], product) -> list[tuple[str, object, str | None, str]]:
+    """Rows 4-6: the title and its width."""
     lo, hi = p["标题宽度下限"], p["标题宽度上限"]
     width = 'LEN(B4)+SUMPRODUCT(--(_xlfn.UNICODE(MID(B4,ROW(INDIRECT("1:"&LEN(B4))),1))>255))'
-    cents = "AND(ABS(B7*100-ROUND(B7*100,0))<0.000001,ABS(B8*100-ROUND(B8*100,0))<0.000001)"
-    days, images, share = p["原价回看天数"], p["主图张数"], p["白底图占比下限"]
-    sp_lo, sp_hi = p["首屏卖点下限"], p["首屏卖点上限"]
     return [
         ("商品标题", product.title, None, f"表1 商品名称（示例为 {product.id} 现在的标题）"),
         ("标题宽度（自动）", None, f'=IF(B4="","",{width})', "汉字算2，字母数字算1"),
@@ -331,6 +334,14 @@ def table1_checks(p: dict[str, str], product) -> list[tuple[str, object, str | N
             _verdict('B4=""', f"AND(C5>={lo},C5<={hi})", f'宽度应在"&{lo}&"-"&{hi}&"之间"'),
             "表1：30-60字符",
         ),
+    ]
+
+
+def _price_checks(p: dict[str, str]) -> list[tuple[str, object, str | None, str]]:
+    """Rows 7-15: daily, campaign and cost price, and whether the struck-through 原价 is real."""
+    cents = "AND(ABS(B7*100-ROUND(B7*100,0))<0.000001,ABS(B8*100-ROUND(B8*100,0))<0.000001)"
+    days = p["原价回看天数"]
+    return [
         ("日常价（元）", 599.00, None, "精确到0.01"),
         ("活动价（元）", 499.00, None, "精确到0.01"),
         ("成本价（元）", 320.00, None, "采购+包装+物流"),
@@ -345,6 +356,13 @@ def table1_checks(p: dict[str, str], product) -> list[tuple[str, object, str | N
             _verdict('OR(B13="",B14="")', "B13<=B14+0.000001", f'原价高于近"&{days}&"天最低成交价，属于虚构原价"'),
             "平台规则红线：先涨价后降价",
         ),
+    ]
+
+
+def _image_checks(p: dict[str, str]) -> list[tuple[str, object, str | None, str]]:
+    """Rows 16-21: the number of main images and the share of white-background detail images."""
+    images, share = p["主图张数"], p["白底图占比下限"]
+    return [
         ("主图张数", 5, None, "首图白底"),
         ("主图张数是否合规", None, _verdict('B16=""', f"B16={images}", f'主图应为"&{images}&"张"'), "表1 主图"),
         ("详情页图片总数", 10, None, "张"),
@@ -356,6 +374,13 @@ def table1_checks(p: dict[str, str], product) -> list[tuple[str, object, str | N
             _verdict('C20=""', f"C20>={share}", f'白底图占比不低于"&TEXT({share},"0%")'),
             "不得出现拼接图",
         ),
+    ]
+
+
+def _text_checks(p: dict[str, str]) -> list[tuple[str, object, str | None, str]]:
+    """Rows 22-26: selling points, invalid SKU options, and absolute words in the title (B4)."""
+    sp_lo, sp_hi = p["首屏卖点下限"], p["首屏卖点上限"]
+    return [
         ("首屏卖点个数", 3, None, "个"),
         (
             "首屏卖点是否合规",

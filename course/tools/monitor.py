@@ -359,6 +359,21 @@ def replay_stock(start_stock, sales, alert: int | None = None):
     """
     import pandas as pd
 
+    level = _alert_level(alert)
+    if start_stock is None:
+        raise CourseError("起始库存还是 None：请先运行上一步。")
+    stock = dict(start_stock.items()) if hasattr(start_stock, "items") else dict(start_stock)
+    s = _sales_in_time_order(sales, stock)
+    rows = {k: _stock_row(k, int(v), level) for k, v in stock.items()}
+    for t, sku, q in zip(s["time"], s["sku_id"], s["qty"]):
+        _sell(rows[sku], t, int(q), level)
+    out = pd.DataFrame(list(rows.values()))
+    out["下架时库存"] = out["下架时库存"].astype("Int64")
+    return out.sort_values("sku_id").reset_index(drop=True)
+
+
+def _alert_level(alert) -> int:
+    """The stock alert in whole units (None: the setting); a typed 10.5 or "10" is refused."""
     if alert is None:
         level = int(_setting("stock_alert_level"))
     elif isinstance(alert, bool) or not isinstance(alert, numbers.Real) or int(alert) != alert:
@@ -367,9 +382,13 @@ def replay_stock(start_stock, sales, alert: int | None = None):
         level = int(alert)
     if level < 1:
         raise CourseError(f"库存预警线应至少为 1 件，现在是 {level}。")
-    if start_stock is None:
-        raise CourseError("起始库存还是 None：请先运行上一步。")
-    stock = dict(start_stock.items()) if hasattr(start_stock, "items") else dict(start_stock)
+    return level
+
+
+def _sales_in_time_order(sales, stock: dict):
+    """The sales sorted by payment time (ties by sku_id); each SKU must have a start stock."""
+    import pandas as pd
+
     s = _frame(sales, "sales（活动期间的销售）", ["time", "sku_id", "qty"])[["time", "sku_id", "qty"]].copy()
     unknown = sorted(set(s["sku_id"]) - set(stock))
     if unknown:
@@ -377,33 +396,37 @@ def replay_stock(start_stock, sales, alert: int | None = None):
             f"这些 SKU 没有起始库存：{'、'.join(map(str, unknown[:5]))}{' 等' if len(unknown) > 5 else ''}。"
         )
     s["time"] = pd.to_datetime(s["time"])
-    s = s.sort_values(["time", "sku_id"], kind="stable")
-    rows = {
-        k: {
-            "sku_id": k,
-            "起始库存": int(v),
-            "售出件数": 0,
-            "开始时已低于预警线": int(v) < level,
-            "下架时间": pd.NaT,
-            "下架时库存": None,
-            "下架后售出件数": 0,
-            "期末库存": int(v),
-        }
-        for k, v in stock.items()
+    return s.sort_values(["time", "sku_id"], kind="stable")
+
+
+def _stock_row(sku_id, units: int, level: int) -> dict:
+    """A SKU's row before any sale (the result's columns, in order)."""
+    import pandas as pd
+
+    return {
+        "sku_id": sku_id,
+        "起始库存": units,
+        "售出件数": 0,
+        "开始时已低于预警线": units < level,
+        "下架时间": pd.NaT,
+        "下架时库存": None,
+        "下架后售出件数": 0,
+        "期末库存": units,
     }
-    for t, sku, q in zip(s["time"], s["sku_id"], s["qty"]):
-        r = rows[sku]
-        q = int(q)
-        r["售出件数"] += q
-        r["期末库存"] -= q
-        if r["开始时已低于预警线"]:
-            r["下架后售出件数"] += q
-        elif pd.isna(r["下架时间"]):
-            if r["期末库存"] < level:
-                r["下架时间"] = t
-                r["下架时库存"] = r["期末库存"]
-        else:
-            r["下架后售出件数"] += q
-    out = pd.DataFrame(list(rows.values()))
-    out["下架时库存"] = out["下架时库存"].astype("Int64")
-    return out.sort_values("sku_id").reset_index(drop=True)
+
+
+def _sell(row: dict, t, qty: int, level: int) -> None:
+    """One sale of ``qty`` units at ``t``: delist when stock falls below the alert; once
+    off sale (or off sale from the start), the units count as 下架后售出."""
+    import pandas as pd
+
+    row["售出件数"] += qty
+    row["期末库存"] -= qty
+    if row["开始时已低于预警线"]:
+        row["下架后售出件数"] += qty
+    elif pd.isna(row["下架时间"]):
+        if row["期末库存"] < level:
+            row["下架时间"] = t
+            row["下架时库存"] = row["期末库存"]
+    else:
+        row["下架后售出件数"] += qty

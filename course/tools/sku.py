@@ -119,88 +119,111 @@ def check_options(attributes, inventory=None, *, product_id: str | None = None) 
     from the options are found too.
     """
     attrs = normalise_attributes(attributes)
-    issues: list[Issue] = []
     if not attrs:
         return [Issue("无属性值", "", "", "还没有填写任何 SKU 属性：至少填写一个属性（如 颜色）及其属性值。")]
+    issues: list[Issue] = []
     seen_names: set[str] = set()
     for name, values in attrs:
-        label = name or "（未命名属性）"
-        if not name:
-            issues.append(Issue("无属性值", "", "", "有一行属性没有填写属性名（如 颜色、尺寸）。"))
-        elif name in seen_names:
-            issues.append(Issue("重复属性", name, "", f"属性「{name}」出现了两次：同一属性的值请写在一行里。"))
+        issues += _name_issues(name, seen_names)
         seen_names.add(name)
-        if not values:
-            issues.append(
-                Issue(
-                    "无属性值",
-                    label,
-                    "",
-                    f"属性「{label}」没有填写属性值：请填写至少一个值"
-                    "（用“/”或顿号分隔，如 白色/原木色），不需要的属性请删除这一行。",
-                )
-            )
-            continue
-        dup = sorted({v for v in values if values.count(v) > 1}, key=values.index)
-        for v in dup:
-            issues.append(
-                Issue("重复选项", label, v, f"「{label}:{v}」重复填写：买家会看到两个一样的选项，请删去一个。")
-            )
-        for v in values:
-            if v in MEANINGLESS or v.startswith("默认"):
-                issues.append(
-                    Issue(
-                        "无意义选项",
-                        label,
-                        v,
-                        f"「{label}:{v}」是无效选项：买家无法从中知道买到的是什么"
-                        "（表1：避免“颜色:默认”这类选项）。请写出真实的属性值，或删除这个选项。",
-                    )
-                )
-        if len(values) == 1 and values[0] not in MEANINGLESS:
-            issues.append(
-                Issue(
-                    "单一选项",
-                    label,
-                    values[0],
-                    f"属性「{label}」只有一个值「{values[0]}」：不需要买家选择，"
-                    "建议写进标题或规格参数，不作为 SKU 选项。",
-                    invalid=False,
-                )
-            )
+        issues += _value_issues(name or "（未命名属性）", values)
     if inventory is not None:
-        inv = inventory
-        if product_id is not None and "product_id" in inv.columns:
-            inv = inv[inv["product_id"] == product_id]
-        for name, values in attrs:
-            col = ATTRIBUTE_COLUMNS.get(name)
-            if not col or col not in inv.columns or not values:
-                continue
-            used = [str(v) for v in inv[col].dropna().unique()]
-            for v in values:
-                if v not in used and v not in MEANINGLESS and not v.startswith("默认"):
-                    issues.append(
-                        Issue(
-                            "未使用选项",
-                            name,
-                            v,
-                            f"「{name}:{v}」在库存表中没有对应的 SKU：买家能选却买不到，"
-                            "属于冗余选项，请删除（或先在库存中建好这个 SKU）。",
-                        )
-                    )
-            for v in used:
-                if v not in values:
-                    issues.append(
-                        Issue(
-                            "缺少选项",
-                            name,
-                            v,
-                            f"库存表中有「{name}:{v}」的 SKU，但选项里没有：这部分库存在线上"
-                            "买不到，库存与线上显示不一致。",
-                            invalid=False,
-                        )
-                    )
+        issues += _inventory_issues(attrs, _inventory_of(inventory, product_id))
     return issues
+
+
+def _is_meaningless(value: str) -> bool:
+    """默认 in any form (默认白, 默认款式 ...) says as little as the listed words."""
+    return value in MEANINGLESS or value.startswith("默认")
+
+
+def _name_issues(name: str, seen_names: set[str]) -> list[Issue]:
+    """A missing attribute name, or one already used on an earlier row."""
+    if not name:
+        return [Issue("无属性值", "", "", "有一行属性没有填写属性名（如 颜色、尺寸）。")]
+    if name in seen_names:
+        return [Issue("重复属性", name, "", f"属性「{name}」出现了两次：同一属性的值请写在一行里。")]
+    return []
+
+
+def _value_issues(label: str, values: list[str]) -> list[Issue]:
+    """Empty, repeated, meaningless or lone values of one attribute."""
+    if not values:
+        return [
+            Issue(
+                "无属性值",
+                label,
+                "",
+                f"属性「{label}」没有填写属性值：请填写至少一个值"
+                "（用“/”或顿号分隔，如 白色/原木色），不需要的属性请删除这一行。",
+            )
+        ]
+    dup = sorted({v for v in values if values.count(v) > 1}, key=values.index)
+    issues = [
+        Issue("重复选项", label, v, f"「{label}:{v}」重复填写：买家会看到两个一样的选项，请删去一个。") for v in dup
+    ]
+    issues += [_meaningless_issue(label, v) for v in values if _is_meaningless(v)]
+    if len(values) == 1 and values[0] not in MEANINGLESS:
+        issues.append(
+            Issue(
+                "单一选项",
+                label,
+                values[0],
+                f"属性「{label}」只有一个值「{values[0]}」：不需要买家选择，建议写进标题或规格参数，不作为 SKU 选项。",
+                invalid=False,
+            )
+        )
+    return issues
+
+
+def _meaningless_issue(label: str, value: str) -> Issue:
+    return Issue(
+        "无意义选项",
+        label,
+        value,
+        f"「{label}:{value}」是无效选项：买家无法从中知道买到的是什么"
+        "（表1：避免“颜色:默认”这类选项）。请写出真实的属性值，或删除这个选项。",
+    )
+
+
+def _inventory_of(inventory, product_id: str | None):
+    """The inventory rows of one product (all rows when no product is named)."""
+    if product_id is not None and "product_id" in inventory.columns:
+        return inventory[inventory["product_id"] == product_id]
+    return inventory
+
+
+def _inventory_issues(attrs: list[tuple[str, list[str]]], inv) -> list[Issue]:
+    """Options no SKU uses, and SKU values the options leave out (known attributes only)."""
+    issues: list[Issue] = []
+    for name, values in attrs:
+        col = ATTRIBUTE_COLUMNS.get(name)
+        if not col or col not in inv.columns or not values:
+            continue
+        used = [str(v) for v in inv[col].dropna().unique()]
+        issues += [_unused_issue(name, v) for v in values if v not in used and not _is_meaningless(v)]
+        issues += [_missing_issue(name, v) for v in used if v not in values]
+    return issues
+
+
+def _unused_issue(name: str, value: str) -> Issue:
+    return Issue(
+        "未使用选项",
+        name,
+        value,
+        f"「{name}:{value}」在库存表中没有对应的 SKU：买家能选却买不到，"
+        "属于冗余选项，请删除（或先在库存中建好这个 SKU）。",
+    )
+
+
+def _missing_issue(name: str, value: str) -> Issue:
+    return Issue(
+        "缺少选项",
+        name,
+        value,
+        f"库存表中有「{name}:{value}」的 SKU，但选项里没有：这部分库存在线上买不到，库存与线上显示不一致。",
+        invalid=False,
+    )
 
 
 def combinations(attributes):

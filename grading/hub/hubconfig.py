@@ -68,14 +68,18 @@ def secret(path: Path, nbytes: int = 32) -> str:
 
 def configure(c, s: HubSettings) -> None:
     """Fill the traitlets config ``c`` of JupyterHub for the class."""
-    from .auth import CourseAuthenticator
-    from .spawner import CourseSpawner
-
     paths = HubPaths(Path(s.workspace))
     people = acc.load(paths.accounts)
-    state = paths.state
-    ports = s.ports
+    _configure_network(c, s, paths.state)
+    _configure_people(c, people)
+    _configure_services(c, s, paths.state)
+    _configure_spawner(c, s, paths, people)
+    c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]
 
+
+def _configure_network(c, s: HubSettings, state: Path) -> None:
+    """Ports, proxy and the files the hub keeps in ``state`` (so a restart keeps every login)."""
+    ports = s.ports
     c.JupyterHub.ip = s.ip
     c.JupyterHub.port = ports["public"]
     c.JupyterHub.hub_ip = "127.0.0.1"
@@ -88,6 +92,11 @@ def configure(c, s: HubSettings) -> None:
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
     c.JupyterHub.cleanup_servers = False  # a hub restart leaves every student's server running
+
+
+def _configure_people(c, people: list[acc.Account]) -> None:
+    """Who may log in, the teachers as admins, and the groups and roles of the class."""
+    from .auth import CourseAuthenticator
 
     c.JupyterHub.authenticator_class = CourseAuthenticator
     c.CourseAuthenticator.system_names = {a.login: a.system for a in people}
@@ -108,6 +117,10 @@ def configure(c, s: HubSettings) -> None:
         {"name": "idle-culler", "services": ["idle-culler"], "scopes": CULLER_SCOPES},
         {"name": "course-admin", "services": ["course-admin"], "scopes": ADMIN_SCOPES},
     ]
+
+
+def _configure_services(c, s: HubSettings, state: Path) -> None:
+    """The idle culler and the token of the server's own administration."""
     c.JupyterHub.services = [
         {
             "name": "idle-culler",
@@ -124,6 +137,11 @@ def configure(c, s: HubSettings) -> None:
         {"name": "course-admin", "api_token": secret(state / "admin_token")},
     ]
 
+
+def _configure_spawner(c, s: HubSettings, paths: HubPaths, people: list[acc.Account]) -> None:
+    """Each user's server: their own Linux account, role, environment and memory limit."""
+    from .spawner import CourseSpawner
+
     c.JupyterHub.spawner_class = CourseSpawner
     c.CourseSpawner.accounts = {a.login: {"system": a.system, "role": a.role} for a in people}
     c.CourseSpawner.env_dir = s.env
@@ -137,4 +155,3 @@ def configure(c, s: HubSettings) -> None:
     # a whole class arriving at once on two cores: a server may take a while to answer
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 180
-    c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]

@@ -108,29 +108,60 @@ def prepare(
 ) -> HubSettings:
     """Everything before JupyterHub starts; returns the settings written to ``hub.json``."""
     require_root()
-    from course import settings as course_settings
-
-    from ..workspace import REPO, Workspace
+    from ..workspace import Workspace
 
     ws = Workspace.open(workspace)
     paths = HubPaths(ws.root)
+    check_accounts(paths)
+    check_not_running(paths)
+    why = memory.available()  # None when per-user cgroups work
+    s = _settings(
+        ws.root,
+        ip=ip,
+        port=port,
+        mem_limit=mem_limit,
+        idle_timeout=idle_timeout,
+        cull_every=cull_every,
+        staff_group=staff_group,
+        memory_mode="cgroup" if why is None else "rlimit",
+    )
+    check_ports(s)
+    if why:
+        echo(f"⚠ {why}：内存上限改为按进程限制（RLIMIT_AS，每个进程各 {memory.fmt_size(s.mem_limit)}，不是每人合计）。")
+    _install(paths, s, echo)
+    return s
+
+
+def check_accounts(paths: HubPaths) -> None:
+    """The class has hub accounts, and each has its Linux account."""
     people = acc.load(paths.accounts)
     if not people:
         raise HubError(
-            f"工作区 {ws.root} 还没有班级服务器账号：先运行 grading init --roster 名单.xlsx，"
+            f"工作区 {paths.workspace} 还没有班级服务器账号：先运行 grading init --roster 名单.xlsx，"
             "再运行 grading hub users（make hub 会自动完成这两步）。"
         )
     missing = [a.system for a in people if not acc.system_user_exists(a.system)]
     if missing:
         raise HubError(f"{len(missing)} 个系统账号不存在（如 {missing[0]}）：请先运行 grading hub users。")
+
+
+def check_not_running(paths: HubPaths) -> None:
+    """No other hub runs for this workspace (it would hold the same ports, state and pid files)."""
     pid = running_pid(paths)
     if pid:
         raise HubError(
             f"这个班级的服务器已经在运行（进程 {pid}）。要重启，请先在它的终端按 Ctrl+C，或运行 kill {pid}。"
         )
-    why = memory.available()
-    s = HubSettings(
-        workspace=str(ws.root),
+
+
+def _settings(root: Path, *, ip, port, mem_limit, idle_timeout, cull_every, staff_group, memory_mode) -> HubSettings:
+    """The hub's settings from the command line's options; proxy and env are filled in by ``_install``."""
+    from course import settings as course_settings
+
+    from ..workspace import REPO
+
+    return HubSettings(
+        workspace=str(root),
         repo=str(REPO),
         env="",
         course_id=course_settings.load()["course"]["course_id"],
@@ -141,11 +172,14 @@ def prepare(
         mem_limit=memory.parse_size(mem_limit),
         idle_timeout=int(idle_timeout),
         cull_every=int(cull_every),
-        memory_mode="cgroup" if why is None else "rlimit",
+        memory_mode=memory_mode,
     )
-    check_ports(s)
-    if why:
-        echo(f"⚠ {why}：内存上限改为按进程限制（RLIMIT_AS，每个进程各 {memory.fmt_size(s.mem_limit)}，不是每人合计）。")
+
+
+def _install(paths: HubPaths, s: HubSettings, echo) -> None:
+    """Proxy, environment, student side, ``hub.json`` and secrets; then close workspace and repository."""
+    from ..workspace import REPO
+
     s.proxy = str(ensure_proxy(echo))
     s.env = str(ensure_env(echo))
     install_student_side(paths)
@@ -154,10 +188,9 @@ def prepare(
     s.save(paths.settings)
     for name in ("proxy_token", "admin_token"):
         secret(paths.state / name)
-    secure_workspace(paths, staff_group)
-    if lock_repository(staff_group, REPO):
-        echo(f"✓ 为保护参考答案和源笔记本，仓库 {REPO} 已设为只有 root 和 {staff_group} 组（教师、助教）能进入。")
-    return s
+    secure_workspace(paths, s.staff_group)
+    if lock_repository(s.staff_group, REPO):
+        echo(f"✓ 为保护参考答案和源笔记本，仓库 {REPO} 已设为只有 root 和 {s.staff_group} 组（教师、助教）能进入。")
 
 
 def launch(s: HubSettings, log: Path) -> subprocess.Popen:

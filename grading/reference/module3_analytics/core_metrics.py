@@ -138,42 +138,59 @@ def group_metrics(traffic: pd.DataFrame, orders: pd.DataFrame, by: str | list[st
     One row per group present in ``traffic``, keys first (renamed 阶段/渠道/日期), sorted by the keys.
     """
     keys = [by] if isinstance(by, str) else list(by or [])
-    t, o = traffic, orders
-    if keys:
-        gt = t.groupby(keys, observed=True, sort=False)
-        base = pd.DataFrame(
-            {
-                "访问次数": gt.size(),
-                "PV": gt["pages_viewed"].sum(),
-                "_bounce": (t["pages_viewed"] == 1).groupby([t[k] for k in keys], observed=True, sort=False).sum(),
-            }
-        )
-    else:
-        base = pd.DataFrame(
-            {"访问次数": [len(t)], "PV": [t["pages_viewed"].sum()], "_bounce": [(t["pages_viewed"] == 1).sum()]}
-        )
+    t = traffic
+    base = _visit_counts(t, keys)
     base["UV"] = _distinct_count(t, keys)
     base["加购人数"] = _distinct_count(t, keys, t["added_to_cart"].to_numpy())
     base["下单人数"] = _distinct_count(t, keys, t["ordered"].to_numpy())
     base["支付人数"] = _distinct_count(t, keys, t["paid"].to_numpy())
-    po = o[o["paid_at"].notna()]
-    if keys:
-        gmv = po.groupby(keys, observed=True, sort=False)["paid_amount"].sum()
-        per = po.groupby(keys + ["user_id"], observed=True, sort=False).size()
-        rep = (per >= 2).groupby(level=list(range(len(keys))), observed=True).sum()
-        buyers = per.groupby(level=list(range(len(keys))), observed=True).size()
-        if len(keys) == 1:
-            for s in (rep, buyers):
-                s.index.name = keys[0]
-    else:
-        gmv = pd.Series([po["paid_amount"].sum()])
-        per = po.groupby("user_id").size()
-        rep, buyers = pd.Series([(per >= 2).sum()]), pd.Series([len(per)])
+    po = orders[orders["paid_at"].notna()]
+    gmv, rep, buyers = _buyer_counts(po, keys)
     base["GMV"] = gmv
     base["支付买家数"] = buyers
     base["_new"] = _distinct_count(po, keys, po["is_new_customer"].to_numpy())
     base["_repeat"] = rep
-    base = base.fillna({"GMV": 0.0, "支付买家数": 0, "_new": 0, "_repeat": 0})
+    # groups with visits but no paid order have no buyer rows: they count 0, not NaN
+    out = _metrics_of_counts(base.fillna({"GMV": 0.0, "支付买家数": 0, "_new": 0, "_repeat": 0}))
+    if not keys:
+        return out.reset_index(drop=True)
+    out = out.reset_index().sort_values(keys, kind="mergesort").reset_index(drop=True)
+    return out.rename(columns=KEY_NAMES)
+
+
+def _visit_counts(t: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """访问次数, PV and the bounced visits (_bounce) per group (one row when there are no keys)."""
+    if not keys:
+        return pd.DataFrame(
+            {"访问次数": [len(t)], "PV": [t["pages_viewed"].sum()], "_bounce": [(t["pages_viewed"] == 1).sum()]}
+        )
+    gt = t.groupby(keys, observed=True, sort=False)
+    return pd.DataFrame(
+        {
+            "访问次数": gt.size(),
+            "PV": gt["pages_viewed"].sum(),
+            "_bounce": (t["pages_viewed"] == 1).groupby([t[k] for k in keys], observed=True, sort=False).sum(),
+        }
+    )
+
+
+def _buyer_counts(po: pd.DataFrame, keys: list[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """GMV, repeat buyers (≥ 2 paid orders) and paid buyers per group, from the paid orders ``po``."""
+    if not keys:
+        per = po.groupby("user_id").size()
+        return pd.Series([po["paid_amount"].sum()]), pd.Series([(per >= 2).sum()]), pd.Series([len(per)])
+    gmv = po.groupby(keys, observed=True, sort=False)["paid_amount"].sum()
+    per = po.groupby(keys + ["user_id"], observed=True, sort=False).size()
+    rep = (per >= 2).groupby(level=list(range(len(keys))), observed=True).sum()
+    buyers = per.groupby(level=list(range(len(keys))), observed=True).size()
+    if len(keys) == 1:  # named as the visit counts' index, so the columns line up by key
+        for s in (rep, buyers):
+            s.index.name = keys[0]
+    return gmv, rep, buyers
+
+
+def _metrics_of_counts(base: pd.DataFrame) -> pd.DataFrame:
+    """The metric columns of ``core_metrics`` from the per-group counts; a rate over 0 is NaN."""
     out = pd.DataFrame(index=base.index)
     for c in ("UV", "PV", "访问次数"):
         out[c] = base[c].astype("int64")
@@ -190,10 +207,7 @@ def group_metrics(traffic: pd.DataFrame, orders: pd.DataFrame, by: str | list[st
     out["UV价值"] = base["GMV"] / uv
     out["新客占比"] = base["_new"] / buyers_
     out["复购率"] = base["_repeat"] / buyers_
-    if not keys:
-        return out.reset_index(drop=True)
-    out = out.reset_index().sort_values(keys, kind="mergesort").reset_index(drop=True)
-    return out.rename(columns=KEY_NAMES)
+    return out
 
 
 # -- the graded tasks -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Every ``>>>`` example of the ``course`` package runs as a doctest.
+"""Every ``>>>`` example of the ``course``, ``grading`` and ``datasets`` packages runs as a doctest.
 
 Each module's examples run in an empty temporary folder (examples that start a
 notebook session save answer files into the current folder: they land there and
@@ -28,11 +28,14 @@ def modules_with_examples(package: str = "course") -> list[str]:
     return out
 
 
+PACKAGES = ("course", "grading", "datasets")
+
+
 def _answer_files() -> set[Path]:
-    return set(REPO.glob("*.answers.json")) | set((REPO / "course").rglob("*.answers.json"))
+    return set(REPO.glob("*.answers.json")) | {f for p in PACKAGES for f in (REPO / p).rglob("*.answers.json")}
 
 
-@pytest.mark.parametrize("name", modules_with_examples())
+@pytest.mark.parametrize("name", [m for p in PACKAGES for m in modules_with_examples(p)])
 def test_examples_run(name, in_tmp):
     before = _answer_files()
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
