@@ -10,7 +10,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 HUB_PORT ?= 8000
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
+# three workers on CI's two cores: the browser and hub tests spend much of their time waiting
+# (tests/conftest.py groups tests so each graded class or server is built once, heavy groups first)
+PYTEST_ARGS ?= -n 3 --dist loadgroup --no-loadscope-reorder --durations=15
 
 .PHONY: lab hub test lint install check-settings teacher-material check-notebooks strip data bench clean-classroom
 

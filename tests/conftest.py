@@ -53,3 +53,55 @@ def browser():
             b.close()
     finally:
         pw.stop()
+
+
+# -- spreading the suite over xdist workers (make test: -n 3 --dist loadgroup --no-loadscope-reorder) ------
+#
+# A group runs on one worker, so a module-scoped fixture (a graded class, a JupyterLab server) is built once.
+# Every test file is one group, unless it names a parameter to split by (``XDIST_GROUP_BY``: one group per
+# value, e.g. per settings variant) or its tests carry their own ``xdist_group`` mark (the browser day, one
+# group per module).  Groups are queued longest first, so no long group starts last: LONGEST lists the
+# groups that took over two minutes in a full run (2026-12-06, junit times), then come the other groups
+# with slow, browser or hub tests, then the fast ones.  A wrong guess here costs time, never a result.
+LONGEST = (
+    "tests/test_grading_pipeline.py",
+    "tests/test_sandbox_attacks.py",
+    "tests/hub/test_hub_server.py",
+    "tests/test_settings_variants.py::product",
+    "module1_listing",  # the browser day of module 1
+    "tests/test_settings_variants.py::thresholds",
+    "module3_analytics",
+    "tests/test_notebooks.py",
+    "tests/test_grading_demo.py",
+    "module4_crm",
+    "module2_campaign",
+    "tests/test_module1_grading.py",
+    "tests/test_module2_grading.py",
+    "tests/test_settings_variants.py::rubric",
+    "tests/hub/test_hub_day.py",
+)
+HEAVY_MARKS = ("hub", "browser", "slow")
+
+
+def _group_of(item) -> str:
+    path = item.nodeid.split("::")[0]
+    by = getattr(getattr(item, "module", None), "XDIST_GROUP_BY", None)
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return f"{path}::{params[by]}" if by and by in params else path
+
+
+def _queue_rank(name: str, items: list) -> tuple[int, int]:
+    if name in LONGEST:
+        return (0, LONGEST.index(name))
+    heavy = "/hub/" in name or "/browser/" in name or any(i.get_closest_marker(m) for i in items for m in HEAVY_MARKS)
+    return (1 if heavy else 2, 0)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    groups: dict[str, list] = {}
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(_group_of(item)))
+        groups.setdefault(item.get_closest_marker("xdist_group").args[0], []).append(item)
+    items[:] = [i for name in sorted(groups, key=lambda n: _queue_rank(n, groups[n])) for i in groups[name]]
