@@ -9,7 +9,9 @@ For every graded student, in nbgrader's ``feedback/<student>/<module>/``:
 * one HTML per notebook from ``nbgrader generate_feedback`` with the course's
   ``HideTests`` preprocessor (grading/preprocessors/hide_tests.py): test cells
   show "评分测试（不公开）" and the re-check's score lines only, never their
-  code, and no cell shows hidden tests, solutions or the reference.
+  code, and no cell shows hidden tests, solutions or the reference.  The summary
+  of ``00_成绩反馈.html`` is also put at the top of each of these pages, since
+  ``nbgrader release_feedback`` only hands out pages named after a notebook.
 
 ``HideTests`` is nbgrader's ``GenerateFeedback.preprocessors`` for every path
 (grading/config.py), so ``nbgrader release_feedback`` hands the same pages to
@@ -47,9 +49,20 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
 
     cfg = settings.load()
     title = cfg["modules"].get(module, {}).get("title", module)
-    out = [
+    head = [
         f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_esc(title)} 成绩反馈</title>",
         f"<style>{CSS}</style></head><body>",
+    ]
+    return "\n".join(head + summary_parts(ws, module, student, name, sg, result) + ["</body></html>"])
+
+
+def summary_parts(ws: Workspace, module: str, student: str, name: str, sg, result: dict | None) -> list[str]:
+    """The summary's HTML body, also embedded at the top of each notebook's feedback page."""
+    from course import settings
+
+    cfg = settings.load()
+    title = cfg["modules"].get(module, {}).get("title", module)
+    out = [
         f"<h1>{_esc(cfg['course']['name'])} · {_esc(title)}</h1>",
         f"<p>学号：{_esc(student)}　姓名：{_esc(name)}　生成时间：{_dt.datetime.now():%Y-%m-%d %H:%M}</p>",
     ]
@@ -58,9 +71,48 @@ def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result
     out += _remarks_and_notes(module, sg, result)
     out.append(
         "<p class='note'>分数说明：各自动评分维度 = 该维度各评分项得分之和 ÷ 满分之和 × 权重，保留一位小数；"
-        "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p></body></html>"
+        "提交时效性按时满分，截止后每开始一天扣分；备注由助教评分。</p>"
     )
-    return "\n".join(out)
+    return out
+
+
+# nbgrader release_feedback hands a JupyterHub student only the pages named after their notebooks, so
+# the summary also goes at the top of each of those (between these markers: a rerun replaces it)
+EMBED_BEGIN, EMBED_END = "<!-- course-summary -->", "<!-- /course-summary -->"
+
+
+def embed_summary(page_html: str, parts: list[str]) -> str:
+    """A notebook's feedback page with the module summary at the top of its body (once).
+
+    >>> page = "<html><body class='x'><p>笔记本</p></body></html>"
+    >>> once = embed_summary(page, ["<h1>总分 90</h1>"])
+    >>> once.count("总分 90"), once.index("总分") < once.index("笔记本")
+    (1, True)
+    >>> embed_summary(once, ["<h1>总分 95</h1>"]).count("总分")
+    1
+    """
+    if EMBED_BEGIN in page_html and EMBED_END in page_html:
+        before, rest = page_html.split(EMBED_BEGIN, 1)
+        page_html = before + rest.split(EMBED_END, 1)[1]
+    at = page_html.find("<body")
+    at = page_html.find(">", at) + 1 if at >= 0 else 0
+    block = (
+        f"{EMBED_BEGIN}<div class='course-summary'><style>{_scoped_css()}</style>{''.join(parts)}<hr></div>{EMBED_END}"
+    )
+    return page_html[:at] + block + page_html[at:]
+
+
+def _scoped_css() -> str:
+    """The summary's CSS limited to its block (the notebook page keeps its own look)."""
+    rules = [r.strip() for r in CSS.replace("\n", " ").split("}") if r.strip()]
+    out = []
+    for rule in rules:
+        selectors, body = rule.split("{", 1)
+        if selectors.strip() == "body":
+            selectors = ""
+        scoped = ",".join(f".course-summary {sel.strip()}".strip() for sel in selectors.split(","))
+        out.append(f"{scoped}{{{body}}}")
+    return "".join(out)
 
 
 def _score_table(module: str, sg) -> list[str]:
@@ -195,9 +247,12 @@ def generate(
         dest = ws.feedback(s, module)
         dest.mkdir(parents=True, exist_ok=True)
         page = dest / "00_成绩反馈.html"
-        page.write_text(
-            summary_html(ws, module, s, names.get(s, s), rows[s], ws.load_result(module, s)), encoding="utf-8"
-        )
+        result = ws.load_result(module, s)
+        page.write_text(summary_html(ws, module, s, names.get(s, s), rows[s], result), encoding="utf-8")
+        parts = summary_parts(ws, module, s, names.get(s, s), rows[s], result)
+        for nb_page in sorted(dest.glob("*.html")):
+            if nb_page != page:
+                nb_page.write_text(embed_summary(nb_page.read_text(encoding="utf-8"), parts), encoding="utf-8")
         written.append(page)
     echo(f"✓ 已为 {len(written)} 名学生生成 {module} 的反馈：{ws.root / 'feedback'}/<学号>/{module}/")
     return written

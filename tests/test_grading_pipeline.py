@@ -240,6 +240,14 @@ def test_feedback_shows_directions_never_tests_or_solutions(graded):
     assert "日常价应为活动前的日常售价" in page and "库存低于多少自动下架" in page and "九折后的价格" in page
     assert "提升方向：提升方向" not in page
     assert ">79<" in page
+    # the pages nbgrader release_feedback hands to hub students carry the same summary, once
+    notebook_pages = [f for f in (ws / "feedback" / "s_79" / M).glob("*.html") if f.name != "00_成绩反馈.html"]
+    assert notebook_pages
+    for f in notebook_pages:
+        html = f.read_text(encoding="utf-8")
+        assert html.count("course-summary -->") == 2 and ">79<" in html and "日常价应为活动前的日常售价" in html, f
+    grading(ws, "feedback", M)  # again: the summary is replaced, not added twice
+    assert notebook_pages[0].read_text(encoding="utf-8").count("<!-- course-summary -->") == 1
     for student in ("s_79", "s_blank", "c_patch_eq"):
         for f in (ws / "feedback" / student / M).glob("*.html"):
             html = f.read_text(encoding="utf-8")

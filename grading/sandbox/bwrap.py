@@ -143,6 +143,12 @@ class Bubblewrap:
         a += ["--perms", "0755", "--dir", "/etc"]
         for path in ETC:
             a += ["--ro-bind-try", path, path]
+        return a
+
+    @staticmethod
+    def _python() -> list[str]:
+        """The Python environment, read-only; after the /tmp tmpfs, which would hide a venv under /tmp."""
+        a = []
         for path in python_paths():
             a += _parents(path, {"/usr", "/tmp"}) + ["--ro-bind", path, path]
         return a
@@ -176,6 +182,7 @@ class Bubblewrap:
             "--tmpfs",
             "/tmp",
         ]
+        a += self._python()
         for src, dest in run.seeds(CACHE):  # caches a fresh kernel would otherwise rebuild (seconds)
             if os.path.dirname(dest) != "/tmp":
                 a += ["--perms", "1777", "--dir", os.path.dirname(dest)]
