@@ -12,7 +12,7 @@ PORT   ?= 8888
 HUB_PORT ?= 8000
 # three workers on CI's two cores: the browser and hub tests spend much of their time waiting
 # (tests/conftest.py groups tests so each graded class or server is built once, heavy groups first)
-PYTEST_ARGS ?= -n 3 --dist loadgroup --no-loadscope-reorder --durations=15
+PYTEST_ARGS ?= -n 3 --dist loadfile --no-loadscope-reorder --durations=15
 
 .PHONY: lab hub test lint install check-settings teacher-material check-notebooks strip data bench clean-classroom
 

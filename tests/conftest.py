@@ -55,26 +55,31 @@ def browser():
         pw.stop()
 
 
-# -- spreading the suite over xdist workers (make test: -n 3 --dist loadgroup --no-loadscope-reorder) ------
+# -- spreading the suite over xdist workers (make test: -n 3 --dist loadfile --no-loadscope-reorder) -------
 #
 # A group runs on one worker, so a module-scoped fixture (a graded class, a JupyterLab server) is built once.
-# Every test file is one group, unless it names a parameter to split by (``XDIST_GROUP_BY``: one group per
-# value, e.g. per settings variant) or its tests carry their own ``xdist_group`` mark (the browser day, one
-# group per module).  Groups are queued longest first, so no long group starts last: LONGEST lists the
-# groups that took over two minutes in a full run (2026-12-06, junit times), then come the other groups
-# with slow, browser or hub tests, then the fast ones.  A wrong guess here costs time, never a result.
+# Every test file is one group, except the files in SPLIT, grouped by their test id's parameter (one group per
+# settings variant, one per module for the browser day), so those run on several workers.  The grouping is
+# done by the scheduler below from node ids alone (pytest 9 ignores xdist's ``xdist_group`` node-id suffix, so
+# ``--dist loadgroup`` would scatter single tests).  Groups are queued longest first, so no long group starts
+# last: LONGEST lists the groups that took over two minutes in a full run (2026-12-06, junit times), then come
+# the other groups with slow, browser or hub tests, then the fast ones.  A wrong guess costs time, never a result.
+SPLIT = {
+    "tests/test_settings_variants.py": lambda param: param,
+    "tests/browser/test_student_day.py": lambda param: param.split("/")[0],
+}
 LONGEST = (
     "tests/test_grading_pipeline.py",
     "tests/test_sandbox_attacks.py",
     "tests/hub/test_hub_server.py",
     "tests/test_settings_variants.py::product",
-    "module1_listing",  # the browser day of module 1
+    "tests/browser/test_student_day.py::module1_listing",
     "tests/test_settings_variants.py::thresholds",
-    "module3_analytics",
+    "tests/browser/test_student_day.py::module3_analytics",
     "tests/test_notebooks.py",
     "tests/test_grading_demo.py",
-    "module4_crm",
-    "module2_campaign",
+    "tests/browser/test_student_day.py::module4_crm",
+    "tests/browser/test_student_day.py::module2_campaign",
     "tests/test_module1_grading.py",
     "tests/test_module2_grading.py",
     "tests/test_settings_variants.py::rubric",
@@ -83,11 +88,30 @@ LONGEST = (
 HEAVY_MARKS = ("hub", "browser", "slow")
 
 
-def _group_of(item) -> str:
-    path = item.nodeid.split("::")[0]
-    by = getattr(getattr(item, "module", None), "XDIST_GROUP_BY", None)
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    return f"{path}::{params[by]}" if by and by in params else path
+def xdist_group_of(nodeid: str) -> str:
+    """The xdist group of a test id.
+
+    >>> xdist_group_of("tests/test_settings_variants.py::test_release_states_the_settings_in_force[rubric]")
+    'tests/test_settings_variants.py::rubric'
+    >>> xdist_group_of("tests/browser/test_student_day.py::test_module_student_day[module2_campaign/01_plan]")
+    'tests/browser/test_student_day.py::module2_campaign'
+    >>> xdist_group_of("tests/test_forms.py::test_number_field[8%]")
+    'tests/test_forms.py'
+    """
+    path = nodeid.split("::")[0]
+    if path in SPLIT and nodeid.endswith("]") and "[" in nodeid:
+        return f"{path}::{SPLIT[path](nodeid[nodeid.index('[') + 1 : -1])}"
+    return path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def _queue_rank(name: str, items: list) -> tuple[int, int]:
@@ -97,11 +121,8 @@ def _queue_rank(name: str, items: list) -> tuple[int, int]:
     return (1 if heavy else 2, 0)
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     groups: dict[str, list] = {}
     for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(_group_of(item)))
-        groups.setdefault(item.get_closest_marker("xdist_group").args[0], []).append(item)
+        groups.setdefault(xdist_group_of(item.nodeid), []).append(item)
     items[:] = [i for name in sorted(groups, key=lambda n: _queue_rank(n, groups[n])) for i in groups[name]]

@@ -45,8 +45,6 @@ import pytest
 REPO = harness.REPO
 DEFAULT = REPO / "course" / "settings.yaml"
 MODULES = ("module1_listing", "module2_campaign", "module3_analytics", "module4_crm")
-# one xdist group per settings file (tests/conftest.py): the three classes are graded in parallel
-XDIST_GROUP_BY = "variant"
 ON_TIME = "2026-12-06 09:00:00.000000"  # UTC, as nbgrader reads it: before every module's due time
 
 

@@ -55,8 +55,8 @@ def module_params():
     for m in MODULES:
         nbs = sorted(p for p in (REPO / m).glob("*.ipynb") if has_form(p))
         if nbs:
-            # with `-n 2 --dist loadgroup` a module's notebooks share one worker (one release, one server)
-            params += [pytest.param(m, p.name, id=f"{m}/{p.stem}", marks=pytest.mark.xdist_group(m)) for p in nbs]
+            # a module's notebooks share one xdist worker (tests/conftest.py groups by the id's module)
+            params += [pytest.param(m, p.name, id=f"{m}/{p.stem}") for p in nbs]
         else:
             params.append(pytest.param(m, None, id=f"{m}/no-form-notebook"))
     return params
