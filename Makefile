@@ -10,9 +10,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 HUB_PORT ?= 8000
-# three workers on CI's two cores: the browser and hub tests spend much of their time waiting
-# (tests/conftest.py groups tests so each graded class or server is built once, heavy groups first)
-PYTEST_ARGS ?= -n 3 --dist loadfile --no-loadscope-reorder --durations=15
+# two workers (CI has two cores); tests/conftest.py's scheduler keeps a graded class or a server on one
+# worker, splits the settings variants and the browser day by module, and queues the longest groups first
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 .PHONY: lab hub test lint install check-settings teacher-material check-notebooks strip data bench clean-classroom
 

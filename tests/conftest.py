@@ -55,7 +55,7 @@ def browser():
         pw.stop()
 
 
-# -- spreading the suite over xdist workers (make test: -n 3 --dist loadfile --no-loadscope-reorder) -------
+# -- spreading the suite over xdist workers (make test: -n 2 --dist loadfile --no-loadscope-reorder) -------
 #
 # A group runs on one worker, so a module-scoped fixture (a graded class, a JupyterLab server) is built once.
 # Every test file is one group, except the files in SPLIT, grouped by their test id's parameter (one group per
