@@ -45,15 +45,19 @@ th{background:#f3f5f8} td.num{text-align:right;white-space:nowrap} .total td{fon
 
 def summary_html(ws: Workspace, module: str, student: str, name: str, sg, result: dict | None) -> str:
     """The ``00_成绩反馈.html`` page: score sheet row, each check's 提升方向, the TA's remark."""
+    return summary_page(module, summary_parts(ws, module, student, name, sg, result))
+
+
+def summary_page(module: str, parts: list[str]) -> str:
+    """The summary's body (:func:`summary_parts`) as a page of its own."""
     from course import settings
 
-    cfg = settings.load()
-    title = cfg["modules"].get(module, {}).get("title", module)
+    title = settings.load()["modules"].get(module, {}).get("title", module)
     head = [
         f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_esc(title)} 成绩反馈</title>",
         f"<style>{CSS}</style></head><body>",
     ]
-    return "\n".join(head + summary_parts(ws, module, student, name, sg, result) + ["</body></html>"])
+    return "\n".join(head + parts + ["</body></html>"])
 
 
 def summary_parts(ws: Workspace, module: str, student: str, name: str, sg, result: dict | None) -> list[str]:
@@ -247,9 +251,9 @@ def generate(
         dest = ws.feedback(s, module)
         dest.mkdir(parents=True, exist_ok=True)
         page = dest / "00_成绩反馈.html"
-        result = ws.load_result(module, s)
-        page.write_text(summary_html(ws, module, s, names.get(s, s), rows[s], result), encoding="utf-8")
-        parts = summary_parts(ws, module, s, names.get(s, s), rows[s], result)
+        # built once: the summary page and the top of each notebook's page are the same text
+        parts = summary_parts(ws, module, s, names.get(s, s), rows[s], ws.load_result(module, s))
+        page.write_text(summary_page(module, parts), encoding="utf-8")
         for nb_page in sorted(dest.glob("*.html")):
             if nb_page != page:
                 nb_page.write_text(embed_summary(nb_page.read_text(encoding="utf-8"), parts), encoding="utf-8")
