@@ -51,11 +51,29 @@ def why_no_hub() -> str | None:
     return None
 
 
+PORT_ATTEMPTS = 4
+
+
+def ephemeral_ports() -> range:
+    """The kernel's range for port-0 binds (Linux default 32768-60999)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_base_port() -> int:
-    """A port P with P, P+1, P+2 free on loopback."""
+    """A port P with P, P+1, P+2 free on loopback, outside the ephemeral range.
+
+    Kernels, JupyterLab and the hub's single-user servers bind port 0, which the
+    OS serves from the ephemeral range; a probed port there can be taken before
+    the hub binds it (CI: "端口 … 已被其他程序占用").
+    """
+    busy = ephemeral_ports()
     for _ in range(200):
-        p = random.randrange(20000, 60000)
-        if all(port_free(p + i) for i in range(3)):
+        p = random.randrange(20000, 32000)
+        if not any(p + i in busy for i in range(3)) and all(port_free(p + i) for i in range(3)):
             return p
     raise RuntimeError("no three free ports in a row on 127.0.0.1")
 
@@ -70,6 +88,10 @@ def run_grading(*args: str, check: bool = True) -> subprocess.CompletedProcess:
             f"grading {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         )
     return proc
+
+
+class PortTaken(Exception):
+    """``grading hub start`` refused: a port was taken between our probe and its start."""
 
 
 class ClassHub:
@@ -112,6 +134,19 @@ class ClassHub:
         return self
 
     def start(self, timeout: float = START_TIMEOUT) -> ClassHub:
+        """Start ``grading hub start``; on a new port if another process took one first."""
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                return self._start_once(timeout)
+            except PortTaken as taken:
+                if attempt == PORT_ATTEMPTS:
+                    raise AssertionError(f"the hub found its ports taken {PORT_ATTEMPTS} times:\n{taken}") from None
+                print(f"hub ports from {self.port} taken before the start (attempt {attempt}); trying others")
+                self.port = free_base_port()
+                self.base = f"http://127.0.0.1:{self.port}"
+        raise AssertionError("unreachable")
+
+    def _start_once(self, timeout: float) -> ClassHub:
         cmd = [
             str(BIN / "python"),
             "-m",
@@ -147,6 +182,9 @@ class ClassHub:
             if "班级服务器已启动" in self.output()[seen:]:
                 return self
             if self.proc.poll() is not None:
+                said = self.output()[seen:]
+                if "已被其他程序占用" in said:
+                    raise PortTaken(said[-2000:])
                 raise AssertionError(f"grading hub start exited ({self.proc.returncode}):\n{self.output()[-4000:]}")
             time.sleep(0.3)
         raise AssertionError(f"the hub did not start in {timeout:.0f}s:\n{self.output()[-4000:]}")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import hubharness
 import pytest
+import requests
 import terminal
 
 COURSE = "ecom-ops"
@@ -287,6 +288,21 @@ def test_idle_servers_are_culled(small_hub):
 
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     assert "Culling server" in small_hub.log() or "culling" in small_hub.log().lower()
+
+
+def test_the_harness_starts_on_other_ports_when_one_is_taken_first(small_hub):
+    """CI once lost a run because a kernel took the hub's second port between the
+    harness's probe and the start: the harness must then start on other ports."""
+    small_hub.stop()
+    taken = small_hub.port
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", taken + 1))
+        s.listen()
+        small_hub.start()
+    assert small_hub.port != taken
+    assert small_hub.port not in hubharness.ephemeral_ports()
+    assert requests.get(f"{small_hub.base}/hub/api", timeout=10).status_code == 200
 
 
 def test_a_submission_in_another_students_name_is_not_collected(class_hub, A, B):
