@@ -108,7 +108,7 @@ def plain_cell(v: Any) -> Any:
 
 
 def _records(value: Any, keys: list[str]) -> list[dict]:
-    rows = C._records(value)
+    rows = C.records(value)
     out = []
     for r in rows:
         r = {k: plain_cell(v) for k, v in r.items()}
@@ -135,7 +135,7 @@ class KeyedTable(C.TableMatch):
         for rec in _records(ref_value, self._keys()):
             for c in self.columns:
                 v = rec.get(c)
-                form = "None" if v is None else C.value_form(v, self.digits if C._numeric(v) else None)
+                form = "None" if v is None else C.value_form(v, self.digits if C.is_numeric(v) else None)
                 out[f"{rec['__key__']}|{c}"] = [] if form is None else [form]
         return out
 
@@ -155,7 +155,7 @@ class KeyedTable(C.TableMatch):
             seen.add(rec["__key__"])
             for c in self.columns:
                 v = rec.get(c)
-                forms = C.value_forms(v, self.digits if C._numeric(v) else None) if v is not None else {"None"}
+                forms = C.value_forms(v, self.digits if C.is_numeric(v) else None) if v is not None else {"None"}
                 right += ref.has(f"{rec['__key__']}|{c}", forms)
         frac = min(1.0, right / total)
         return frac if self.partial else float(frac == 1.0)

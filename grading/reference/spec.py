@@ -3,7 +3,7 @@
 Written at release (``grading.preprocessors.BuildChecks``) and, in the
 repository, by ``course.start`` for the instructor's own runs.  It holds each
 task's public check parameters and the salted digests of the reference's
-canonical forms, never a reference value (see ``course/checks.py``).
+canonical forms, never a reference value (see ``course/checks/``).
 
 >>> spec = build("module1_listing", "no_such_notebook")
 >>> spec["tasks"]

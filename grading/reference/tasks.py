@@ -5,7 +5,7 @@ declaration the course derives:
 
 * the hidden test's score (``Task.score``, called through ``course.grade``);
 * the visible self-check's spec (public parameters + salted digests, see
-  ``grading/reference/spec.py`` and ``course/checks.py``);
+  ``grading/reference/spec.py`` and ``course/checks/``);
 * the graded cells themselves for a new exercise (``grading.authoring``);
 * what ``grading check`` verifies before a release (points, dimension prefix,
   export name, kind shares, minutes).
