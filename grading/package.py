@@ -75,7 +75,7 @@ def course_files(repo: Path = REPO) -> list[str]:
         rel = p.relative_to(root).as_posix()
         if p.is_file() and not p.is_symlink() and is_student_file(rel):
             out.append(rel)
-    return out
+    return sorted(out)  # as text: Path order puts "settings/…" before "settings.yaml"
 
 
 def copy_course(dest: Path, repo: Path = REPO) -> Path:

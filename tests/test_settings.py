@@ -94,9 +94,9 @@ def test_shipped_file_is_valid():
 def test_spec_and_file_agree():
     data = settings.load(SHIPPED)
     for key in settings.SPEC:
-        found, _ = settings._get(data, key)
+        found, _ = settings.values.lookup(data, key)
         assert found, f"SPEC names {key} but settings.yaml does not have it"
-    assert settings._unknown_keys(data, lambda p: "") == []
+    assert settings.rules.unknown_keys(data, lambda p: "") == []
 
 
 def test_every_threshold_is_commented_or_self_explaining():

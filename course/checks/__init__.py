@@ -29,8 +29,8 @@ True
 ['关键词不全']
 """
 
-from course.checks.base import Check, from_spec, kinds
-from course.checks.canonical import (
+from .base import Check, from_spec, kinds
+from .canonical import (
     TOLERANCE,
     as_number,
     digest,
@@ -40,7 +40,7 @@ from course.checks.canonical import (
     value_form,
     value_forms,
 )
-from course.checks.compare import (
+from .compare import (
     Equals,
     HiddenOnly,
     Includes,
@@ -50,10 +50,10 @@ from course.checks.compare import (
     TableMatch,
     Within,
 )
-from course.checks.reading import as_items, column_or_field, is_numeric, is_table, records
-from course.checks.references import HashedReference, PlainReference, Reference, Scoped
-from course.checks.shape import Columns, Dominance, InRange, Keys, NoMissing, Predicate, RowCount, Sorted
-from course.checks.task import Verdict, hash_forms, is_empty, judge_all, reference_forms
+from .reading import as_items, column_or_field, is_numeric, is_table, records
+from .references import HashedReference, PlainReference, Reference, Scoped
+from .shape import Columns, Dominance, InRange, Keys, NoMissing, Predicate, RowCount, Sorted
+from .task import Verdict, hash_forms, is_empty, judge_all, reference_forms
 
 __all__ = [
     "TOLERANCE",

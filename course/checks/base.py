@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from course.checks.references import Scoped
+from .references import Scoped
 
 
 @dataclass(kw_only=True)

@@ -13,9 +13,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from course.checks.base import Check
-from course.checks.canonical import norm_text, num_forms, value_form, value_forms
-from course.checks.reading import as_items, column_or_field, is_numeric, is_table, records
+from .base import Check
+from .canonical import norm_text, num_forms, value_form, value_forms
+from .reading import as_items, column_or_field, is_numeric, is_table, records
 
 
 @dataclass(kw_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course.checks.canonical import as_number, norm_text
+from .canonical import as_number, norm_text
 
 
 def column_or_field(value: Any, name: str | None) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from course.checks.canonical import digest
+from .canonical import digest
 
 
 class Reference:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from course.checks.base import Check
-from course.checks.canonical import as_number, norm_text
-from course.checks.reading import as_items, column_or_field, is_table
+from .base import Check
+from .canonical import as_number, norm_text
+from .reading import as_items, column_or_field, is_table
 
 
 @dataclass(kw_only=True)

@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from course.checks.base import Check
-from course.checks.canonical import digest
-from course.checks.compare import HiddenOnly
-from course.checks.reading import is_table
-from course.checks.references import Reference
+from .base import Check
+from .canonical import digest
+from .compare import HiddenOnly
+from .reading import is_table
+from .references import Reference
 
 
 def reference_forms(checks: list[Check], ref_values: list[Any]) -> dict[str, list[str]]:
