@@ -9,7 +9,7 @@
     grading recheck MODULE                   the teacher's 20 % re-check sample
     grading agreement MODULE --from FILE     TA-versus-teacher consistency report
     grading check | strip                    source-notebook metadata check / strip outputs
-    grading survey ...                       course survey tools (grading/survey.py)
+    grading survey ...                       course survey tools (grading/survey/)
     grading demo                             the whole workflow on a simulated class
     grading hub users|start|up               the class's JupyterHub (grading/hub/README.md)
 
@@ -329,7 +329,7 @@ def _teacher_commands(sub, common) -> None:
 def main(argv: list[str] | None = None) -> int:
     _env()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["survey"]:  # everything after "survey" belongs to grading/survey.py
+    if argv[:1] == ["survey"]:  # everything after "survey" belongs to grading/survey/
         return cmd_survey(argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     from course.settings import SettingsError

@@ -1,4 +1,4 @@
-"""Reading the settings file with the line of every setting (for messages a teacher can follow).
+r"""Reading the settings file with the line of every setting (for messages a teacher can follow).
 
 >>> data, lines = parse("course:\n  name: 电商运营实战\n", "例.yaml")
 >>> data["course"]["name"], lines["course.name"]
