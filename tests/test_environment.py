@@ -72,7 +72,7 @@ def test_drift_is_detected(tmp_path):
     assert drift(pip_pins(), conda_pins(changed)) == ["pandas: pyproject 3.1.1 != environment.yml 3.0.0"]
 
 
-@pytest.mark.parametrize("name", ["pandas", "nbgrader", "jupyterlab"])
+@pytest.mark.parametrize("name", ["pandas", "nbgrader", "jupyterlab", "jsonschema"])
 def test_installed_versions_match_pins(name):
     from importlib.metadata import version
 
@@ -93,3 +93,22 @@ def test_every_library_package_is_installed():
     }
     assert "grading.reference.module1_listing" in folders and "grading.sandbox" in folders
     assert folders <= listed, sorted(folders - listed)
+
+
+def test_loading_nbformat_builds_no_iri_grammars():
+    """Every nbgrader, papermill and Jupyter server process loads nbformat, hence
+    jsonschema's format checkers.  jsonschema >= 4.25 imports rfc3987-syntax there,
+    which builds ~35 Lark parsers (about 1.3 CPU-seconds a process, measured here);
+    the pin keeps it out.  Checked in a fresh interpreter, by the modules it imports."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import nbformat, jupyter_events.validators"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in out.splitlines() if line.startswith("import time:")}
+    assert "jsonschema._format" in loaded  # the format checkers are loaded ...
+    assert not {"rfc3987_syntax", "lark"} & loaded  # ... without the grammar library
