@@ -6,7 +6,10 @@ Linux alike; no system font and no proprietary font (SimHei) is needed.
 
 ``sns.set_theme()`` resets the font list to Arial/DejaVu, which would bring
 the boxes back; ``use_chinese_font`` therefore also wraps seaborn's style
-functions so the Chinese font is put back after each of them.
+functions so the Chinese font is put back after each of them.  Seaborn is not
+imported for that (it loads scipy.stats: about 1 CPU-second in every kernel,
+and one notebook uses it): when a notebook imports it later, the wrap is made
+right after the import.
 
 >>> use_chinese_font()
 'Noto Sans SC'
@@ -15,6 +18,9 @@ functions so the Chinese font is put back after each of them.
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.util
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -51,6 +57,42 @@ def _apply_rc() -> None:
 
 
 def _wrap_seaborn() -> None:
+    """Wrap seaborn's style functions now if it is imported, else right after its import."""
+    if "seaborn" in sys.modules:
+        _wrap_seaborn_now()
+    elif not any(isinstance(f, _WrapSeabornOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _WrapSeabornOnImport())
+
+
+class _WrapSeabornOnImport(importlib.abc.MetaPathFinder):
+    """Finds seaborn as usual, with a loader that wraps its style functions once it has run."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "seaborn":
+            return None
+        sys.meta_path.remove(self)  # one shot; also keeps find_spec below from coming back here
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenWrap(spec.loader)
+        return spec
+
+
+class _ThenWrap(importlib.abc.Loader):
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        _wrap_seaborn_now()
+
+    def __getattr__(self, name):  # resources, is_package ...: the real loader's
+        return getattr(self.loader, name)
+
+
+def _wrap_seaborn_now() -> None:
     try:
         import seaborn
         import seaborn.rcmod as rcmod

@@ -2,6 +2,7 @@
 also after seaborn resets the theme."""
 
 import warnings
+from pathlib import Path
 
 import matplotlib
 
@@ -11,6 +12,8 @@ import pytest  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from course.plotting import FONT_NAME, use_chinese_font  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _render_chinese_chart():
@@ -58,3 +61,26 @@ def test_font_resolves_to_bundled_file():
     use_chinese_font()
     path = font_manager.findfont(font_manager.FontProperties(family=FONT_NAME), fallback_to_default=False)
     assert path.endswith("NotoSansSC-Regular.ttf")
+
+
+def test_seaborn_imported_after_the_setup_keeps_chinese_and_is_not_loaded_before():
+    """course.start() does not load seaborn (about 1 CPU-second a kernel); a notebook
+    that imports it afterwards still keeps the Chinese font through set_theme()."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "from course.plotting import FONT_NAME, use_chinese_font\n"
+        "use_chinese_font(); use_chinese_font()\n"
+        "assert 'seaborn' not in sys.modules and 'scipy.stats' not in sys.modules\n"
+        "import seaborn as sns\n"
+        "sns.set_theme()\n"
+        "assert matplotlib.rcParams['font.sans-serif'][0] == FONT_NAME, matplotlib.rcParams['font.sans-serif']\n"
+        "sns.set_style('whitegrid')\n"
+        "assert matplotlib.rcParams['font.sans-serif'][0] == FONT_NAME\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
