@@ -208,8 +208,17 @@ class Student:
                 }
             )
         )
+        import aiohttp
+
+        deadline = time.monotonic() + REQUEST_TIMEOUT
         while True:
-            msg = await asyncio.wait_for(self.ws.receive(), timeout=REQUEST_TIMEOUT)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no execute_reply in {REQUEST_TIMEOUT} s")
+            msg = await asyncio.wait_for(self.ws.receive(), timeout=left)
+            if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                # a closed socket answers every receive() at once: without this the loop spins
+                raise RuntimeError(f"kernel websocket closed ({msg.type.name}: {msg.data!r})")
             data = json.loads(msg.data) if isinstance(msg.data, str) else None
             if (
                 data
