@@ -1,5 +1,6 @@
-"""Benchmark: CPU seconds a process of the course spends starting, with and without
-jsonschema's rfc3987-syntax (the reason ``jsonschema`` is pinned to 4.24.1).
+"""Benchmark: CPU seconds a process of the course spends starting, now and as before
+two start-up fixes: the ``jsonschema`` pin (4.24.1, without rfc3987-syntax) and
+``course.plotting`` no longer importing seaborn.
 
 From version 4.25 jsonschema imports rfc3987-syntax for its format checkers, and
 that library builds ~35 Lark parsers when it is imported.  Every process that
@@ -11,12 +12,16 @@ JupyterLab of the tests.  This script measures, in one run and on this machine:
 * ``nbgrader validate`` of a small notebook (what the Validate button and the
   grading run);
 * a student's Jupyter server (the hub's student configuration) from start to
-  its first ``/api/status`` answer.
+  its first ``/api/status`` answer;
+* the first code cell of module 1's ``02_title`` (``course.start`` and the
+  course imports), now and as before, when ``course.start`` imported seaborn
+  (and scipy.stats with it) to wrap its style functions.
 
-Each is run as the pinned environment has it ("pinned") and with
+Each is run as the environment has it now ("now") and as before ("before"): with
 ``rfc3987_syntax`` imported when ``jsonschema._format`` is first imported (a
 ``sitecustomize`` import hook: "as with jsonschema ≥ 4.25"), which is exactly
-the import jsonschema 4.25+ makes there, in the processes where it makes it.  For
+the import jsonschema 4.25+ makes there, in the processes where it makes it, and
+for the first cell also ``import seaborn``.  For
 that baseline rfc3987-syntax 1.1.0 and lark 1.3.1 are installed into a temporary
 folder (network to PyPI needed once); nothing is installed into the environment.
 
@@ -25,7 +30,7 @@ Usage::
     python benchmarks/bench_startup.py [--rounds 5]
 
 Prints the median CPU seconds (user + system, of the process and its children)
-of each, and the ratio baseline ÷ pinned.  Not part of the test suite.
+of each, and the ratio before ÷ now.  Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -134,14 +139,33 @@ def server_cpu(env: dict, home: Path) -> float:
         proc.wait(timeout=30)
 
 
-def measure(rounds: int, env: dict, home: Path) -> dict[str, float]:
+#: the first code cell of module 1's 02_title, as a student's kernel runs it
+FIRST_CELL = (
+    "import course\n"
+    "course.start('module1_listing', '02_title')\n"
+    "import course.labels\n"
+    "from course import data, featured\n"
+    "from course.tools import adwords, title as title_tools\n"
+    "from course.forms.title_form import TitleForm\n"
+    "product = featured.product()\n"
+)
+
+
+def measure(rounds: int, env: dict, home: Path, first_cell: str) -> dict[str, float]:
     nb = home / "small.ipynb"
     nb.write_text(json.dumps(SMALL_NOTEBOOK), encoding="utf-8")
-    runs: dict[str, list[float]] = {"import nbformat": [], "nbgrader validate": [], "student Jupyter server": []}
+    cell_env = {**env, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)}
+    runs: dict[str, list[float]] = {
+        "import nbformat": [],
+        "nbgrader validate": [],
+        "student Jupyter server": [],
+        "first cell of 02_title": [],
+    }
     for _ in range(rounds):
         runs["import nbformat"].append(cpu_of([sys.executable, "-c", "import nbformat"], env, home))
         runs["nbgrader validate"].append(cpu_of([str(BIN / "nbgrader"), "validate", nb.name], env, home))
         runs["student Jupyter server"].append(server_cpu(env, home))
+        runs["first cell of 02_title"].append(cpu_of([sys.executable, "-c", first_cell], cell_env, home))
     return {name: statistics.median(values) for name, values in runs.items()}
 
 
@@ -161,9 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             "baseline": {**base_env, "HOME": str(homes["baseline"]), "PYTHONPATH": str(site)},
         }
         print(f"load average at start: {os.getloadavg()[0]:.2f}; {args.rounds} rounds, median CPU seconds")
-        pinned = measure(args.rounds, envs["pinned"], homes["pinned"])
-        baseline = measure(args.rounds, envs["baseline"], homes["baseline"])
-    print(f"{'':26s} {'pinned':>8s} {'as with jsonschema≥4.25':>24s} {'ratio':>7s}")
+        pinned = measure(args.rounds, envs["pinned"], homes["pinned"], FIRST_CELL)
+        # before: course.plotting imported seaborn (and with it scipy.stats) in course.start()
+        baseline = measure(args.rounds, envs["baseline"], homes["baseline"], FIRST_CELL + "import seaborn\n")
+    print(f"{'':26s} {'now':>8s} {'before':>24s} {'ratio':>7s}")
     for name in pinned:
         print(f"{name:26s} {pinned[name]:8.2f} {baseline[name]:24.2f} {baseline[name] / pinned[name]:6.2f}×")
     return 0
