@@ -153,11 +153,15 @@ class LabServer:
         self.cwd = Path(cwd or root)
         self.port = free_port()
         self.token = os.urandom(16).hex()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.home = Path(tempfile.mkdtemp(prefix="course-lab-"))
         self.log_path = self.home / "server.log"
         self.proc: subprocess.Popen | None = None
         self._env = dict(env or os.environ)
+
+    @property
+    def base(self) -> str:
+        """The server's address (follows ``port`` when a start moves to another port)."""
+        return f"http://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         sep = "&" if "?" in path else "?"
@@ -194,7 +198,6 @@ class LabServer:
             print(f"port {self.port} was taken before JupyterLab bound it (attempt {attempt}); trying another")
             self._kill()
             self.port = free_port()
-            self.base = f"http://127.0.0.1:{self.port}"
         raise RuntimeError(f"JupyterLab could not bind a free port in {PORT_ATTEMPTS} attempts:\n{self.log_tail()}")
 
     def _launch(self) -> str:

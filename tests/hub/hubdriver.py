@@ -26,7 +26,11 @@ class HubUser:
         self.hub = hub
         self.login = login
         self.page = page
-        self.base = f"{hub.base}/user/{login}"
+
+    @property
+    def base(self) -> str:
+        """The user's server (follows the hub when it restarts on other ports)."""
+        return f"{self.hub.base}/user/{self.login}"
 
     # the part of LabServer that NotebookPage uses --------------------------------------------
     def url(self, path: str) -> str:

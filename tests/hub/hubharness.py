@@ -113,7 +113,6 @@ class ClassHub:
         self.mem_limit, self.idle_timeout, self.cull_every = mem_limit, idle_timeout, cull_every
         self.modules = modules
         self.port = free_base_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.out_path = self.root / "hub-start.out"
         self.accounts: list[acc.Account] = []
@@ -133,6 +132,11 @@ class ClassHub:
             run_grading("release", *self.modules, "--no-zip", "--workspace", str(self.workspace))
         return self
 
+    @property
+    def base(self) -> str:
+        """The hub's address (follows ``port`` when a start moves to other ports)."""
+        return f"http://127.0.0.1:{self.port}"
+
     def start(self, timeout: float = START_TIMEOUT) -> ClassHub:
         """Start ``grading hub start``; on a new port if another process took one first."""
         for attempt in range(1, PORT_ATTEMPTS + 1):
@@ -143,7 +147,6 @@ class ClassHub:
                     raise AssertionError(f"the hub found its ports taken {PORT_ATTEMPTS} times:\n{taken}") from None
                 print(f"hub ports from {self.port} taken before the start (attempt {attempt}); trying others")
                 self.port = free_base_port()
-                self.base = f"http://127.0.0.1:{self.port}"
         raise AssertionError("unreachable")
 
     def _start_once(self, timeout: float) -> ClassHub:
